@@ -1,0 +1,53 @@
+# cwlogs-emulator: one command to run it, one to test everything.
+# `make test` works on a fresh clone: it builds the workspace and creates the Python venv
+# (boto3, the AWS CLI, pytest) that the client tests need.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+PYTHON ?= python3
+VENV := .venv
+VENV_STAMP := $(VENV)/.installed
+PY_REQUIREMENTS := client-tests/python/requirements.txt
+BIN := target/debug/cwlogs-emulator
+
+.PHONY: run test test-rust test-python build fmt fmt-check lint check venv clean
+
+## run: start the emulator on 127.0.0.1:4566 (flags/env: see `cargo run -- --help`)
+run:
+	$(CARGO) run --release -p cwlogs-emulator --bin cwlogs-emulator -- $(ARGS)
+
+## test: every test: Rust (unit, protocol, SDK client tests), then boto3 / AWS CLI tests
+test: test-rust test-python
+
+test-rust:
+	$(CARGO) test --workspace
+
+build:
+	$(CARGO) build -p cwlogs-emulator --bin cwlogs-emulator
+
+$(VENV_STAMP): $(PY_REQUIREMENTS)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -r $(PY_REQUIREMENTS)
+	touch $(VENV_STAMP)
+
+venv: $(VENV_STAMP)
+
+test-python: build $(VENV_STAMP)
+	CWLOGS_BIN=$(abspath $(BIN)) PATH=$(abspath $(VENV))/bin:$$PATH \
+		$(VENV)/bin/python -m pytest -q client-tests/python
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## check: what CI runs
+check: fmt-check lint test
+
+clean:
+	$(CARGO) clean
+	rm -rf $(VENV)

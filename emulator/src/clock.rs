@@ -1,0 +1,62 @@
+//! The one source of "now" for the whole emulator.
+//!
+//! Everything that depends on time (ingestion times, too-old / too-new rejection, retention,
+//! creation times) asks a [`Clock`]. Tests inject a [`ManualClock`] and move it; the binary uses
+//! [`SystemClock`]. `tokio::time::pause()` does not move `SystemTime`, hence this seam.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A source of wall-clock time in epoch milliseconds, as CloudWatch Logs counts it.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    fn now_millis(&self) -> i64;
+}
+
+/// The real wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_millis(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0)
+    }
+}
+
+/// A clock that only moves when told to. Cloning shares the same time.
+#[derive(Debug, Clone)]
+pub struct ManualClock {
+    millis: Arc<AtomicI64>,
+}
+
+impl ManualClock {
+    /// A clock pinned at `millis` since the epoch.
+    pub fn new(millis: i64) -> Self {
+        Self {
+            millis: Arc::new(AtomicI64::new(millis)),
+        }
+    }
+
+    /// Sets the time to `millis` since the epoch.
+    pub fn set(&self, millis: i64) {
+        self.millis.store(millis, Ordering::SeqCst);
+    }
+
+    /// Moves the time forward (or backward, with a negative delta) by `delta_millis`.
+    pub fn advance(&self, delta_millis: i64) {
+        self.millis.fetch_add(delta_millis, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_millis(&self) -> i64 {
+        self.millis.load(Ordering::SeqCst)
+    }
+}
+
+/// The shared handle the store and handlers hold.
+pub type SharedClock = Arc<dyn Clock>;

@@ -1,0 +1,56 @@
+//! Emulator settings shared by the in-process handle and the binary.
+
+use std::sync::Arc;
+
+use crate::clock::{SharedClock, SystemClock};
+
+/// How PutLogEvents treats `sequenceToken`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SequenceTokenMode {
+    /// AWS before January 2023: the token must be the stream's expected one, with
+    /// InvalidSequenceTokenException and DataAlreadyAcceptedException otherwise.
+    #[default]
+    Strict,
+    /// AWS since January 2023: any token (or none) is accepted.
+    Ignore,
+}
+
+impl SequenceTokenMode {
+    /// Parses `strict` or `ignore`.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "strict" => Some(Self::Strict),
+            "ignore" => Some(Self::Ignore),
+            _ => None,
+        }
+    }
+}
+
+/// What an emulator instance needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Region used when a request carries no SigV4 credential scope.
+    pub default_region: String,
+    /// Account id that ARNs carry.
+    pub account_id: String,
+    /// How PutLogEvents treats sequence tokens.
+    pub sequence_tokens: SequenceTokenMode,
+    /// The source of "now".
+    pub clock: SharedClock,
+}
+
+/// The region used when none is configured.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// The account id used when none is configured (the conventional emulator account).
+pub const DEFAULT_ACCOUNT_ID: &str = "000000000000";
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            default_region: DEFAULT_REGION.into(),
+            account_id: DEFAULT_ACCOUNT_ID.into(),
+            sequence_tokens: SequenceTokenMode::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The one error type: each variant is an exception CloudWatch Logs (or its JSON 1.1 front end)
+//! sends. The wire code and the HTTP status come from two exhaustive matches, so a new variant
+//! without a mapping does not compile. The store and the handlers return it; `protocol` writes it.
+
+use thiserror::Error;
+
+/// An error as AWS reports it: the variant is the exception's `__type`, the string its message.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LogsError {
+    /// A parameter failed validation (AWS's `InvalidParameterException`).
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// The named group, stream or other resource does not exist.
+    #[error("{0}")]
+    ResourceNotFound(String),
+    /// The resource being created exists already.
+    #[error("{0}")]
+    ResourceAlreadyExists(String),
+    /// PutLogEvents was sent a sequence token other than the stream's expected one.
+    #[error("{message}")]
+    InvalidSequenceToken {
+        /// The text, ending with the expected token.
+        message: String,
+        /// The token the next put must carry, when the stream has one.
+        expected_sequence_token: Option<String>,
+    },
+    /// PutLogEvents resent the batch that the stream accepted last.
+    #[error("{message}")]
+    DataAlreadyAccepted {
+        /// The text, ending with the expected token.
+        message: String,
+        /// The token the next put must carry.
+        expected_sequence_token: Option<String>,
+    },
+    /// An account or resource quota was reached.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// A conflicting operation is in progress, or the resource refuses the change.
+    #[error("{0}")]
+    OperationAborted(String),
+    /// Too many tags on a resource (TagResource).
+    #[error("{0}")]
+    TooManyTags(String),
+    /// A request-level validation failure (AWS's `ValidationException`).
+    #[error("{0}")]
+    Validation(String),
+    /// The body is not JSON, or a member has the wrong JSON type.
+    #[error("{0}")]
+    Serialization(String),
+    /// `X-Amz-Target` is missing or names no CloudWatch Logs operation.
+    #[error("{0}")]
+    UnknownOperation(String),
+    /// A real CloudWatch Logs operation that this emulator does not implement (yet).
+    #[error("{0}")]
+    NotImplemented(String),
+    /// The request body is larger than the emulator reads.
+    #[error("{0}")]
+    RequestTooLarge(String),
+    /// The path or method is not the JSON 1.1 endpoint.
+    #[error("{0}")]
+    NotFound(String),
+    /// `/` was reached with a method other than POST.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+}
+
+impl LogsError {
+    /// The wire code (`__type` and `X-Amzn-ErrorType`) clients map to their typed exceptions.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidParameter(_) => "InvalidParameterException",
+            Self::ResourceNotFound(_) => "ResourceNotFoundException",
+            Self::ResourceAlreadyExists(_) => "ResourceAlreadyExistsException",
+            Self::InvalidSequenceToken { .. } => "InvalidSequenceTokenException",
+            Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
+            Self::LimitExceeded(_) => "LimitExceededException",
+            Self::OperationAborted(_) => "OperationAbortedException",
+            Self::TooManyTags(_) => "TooManyTagsException",
+            Self::Validation(_) => "ValidationException",
+            Self::Serialization(_) => "SerializationException",
+            Self::UnknownOperation(_) => "UnknownOperationException",
+            Self::NotImplemented(_) => "NotImplementedException",
+            Self::RequestTooLarge(_) => "RequestEntityTooLargeException",
+            Self::NotFound(_) => "NotFoundException",
+            Self::MethodNotAllowed(_) => "MethodNotAllowedException",
+        }
+    }
+
+    /// The HTTP status AWS answers with for this error.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidParameter(_)
+            | Self::ResourceNotFound(_)
+            | Self::ResourceAlreadyExists(_)
+            | Self::InvalidSequenceToken { .. }
+            | Self::DataAlreadyAccepted { .. }
+            | Self::LimitExceeded(_)
+            | Self::OperationAborted(_)
+            | Self::TooManyTags(_)
+            | Self::Validation(_)
+            | Self::Serialization(_)
+            | Self::UnknownOperation(_) => 400,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::RequestTooLarge(_) => 413,
+            Self::NotImplemented(_) => 501,
+        }
+    }
+
+    /// The `expectedSequenceToken` member the two sequence-token exceptions carry.
+    pub fn expected_sequence_token(&self) -> Option<&str> {
+        match self {
+            Self::InvalidSequenceToken {
+                expected_sequence_token,
+                ..
+            }
+            | Self::DataAlreadyAccepted {
+                expected_sequence_token,
+                ..
+            } => expected_sequence_token.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `The specified log group does not exist.`
+    pub fn log_group_not_found() -> Self {
+        Self::ResourceNotFound("The specified log group does not exist.".into())
+    }
+
+    /// `The specified log stream does not exist.`
+    pub fn log_stream_not_found() -> Self {
+        Self::ResourceNotFound("The specified log stream does not exist.".into())
+    }
+
+    /// `The specified nextToken is invalid.`
+    pub fn invalid_next_token() -> Self {
+        Self::InvalidParameter("The specified nextToken is invalid.".into())
+    }
+}
+
+/// Shorthand for results whose error is a [`LogsError`].
+pub type LogsResult<T> = Result<T, LogsError>;

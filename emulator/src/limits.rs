@@ -1,0 +1,54 @@
+//! AWS CloudWatch Logs limits, in one place. Each cites where the number comes from:
+//! "model" is botocore's `logs/2014-03-28/service-2.json` (the model the SDKs are generated from).
+
+/// Longest log group name (model: `LogGroupName` max 512).
+pub const MAX_LOG_GROUP_NAME_LEN: usize = 512;
+/// Longest log stream name (model: `LogStreamName` max 512).
+pub const MAX_LOG_STREAM_NAME_LEN: usize = 512;
+/// Longest `logGroupIdentifier` (model: `LogGroupIdentifier` max 2048).
+pub const MAX_LOG_GROUP_IDENTIFIER_LEN: usize = 2048;
+/// Longest KMS key id (model: `KmsKeyId` max 256).
+pub const MAX_KMS_KEY_ID_LEN: usize = 256;
+/// Most tags on one resource (model: `Tags` max 50).
+pub const MAX_TAGS: usize = 50;
+/// Longest tag key (model: `TagKey` max 128).
+pub const MAX_TAG_KEY_LEN: usize = 128;
+/// Longest tag value (model: `TagValue` max 256).
+pub const MAX_TAG_VALUE_LEN: usize = 256;
+
+/// Largest `limit` of DescribeLogGroups / DescribeLogStreams, also their default (model: `DescribeLimit`).
+pub const MAX_DESCRIBE_LIMIT: i64 = 50;
+/// Largest `limit` of GetLogEvents / FilterLogEvents, also the default (model: `EventsLimit`).
+pub const MAX_EVENTS_LIMIT: i64 = 10_000;
+
+/// Most events in one PutLogEvents batch (model: `InputLogEvents` max 10000).
+pub const MAX_BATCH_EVENTS: usize = 10_000;
+/// Largest PutLogEvents batch and largest GetLogEvents page, in bytes (model doc: "1,048,576
+/// bytes ... the sum of all event messages in UTF-8, plus 26 bytes for each log event").
+pub const MAX_BATCH_BYTES: usize = 1_048_576;
+/// Bytes counted per event on top of its UTF-8 message (model doc, see [`MAX_BATCH_BYTES`]).
+pub const EVENT_OVERHEAD_BYTES: usize = 26;
+/// Largest single event message (model doc: "Each log event can be no larger than 1 MB"),
+/// counted with the per-event overhead, as the batch is.
+pub const MAX_EVENT_BYTES: usize = 1_048_576;
+
+/// Events older than this are rejected as too old (model doc: "older than 14 days").
+pub const MAX_EVENT_AGE_MILLIS: i64 = 14 * DAY_MILLIS;
+/// Events further in the future than this are rejected as too new (model doc: "2 hours").
+pub const MAX_EVENT_FUTURE_MILLIS: i64 = 2 * 60 * 60 * 1000;
+/// Longest time span of the valid events of one batch (model doc: "cannot exceed 24 hours").
+pub const MAX_BATCH_SPAN_MILLIS: i64 = DAY_MILLIS;
+
+/// One day in milliseconds.
+pub const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+/// Retention values PutRetentionPolicy accepts (model doc of `Days`).
+pub const RETENTION_DAYS: [i32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+/// The largest request body the emulator reads. AWS's front end takes a full 1 MiB PutLogEvents
+/// batch plus its JSON framing; JSON escaping can grow a message up to six-fold, so the cap is
+/// generous. Larger bodies are refused with 413 before they are read.
+pub const MAX_REQUEST_BODY_BYTES: usize = 8 * 1024 * 1024;

@@ -1,0 +1,300 @@
+//! CreateLogGroup, DeleteLogGroup, DescribeLogGroups.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::{Violations, LOG_GROUP_NAME_PATTERN_PATTERN};
+use super::{page_limit, Ctx, Handled};
+use crate::error::{LogsError, LogsResult};
+use crate::limits::{
+    MAX_DESCRIBE_LIMIT, MAX_KMS_KEY_ID_LEN, MAX_TAGS, MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN,
+};
+use crate::protocol::{decode, encode};
+use crate::store::tokens::ListCursor;
+use crate::store::{GroupInfo, GroupSettings, LogGroupClass};
+
+const LOG_GROUP_CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateLogGroupInput {
+    log_group_name: Option<String>,
+    kms_key_id: Option<String>,
+    tags: Option<BTreeMap<String, String>>,
+    log_group_class: Option<String>,
+    deletion_protection_enabled: Option<bool>,
+}
+
+/// Validates a `tags` map against the model's limits (shared with the tagging operations).
+pub fn check_tags(violations: &mut Violations, field: &str, tags: &BTreeMap<String, String>) {
+    violations.count(field, tags.len(), 1, MAX_TAGS);
+    for (key, value) in tags {
+        let key_ok = violations.length(&format!("{field}.key"), key, 1, MAX_TAG_KEY_LEN);
+        if key_ok {
+            violations.pattern(
+                &format!("{field}.key"),
+                key,
+                r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$",
+                is_tag_char,
+            );
+        }
+        if violations.length(&format!("{field}.value"), value, 0, MAX_TAG_VALUE_LEN) {
+            violations.pattern(
+                &format!("{field}.value"),
+                value,
+                r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$",
+                is_tag_char,
+            );
+        }
+    }
+}
+
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators, numbers and a few symbols.
+fn is_tag_char(c: char) -> bool {
+    c.is_alphabetic()
+        || c.is_numeric()
+        || (c.is_whitespace() && !c.is_control())
+        || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+}
+
+pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: CreateLogGroupInput = decode(body)?;
+    let mut v = Violations::new();
+    if let Some(name) = v.required("logGroupName", input.log_group_name.as_deref()) {
+        v.log_group_name("logGroupName", name);
+    }
+    if let Some(kms) = &input.kms_key_id {
+        v.length("kmsKeyId", kms, 0, MAX_KMS_KEY_ID_LEN);
+    }
+    if let Some(tags) = &input.tags {
+        check_tags(&mut v, "tags", tags);
+    }
+    let class = match &input.log_group_class {
+        Some(class) => v
+            .one_of("logGroupClass", class, &LOG_GROUP_CLASSES)
+            .and_then(|_| LogGroupClass::parse(class)),
+        None => Some(LogGroupClass::Standard),
+    };
+    v.finish()?;
+    let name = input.log_group_name.unwrap_or_default();
+    if name
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("aws/"))
+    {
+        return Err(LogsError::InvalidParameter(
+            "Log groups starting with AWS/ are reserved for AWS.".into(),
+        ));
+    }
+    let settings = GroupSettings {
+        retention_in_days: None,
+        kms_key_id: input.kms_key_id,
+        class: class.unwrap_or_default(),
+        deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
+        tags: input.tags.unwrap_or_default(),
+    };
+    ctx.region.create_group(&name, ctx.store.now(), settings)?;
+    Ok(Handled::empty())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeleteLogGroupInput {
+    log_group_name: Option<String>,
+}
+
+pub(super) fn delete_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: DeleteLogGroupInput = decode(body)?;
+    let mut v = Violations::new();
+    if let Some(name) = v.required("logGroupName", input.log_group_name.as_deref()) {
+        v.log_group_name("logGroupName", name);
+    }
+    v.finish()?;
+    ctx.region
+        .delete_group(input.log_group_name.as_deref().unwrap_or_default())?;
+    Ok(Handled::empty())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeLogGroupsInput {
+    log_group_name_prefix: Option<String>,
+    log_group_name_pattern: Option<String>,
+    next_token: Option<String>,
+    limit: Option<i64>,
+    log_group_class: Option<String>,
+    log_group_identifiers: Option<Vec<String>>,
+    #[allow(dead_code)]
+    include_linked_accounts: Option<bool>,
+    account_identifiers: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeLogGroupsOutput {
+    log_groups: Vec<LogGroupOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogGroupOut {
+    log_group_name: String,
+    creation_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retention_in_days: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metric_filter_count: Option<i64>,
+    arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stored_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kms_key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_group_class: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_group_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deletion_protection_enabled: Option<bool>,
+}
+
+impl LogGroupOut {
+    /// AWS's record of a group. With `logGroupNamePattern`, AWS returns only the name, the
+    /// creation time and the `:*` ARN (model doc of `logGroupNamePattern`).
+    fn from_info(info: GroupInfo, brief: bool) -> Self {
+        let arn = format!("{}:*", info.arn);
+        if brief {
+            return Self {
+                log_group_name: info.name,
+                creation_time: info.creation_time,
+                retention_in_days: None,
+                metric_filter_count: None,
+                arn,
+                stored_bytes: None,
+                kms_key_id: None,
+                log_group_class: None,
+                log_group_arn: None,
+                deletion_protection_enabled: None,
+            };
+        }
+        Self {
+            log_group_name: info.name,
+            creation_time: info.creation_time,
+            retention_in_days: info.settings.retention_in_days,
+            metric_filter_count: Some(0),
+            arn,
+            stored_bytes: Some(info.stored_bytes),
+            kms_key_id: info.settings.kms_key_id,
+            log_group_class: Some(info.settings.class.as_str()),
+            log_group_arn: Some(info.arn),
+            deletion_protection_enabled: Some(info.settings.deletion_protection),
+        }
+    }
+}
+
+pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: DescribeLogGroupsInput = decode(body)?;
+    let mut v = Violations::new();
+    if let Some(prefix) = &input.log_group_name_prefix {
+        v.log_group_name("logGroupNamePrefix", prefix);
+    }
+    if let Some(pattern) = &input.log_group_name_pattern {
+        if v.length("logGroupNamePattern", pattern, 0, 512) {
+            v.pattern(
+                "logGroupNamePattern",
+                pattern,
+                LOG_GROUP_NAME_PATTERN_PATTERN,
+                super::validate::is_log_group_name_char,
+            );
+        }
+    }
+    if let Some(token) = &input.next_token {
+        v.non_empty("nextToken", token);
+    }
+    let limit = page_limit(&mut v, input.limit, MAX_DESCRIBE_LIMIT);
+    let class = input.log_group_class.as_deref().and_then(|c| {
+        v.one_of("logGroupClass", c, &LOG_GROUP_CLASSES)
+            .and(LogGroupClass::parse(c))
+    });
+    if let Some(ids) = &input.log_group_identifiers {
+        if v.count("logGroupIdentifiers", ids.len(), 1, 50) {
+            for (i, id) in ids.iter().enumerate() {
+                v.log_group_identifier(&format!("logGroupIdentifiers.{}.member", i + 1), id);
+            }
+        }
+    }
+    if let Some(accounts) = &input.account_identifiers {
+        v.count("accountIdentifiers", accounts.len(), 0, 20);
+    }
+    v.finish()?;
+    if input.log_group_name_prefix.is_some() && input.log_group_name_pattern.is_some() {
+        return Err(LogsError::InvalidParameter(
+            "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters."
+                .into(),
+        ));
+    }
+    if input.log_group_identifiers.is_some()
+        && (input.log_group_name_prefix.is_some() || input.log_group_name_pattern.is_some())
+    {
+        return Err(LogsError::InvalidParameter(
+            "logGroupIdentifiers cannot be combined with logGroupNamePrefix or logGroupNamePattern."
+                .into(),
+        ));
+    }
+
+    // AWS answers an unusable nextToken with an empty page rather than an error.
+    let after = match input.next_token.as_deref() {
+        None => None,
+        Some(token) => match ListCursor::decode(token) {
+            Some(cursor) => Some(cursor.name),
+            None => return Ok(Handled::json(encode(&empty_groups_page()))),
+        },
+    };
+    let prefix = input.log_group_name_prefix.as_deref().unwrap_or("");
+    let pattern = input.log_group_name_pattern.as_deref().unwrap_or("");
+    let identifiers: Option<Vec<String>> = input.log_group_identifiers.as_ref().map(|ids| {
+        ids.iter()
+            .map(|id| super::group_name_in(ctx, id).unwrap_or_default())
+            .collect()
+    });
+    // A page is read one item long so we know whether a next page exists.
+    let mut groups = ctx
+        .region
+        .groups_after(after.as_deref(), limit + 1, |group| {
+            let name = group.name();
+            name.starts_with(prefix)
+                && name.contains(pattern)
+                && identifiers
+                    .as_ref()
+                    .is_none_or(|ids| ids.iter().any(|id| id == name))
+                && class.is_none_or(|c| group.settings().class == c)
+        });
+    let next_token = (groups.len() > limit).then(|| {
+        groups.truncate(limit);
+        ListCursor {
+            order_key: 0,
+            name: groups
+                .last()
+                .map(|g| g.name().to_owned())
+                .unwrap_or_default(),
+        }
+        .encode()
+    });
+    let brief = input.log_group_name_pattern.is_some();
+    let output = DescribeLogGroupsOutput {
+        log_groups: groups
+            .iter()
+            .map(|g| LogGroupOut::from_info(g.info(), brief))
+            .collect(),
+        next_token,
+    };
+    Ok(Handled::json(encode(&output)))
+}
+
+fn empty_groups_page() -> DescribeLogGroupsOutput {
+    DescribeLogGroupsOutput {
+        log_groups: Vec::new(),
+        next_token: None,
+    }
+}

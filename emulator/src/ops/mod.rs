@@ -1,0 +1,110 @@
+//! One module per operation family. Each handler has the same three steps: decode the wire
+//! input (`protocol::decode`), validate it into plain values and call the store, encode the
+//! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
+
+mod events;
+mod groups;
+mod streams;
+pub mod validate;
+
+use std::sync::Arc;
+
+use crate::error::{LogsError, LogsResult};
+use crate::protocol::Operation;
+use crate::store::{LogGroup, Region, Store};
+
+/// What a handler works with: the store and the region the request is for.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// All state.
+    pub store: &'a Store,
+    /// The request's region.
+    pub region: Arc<Region>,
+}
+
+/// What a handler answers: the encoded output and, for the request log, the resource it touched.
+#[derive(Debug, Default)]
+pub struct Handled {
+    /// The JSON body; empty for operations whose output has no members.
+    pub body: Vec<u8>,
+}
+
+impl Handled {
+    /// An answer with `body`.
+    pub fn json(body: Vec<u8>) -> Self {
+        Self { body }
+    }
+
+    /// The empty answer of an operation without output.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+}
+
+/// Runs `operation` on `body`.
+pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    match operation {
+        Operation::CreateLogGroup => groups::create_log_group(ctx, body),
+        Operation::DeleteLogGroup => groups::delete_log_group(ctx, body),
+        Operation::DescribeLogGroups => groups::describe_log_groups(ctx, body),
+        Operation::CreateLogStream => streams::create_log_stream(ctx, body),
+        Operation::DeleteLogStream => streams::delete_log_stream(ctx, body),
+        Operation::DescribeLogStreams => streams::describe_log_streams(ctx, body),
+        Operation::PutLogEvents => events::put_log_events(ctx, body),
+        Operation::GetLogEvents => events::get_log_events(ctx, body),
+    }
+}
+
+/// Finds the group that `logGroupName` or `logGroupIdentifier` names (exactly one of them must
+/// be given). An identifier is a name or an ARN without the trailing `:*` (the model's pattern
+/// refuses the `*`).
+pub fn resolve_group(
+    ctx: &Ctx<'_>,
+    name: Option<&str>,
+    identifier: Option<&str>,
+) -> LogsResult<Arc<LogGroup>> {
+    match (name, identifier) {
+        (Some(_), Some(_)) => Err(LogsError::Validation(
+            "LogGroup name and LogGroup ARN are mutually exclusive parameters.".into(),
+        )),
+        (None, None) => Err(LogsError::InvalidParameter(
+            "Either logGroupName or logGroupIdentifier must be provided.".into(),
+        )),
+        (Some(name), None) => ctx.region.group(name),
+        (None, Some(identifier)) => ctx.region.group(&group_name_in(ctx, identifier)?),
+    }
+}
+
+/// The group name an identifier stands for: the identifier itself, or the name inside an ARN of
+/// this region and account.
+fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
+    let Some(rest) = identifier.strip_prefix("arn:") else {
+        return Ok(identifier.to_owned());
+    };
+    let invalid = || LogsError::InvalidParameter(format!("Invalid log group ARN: {identifier}"));
+    // arn:<partition>:logs:<region>:<account>:log-group:<name>[:*]
+    let mut parts = rest.splitn(6, ':');
+    let (_partition, service, region, account, kind, name) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next().ok_or_else(invalid)?,
+    );
+    if service != Some("logs") || kind != Some("log-group") {
+        return Err(invalid());
+    }
+    if region != Some(ctx.region.name()) || account != Some(ctx.store.account_id()) {
+        return Err(LogsError::log_group_not_found());
+    }
+    Ok(name.to_owned())
+}
+
+/// Validates and applies a Describe* `limit` (1–`max`, default `max`).
+pub fn page_limit(violations: &mut validate::Violations, limit: Option<i64>, max: i64) -> usize {
+    match limit {
+        Some(limit) if violations.range("limit", limit, 1, max) => limit as usize,
+        _ => max as usize,
+    }
+}

@@ -1,0 +1,212 @@
+//! CreateLogStream, DeleteLogStream, DescribeLogStreams.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::Violations;
+use super::{page_limit, resolve_group, Ctx, Handled};
+use crate::error::{LogsError, LogsResult};
+use crate::limits::MAX_DESCRIBE_LIMIT;
+use crate::protocol::{decode, encode};
+use crate::store::tokens::ListCursor;
+use crate::store::{LogStream, StreamInfo};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StreamInput {
+    log_group_name: Option<String>,
+    log_stream_name: Option<String>,
+}
+
+/// Validates the two required names of CreateLogStream / DeleteLogStream.
+fn required_names(input: &StreamInput) -> LogsResult<(&str, &str)> {
+    let mut v = Violations::new();
+    let group = v.required("logGroupName", input.log_group_name.as_deref());
+    let stream = v.required("logStreamName", input.log_stream_name.as_deref());
+    if let Some(group) = group {
+        v.log_group_name("logGroupName", group);
+    }
+    if let Some(stream) = stream {
+        v.log_stream_name("logStreamName", stream);
+    }
+    v.finish()?;
+    Ok((group.unwrap_or_default(), stream.unwrap_or_default()))
+}
+
+pub(super) fn create_log_stream(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: StreamInput = decode(body)?;
+    let (group, stream) = required_names(&input)?;
+    ctx.region
+        .group(group)?
+        .create_stream(stream, ctx.store.now())?;
+    Ok(Handled::empty())
+}
+
+pub(super) fn delete_log_stream(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: StreamInput = decode(body)?;
+    let (group, stream) = required_names(&input)?;
+    ctx.region.group(group)?.delete_stream(stream)?;
+    Ok(Handled::empty())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeLogStreamsInput {
+    log_group_name: Option<String>,
+    log_group_identifier: Option<String>,
+    log_stream_name_prefix: Option<String>,
+    order_by: Option<String>,
+    descending: Option<bool>,
+    next_token: Option<String>,
+    limit: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeLogStreamsOutput {
+    log_streams: Vec<LogStreamOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogStreamOut {
+    log_stream_name: String,
+    creation_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_event_timestamp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_event_timestamp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_ingestion_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upload_sequence_token: Option<String>,
+    arn: String,
+    /// Always 0: AWS stopped reporting stream sizes in June 2019 (model doc of `storedBytes`).
+    stored_bytes: u64,
+}
+
+impl From<StreamInfo> for LogStreamOut {
+    fn from(info: StreamInfo) -> Self {
+        Self {
+            log_stream_name: info.name,
+            creation_time: info.creation_time,
+            first_event_timestamp: info.first_event_timestamp,
+            last_event_timestamp: info.last_event_timestamp,
+            last_ingestion_time: info.last_ingestion_time,
+            upload_sequence_token: info.upload_sequence_token,
+            arn: info.arn,
+            stored_bytes: 0,
+        }
+    }
+}
+
+const ORDER_BY: [&str; 2] = ["LogStreamName", "LastEventTime"];
+
+pub(super) fn describe_log_streams(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: DescribeLogStreamsInput = decode(body)?;
+    let mut v = Violations::new();
+    if let Some(name) = &input.log_group_name {
+        v.log_group_name("logGroupName", name);
+    }
+    if let Some(id) = &input.log_group_identifier {
+        v.log_group_identifier("logGroupIdentifier", id);
+    }
+    if let Some(prefix) = &input.log_stream_name_prefix {
+        v.log_stream_name("logStreamNamePrefix", prefix);
+    }
+    let by_event_time = input
+        .order_by
+        .as_deref()
+        .and_then(|o| v.one_of("orderBy", o, &ORDER_BY))
+        == Some(1);
+    if let Some(token) = &input.next_token {
+        v.non_empty("nextToken", token);
+    }
+    let limit = page_limit(&mut v, input.limit, MAX_DESCRIBE_LIMIT);
+    v.finish()?;
+    let group = resolve_group(
+        ctx,
+        input.log_group_name.as_deref(),
+        input.log_group_identifier.as_deref(),
+    )?;
+    if by_event_time && input.log_stream_name_prefix.is_some() {
+        return Err(LogsError::InvalidParameter(
+            "Cannot order by LastEventTime with a logStreamNamePrefix.".into(),
+        ));
+    }
+    let descending = input.descending.unwrap_or(false);
+    let after = match input.next_token.as_deref().map(ListCursor::decode) {
+        None => None,
+        Some(Some(cursor)) => Some(cursor),
+        // AWS answers an unusable nextToken with an empty page rather than an error.
+        Some(None) => return Ok(Handled::json(encode(&page(Vec::new(), None)))),
+    };
+
+    // Read one more than the page so we know whether another page follows.
+    let mut streams: Vec<(i64, Arc<LogStream>)> = if by_event_time {
+        streams_by_event_time(&group.all_streams(), after.as_ref(), descending, limit + 1)
+    } else {
+        let prefix = input.log_stream_name_prefix.as_deref().unwrap_or("");
+        group
+            .streams_by_name(
+                prefix,
+                after.as_ref().map(|c| c.name.as_str()),
+                descending,
+                limit + 1,
+            )
+            .into_iter()
+            .map(|s| (0, s))
+            .collect()
+    };
+    let next_token = (streams.len() > limit).then(|| {
+        streams.truncate(limit);
+        let (order_key, last) = streams.last().expect("limit is at least 1");
+        ListCursor {
+            order_key: *order_key,
+            name: last.name().to_owned(),
+        }
+        .encode()
+    });
+    let out = streams.iter().map(|(_, s)| s.info().into()).collect();
+    Ok(Handled::json(encode(&page(out, next_token))))
+}
+
+fn page(log_streams: Vec<LogStreamOut>, next_token: Option<String>) -> DescribeLogStreamsOutput {
+    DescribeLogStreamsOutput {
+        log_streams,
+        next_token,
+    }
+}
+
+/// Streams ordered by their newest event time (streams without events first), ties by name,
+/// after `after` in that order.
+fn streams_by_event_time(
+    all: &[Arc<LogStream>],
+    after: Option<&ListCursor>,
+    descending: bool,
+    take: usize,
+) -> Vec<(i64, Arc<LogStream>)> {
+    let mut keyed: Vec<(i64, Arc<LogStream>)> = all
+        .iter()
+        .map(|s| (s.last_event_timestamp().unwrap_or(0), Arc::clone(s)))
+        .collect();
+    keyed.sort_by(|(ta, a), (tb, b)| (ta, a.name()).cmp(&(tb, b.name())));
+    if descending {
+        keyed.reverse();
+    }
+    let start = after.map_or(0, |cursor| {
+        let position = (cursor.order_key, cursor.name.as_str());
+        keyed.partition_point(|(t, s)| {
+            let key = (*t, s.name());
+            if descending {
+                key >= position
+            } else {
+                key <= position
+            }
+        })
+    });
+    keyed.into_iter().skip(start).take(take).collect()
+}

@@ -1,0 +1,350 @@
+//! The HTTP server on top of the library: the axum router, and the in-process [`Emulator`]
+//! handle that tests start with one call.
+//!
+//! The caller binds the socket ([`serve`] takes a listener), so the binary and the in-process
+//! handle share one code path.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::clock::SharedClock;
+use crate::config::{Config, SequenceTokenMode};
+use crate::error::LogsError;
+use crate::limits::MAX_REQUEST_BODY_BYTES;
+use crate::ops::{self, Ctx};
+use crate::protocol::{self, Operation};
+use crate::store::Store;
+
+/// What every request handler shares.
+#[derive(Debug)]
+struct App {
+    store: Arc<Store>,
+    default_region: String,
+}
+
+/// The path that wipes all state (for suites sharing one emulator).
+pub const RESET_PATH: &str = "/_cwlogs/reset";
+/// moto_server's reset path, answered too so suites written for moto run unchanged.
+pub const MOTO_RESET_PATH: &str = "/moto-api/reset";
+/// The health route for compose healthchecks.
+pub const HEALTH_PATH: &str = "/health";
+
+/// The router serving `store`: the JSON 1.1 endpoint on `POST /`, plus health and reset.
+pub fn router(store: Arc<Store>, default_region: String) -> Router {
+    let app = Arc::new(App {
+        store,
+        default_region,
+    });
+    Router::new()
+        .route("/", post(handle_json).fallback(method_not_allowed))
+        .route(HEALTH_PATH, get(health))
+        .route(RESET_PATH, post(reset))
+        .route(MOTO_RESET_PATH, post(reset))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn handle_json(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let target = headers.get("x-amz-target").and_then(|t| t.to_str().ok());
+    let operation = match protocol::parse_target(target) {
+        Ok(operation) => operation,
+        Err(error) => return protocol::error_response(&error, &request_id),
+    };
+    let body = match read_body(&headers, body).await {
+        Ok(body) => body,
+        Err(error) => return protocol::error_response(&error, &request_id),
+    };
+    let region_name = protocol::region_from_headers(&headers).unwrap_or(&app.default_region);
+    let ctx = Ctx {
+        store: &app.store,
+        region: app.store.region(region_name),
+    };
+    let result = ops::dispatch(operation, &ctx, &body);
+    let response = match &result {
+        Ok(handled) => protocol::success(handled.body.clone(), &request_id),
+        Err(error) => protocol::error_response(error, &request_id),
+    };
+    log_request(operation, region_name, &body, &response, started);
+    response
+}
+
+/// Reads the body, refusing (413) anything over [`MAX_REQUEST_BODY_BYTES`] without buffering it.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, LogsError> {
+    let too_large = || {
+        LogsError::RequestTooLarge(format!(
+            "Request body exceeds the {MAX_REQUEST_BODY_BYTES} byte limit"
+        ))
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_REQUEST_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    match http_body_util::Limited::new(body, MAX_REQUEST_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Err(error) => Err(LogsError::Serialization(format!(
+            "Could not read the request body: {error}"
+        ))),
+    }
+}
+
+/// One info line per request: operation, group/stream, status and duration.
+fn log_request(
+    operation: Operation,
+    region: &str,
+    body: &[u8],
+    response: &Response,
+    started: Instant,
+) {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return;
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct Names<'a> {
+        #[serde(borrow)]
+        log_group_name: Option<protocol::Text<'a>>,
+        #[serde(borrow)]
+        log_stream_name: Option<protocol::Text<'a>>,
+    }
+    let names: Names<'_> = serde_json::from_slice(body).unwrap_or_default();
+    tracing::info!(
+        operation = operation.name(),
+        region,
+        group = names
+            .log_group_name
+            .as_ref()
+            .map_or("", protocol::Text::as_str),
+        stream = names
+            .log_stream_name
+            .as_ref()
+            .map_or("", protocol::Text::as_str),
+        status = response.status().as_u16(),
+        error = response
+            .headers()
+            .get(protocol::ERROR_TYPE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+}
+
+async fn health() -> Response {
+    let body = serde_json::json!({
+        "status": "ok",
+        "service": "logs",
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+async fn reset(State(app): State<Arc<App>>) -> Response {
+    app.store.reset();
+    tracing::info!("state reset");
+    (
+        StatusCode::OK,
+        axum::Json(serde_json::json!({"reset": true})),
+    )
+        .into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    let error = LogsError::MethodNotAllowed(
+        "CloudWatch Logs takes POST / with an X-Amz-Target header".into(),
+    );
+    protocol::error_response(&error, &uuid::Uuid::new_v4().to_string())
+}
+
+async fn not_found() -> Response {
+    let error = LogsError::NotFound(
+        "No such route: CloudWatch Logs takes POST / with an X-Amz-Target header".into(),
+    );
+    protocol::error_response(&error, &uuid::Uuid::new_v4().to_string())
+}
+
+/// A running emulator: stops when dropped, or on [`Emulator::shutdown`].
+///
+/// ```no_run
+/// # async fn example() -> std::io::Result<()> {
+/// use aws_sdk_cloudwatchlogs as logs;
+/// let emulator = cwlogs_emulator::Emulator::start().await?;
+/// let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+///     .endpoint_url(emulator.endpoint_url())
+///     .region(aws_config::Region::new("us-east-1"))
+///     .credentials_provider(logs::config::Credentials::for_tests())
+///     .load()
+///     .await;
+/// let client = logs::Client::new(&config);
+/// client.create_log_group().log_group_name("app").send().await.unwrap();
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    store: Arc<Store>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Emulator {
+    /// Starts an emulator with the default settings on an ephemeral loopback port.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// A builder for an emulator with other settings.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// `http://127.0.0.1:<port>`, for the SDKs' endpoint override.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the emulator listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The store, to seed or inspect state directly.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Wipes all state, as the reset route does.
+    pub fn reset(&self) {
+        self.store.reset();
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            // Clients may hold keep-alive connections open; don't wait on them forever.
+            let abort = task.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(2), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Settings for [`Emulator`]; every one has a default.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    config: Config,
+    addr: SocketAddr,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            config: Config::default(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The region for requests without a SigV4 credential scope.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.config.default_region = region.into();
+        self
+    }
+
+    /// The account id ARNs carry.
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.config.account_id = account_id.into();
+        self
+    }
+
+    /// The source of "now" (a [`crate::ManualClock`] in tests).
+    pub fn clock(mut self, clock: SharedClock) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    /// How PutLogEvents treats sequence tokens.
+    pub fn sequence_tokens(mut self, mode: SequenceTokenMode) -> Self {
+        self.config.sequence_tokens = mode;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Replaces every setting at once.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Binds and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let store = Arc::new(Store::from_config(&self.config));
+        let router = router(Arc::clone(&store), self.config.default_region.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, router, async move {
+            let _ = stopped.await;
+        }));
+        Ok(Emulator {
+            addr,
+            store,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}

@@ -1,0 +1,481 @@
+//! A stream's events, kept sorted by [`EventKey`] (timestamp, then arrival order) in chunks.
+//!
+//! The layout is what keeps millions of events cheap:
+//! - events live in [`Chunk`]s of at most [`CHUNK_MAX_EVENTS`] events and about
+//!   [`CHUNK_MAX_BYTES`] message bytes, each a set of parallel columns (timestamp, sequence,
+//!   ingestion time, message end offset) plus one contiguous byte arena for the messages: 24 bytes
+//!   of bookkeeping per event on top of the message itself, and no per-event allocation;
+//! - chunks are sorted and disjoint, so seeking to a position is two binary searches
+//!   (O(log n)) and a page is read in O(page);
+//! - the usual case, a batch whose events are not older than the stream's newest event, appends
+//!   to the last chunk; a batch that sorts earlier is merged into the chunks it overlaps, costing
+//!   O(batch + overlapped chunks), never O(stream).
+
+use std::ops::ControlFlow;
+
+/// Most events in one chunk. Small enough that merging an out-of-order batch into a chunk is
+/// cheap, large enough that the chunk index stays small (10M events is about 2,500 chunks).
+pub const CHUNK_MAX_EVENTS: usize = 4096;
+/// A chunk stops taking appends once its arena reaches this many bytes, so arena offsets fit
+/// in `u32` (the largest event adds at most 1 MiB past it).
+pub const CHUNK_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// Where an event sits in its stream's order: by timestamp, ties broken by arrival.
+///
+/// `seq` is the stream-wide arrival number, so the key is unique within a stream and never
+/// changes: page tokens and event ids are built from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventKey {
+    /// Event time, epoch milliseconds (never negative: the model's `Timestamp` has min 0).
+    pub timestamp: i64,
+    /// Arrival number within the stream, from 0.
+    pub seq: u32,
+}
+
+impl EventKey {
+    /// The smallest key, before every event.
+    pub const MIN: EventKey = EventKey {
+        timestamp: 0,
+        seq: 0,
+    };
+    /// The largest key, after every event.
+    pub const MAX: EventKey = EventKey {
+        timestamp: i64::MAX,
+        seq: u32::MAX,
+    };
+
+    /// The first key at or after `timestamp`.
+    pub fn at_time(timestamp: i64) -> Self {
+        Self {
+            timestamp: timestamp.max(0),
+            seq: 0,
+        }
+    }
+
+    /// The next key in order (saturating at [`EventKey::MAX`]).
+    pub fn successor(self) -> Self {
+        match self.seq.checked_add(1) {
+            Some(seq) => Self { seq, ..self },
+            None if self.timestamp == i64::MAX => self,
+            None => Self {
+                timestamp: self.timestamp + 1,
+                seq: 0,
+            },
+        }
+    }
+}
+
+/// One stored event, borrowed from the store while a page is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventView<'a> {
+    /// Position in the stream.
+    pub key: EventKey,
+    /// When CloudWatch Logs received it, epoch milliseconds.
+    pub ingestion_time: i64,
+    /// The message as sent.
+    pub message: &'a str,
+}
+
+/// An event about to be stored.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEvent<'a> {
+    /// Event time, epoch milliseconds.
+    pub timestamp: i64,
+    /// The message.
+    pub message: &'a str,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Chunk {
+    timestamps: Vec<i64>,
+    seqs: Vec<u32>,
+    ingestion_times: Vec<i64>,
+    /// `message_ends[i]` is where message `i` ends in `arena`; it starts where `i - 1` ends.
+    message_ends: Vec<u32>,
+    arena: String,
+}
+
+impl Chunk {
+    fn with_capacity(events: usize) -> Self {
+        Self {
+            timestamps: Vec::with_capacity(events),
+            seqs: Vec::with_capacity(events),
+            ingestion_times: Vec::with_capacity(events),
+            message_ends: Vec::with_capacity(events),
+            arena: String::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.timestamps.len()
+    }
+
+    fn key(&self, i: usize) -> EventKey {
+        EventKey {
+            timestamp: self.timestamps[i],
+            seq: self.seqs[i],
+        }
+    }
+
+    fn first_key(&self) -> EventKey {
+        self.key(0)
+    }
+
+    fn last_key(&self) -> EventKey {
+        self.key(self.len() - 1)
+    }
+
+    fn message(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.message_ends[i - 1] as usize
+        };
+        &self.arena[start..self.message_ends[i] as usize]
+    }
+
+    fn view(&self, i: usize) -> EventView<'_> {
+        EventView {
+            key: self.key(i),
+            ingestion_time: self.ingestion_times[i],
+            message: self.message(i),
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.len() >= CHUNK_MAX_EVENTS || self.arena.len() >= CHUNK_MAX_BYTES
+    }
+
+    fn push(&mut self, key: EventKey, ingestion_time: i64, message: &str) {
+        self.timestamps.push(key.timestamp);
+        self.seqs.push(key.seq);
+        self.ingestion_times.push(ingestion_time);
+        self.arena.push_str(message);
+        let end =
+            u32::try_from(self.arena.len()).expect("chunk arena is bounded by CHUNK_MAX_BYTES");
+        self.message_ends.push(end);
+    }
+
+    /// Index of the first event whose key is `>= key`.
+    fn lower_bound(&self, key: EventKey) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.key(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Gives back the arena's growth slack once the chunk takes no more appends.
+    fn seal(&mut self) {
+        self.timestamps.shrink_to_fit();
+        self.seqs.shrink_to_fit();
+        self.ingestion_times.shrink_to_fit();
+        self.message_ends.shrink_to_fit();
+        self.arena.shrink_to_fit();
+    }
+}
+
+/// A stream's events in [`EventKey`] order. See the module docs for the layout.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    chunks: Vec<Chunk>,
+    len: usize,
+    message_bytes: usize,
+    next_seq: u32,
+}
+
+/// Where a page read stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageEnd {
+    /// How many events the visitor was given.
+    pub count: usize,
+    /// Key of the first event visited in reading order, if any.
+    pub first: Option<EventKey>,
+    /// Key of the last event visited in reading order, if any.
+    pub last: Option<EventKey>,
+}
+
+/// The event count and byte budget of one page, as GetLogEvents and FilterLogEvents apply them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageBudget {
+    /// Most events in the page.
+    pub max_events: usize,
+    /// Most bytes in the page, counting each event's message plus `overhead_per_event`.
+    pub max_bytes: usize,
+    /// Bytes counted per event besides its message.
+    pub overhead_per_event: usize,
+}
+
+impl PageBudget {
+    /// Whether an event of `message_len` bytes still fits after `count` events of `bytes` total.
+    /// A page always takes its first event, so paging cannot stall on an oversized one.
+    fn admits(&self, count: usize, bytes: usize, message_len: usize) -> bool {
+        count < self.max_events
+            && (count == 0 || bytes + message_len + self.overhead_per_event <= self.max_bytes)
+    }
+}
+
+impl EventLog {
+    /// Number of stored events.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the stream has no events.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Sum of the stored messages' UTF-8 lengths.
+    pub fn message_bytes(&self) -> usize {
+        self.message_bytes
+    }
+
+    /// The arrival number the next stored event gets.
+    pub fn next_seq(&self) -> u32 {
+        self.next_seq
+    }
+
+    /// Stores a batch that is already sorted by timestamp (PutLogEvents guarantees that), all
+    /// received at `ingestion_time`. Returns how many events were stored.
+    ///
+    /// Each event gets the next arrival number, so among equal timestamps it sorts after every
+    /// event stored before it.
+    pub fn insert_sorted_batch(&mut self, batch: &[NewEvent<'_>], ingestion_time: i64) -> usize {
+        debug_assert!(batch.windows(2).all(|w| w[0].timestamp <= w[1].timestamp));
+        let Some(first) = batch.first() else {
+            return 0;
+        };
+        let first_key = EventKey {
+            timestamp: first.timestamp,
+            seq: self.next_seq,
+        };
+        let appends = self.chunks.last().is_none_or(|c| c.last_key() < first_key);
+        if appends {
+            for event in batch {
+                let key = self.allocate_key(event.timestamp);
+                self.append(key, ingestion_time, event.message);
+            }
+        } else {
+            let keyed: Vec<(EventKey, &str)> = batch
+                .iter()
+                .map(|e| (self.allocate_key(e.timestamp), e.message))
+                .collect();
+            self.merge(&keyed, ingestion_time);
+        }
+        self.len += batch.len();
+        self.message_bytes += batch.iter().map(|e| e.message.len()).sum::<usize>();
+        batch.len()
+    }
+
+    fn allocate_key(&mut self, timestamp: i64) -> EventKey {
+        let key = EventKey {
+            timestamp,
+            seq: self.next_seq,
+        };
+        // A stream would need 4 billion events (hundreds of GB) to wrap; saturating keeps the
+        // key valid without a panic path.
+        self.next_seq = self.next_seq.saturating_add(1);
+        key
+    }
+
+    fn append(&mut self, key: EventKey, ingestion_time: i64, message: &str) {
+        if self.chunks.last().is_none_or(Chunk::is_full) {
+            if let Some(last) = self.chunks.last_mut() {
+                last.seal();
+            }
+            self.chunks.push(Chunk::default());
+        }
+        let last = self.chunks.last_mut().expect("a chunk was just ensured");
+        last.push(key, ingestion_time, message);
+    }
+
+    /// Merges sorted `batch` (whose keys are all new) into the chunks it overlaps.
+    fn merge(&mut self, batch: &[(EventKey, &str)], ingestion_time: i64) {
+        let mut rest = batch;
+        while let Some(&(first, _)) = rest.first() {
+            // The chunk that should hold `first`: the last chunk whose first key is <= it.
+            let target = self
+                .chunks
+                .partition_point(|c| c.first_key() <= first)
+                .saturating_sub(1);
+            let upper = self.chunks.get(target + 1).map(Chunk::first_key);
+            let take = match upper {
+                Some(bound) => rest.partition_point(|(k, _)| *k < bound),
+                None => rest.len(),
+            };
+            let (now, later) = rest.split_at(take);
+            let merged = merge_chunk(&self.chunks[target], now, ingestion_time);
+            self.chunks.splice(target..=target, merged);
+            rest = later;
+        }
+    }
+
+    /// Chunk and index of the first event with key `>= key` (may be one past the end).
+    fn seek(&self, key: EventKey) -> (usize, usize) {
+        let c = self.chunks.partition_point(|chunk| chunk.last_key() < key);
+        if c == self.chunks.len() {
+            return (c, 0);
+        }
+        (c, self.chunks[c].lower_bound(key))
+    }
+
+    /// Visits events with keys in `[from, to)` in ascending order, within `budget`.
+    pub fn read_forward<'s>(
+        &'s self,
+        from: EventKey,
+        to: EventKey,
+        budget: PageBudget,
+        mut visit: impl FnMut(EventView<'s>),
+    ) -> PageEnd {
+        let mut end = PageEnd {
+            count: 0,
+            first: None,
+            last: None,
+        };
+        let mut bytes = 0;
+        let (mut c, mut i) = self.seek(from);
+        while c < self.chunks.len() {
+            let chunk = &self.chunks[c];
+            while i < chunk.len() {
+                let event = chunk.view(i);
+                if event.key >= to || !budget.admits(end.count, bytes, event.message.len()) {
+                    return end;
+                }
+                bytes += event.message.len() + budget.overhead_per_event;
+                end.count += 1;
+                end.first.get_or_insert(event.key);
+                end.last = Some(event.key);
+                visit(event);
+                i += 1;
+            }
+            c += 1;
+            i = 0;
+        }
+        end
+    }
+
+    /// Finds the oldest key of the newest page in `[from, to)`: walks backward from `to` while
+    /// `budget` admits events. Read the page itself with [`EventLog::read_forward`] from the
+    /// returned key, so pages are always delivered oldest first, as AWS does.
+    pub fn page_start_backward(
+        &self,
+        from: EventKey,
+        to: EventKey,
+        budget: PageBudget,
+    ) -> Option<EventKey> {
+        let mut count = 0;
+        let mut bytes = 0;
+        let mut oldest = None;
+        let (mut c, mut i) = self.seek(to);
+        loop {
+            if i == 0 {
+                if c == 0 {
+                    return oldest;
+                }
+                c -= 1;
+                i = self.chunks[c].len();
+                continue;
+            }
+            i -= 1;
+            let chunk = &self.chunks[c];
+            let key = chunk.key(i);
+            let len = chunk.message(i).len();
+            if key < from || !budget.admits(count, bytes, len) {
+                return oldest;
+            }
+            count += 1;
+            bytes += len + budget.overhead_per_event;
+            oldest = Some(key);
+        }
+    }
+
+    /// Visits every event in order until `visit` breaks.
+    pub fn scan<'s>(&'s self, mut visit: impl FnMut(EventView<'s>) -> ControlFlow<()>) {
+        for chunk in &self.chunks {
+            for i in 0..chunk.len() {
+                if visit(chunk.view(i)).is_break() {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The smallest and largest stored timestamps.
+    pub fn time_bounds(&self) -> Option<(i64, i64)> {
+        let first = self.chunks.first()?.first_key().timestamp;
+        let last = self.chunks.last()?.last_key().timestamp;
+        Some((first, last))
+    }
+
+    /// Drops every event with a timestamp before `cutoff`; returns (events, message bytes) freed.
+    pub fn drop_before(&mut self, cutoff: i64) -> (usize, usize) {
+        let cutoff_key = EventKey::at_time(cutoff);
+        let (c, i) = self.seek(cutoff_key);
+        let mut freed = (0, 0);
+        for chunk in self.chunks.drain(..c) {
+            freed.0 += chunk.len();
+            freed.1 += chunk.arena.len();
+        }
+        if i > 0 {
+            if let Some(chunk) = self.chunks.first_mut() {
+                let keep = rebuild(chunk, i..chunk.len());
+                freed.0 += chunk.len() - keep.len();
+                freed.1 += chunk.arena.len() - keep.arena.len();
+                *chunk = keep;
+            }
+        }
+        self.len -= freed.0;
+        self.message_bytes -= freed.1;
+        freed
+    }
+}
+
+/// A copy of `chunk`'s events in `range`.
+fn rebuild(chunk: &Chunk, range: std::ops::Range<usize>) -> Chunk {
+    let mut out = Chunk::with_capacity(range.len());
+    for i in range {
+        out.push(chunk.key(i), chunk.ingestion_times[i], chunk.message(i));
+    }
+    out.seal();
+    out
+}
+
+/// Merges `chunk` with sorted `batch` and splits the result into chunks that respect the
+/// chunk limits. Both inputs are sorted and share no key.
+fn merge_chunk(chunk: &Chunk, batch: &[(EventKey, &str)], ingestion_time: i64) -> Vec<Chunk> {
+    let mut out = vec![Chunk::with_capacity(
+        (chunk.len() + batch.len()).min(CHUNK_MAX_EVENTS),
+    )];
+    let mut push = |key: EventKey, ingestion: i64, message: &str| {
+        if out.last().is_some_and(Chunk::is_full) {
+            if let Some(last) = out.last_mut() {
+                last.seal();
+            }
+            out.push(Chunk::default());
+        }
+        out.last_mut()
+            .expect("out is never empty")
+            .push(key, ingestion, message);
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < chunk.len() || j < batch.len() {
+        let take_chunk = j == batch.len() || (i < chunk.len() && chunk.key(i) < batch[j].0);
+        if take_chunk {
+            push(chunk.key(i), chunk.ingestion_times[i], chunk.message(i));
+            i += 1;
+        } else {
+            push(batch[j].0, ingestion_time, batch[j].1);
+            j += 1;
+        }
+    }
+    for merged in &mut out {
+        merged.seal();
+    }
+    out
+}

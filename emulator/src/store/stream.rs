@@ -1,0 +1,235 @@
+//! One log stream: its events, its metadata and its sequence-token state, behind one lock.
+//!
+//! The lock is per stream, so writers to different streams never wait for each other, and it is
+//! a `parking_lot::RwLock` held only inside these synchronous methods (never across `.await`).
+//! A put validates its sequence token and appends under the same write lock, which is what
+//! makes "exactly one of several racing puts with the same token wins" hold.
+
+use std::hash::{Hash, Hasher};
+
+use parking_lot::RwLock;
+
+use super::events::{EventLog, NewEvent};
+use super::tokens::{fingerprint, sequence_token};
+use crate::config::SequenceTokenMode;
+use crate::error::{LogsError, LogsResult};
+
+/// A log stream.
+#[derive(Debug)]
+pub struct LogStream {
+    name: String,
+    arn: String,
+    creation_time: i64,
+    fingerprint: u64,
+    state: RwLock<StreamState>,
+}
+
+#[derive(Debug, Default)]
+struct StreamState {
+    events: EventLog,
+    last_ingestion_time: Option<i64>,
+    /// How many batches were accepted; the current sequence token encodes it (0: no token yet).
+    accepted_batches: u64,
+    /// What the last accepted batch looked like, to recognise a resend of it.
+    last_batch: Option<BatchDigest>,
+}
+
+/// Identifies an accepted batch the way AWS did for DataAlreadyAcceptedException: by the
+/// token it was sent with and its messages (timestamps are not compared).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BatchDigest {
+    sent_with: Option<String>,
+    messages_hash: u64,
+    count: usize,
+}
+
+impl BatchDigest {
+    fn of(sent_with: Option<&str>, events: &[NewEvent<'_>]) -> Self {
+        // A fixed-key SipHash: only compared within one process, never persisted.
+        let mut hasher = std::hash::DefaultHasher::new();
+        for event in events {
+            event.message.hash(&mut hasher);
+        }
+        Self {
+            sent_with: sent_with.map(str::to_owned),
+            messages_hash: hasher.finish(),
+            count: events.len(),
+        }
+    }
+}
+
+/// A snapshot of a stream's metadata, as DescribeLogStreams reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// The stream's name.
+    pub name: String,
+    /// `arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`.
+    pub arn: String,
+    /// Creation time, epoch milliseconds.
+    pub creation_time: i64,
+    /// Oldest event timestamp, once the stream has events.
+    pub first_event_timestamp: Option<i64>,
+    /// Newest event timestamp, once the stream has events.
+    pub last_event_timestamp: Option<i64>,
+    /// When the last batch arrived, once one has.
+    pub last_ingestion_time: Option<i64>,
+    /// The token the next put must carry (strict mode), once a batch was accepted.
+    pub upload_sequence_token: Option<String>,
+    /// How many events are stored.
+    pub event_count: usize,
+    /// Sum of the stored messages' UTF-8 bytes.
+    pub message_bytes: usize,
+}
+
+/// What a validated put stores: the events that passed the age checks, and the whole batch's
+/// messages (DataAlreadyAccepted compares those).
+#[derive(Debug, Clone)]
+pub struct PutBatch<'a> {
+    /// Every event of the request, sorted by timestamp.
+    pub all_events: &'a [NewEvent<'a>],
+    /// The range of `all_events` to store (the rest was rejected as too old, expired or too new).
+    pub accepted: std::ops::Range<usize>,
+    /// The `sequenceToken` the request carried.
+    pub sequence_token: Option<&'a str>,
+}
+
+/// What a successful put reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutOutcome {
+    /// The token the next put must carry.
+    pub next_sequence_token: String,
+    /// How many events were stored.
+    pub stored: usize,
+    /// UTF-8 message bytes stored.
+    pub stored_bytes: usize,
+}
+
+impl LogStream {
+    /// A new, empty stream. `arn` is its full ARN; `fingerprint_parts` identify it stably.
+    pub fn new(name: String, arn: String, creation_time: i64) -> Self {
+        let fingerprint = fingerprint(&[arn.as_bytes()]);
+        Self {
+            name,
+            arn,
+            creation_time,
+            fingerprint,
+            state: RwLock::new(StreamState::default()),
+        }
+    }
+
+    /// The stream's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A stable number identifying this stream in tokens and event ids.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The stream's metadata now.
+    pub fn info(&self) -> StreamInfo {
+        let state = self.state.read();
+        let bounds = state.events.time_bounds();
+        StreamInfo {
+            name: self.name.clone(),
+            arn: self.arn.clone(),
+            creation_time: self.creation_time,
+            first_event_timestamp: bounds.map(|b| b.0),
+            last_event_timestamp: bounds.map(|b| b.1),
+            last_ingestion_time: state.last_ingestion_time,
+            upload_sequence_token: state.current_token(self.fingerprint),
+            event_count: state.events.len(),
+            message_bytes: state.events.message_bytes(),
+        }
+    }
+
+    /// The newest event timestamp (DescribeLogStreams' `LastEventTime` order), if any.
+    pub fn last_event_timestamp(&self) -> Option<i64> {
+        self.state.read().events.time_bounds().map(|b| b.1)
+    }
+
+    /// Checks the sequence token (in strict mode) and stores the accepted events, atomically.
+    pub fn put(
+        &self,
+        batch: PutBatch<'_>,
+        mode: SequenceTokenMode,
+        ingestion_time: i64,
+    ) -> LogsResult<PutOutcome> {
+        let digest = (mode == SequenceTokenMode::Strict)
+            .then(|| BatchDigest::of(batch.sequence_token, batch.all_events));
+        let mut state = self.state.write();
+        if let Some(digest) = &digest {
+            state.check_sequence_token(self.fingerprint, batch.sequence_token, digest)?;
+        }
+        let accepted = &batch.all_events[batch.accepted.clone()];
+        let stored = state.events.insert_sorted_batch(accepted, ingestion_time);
+        if stored > 0 {
+            state.last_ingestion_time = Some(ingestion_time);
+        }
+        state.accepted_batches += 1;
+        state.last_batch = digest;
+        Ok(PutOutcome {
+            next_sequence_token: sequence_token(self.fingerprint, state.accepted_batches),
+            stored,
+            stored_bytes: accepted.iter().map(|e| e.message.len()).sum(),
+        })
+    }
+
+    /// Runs `read` with shared access to the events, so a page is copied out under one lock.
+    pub fn with_events<R>(&self, read: impl FnOnce(&EventLog) -> R) -> R {
+        read(&self.state.read().events)
+    }
+
+    /// Drops events older than `cutoff` (retention); returns the message bytes freed.
+    pub fn expire_before(&self, cutoff: i64) -> usize {
+        let mut state = self.state.write();
+        if state
+            .events
+            .time_bounds()
+            .is_some_and(|(first, _)| first < cutoff)
+        {
+            state.events.drop_before(cutoff).1
+        } else {
+            0
+        }
+    }
+}
+
+impl StreamState {
+    fn current_token(&self, stream: u64) -> Option<String> {
+        (self.accepted_batches > 0).then(|| sequence_token(stream, self.accepted_batches))
+    }
+
+    /// AWS before 2023: the put must carry the stream's current token (none on a new stream).
+    /// A resend of the last accepted batch under the token it was accepted with is
+    /// DataAlreadyAccepted; any other mismatch is InvalidSequenceToken.
+    fn check_sequence_token(
+        &self,
+        stream: u64,
+        sent: Option<&str>,
+        digest: &BatchDigest,
+    ) -> LogsResult<()> {
+        let expected = self.current_token(stream);
+        if sent == expected.as_deref() {
+            return Ok(());
+        }
+        let resend = self.last_batch.as_ref() == Some(digest);
+        let shown = expected.as_deref().unwrap_or("null");
+        if resend {
+            Err(LogsError::DataAlreadyAccepted {
+                message: format!(
+                    "The given batch of log events has already been accepted. The next batch can be sent with sequenceToken: {shown}"
+                ),
+                expected_sequence_token: expected,
+            })
+        } else {
+            Err(LogsError::InvalidSequenceToken {
+                message: format!(
+                    "The given sequenceToken is invalid. The next expected sequenceToken is: {shown}"
+                ),
+                expected_sequence_token: expected,
+            })
+        }
+    }
+}
