@@ -1,1 +1,11 @@
-//! it
+//! Client tests: the real `aws-sdk-cloudwatchlogs` against a fresh in-process emulator per test.
+//! One test binary (`autotests = false`), one module per operation family.
+
+mod common;
+mod concurrency;
+mod events_get;
+mod events_put;
+mod groups;
+mod paging_props;
+mod sequence_tokens;
+mod streams;

@@ -1,0 +1,208 @@
+//! The test DSL: start an emulator with a pinned clock, get an SDK client, assert AWS errors.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+use aws_sdk_cloudwatchlogs::Client;
+use cwlogs_emulator::{Emulator, ManualClock, SequenceTokenMode};
+
+/// "Now" for every test: 2026-01-01T00:00:00Z.
+pub const NOW: i64 = 1_767_225_600_000;
+/// One minute, one hour, one day in milliseconds.
+pub const MINUTE: i64 = 60_000;
+pub const HOUR: i64 = 60 * MINUTE;
+pub const DAY: i64 = 24 * HOUR;
+
+/// A running emulator, its pinned clock and an SDK client pointed at it (region us-east-1).
+pub struct Harness {
+    pub emulator: Emulator,
+    pub clock: ManualClock,
+    pub client: Client,
+}
+
+/// A fresh emulator in strict sequence-token mode.
+pub async fn harness() -> Harness {
+    harness_with(SequenceTokenMode::Strict).await
+}
+
+/// A fresh emulator with the given sequence-token mode.
+pub async fn harness_with(mode: SequenceTokenMode) -> Harness {
+    let clock = ManualClock::new(NOW);
+    let emulator = Emulator::builder()
+        .clock(Arc::new(clock.clone()))
+        .sequence_tokens(mode)
+        .start()
+        .await
+        .expect("emulator starts");
+    let client = client_for(&emulator, "us-east-1");
+    Harness {
+        emulator,
+        clock,
+        client,
+    }
+}
+
+/// An SDK client for `emulator` signing for `region`.
+pub fn client_for(emulator: &Emulator, region: &str) -> Client {
+    let config = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(emulator.endpoint_url())
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .build();
+    Client::from_conf(config)
+}
+
+impl Harness {
+    /// Creates a group and a stream in it.
+    pub async fn group_and_stream(&self, group: &str, stream: &str) {
+        self.client
+            .create_log_group()
+            .log_group_name(group)
+            .send()
+            .await
+            .expect("create group");
+        self.client
+            .create_log_stream()
+            .log_group_name(group)
+            .log_stream_name(stream)
+            .send()
+            .await
+            .expect("create stream");
+    }
+
+    /// Puts `events` in as few batches as AWS's limits allow (10,000 events, 1 MiB), chaining
+    /// sequence tokens from the stream's current one, so it works in both modes.
+    pub async fn put_all(&self, group: &str, stream: &str, events: &[(i64, String)]) {
+        let mut token = self.upload_sequence_token(group, stream).await;
+        for batch in batches(events) {
+            let out = self
+                .client
+                .put_log_events()
+                .log_group_name(group)
+                .log_stream_name(stream)
+                .set_log_events(Some(input_events(batch)))
+                .set_sequence_token(token.clone())
+                .send()
+                .await
+                .expect("put batch");
+            token = out.next_sequence_token().map(str::to_owned);
+        }
+    }
+
+    /// The stream's `uploadSequenceToken`, from DescribeLogStreams.
+    pub async fn upload_sequence_token(&self, group: &str, stream: &str) -> Option<String> {
+        let out = self
+            .client
+            .describe_log_streams()
+            .log_group_name(group)
+            .log_stream_name_prefix(stream)
+            .send()
+            .await
+            .expect("describe streams");
+        out.log_streams()
+            .iter()
+            .find(|s| s.log_stream_name() == Some(stream))
+            .and_then(|s| s.upload_sequence_token())
+            .map(str::to_owned)
+    }
+
+    /// Every message of the stream, paging from the head until the forward token repeats.
+    pub async fn read_all(&self, group: &str, stream: &str) -> Vec<String> {
+        let mut messages = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .get_log_events()
+                .log_group_name(group)
+                .log_stream_name(stream)
+                .start_from_head(true)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .expect("get events");
+            messages.extend(
+                out.events()
+                    .iter()
+                    .map(|e| e.message().unwrap_or_default().to_owned()),
+            );
+            let next = out.next_forward_token().map(str::to_owned);
+            if next == token {
+                return messages;
+            }
+            token = next;
+        }
+    }
+}
+
+/// Splits events into batches within AWS's PutLogEvents limits.
+pub fn batches(events: &[(i64, String)]) -> Vec<&[(i64, String)]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, (_, message)) in events.iter().enumerate() {
+        let size = message.len() + 26;
+        if i > start && (i - start == 10_000 || bytes + size > 1_048_576) {
+            out.push(&events[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < events.len() {
+        out.push(&events[start..]);
+    }
+    out
+}
+
+/// SDK input events from (timestamp, message) pairs.
+pub fn input_events(events: &[(i64, String)]) -> Vec<InputLogEvent> {
+    events
+        .iter()
+        .map(|(timestamp, message)| {
+            InputLogEvent::builder()
+                .timestamp(*timestamp)
+                .message(message)
+                .build()
+                .expect("timestamp and message are set")
+        })
+        .collect()
+}
+
+/// `count` events one millisecond apart ending a minute before NOW, with numbered messages.
+pub fn numbered_events(count: usize) -> Vec<(i64, String)> {
+    let start = NOW - MINUTE - count as i64;
+    (0..count)
+        .map(|i| (start + i as i64, format!("line {i:05}")))
+        .collect()
+}
+
+/// The service error of a failed call; panics if the call succeeded or failed before reaching
+/// the service.
+#[track_caller]
+pub fn service_error<T: Debug, E: Debug, R: Debug>(result: Result<T, SdkError<E, R>>) -> E {
+    match result {
+        Ok(value) => panic!("expected an error, got {value:?}"),
+        Err(SdkError::ServiceError(error)) => error.into_err(),
+        Err(other) => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+/// Asserts the wire code and exact message of an error.
+#[track_caller]
+pub fn assert_aws_error<E: ProvideErrorMetadata + Debug>(error: &E, code: &str, message: &str) {
+    assert_eq!(error.code(), Some(code), "code of {error:?}");
+    assert_eq!(error.message(), Some(message), "message of {error:?}");
+}
+
+/// Whether `token` has the shape AWS gives GetLogEvents tokens: `f/` or `b/`, 56 digits, `/s`.
+pub fn is_aws_page_token(token: &str, prefix: char) -> bool {
+    let bytes = token.as_bytes();
+    token.len() == 60
+        && bytes[0] == prefix as u8
+        && &token[1..2] == "/"
+        && token[2..58].bytes().all(|b| b.is_ascii_digit())
+        && token.ends_with("/s")
+}
