@@ -179,7 +179,11 @@ mod tests {
         assert_eq!(PageToken::decode(&text, 7), Some(token));
         assert_eq!(PageToken::decode(&text, 8), None, "another stream's token");
         let mut edited = text.clone().into_bytes();
-        edited[20] = if edited[20] == b'9' { b'8' } else { edited[20] + 1 };
+        edited[20] = if edited[20] == b'9' {
+            b'8'
+        } else {
+            edited[20] + 1
+        };
         let edited = String::from_utf8(edited).unwrap();
         assert_eq!(PageToken::decode(&edited, 7), None);
     }
