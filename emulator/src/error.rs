@@ -39,8 +39,13 @@ pub enum LogsError {
     #[error("{0}")]
     OperationAborted(String),
     /// Too many tags on a resource (TagResource).
-    #[error("{0}")]
-    TooManyTags(String),
+    #[error("{message}")]
+    TooManyTags {
+        /// The text.
+        message: String,
+        /// The ARN of the resource.
+        resource_name: String,
+    },
     /// A request-level validation failure (AWS's `ValidationException`).
     #[error("{0}")]
     Validation(String),
@@ -75,7 +80,7 @@ impl LogsError {
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
             Self::OperationAborted(_) => "OperationAbortedException",
-            Self::TooManyTags(_) => "TooManyTagsException",
+            Self::TooManyTags { .. } => "TooManyTagsException",
             Self::Validation(_) => "ValidationException",
             Self::Serialization(_) => "SerializationException",
             Self::UnknownOperation(_) => "UnknownOperationException",
@@ -96,7 +101,7 @@ impl LogsError {
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
             | Self::OperationAborted(_)
-            | Self::TooManyTags(_)
+            | Self::TooManyTags { .. }
             | Self::Validation(_)
             | Self::Serialization(_)
             | Self::UnknownOperation(_) => 400,
@@ -107,8 +112,9 @@ impl LogsError {
         }
     }
 
-    /// The `expectedSequenceToken` member the two sequence-token exceptions carry.
-    pub fn expected_sequence_token(&self) -> Option<&str> {
+    /// Members some exceptions carry besides `message`: `expectedSequenceToken` on the two
+    /// sequence-token errors, `resourceName` on TooManyTagsException.
+    pub fn extra_member(&self) -> Option<(&'static str, &str)> {
         match self {
             Self::InvalidSequenceToken {
                 expected_sequence_token,
@@ -117,7 +123,10 @@ impl LogsError {
             | Self::DataAlreadyAccepted {
                 expected_sequence_token,
                 ..
-            } => expected_sequence_token.as_deref(),
+            } => expected_sequence_token
+                .as_deref()
+                .map(|token| ("expectedSequenceToken", token)),
+            Self::TooManyTags { resource_name, .. } => Some(("resourceName", resource_name)),
             _ => None,
         }
     }

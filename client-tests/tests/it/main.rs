@@ -7,5 +7,6 @@ mod events_get;
 mod events_put;
 mod groups;
 mod paging_props;
+mod retention_tags;
 mod sequence_tokens;
 mod streams;

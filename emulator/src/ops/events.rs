@@ -15,6 +15,7 @@ use crate::protocol::{decode, encode, Text};
 use crate::store::events::{EventKey, EventLog, EventView, NewEvent, PageBudget, PageEnd};
 use crate::store::stream::PutBatch;
 use crate::store::tokens::{Direction, PageToken};
+use crate::store::{LogGroup, LogStream};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -126,12 +127,42 @@ pub(super) fn put_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         now,
     )?;
     group.add_stored_bytes(i64::try_from(outcome.stored_bytes).unwrap_or(i64::MAX));
+    expire_stream(&group, &stream, retention_cutoff(&group, now));
     let output = PutLogEventsOutput {
         next_sequence_token: outcome.next_sequence_token,
         rejected_log_events_info: (rejected != RejectedLogEventsInfo::default())
             .then_some(rejected),
     };
     Ok(Handled::json(encode(&output)))
+}
+
+/// The time before which `group`'s retention has expired events, if it has a policy.
+pub(super) fn retention_cutoff(group: &LogGroup, now: i64) -> Option<i64> {
+    group
+        .settings()
+        .retention_in_days
+        .map(|days| now.saturating_sub(i64::from(days) * DAY_MILLIS))
+}
+
+/// Frees `stream`'s events that `group`'s retention has expired and keeps the group's stored
+/// bytes in step. AWS deletes lazily (within 72 h) but stops returning them at once; so do we.
+fn expire_stream(group: &LogGroup, stream: &LogStream, cutoff: Option<i64>) {
+    if let Some(cutoff) = cutoff {
+        let freed = stream.expire_before(cutoff);
+        if freed > 0 {
+            group.add_stored_bytes(-i64::try_from(freed).unwrap_or(i64::MAX));
+        }
+    }
+}
+
+/// Applies `group`'s retention to all its streams.
+pub(super) fn expire(group: &LogGroup, now: i64) {
+    let cutoff = retention_cutoff(group, now);
+    if cutoff.is_some() {
+        for stream in group.all_streams() {
+            expire_stream(group, &stream, cutoff);
+        }
+    }
 }
 
 /// The checks that fail a whole batch, in AWS's order: event size, batch size, order.
@@ -254,7 +285,12 @@ pub(super) fn get_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         }
         None => None,
     };
-    let range = TimeRange::new(input.start_time, input.end_time);
+    let cutoff = retention_cutoff(&group, ctx.store.now());
+    expire_stream(&group, &stream, cutoff);
+    let mut range = TimeRange::new(input.start_time, input.end_time);
+    if let Some(cutoff) = cutoff {
+        range.from = range.from.max(EventKey::at_time(cutoff));
+    }
     let budget = PageBudget {
         max_events: limit,
         max_bytes: MAX_BATCH_BYTES,

@@ -61,9 +61,7 @@ fn is_tag_char(c: char) -> bool {
 pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: CreateLogGroupInput = decode(body)?;
     let mut v = Violations::new();
-    if let Some(name) = v.required("logGroupName", input.log_group_name.as_deref()) {
-        v.log_group_name("logGroupName", name);
-    }
+    let name = v.required_group_name(input.log_group_name.as_deref());
     if let Some(kms) = &input.kms_key_id {
         v.length("kmsKeyId", kms, 0, MAX_KMS_KEY_ID_LEN);
     }
@@ -77,7 +75,6 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
         None => Some(LogGroupClass::Standard),
     };
     v.finish()?;
-    let name = input.log_group_name.unwrap_or_default();
     if name
         .get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case("aws/"))
@@ -93,7 +90,7 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
         deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
         tags: input.tags.unwrap_or_default(),
     };
-    ctx.region.create_group(&name, ctx.store.now(), settings)?;
+    ctx.region.create_group(name, ctx.store.now(), settings)?;
     Ok(Handled::empty())
 }
 
@@ -106,12 +103,9 @@ struct DeleteLogGroupInput {
 pub(super) fn delete_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: DeleteLogGroupInput = decode(body)?;
     let mut v = Violations::new();
-    if let Some(name) = v.required("logGroupName", input.log_group_name.as_deref()) {
-        v.log_group_name("logGroupName", name);
-    }
+    let name = v.required_group_name(input.log_group_name.as_deref());
     v.finish()?;
-    ctx.region
-        .delete_group(input.log_group_name.as_deref().unwrap_or_default())?;
+    ctx.region.delete_group(name)?;
     Ok(Handled::empty())
 }
 
@@ -281,6 +275,10 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
         }
         .encode()
     });
+    let now = ctx.store.now();
+    for group in &groups {
+        super::events::expire(group, now);
+    }
     let brief = input.log_group_name_pattern.is_some();
     let output = DescribeLogGroupsOutput {
         log_groups: groups

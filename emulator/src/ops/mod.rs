@@ -4,7 +4,9 @@
 
 mod events;
 mod groups;
+mod retention;
 mod streams;
+mod tags;
 pub mod validate;
 
 use std::sync::Arc;
@@ -52,6 +54,14 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::DescribeLogStreams => streams::describe_log_streams(ctx, body),
         Operation::PutLogEvents => events::put_log_events(ctx, body),
         Operation::GetLogEvents => events::get_log_events(ctx, body),
+        Operation::PutRetentionPolicy => retention::put_retention_policy(ctx, body),
+        Operation::DeleteRetentionPolicy => retention::delete_retention_policy(ctx, body),
+        Operation::TagResource => tags::tag_resource(ctx, body),
+        Operation::UntagResource => tags::untag_resource(ctx, body),
+        Operation::ListTagsForResource => tags::list_tags_for_resource(ctx, body),
+        Operation::TagLogGroup => tags::tag_log_group(ctx, body),
+        Operation::UntagLogGroup => tags::untag_log_group(ctx, body),
+        Operation::ListTagsLogGroup => tags::list_tags_log_group(ctx, body),
     }
 }
 

@@ -22,16 +22,10 @@ struct StreamInput {
 /// Validates the two required names of CreateLogStream / DeleteLogStream.
 fn required_names(input: &StreamInput) -> LogsResult<(&str, &str)> {
     let mut v = Violations::new();
-    let group = v.required("logGroupName", input.log_group_name.as_deref());
-    let stream = v.required("logStreamName", input.log_stream_name.as_deref());
-    if let Some(group) = group {
-        v.log_group_name("logGroupName", group);
-    }
-    if let Some(stream) = stream {
-        v.log_stream_name("logStreamName", stream);
-    }
+    let group = v.required_group_name(input.log_group_name.as_deref());
+    let stream = v.required_stream_name(input.log_stream_name.as_deref());
     v.finish()?;
-    Ok((group.unwrap_or_default(), stream.unwrap_or_default()))
+    Ok((group, stream))
 }
 
 pub(super) fn create_log_stream(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
@@ -137,6 +131,7 @@ pub(super) fn describe_log_streams(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
             "Cannot order by LastEventTime with a logStreamNamePrefix.".into(),
         ));
     }
+    super::events::expire(&group, ctx.store.now());
     let descending = input.descending.unwrap_or(false);
     let after = match input.next_token.as_deref().map(ListCursor::decode) {
         None => None,

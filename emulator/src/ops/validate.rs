@@ -157,6 +157,32 @@ impl Violations {
         found
     }
 
+    /// The required `logGroupName` member: present and a valid name. Gives back the name, or
+    /// "" when it is missing (the violation is recorded, so `finish` fails).
+    pub fn required_group_name<'v>(&mut self, value: Option<&'v str>) -> &'v str {
+        self.required_name("logGroupName", value, Self::log_group_name)
+    }
+
+    /// The required `logStreamName` member, as [`Violations::required_group_name`].
+    pub fn required_stream_name<'v>(&mut self, value: Option<&'v str>) -> &'v str {
+        self.required_name("logStreamName", value, Self::log_stream_name)
+    }
+
+    fn required_name<'v>(
+        &mut self,
+        field: &str,
+        value: Option<&'v str>,
+        check: fn(&mut Self, &str, &str) -> bool,
+    ) -> &'v str {
+        match self.required(field, value) {
+            Some(name) => {
+                check(self, field, name);
+                name
+            }
+            None => "",
+        }
+    }
+
     /// A log group name: 1–512 characters of `[\.\-_/#A-Za-z0-9]`.
     pub fn log_group_name(&mut self, field: &str, value: &str) -> bool {
         self.name(field, value, MAX_LOG_GROUP_NAME_LEN)

@@ -112,8 +112,8 @@ pub fn error_response(error: &LogsError, request_id: &str) -> Response {
         "__type": error.code(),
         "message": error.to_string(),
     });
-    if let Some(token) = error.expected_sequence_token() {
-        body["expectedSequenceToken"] = token.into();
+    if let Some((member, value)) = error.extra_member() {
+        body[member] = value.into();
     }
     let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
     let mut response = (status, encode(&body)).into_response();

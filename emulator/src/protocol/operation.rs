@@ -48,6 +48,14 @@ operations! {
     DescribeLogStreams,
     PutLogEvents,
     GetLogEvents,
+    PutRetentionPolicy,
+    DeleteRetentionPolicy,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
+    TagLogGroup,
+    UntagLogGroup,
+    ListTagsLogGroup,
 }
 
 /// Every operation in the CloudWatch Logs API model (botocore `logs/2014-03-28`).
