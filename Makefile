@@ -10,13 +10,16 @@ VENV_STAMP := $(VENV)/.installed
 PY_REQUIREMENTS := client-tests/python/requirements.txt
 BIN := target/debug/cwlogs-emulator
 
-.PHONY: run test test-rust test-python build fmt fmt-check lint check venv clean
+.PHONY: run test test-rust test-python test-js build fmt fmt-check lint check venv clean bench bench-compare
+
+JS_DIR := client-tests/js
+JS_STAMP := $(JS_DIR)/node_modules/.installed
 
 ## run: start the emulator on 127.0.0.1:4566 (flags/env: see `cargo run -- --help`)
 run:
 	$(CARGO) run --release -p cwlogs-emulator --bin cwlogs-emulator -- $(ARGS)
 
-## test: every test: Rust (unit, protocol, SDK client tests), then boto3 / AWS CLI tests
+## test: every test: Rust (unit, protocol, SDK client tests), boto3 / AWS CLI, JS SDK v3
 test: test-rust test-python
 
 test-rust:
@@ -35,6 +38,22 @@ venv: $(VENV_STAMP)
 test-python: build $(VENV_STAMP)
 	CWLOGS_BIN=$(abspath $(BIN)) PATH=$(abspath $(VENV))/bin:$$PATH \
 		$(VENV)/bin/python -m pytest -q client-tests/python
+
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(JS_STAMP)
+
+test-js: build $(JS_STAMP)
+	cd $(JS_DIR) && CWLOGS_BIN=$(abspath $(BIN)) node --test
+
+## bench: the load generator (see client-tests/benches/loadgen.rs); BENCH_ARGS=--quick for a smoke run
+bench:
+	$(CARGO) bench -p client-tests --bench loadgen -- $(BENCH_ARGS)
+
+## bench-compare: the same workload against moto_server too, with ratios
+bench-compare: $(VENV_STAMP)
+	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5'
+	$(CARGO) bench -p client-tests --bench loadgen -- --compare-moto $(abspath $(VENV))/bin/moto_server $(BENCH_ARGS)
 
 fmt:
 	$(CARGO) fmt --all
