@@ -20,7 +20,7 @@ run:
 	$(CARGO) run --release -p cwlogs-emulator --bin cwlogs-emulator -- $(ARGS)
 
 ## test: every test: Rust (unit, protocol, SDK client tests), boto3 / AWS CLI, JS SDK v3
-test: test-rust test-python
+test: test-rust test-python test-js
 
 test-rust:
 	$(CARGO) test --workspace
