@@ -38,9 +38,15 @@ def _binary() -> str:
 class Emulator:
     """A running cwlogs-emulator process; `url` is what its readiness line announced."""
 
-    def __init__(self, *extra_args: str):
-        self.args = [_binary(), "--port", "0", "--log-level", "warn", *extra_args]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CWLOGS_")}
+    def __init__(self, *extra_args: str, env: dict[str, str] | None = None):
+        """Start the binary. With `env`, it is configured by those CWLOGS_* variables alone (as
+        the container image does); otherwise by flags."""
+        if env is None:
+            self.args = [_binary(), "--port", "0", "--log-level", "warn", *extra_args]
+        else:
+            self.args = [_binary(), *extra_args]
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("CWLOGS_")}
+        env = {**inherited, **(env or {})}
         self.proc = subprocess.Popen(
             self.args,
             stdin=subprocess.DEVNULL,
@@ -78,7 +84,8 @@ class Emulator:
                 continue
             m = READY_RE.search(line)
             if m:
-                return m.group(1)
+                # A server bound to every interface is reached on loopback.
+                return m.group(1).replace("//0.0.0.0:", "//127.0.0.1:")
         self.stop()
         pytest.fail(
             f"emulator did not announce readiness: {' '.join(self.args)}\n{''.join(self.output)}"

@@ -1,5 +1,6 @@
 //! Emulator settings shared by the in-process handle and the binary.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::clock::{SharedClock, SystemClock};
@@ -37,6 +38,8 @@ pub struct Config {
     pub sequence_tokens: SequenceTokenMode,
     /// The source of "now".
     pub clock: SharedClock,
+    /// A fixture file or folder to preload (see [`crate::fixtures`]).
+    pub fixtures: Option<PathBuf>,
 }
 
 /// The region used when none is configured.
@@ -51,6 +54,7 @@ impl Default for Config {
             account_id: DEFAULT_ACCOUNT_ID.into(),
             sequence_tokens: SequenceTokenMode::default(),
             clock: Arc::new(SystemClock),
+            fixtures: None,
         }
     }
 }

@@ -9,7 +9,8 @@
 //! - [`store`]: groups, streams, events and tokens, free of HTTP;
 //! - [`clock`]: the one injectable source of "now";
 //! - [`error`]: [`LogsError`], one variant per AWS exception;
-//! - [`limits`]: AWS's numbers, each with its source.
+//! - [`limits`]: AWS's numbers, each with its source;
+//! - [`fixtures`]: preloading groups, streams and events from files.
 //!
 //! Start one in a test:
 //!
@@ -23,6 +24,7 @@
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod fixtures;
 pub mod limits;
 mod ops;
 pub mod protocol;

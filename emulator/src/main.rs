@@ -31,6 +31,14 @@ struct Cli {
     /// directive such as `cwlogs_emulator=debug`.
     #[arg(long, env = "CWLOGS_LOG_LEVEL", default_value = "info")]
     log_level: String,
+    /// A fixture file or folder (*.json / *.ndjson, one log group each) to preload; see
+    /// fixtures/README.md for the format.
+    #[arg(long, env = "CWLOGS_FIXTURES")]
+    fixtures: Option<std::path::PathBuf>,
+    /// Instead of serving, ask the emulator on 127.0.0.1:<port> for GET /health and exit 0 if it
+    /// answers 200 (a container HEALTHCHECK that needs no curl).
+    #[arg(long)]
+    healthcheck: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -51,6 +59,9 @@ impl From<TokenMode> for SequenceTokenMode {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if cli.healthcheck {
+        return healthcheck(cli.port);
+    }
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -72,15 +83,17 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         account_id: cli.account_id,
         sequence_tokens: cli.sequence_tokens.into(),
         clock: Arc::new(SystemClock),
+        fixtures: cli.fixtures,
     };
     let addr: SocketAddr = format!("{}:{}", cli.host, cli.port)
         .parse()
         .map_err(|e| format!("invalid --host/--port {}:{}: {e}", cli.host, cli.port))?;
+    let store = Arc::new(Store::from_config(&config)?);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr()?;
-    let store = Arc::new(Store::from_config(&config));
+    let shutdown = shutdown_signal()?;
     println!("cwlogs-emulator listening on http://{bound}");
     tracing::info!(
         region = %config.default_region,
@@ -88,34 +101,57 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         sequence_tokens = ?config.sequence_tokens,
         "ready"
     );
-    serve(
-        listener,
-        router(store, config.default_region),
-        shutdown_signal(),
-    )
-    .await?;
+    serve(listener, router(store, config.default_region), shutdown).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// `GET /health` on the local port with a plain socket: 0 when it answers 200.
+fn healthcheck(port: u16) -> std::process::ExitCode {
+    use std::io::{Read, Write};
+    let answer = (|| -> std::io::Result<String> {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let timeout = std::time::Duration::from_secs(2);
+        let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+        stream.set_read_timeout(Some(timeout))?;
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut head = [0u8; 16];
+        let read = stream.read(&mut head)?;
+        Ok(String::from_utf8_lossy(&head[..read]).into_owned())
+    })();
+    match answer {
+        Ok(head) if head.starts_with("HTTP/1.1 200") => std::process::ExitCode::SUCCESS,
+        Ok(head) => {
+            eprintln!("unhealthy: {head}");
+            std::process::ExitCode::FAILURE
         }
-    };
+        Err(error) => {
+            eprintln!("unhealthy: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A future that resolves on SIGINT or SIGTERM. The handlers are installed now, before the
+/// readiness line, so a signal sent right after it is never missed.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
+            }
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

@@ -324,17 +324,24 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Preloads the fixture file or folder at `path` (see [`crate::fixtures`]).
+    pub fn fixtures(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.fixtures = Some(path.into());
+        self
+    }
+
     /// Replaces every setting at once.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
         self
     }
 
-    /// Binds and starts serving on the current Tokio runtime.
+    /// Loads the fixtures (if any), binds, and starts serving on the current Tokio runtime.
+    /// A bad fixture file is an error naming the file and line; nothing is served then.
     pub async fn start(self) -> std::io::Result<Emulator> {
+        let store = Arc::new(Store::from_config(&self.config)?);
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        let store = Arc::new(Store::from_config(&self.config));
         let router = router(Arc::clone(&store), self.config.default_region.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, async move {

@@ -12,7 +12,10 @@ use tower::ServiceExt;
 
 fn app() -> axum::Router {
     let config = Config::default();
-    router(Arc::new(Store::from_config(&config)), config.default_region)
+    router(
+        Arc::new(Store::from_config(&config).unwrap()),
+        config.default_region,
+    )
 }
 
 struct Answer {

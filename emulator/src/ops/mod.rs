@@ -9,6 +9,8 @@ mod streams;
 mod tags;
 pub mod validate;
 
+pub(crate) use groups::check_tags;
+
 use std::sync::Arc;
 
 use crate::error::{LogsError, LogsResult};

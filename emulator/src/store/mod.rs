@@ -170,12 +170,19 @@ impl Region {
 }
 
 impl Store {
-    /// An empty store with `config`'s account, clock and sequence-token mode.
-    pub fn from_config(config: &crate::config::Config) -> Self {
-        Self::new(
+    /// A store with `config`'s account, clock and sequence-token mode, holding `config`'s
+    /// fixtures if it names any.
+    pub fn from_config(config: &crate::config::Config) -> std::io::Result<Self> {
+        let store = Self::new(
             config.account_id.clone(),
             std::sync::Arc::clone(&config.clock),
             config.sequence_tokens,
-        )
+        );
+        if let Some(path) = &config.fixtures {
+            let events = crate::fixtures::load(path, &store, &config.default_region)
+                .map_err(std::io::Error::other)?;
+            tracing::info!(path = %path.display(), events, "fixtures loaded");
+        }
+        Ok(store)
     }
 }

@@ -1,0 +1,107 @@
+"""The standalone binary as the container image runs it: configured by CWLOGS_* variables only,
+bound to 0.0.0.0, with fixtures, the health route, the --healthcheck probe and a clean SIGTERM."""
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from support import Emulator, _binary, make_client, read_forward
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "fixtures"
+# What the Dockerfile sets, plus the options a compose file typically adds.
+IMAGE_ENV = {
+    "CWLOGS_HOST": "0.0.0.0",
+    "CWLOGS_PORT": "0",
+    "CWLOGS_REGION": "eu-west-1",
+    "CWLOGS_ACCOUNT_ID": "123456789012",
+    "CWLOGS_LOG_LEVEL": "info",
+    "CWLOGS_SEQUENCE_TOKENS": "ignore",
+    "CWLOGS_FIXTURES": str(FIXTURES),
+}
+
+
+@pytest.fixture(scope="module")
+def container_like():
+    emu = Emulator(env=IMAGE_ENV)
+    yield emu
+    emu.stop()
+
+
+def test_environment_configures_everything(container_like):
+    # No region in the signature scope would fall back to CWLOGS_REGION; boto3 always signs,
+    # so use the same region the server defaults to.
+    logs = make_client(container_like.url, "eu-west-1")
+    groups = logs.describe_log_groups()["logGroups"]
+    names = [g["logGroupName"] for g in groups]
+    assert names == ["/app/web", "/seed/article"]
+    article = next(g for g in groups if g["logGroupName"] == "/seed/article")
+    assert article["logGroupArn"] == "arn:aws:logs:eu-west-1:123456789012:log-group:/seed/article"
+    assert article["retentionInDays"] == 14
+
+    pages, _ = read_forward(logs, "/seed/article", "article-stream")
+    assert [len(p) for p in pages] == [10000, 10000, 6351]
+    assert pages[0][0]["message"] == "test message 00001"
+    assert pages[-1][-1]["message"] == "test message 26351"
+
+    # Ignore mode: a put with no token on a stream that has events is accepted.
+    resp = logs.put_log_events(
+        logGroupName="/app/web", logStreamName="web-1",
+        logEvents=[{"timestamp": pages[-1][-1]["timestamp"], "message": "from the test"}],
+    )
+    assert resp["nextSequenceToken"]
+
+
+def test_request_log_lines_at_info(container_like):
+    make_client(container_like.url, "eu-west-1").describe_log_groups()
+    log = "".join(container_like.output)
+    assert re.search(r"request.*operation.*DescribeLogGroups.*status.*200", log), log[-2000:]
+
+
+def test_health_route_and_healthcheck_probe(container_like):
+    with urllib.request.urlopen(container_like.url + "/health", timeout=5) as resp:
+        assert resp.status == 200
+    port = container_like.url.rsplit(":", 1)[1]
+    probe = subprocess.run([_binary(), "--healthcheck"], env={"CWLOGS_PORT": port},
+                           capture_output=True, text=True, timeout=10)
+    assert probe.returncode == 0, probe.stderr
+    down = subprocess.run([_binary(), "--healthcheck", "--port", "1"], capture_output=True,
+                          text=True, timeout=10)
+    assert down.returncode != 0
+
+
+def test_sigterm_exits_cleanly():
+    emu = Emulator()
+    emu.proc.send_signal(signal.SIGTERM)
+    assert emu.proc.wait(timeout=10) == 0
+
+
+def test_help_documents_every_option():
+    out = subprocess.run([_binary(), "--help"], capture_output=True, text=True, check=True).stdout
+    for flag, env in [("--host", "CWLOGS_HOST"), ("--port", "CWLOGS_PORT"),
+                      ("--region", "CWLOGS_REGION"), ("--account-id", "CWLOGS_ACCOUNT_ID"),
+                      ("--sequence-tokens", "CWLOGS_SEQUENCE_TOKENS"),
+                      ("--log-level", "CWLOGS_LOG_LEVEL"), ("--fixtures", "CWLOGS_FIXTURES")]:
+        assert flag in out and env in out, (flag, env, out)
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    ("bad-name.json", '{"logGroupName": "no spaces allowed"}', r"bad-name\.json: .*logGroupName"),
+    ("bad-type.json", '{"logGroupName": "g",\n "streams": [\n {"logStreamName": 5}]}',
+     r"bad-type\.json:3: invalid type"),
+    ("bad-event.ndjson", '{"logGroupName": "g"}\n{"logStreamName": "s", "message": "m"}\n',
+     r"bad-event\.ndjson:2: an event needs exactly one of timestamp and relativeMs"),
+])
+def test_bad_fixture_stops_startup_naming_file_and_line(tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_text(content)
+    run = subprocess.run([_binary(), "--port", "0", "--fixtures", str(path)],
+                         capture_output=True, text=True, timeout=10)
+    assert run.returncode != 0
+    assert re.search(expected, run.stderr), run.stderr
+    assert "listening" not in run.stdout

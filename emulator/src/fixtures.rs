@@ -1,0 +1,329 @@
+//! Preloading state at startup from files (`--fixtures PATH`, or `EmulatorBuilder::fixtures`).
+//!
+//! One file per log group, either
+//! - `*.json`: `{"logGroupName", "region"?, "retentionInDays"?, "tags"?, "logGroupClass"?,
+//!   "streams": [{"logStreamName", "events"?: [event...], "generate"?: {...}}]}`, or
+//! - `*.ndjson`: line 1 is the group object (without `streams`), then one event per line, each
+//!   with its `logStreamName`.
+//!
+//! An event is `{"timestamp": <epoch ms>, "message"}` or `{"relativeMs": <ms from now, negative
+//! for the past>, "message"}`. A `generate` block makes `count` events, `intervalMs` apart,
+//! the last one `endRelativeMs` from now (default 0), with `message` where `{i}` is replaced by
+//! the event number (from 1) zero-padded to `width` digits (default 0, no padding).
+//!
+//! Loading is all or nothing: the first bad file stops startup with its name, line and what is
+//! wrong, and nothing is loaded. Fixture events skip PutLogEvents' age checks (they are
+//! preloaded history), but names and messages are validated as the API validates them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::SequenceTokenMode;
+use crate::limits::RETENTION_DAYS;
+use crate::ops::validate::Violations;
+use crate::store::events::NewEvent;
+use crate::store::stream::PutBatch;
+use crate::store::{GroupSettings, LogGroupClass, Store};
+
+/// A fixture file that cannot be loaded, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureError {
+    /// The file.
+    pub file: PathBuf,
+    /// The 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for FixtureError {}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GroupFixture {
+    log_group_name: String,
+    region: Option<String>,
+    retention_in_days: Option<i32>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    log_group_class: Option<String>,
+    #[serde(default)]
+    streams: Vec<StreamFixture>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StreamFixture {
+    log_stream_name: String,
+    #[serde(default)]
+    events: Vec<EventFixture>,
+    generate: Option<Generate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EventFixture {
+    timestamp: Option<i64>,
+    relative_ms: Option<i64>,
+    message: String,
+    /// Only in `.ndjson` files.
+    log_stream_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Generate {
+    count: usize,
+    #[serde(default = "one")]
+    interval_ms: i64,
+    #[serde(default)]
+    end_relative_ms: i64,
+    message: String,
+    #[serde(default)]
+    width: usize,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// The most events one `generate` block may make (a guard against a typo eating memory).
+const MAX_GENERATED: usize = 50_000_000;
+
+/// A group ready to store: where and what.
+struct Loaded {
+    region: String,
+    name: String,
+    settings: GroupSettings,
+    /// Stream name → (timestamp, message), in file order.
+    streams: BTreeMap<String, Vec<(i64, String)>>,
+}
+
+/// Loads every `*.json` / `*.ndjson` file at `path` (a file, or a folder read in name order)
+/// into `store`. `default_region` applies to groups that name none. Nothing is stored unless
+/// every file is valid.
+pub fn load(path: &Path, store: &Store, default_region: &str) -> Result<usize, FixtureError> {
+    let files = fixture_files(path)?;
+    let now = store.now();
+    let mut loaded = Vec::new();
+    for file in &files {
+        loaded.push(parse_file(file, now, default_region)?);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (group, file) in loaded.iter().zip(&files) {
+        if !seen.insert((group.region.clone(), group.name.clone())) {
+            return Err(error(
+                file,
+                None,
+                format!("log group {} is defined twice", group.name),
+            ));
+        }
+    }
+    let mut events = 0;
+    for group in loaded {
+        events += store_group(store, group, now);
+    }
+    Ok(events)
+}
+
+fn fixture_files(path: &Path) -> Result<Vec<PathBuf>, FixtureError> {
+    let meta = std::fs::metadata(path).map_err(|e| error(path, None, e.to_string()))?;
+    if meta.is_file() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| error(path, None, e.to_string()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "ndjson")
+            )
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn error(file: &Path, line: Option<usize>, message: impl Into<String>) -> FixtureError {
+    FixtureError {
+        file: file.to_owned(),
+        line,
+        message: message.into(),
+    }
+}
+
+fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, FixtureError> {
+    let text = std::fs::read_to_string(file).map_err(|e| error(file, None, e.to_string()))?;
+    let ndjson = file.extension().and_then(|e| e.to_str()) == Some("ndjson");
+    let json_error = |line_offset: usize, e: serde_json::Error| {
+        error(file, Some(line_offset + e.line()), e.to_string())
+    };
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let mut group: GroupFixture = if ndjson {
+        let (index, header) = lines
+            .next()
+            .ok_or_else(|| error(file, None, "empty file: line 1 must be the log group"))?;
+        serde_json::from_str(header).map_err(|e| json_error(index, e))?
+    } else {
+        serde_json::from_str(&text).map_err(|e| json_error(0, e))?
+    };
+    let mut streams: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    for stream in std::mem::take(&mut group.streams) {
+        let events = streams.entry(stream.log_stream_name.clone()).or_default();
+        for event in stream.events {
+            events.push(
+                event_time(&event, now)
+                    .map(|t| (t, event.message))
+                    .map_err(|m| error(file, None, m))?,
+            );
+        }
+        if let Some(generate) = stream.generate {
+            if generate.count > MAX_GENERATED {
+                return Err(error(
+                    file,
+                    None,
+                    format!("generate.count is above {MAX_GENERATED}"),
+                ));
+            }
+            let last = now + generate.end_relative_ms;
+            for i in 0..generate.count {
+                let number = format!("{:0width$}", i + 1, width = generate.width);
+                let timestamp = last - (generate.count - 1 - i) as i64 * generate.interval_ms;
+                events.push((timestamp, generate.message.replace("{i}", &number)));
+            }
+        }
+    }
+    if ndjson {
+        for (index, line) in lines {
+            let event: EventFixture =
+                serde_json::from_str(line).map_err(|e| json_error(index, e))?;
+            let stream = event
+                .log_stream_name
+                .clone()
+                .ok_or_else(|| error(file, Some(index + 1), "an event line needs logStreamName"))?;
+            let time = event_time(&event, now).map_err(|m| error(file, Some(index + 1), m))?;
+            streams
+                .entry(stream)
+                .or_default()
+                .push((time, event.message));
+        }
+    }
+    let settings = validate(&group, &streams).map_err(|m| error(file, None, m))?;
+    Ok(Loaded {
+        region: group.region.unwrap_or_else(|| default_region.to_owned()),
+        name: group.log_group_name,
+        settings,
+        streams,
+    })
+}
+
+fn event_time(event: &EventFixture, now: i64) -> Result<i64, String> {
+    match (event.timestamp, event.relative_ms) {
+        (Some(t), None) if t >= 0 => Ok(t),
+        (None, Some(offset)) => Ok(now + offset),
+        (Some(_), None) => Err("timestamp must not be negative".into()),
+        _ => Err("an event needs exactly one of timestamp and relativeMs".into()),
+    }
+}
+
+fn validate(
+    group: &GroupFixture,
+    streams: &BTreeMap<String, Vec<(i64, String)>>,
+) -> Result<GroupSettings, String> {
+    let mut v = Violations::new();
+    v.log_group_name("logGroupName", &group.log_group_name);
+    for name in streams.keys() {
+        v.log_stream_name("logStreamName", name);
+    }
+    if !group.tags.is_empty() {
+        crate::ops::check_tags(&mut v, "tags", &group.tags);
+    }
+    v.finish().map_err(|e| e.to_string())?;
+    if let Some(days) = group.retention_in_days {
+        if !RETENTION_DAYS.contains(&days) {
+            return Err(format!(
+                "retentionInDays {days} is not one of {RETENTION_DAYS:?}"
+            ));
+        }
+    }
+    let class = match &group.log_group_class {
+        Some(class) => LogGroupClass::parse(class).ok_or_else(|| {
+            format!("logGroupClass {class} is not STANDARD, INFREQUENT_ACCESS or DELIVERY")
+        })?,
+        None => LogGroupClass::Standard,
+    };
+    if let Some((stream, _)) = streams
+        .iter()
+        .find(|(_, events)| events.iter().any(|(_, m)| m.is_empty()))
+    {
+        return Err(format!(
+            "stream {stream} has an event with an empty message"
+        ));
+    }
+    Ok(GroupSettings {
+        retention_in_days: group.retention_in_days,
+        kms_key_id: None,
+        class,
+        deletion_protection: false,
+        tags: group.tags.clone(),
+    })
+}
+
+/// Stores a validated group; returns the number of events stored.
+fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
+    let region = store.region(&group.region);
+    // Names were validated and duplicates refused, so creation cannot fail; a group that
+    // exists already (a second load into the same store) is reused.
+    let log_group = region
+        .create_group(&group.name, now, group.settings)
+        .or_else(|_| region.group(&group.name))
+        .expect("a validated fixture group can be created");
+    let mut total = 0;
+    for (name, mut events) in group.streams {
+        let stream = log_group
+            .create_stream(&name, now)
+            .or_else(|_| log_group.stream(&name))
+            .expect("a validated fixture stream can be created");
+        if events.is_empty() {
+            continue;
+        }
+        events.sort_by_key(|(t, _)| *t);
+        let batch: Vec<NewEvent<'_>> = events
+            .iter()
+            .map(|(timestamp, message)| NewEvent {
+                timestamp: *timestamp,
+                message,
+            })
+            .collect();
+        let outcome = stream
+            .put(
+                PutBatch {
+                    all_events: &batch,
+                    accepted: 0..batch.len(),
+                    sequence_token: None,
+                },
+                SequenceTokenMode::Ignore,
+                now,
+            )
+            .expect("ignore mode never refuses a batch");
+        log_group.add_stored_bytes(i64::try_from(outcome.stored_bytes).unwrap_or(i64::MAX));
+        total += outcome.stored;
+    }
+    total
+}
