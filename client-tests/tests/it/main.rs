@@ -7,6 +7,7 @@ mod events_get;
 mod events_put;
 mod groups;
 mod paging_props;
+mod readme;
 mod retention_tags;
 mod sequence_tokens;
 mod streams;
