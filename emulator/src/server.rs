@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use http_body_util::BodyExt;
-use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -82,16 +81,12 @@ async fn handle_json(State(app): State<Arc<App>>, headers: HeaderMap, body: Body
         Err(error) => return protocol::error_response(&error, &request_id),
     };
     let region_name = protocol::region_from_headers(&headers).unwrap_or(&app.default_region);
-    let ctx = Ctx {
-        store: &app.store,
-        region: app.store.region(region_name),
+    let ctx = Ctx::new(&app.store, app.store.region(region_name));
+    let response = match ops::dispatch(operation, &ctx, &body) {
+        Ok(handled) => protocol::success(handled.body, &request_id),
+        Err(error) => protocol::error_response(&error, &request_id),
     };
-    let result = ops::dispatch(operation, &ctx, &body);
-    let response = match &result {
-        Ok(handled) => protocol::success(handled.body.clone(), &request_id),
-        Err(error) => protocol::error_response(error, &request_id),
-    };
-    log_request(operation, region_name, &body, &response, started);
+    log_request(operation, region_name, &ctx.touched(), &response, started);
     response
 }
 
@@ -125,33 +120,15 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
 fn log_request(
     operation: Operation,
     region: &str,
-    body: &[u8],
+    touched: &ops::Touched,
     response: &Response,
     started: Instant,
 ) {
-    if !tracing::enabled!(tracing::Level::INFO) {
-        return;
-    }
-    #[derive(Deserialize, Default)]
-    #[serde(rename_all = "camelCase")]
-    struct Names<'a> {
-        #[serde(borrow)]
-        log_group_name: Option<protocol::Text<'a>>,
-        #[serde(borrow)]
-        log_stream_name: Option<protocol::Text<'a>>,
-    }
-    let names: Names<'_> = serde_json::from_slice(body).unwrap_or_default();
     tracing::info!(
         operation = operation.name(),
         region,
-        group = names
-            .log_group_name
-            .as_ref()
-            .map_or("", protocol::Text::as_str),
-        stream = names
-            .log_stream_name
-            .as_ref()
-            .map_or("", protocol::Text::as_str),
+        group = touched.group.as_str(),
+        stream = touched.stream.as_str(),
         status = response.status().as_u16(),
         error = response
             .headers()

@@ -79,20 +79,23 @@ pub(super) fn put_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
     if let Some(log_events) = log_events {
         v.count("logEvents", log_events.len(), 1, MAX_BATCH_EVENTS);
         for (i, event) in log_events.iter().enumerate() {
-            let field = |member: &str| format!("logEvents.{}.member.{member}", i + 1);
-            let timestamp = v.required(&field("timestamp"), event.timestamp.as_ref());
-            if let Some(&timestamp) = timestamp {
-                v.range(&field("timestamp"), timestamp, 0, i64::MAX);
-            }
-            let message = v.required(&field("message"), event.message.as_ref());
-            if let Some(message) = message {
-                v.length(&field("message"), message.as_str(), 1, usize::MAX);
-            }
-            if let (Some(&timestamp), Some(message)) = (timestamp, message) {
-                events.push(NewEvent {
-                    timestamp,
-                    message: message.as_str(),
-                });
+            match (event.timestamp, &event.message) {
+                (Some(timestamp), Some(message)) if timestamp >= 0 && !message.0.is_empty() => {
+                    events.push(NewEvent {
+                        timestamp,
+                        message: message.as_str(),
+                    });
+                }
+                // The slow path, only for a bad event: field names are formatted on demand.
+                (timestamp, message) => {
+                    let field = |member: &str| format!("logEvents.{}.member.{member}", i + 1);
+                    if let Some(&timestamp) = v.required(&field("timestamp"), timestamp.as_ref()) {
+                        v.range(&field("timestamp"), timestamp, 0, i64::MAX);
+                    }
+                    if let Some(message) = v.required(&field("message"), message.as_ref()) {
+                        v.length(&field("message"), message.as_str(), 1, usize::MAX);
+                    }
+                }
             }
         }
     }
@@ -104,7 +107,7 @@ pub(super) fn put_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
     let group = ctx
         .region
         .group(group_name.map(Text::as_str).unwrap_or_default())?;
-    let stream = group.stream(stream_name.map(Text::as_str).unwrap_or_default())?;
+    let stream = ctx.stream(&group, stream_name.map(Text::as_str).unwrap_or_default())?;
     check_batch(&events)?;
     let now = ctx.store.now();
     let retention = group.settings().retention_in_days;
@@ -277,7 +280,7 @@ pub(super) fn get_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         input.log_group_name.as_deref(),
         input.log_group_identifier.as_deref(),
     )?;
-    let stream = group.stream(stream_name.unwrap_or_default())?;
+    let stream = ctx.stream(&group, stream_name.unwrap_or_default())?;
     let fingerprint = stream.fingerprint();
     let token = match input.next_token.as_deref() {
         Some(text) => {

@@ -90,6 +90,7 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
         deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
         tags: input.tags.unwrap_or_default(),
     };
+    ctx.touch_group(name);
     ctx.region.create_group(name, ctx.store.now(), settings)?;
     Ok(Handled::empty())
 }
@@ -105,6 +106,7 @@ pub(super) fn delete_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
     let mut v = Violations::new();
     let name = v.required_group_name(input.log_group_name.as_deref());
     v.finish()?;
+    ctx.touch_group(name);
     ctx.region.delete_group(name)?;
     Ok(Handled::empty())
 }

@@ -11,19 +11,70 @@ pub mod validate;
 
 pub(crate) use groups::check_tags;
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::error::{LogsError, LogsResult};
 use crate::protocol::Operation;
-use crate::store::{LogGroup, Region, Store};
+use crate::store::{LogGroup, LogStream, Region, Store};
 
-/// What a handler works with: the store and the region the request is for.
+/// What a handler works with: the store and the region the request is for. Group and stream
+/// lookups go through it, so the request log names what each request touched without parsing
+/// the body twice.
 #[derive(Debug)]
 pub struct Ctx<'a> {
     /// All state.
     pub store: &'a Store,
     /// The request's region.
     pub region: Arc<Region>,
+    touched: RefCell<Touched>,
+}
+
+/// The group and stream a request named, for the request log.
+#[derive(Debug, Default, Clone)]
+pub struct Touched {
+    /// The log group name, or "".
+    pub group: String,
+    /// The log stream name, or "".
+    pub stream: String,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for a request to `region`.
+    pub fn new(store: &'a Store, region: Arc<Region>) -> Self {
+        Self {
+            store,
+            region,
+            touched: RefCell::default(),
+        }
+    }
+
+    /// The named group of this region (recorded for the request log).
+    pub fn group(&self, name: &str) -> LogsResult<Arc<LogGroup>> {
+        self.touch_group(name);
+        self.region.group(name)
+    }
+
+    /// The named stream of `group` (recorded for the request log).
+    pub fn stream(&self, group: &LogGroup, name: &str) -> LogsResult<Arc<LogStream>> {
+        self.touch_stream(name);
+        group.stream(name)
+    }
+
+    /// Records the group a request names.
+    pub fn touch_group(&self, name: &str) {
+        name.clone_into(&mut self.touched.borrow_mut().group);
+    }
+
+    /// Records the stream a request names.
+    pub fn touch_stream(&self, name: &str) {
+        name.clone_into(&mut self.touched.borrow_mut().stream);
+    }
+
+    /// What the request named.
+    pub fn touched(&self) -> Touched {
+        self.touched.borrow().clone()
+    }
 }
 
 /// What a handler answers: the encoded output and, for the request log, the resource it touched.
@@ -82,8 +133,8 @@ pub fn resolve_group(
         (None, None) => Err(LogsError::InvalidParameter(
             "Either logGroupName or logGroupIdentifier must be provided.".into(),
         )),
-        (Some(name), None) => ctx.region.group(name),
-        (None, Some(identifier)) => ctx.region.group(&group_name_in(ctx, identifier)?),
+        (Some(name), None) => ctx.group(name),
+        (None, Some(identifier)) => ctx.group(&group_name_in(ctx, identifier)?),
     }
 }
 

@@ -30,7 +30,7 @@ pub(super) fn put_retention_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
     }
     v.finish()?;
     let days = i32::try_from(days.unwrap_or_default()).unwrap_or_default();
-    let group = ctx.region.group(name)?;
+    let group = ctx.group(name)?;
     group.update_settings(|settings| settings.retention_in_days = Some(days));
     super::events::expire(&group, ctx.store.now());
     Ok(Handled::empty())
@@ -47,8 +47,7 @@ pub(super) fn delete_retention_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     let mut v = Violations::new();
     let name = v.required_group_name(input.log_group_name.as_deref());
     v.finish()?;
-    ctx.region
-        .group(name)?
+    ctx.group(name)?
         .update_settings(|settings| settings.retention_in_days = None);
     Ok(Handled::empty())
 }

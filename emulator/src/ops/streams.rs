@@ -31,16 +31,15 @@ fn required_names(input: &StreamInput) -> LogsResult<(&str, &str)> {
 pub(super) fn create_log_stream(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: StreamInput = decode(body)?;
     let (group, stream) = required_names(&input)?;
-    ctx.region
-        .group(group)?
-        .create_stream(stream, ctx.store.now())?;
+    ctx.group(group)?.create_stream(stream, ctx.store.now())?;
     Ok(Handled::empty())
 }
 
 pub(super) fn delete_log_stream(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: StreamInput = decode(body)?;
     let (group, stream) = required_names(&input)?;
-    ctx.region.group(group)?.delete_stream(stream)?;
+    ctx.touch_stream(stream);
+    ctx.group(group)?.delete_stream(stream)?;
     Ok(Handled::empty())
 }
 

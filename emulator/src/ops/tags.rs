@@ -64,7 +64,7 @@ fn group_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> LogsRes
         ctx.store.account_id()
     );
     match arn.strip_prefix(&prefix) {
-        Some(name) if !name.contains(':') => ctx.region.group(name),
+        Some(name) if !name.contains(':') => ctx.group(name),
         _ if arn.starts_with("arn:") && arn.contains(":log-group:") => Err(
             LogsError::ResourceNotFound(format!("The specified resource {arn} does not exist.")),
         ),
@@ -162,7 +162,7 @@ pub(super) fn tag_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
         check_tags(&mut v, "tags", tags);
     }
     v.finish()?;
-    let group = ctx.region.group(name)?;
+    let group = ctx.group(name)?;
     add_tags(&group, input.tags.clone().unwrap_or_default(), || {
         LogsError::InvalidParameter("A resource can have no more than 50 tags.".into())
     })?;
@@ -179,7 +179,7 @@ pub(super) fn untag_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled>
         }
     }
     v.finish()?;
-    let group = ctx.region.group(name)?;
+    let group = ctx.group(name)?;
     remove_tags(&group, input.tags.as_deref().unwrap_or_default());
     Ok(Handled::empty())
 }
@@ -189,6 +189,6 @@ pub(super) fn list_tags_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
     let mut v = Violations::new();
     let name = v.required_group_name(input.log_group_name.as_deref());
     v.finish()?;
-    let group = ctx.region.group(name)?;
+    let group = ctx.group(name)?;
     Ok(list(&group))
 }
