@@ -349,6 +349,26 @@ impl EventLog {
         (c, self.chunks[c].lower_bound(key))
     }
 
+    /// Events with key `>= from`, ascending.
+    pub fn iter_from(&self, from: EventKey) -> Forward<'_> {
+        let (chunk, index) = self.seek(from);
+        Forward {
+            log: self,
+            chunk,
+            index,
+        }
+    }
+
+    /// Events with key `< before`, descending.
+    pub fn iter_before(&self, before: EventKey) -> Backward<'_> {
+        let (chunk, index) = self.seek(before);
+        Backward {
+            log: self,
+            chunk,
+            index,
+        }
+    }
+
     /// Visits events with keys in `[from, to)` in ascending order, within `budget`.
     pub fn read_forward<'s>(
         &'s self,
@@ -363,23 +383,15 @@ impl EventLog {
             last: None,
         };
         let mut bytes = 0;
-        let (mut c, mut i) = self.seek(from);
-        while c < self.chunks.len() {
-            let chunk = &self.chunks[c];
-            while i < chunk.len() {
-                let event = chunk.view(i);
-                if event.key >= to || !budget.admits(end.count, bytes, event.message.len()) {
-                    return end;
-                }
-                bytes += event.message.len() + budget.overhead_per_event;
-                end.count += 1;
-                end.first.get_or_insert(event.key);
-                end.last = Some(event.key);
-                visit(event);
-                i += 1;
+        for event in self.iter_from(from) {
+            if event.key >= to || !budget.admits(end.count, bytes, event.message.len()) {
+                break;
             }
-            c += 1;
-            i = 0;
+            bytes += event.message.len() + budget.overhead_per_event;
+            end.count += 1;
+            end.first.get_or_insert(event.key);
+            end.last = Some(event.key);
+            visit(event);
         }
         end
     }
@@ -393,30 +405,16 @@ impl EventLog {
         to: EventKey,
         budget: PageBudget,
     ) -> Option<EventKey> {
-        let mut count = 0;
-        let mut bytes = 0;
-        let mut oldest = None;
-        let (mut c, mut i) = self.seek(to);
-        loop {
-            if i == 0 {
-                if c == 0 {
-                    return oldest;
-                }
-                c -= 1;
-                i = self.chunks[c].len();
-                continue;
-            }
-            i -= 1;
-            let chunk = &self.chunks[c];
-            let key = chunk.key(i);
-            let len = chunk.message(i).len();
-            if key < from || !budget.admits(count, bytes, len) {
-                return oldest;
+        let (mut count, mut bytes, mut oldest) = (0, 0, None);
+        for event in self.iter_before(to) {
+            if event.key < from || !budget.admits(count, bytes, event.message.len()) {
+                break;
             }
             count += 1;
-            bytes += len + budget.overhead_per_event;
-            oldest = Some(key);
+            bytes += event.message.len() + budget.overhead_per_event;
+            oldest = Some(event.key);
         }
+        oldest
     }
 
     /// Visits every event in order until `visit` breaks.
@@ -457,6 +455,52 @@ impl EventLog {
         self.len -= freed.0;
         self.message_bytes -= freed.1;
         freed
+    }
+}
+
+/// Ascending iteration from a position; see [`EventLog::iter_from`].
+#[derive(Debug, Clone)]
+pub struct Forward<'a> {
+    log: &'a EventLog,
+    chunk: usize,
+    index: usize,
+}
+
+impl<'a> Iterator for Forward<'a> {
+    type Item = EventView<'a>;
+
+    fn next(&mut self) -> Option<EventView<'a>> {
+        loop {
+            let chunk = self.log.chunks.get(self.chunk)?;
+            if self.index < chunk.len() {
+                self.index += 1;
+                return Some(chunk.view(self.index - 1));
+            }
+            self.chunk += 1;
+            self.index = 0;
+        }
+    }
+}
+
+/// Descending iteration before a position; see [`EventLog::iter_before`]. `index` counts the
+/// events of `chunk` still to visit.
+#[derive(Debug, Clone)]
+pub struct Backward<'a> {
+    log: &'a EventLog,
+    chunk: usize,
+    index: usize,
+}
+
+impl<'a> Iterator for Backward<'a> {
+    type Item = EventView<'a>;
+
+    fn next(&mut self) -> Option<EventView<'a>> {
+        while self.index == 0 {
+            self.chunk = self.chunk.checked_sub(1)?;
+            self.index = self.log.chunks[self.chunk].len();
+        }
+        self.index -= 1;
+        Some(self.log.chunks[self.chunk].view(self.index))
     }
 }
 
@@ -557,6 +601,14 @@ mod tests {
             }
             expected.sort();
             prop_assert_eq!(all(&log), expected.clone());
+            let backward: Vec<EventKey> = log.iter_before(EventKey::MAX).map(|e| e.key).collect();
+            let reversed: Vec<EventKey> = expected.iter().rev().map(|(k, _)| *k).collect();
+            prop_assert_eq!(backward, reversed);
+            if let Some((middle, _)) = expected.get(expected.len() / 2) {
+                let after: Vec<EventKey> = log.iter_from(*middle).map(|e| e.key).collect();
+                let want: Vec<EventKey> = expected[expected.len() / 2..].iter().map(|(k, _)| *k).collect();
+                prop_assert_eq!(after, want);
+            }
             prop_assert_eq!(log.len(), expected.len());
             prop_assert!(log.chunks.iter().all(|c| c.len() <= chunk && c.len() > 0));
 
