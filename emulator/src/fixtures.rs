@@ -107,8 +107,16 @@ struct Loaded {
     region: String,
     name: String,
     settings: GroupSettings,
-    /// Stream name → (timestamp, message), in file order.
-    streams: BTreeMap<String, Vec<(i64, String)>>,
+    streams: BTreeMap<String, StreamEvents>,
+}
+
+/// One stream's fixture events: the listed ones, and the generated ones, made only while
+/// storing (so a million generated events never exist as a million `String`s).
+#[derive(Default)]
+struct StreamEvents {
+    /// (timestamp, message), in file order.
+    listed: Vec<(i64, String)>,
+    generated: Vec<Generate>,
 }
 
 /// Loads every `*.json` / `*.ndjson` file at `path` (a file, or a folder read in name order)
@@ -183,15 +191,12 @@ fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, Fix
     } else {
         serde_json::from_str(&text).map_err(|e| json_error(0, e))?
     };
-    let mut streams: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    let mut streams: BTreeMap<String, StreamEvents> = BTreeMap::new();
     for stream in std::mem::take(&mut group.streams) {
         let events = streams.entry(stream.log_stream_name.clone()).or_default();
         for event in stream.events {
-            events.push(
-                event_time(&event, now)
-                    .map(|t| (t, event.message))
-                    .map_err(|m| error(file, None, m))?,
-            );
+            let time = event_time(&event, now).map_err(|m| error(file, None, m))?;
+            events.listed.push((time, event.message));
         }
         if let Some(generate) = stream.generate {
             if generate.count > MAX_GENERATED {
@@ -201,12 +206,10 @@ fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, Fix
                     format!("generate.count is above {MAX_GENERATED}"),
                 ));
             }
-            let last = now + generate.end_relative_ms;
-            for i in 0..generate.count {
-                let number = format!("{:0width$}", i + 1, width = generate.width);
-                let timestamp = last - (generate.count - 1 - i) as i64 * generate.interval_ms;
-                events.push((timestamp, generate.message.replace("{i}", &number)));
+            if generate.message.replace("{i}", "").is_empty() && generate.width == 0 {
+                return Err(error(file, None, "generate.message must not be empty"));
             }
+            events.generated.push(generate);
         }
     }
     if ndjson {
@@ -221,6 +224,7 @@ fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, Fix
             streams
                 .entry(stream)
                 .or_default()
+                .listed
                 .push((time, event.message));
         }
     }
@@ -244,7 +248,7 @@ fn event_time(event: &EventFixture, now: i64) -> Result<i64, String> {
 
 fn validate(
     group: &GroupFixture,
-    streams: &BTreeMap<String, Vec<(i64, String)>>,
+    streams: &BTreeMap<String, StreamEvents>,
 ) -> Result<GroupSettings, String> {
     let mut v = Violations::new();
     v.log_group_name("logGroupName", &group.log_group_name);
@@ -270,7 +274,7 @@ fn validate(
     };
     if let Some((stream, _)) = streams
         .iter()
-        .find(|(_, events)| events.iter().any(|(_, m)| m.is_empty()))
+        .find(|(_, events)| events.listed.iter().any(|(_, m)| m.is_empty()))
     {
         return Err(format!(
             "stream {stream} has an event with an empty message"
@@ -284,6 +288,10 @@ fn validate(
         tags: group.tags.clone(),
     })
 }
+
+/// Events stored per batch while loading: big enough to be fast, small enough that a
+/// generated stream never needs much memory beyond what it stores.
+const LOAD_BATCH: usize = 100_000;
 
 /// Stores a validated group; returns the number of events stored.
 fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
@@ -300,30 +308,78 @@ fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
             .create_stream(&name, now)
             .or_else(|_| log_group.stream(&name))
             .expect("a validated fixture stream can be created");
-        if events.is_empty() {
-            continue;
+        let mut store_batch = |batch: &[NewEvent<'_>]| {
+            let outcome = stream
+                .put(
+                    PutBatch {
+                        all_events: batch,
+                        accepted: 0..batch.len(),
+                        sequence_token: None,
+                    },
+                    SequenceTokenMode::Ignore,
+                    now,
+                )
+                .expect("ignore mode never refuses a batch");
+            log_group.add_stored_bytes(i64::try_from(outcome.stored_bytes).unwrap_or(i64::MAX));
+            total += outcome.stored;
+        };
+        events.listed.sort_by_key(|(t, _)| *t);
+        for chunk in events.listed.chunks(LOAD_BATCH) {
+            let batch: Vec<NewEvent<'_>> = chunk
+                .iter()
+                .map(|(timestamp, message)| NewEvent {
+                    timestamp: *timestamp,
+                    message,
+                })
+                .collect();
+            store_batch(&batch);
         }
-        events.sort_by_key(|(t, _)| *t);
-        let batch: Vec<NewEvent<'_>> = events
-            .iter()
-            .map(|(timestamp, message)| NewEvent {
-                timestamp: *timestamp,
-                message,
-            })
-            .collect();
-        let outcome = stream
-            .put(
-                PutBatch {
-                    all_events: &batch,
-                    accepted: 0..batch.len(),
-                    sequence_token: None,
-                },
-                SequenceTokenMode::Ignore,
-                now,
-            )
-            .expect("ignore mode never refuses a batch");
-        log_group.add_stored_bytes(i64::try_from(outcome.stored_bytes).unwrap_or(i64::MAX));
-        total += outcome.stored;
+        for generate in &events.generated {
+            generate_in_batches(generate, now, &mut store_batch);
+        }
     }
     total
+}
+
+/// Makes a `generate` block's events in timestamp order, [`LOAD_BATCH`] at a time, writing
+/// the messages into one reused buffer.
+fn generate_in_batches(
+    generate: &Generate,
+    now: i64,
+    store_batch: &mut impl FnMut(&[NewEvent<'_>]),
+) {
+    use std::fmt::Write;
+    let pieces: Vec<&str> = generate.message.split("{i}").collect();
+    let last = now + generate.end_relative_ms;
+    let mut text = String::new();
+    let mut ends = Vec::with_capacity(LOAD_BATCH);
+    let mut first = 0;
+    while first < generate.count {
+        let end = (first + LOAD_BATCH).min(generate.count);
+        text.clear();
+        ends.clear();
+        for i in first..end {
+            for (n, piece) in pieces.iter().enumerate() {
+                if n > 0 {
+                    let _ = write!(text, "{:0width$}", i + 1, width = generate.width);
+                }
+                text.push_str(piece);
+            }
+            ends.push(text.len());
+        }
+        let mut start = 0;
+        let batch: Vec<NewEvent<'_>> = (first..end)
+            .zip(&ends)
+            .map(|(i, &stop)| {
+                let message = &text[start..stop];
+                start = stop;
+                NewEvent {
+                    timestamp: last - (generate.count - 1 - i) as i64 * generate.interval_ms,
+                    message,
+                }
+            })
+            .collect();
+        store_batch(&batch);
+        first = end;
+    }
 }
