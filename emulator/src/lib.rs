@@ -24,6 +24,7 @@
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod filter;
 pub mod fixtures;
 pub mod limits;
 mod ops;
