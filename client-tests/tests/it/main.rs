@@ -5,6 +5,8 @@ mod common;
 mod concurrency;
 mod events_get;
 mod events_put;
+mod filter;
+mod fixtures;
 mod groups;
 mod paging_props;
 mod readme;

@@ -178,7 +178,7 @@ impl LogGroupOut {
             log_group_name: info.name,
             creation_time: info.creation_time,
             retention_in_days: info.settings.retention_in_days,
-            metric_filter_count: Some(0),
+            metric_filter_count: Some(info.metric_filter_count as i64),
             arn,
             stored_bytes: Some(info.stored_bytes),
             kms_key_id: info.settings.kms_key_id,

@@ -3,7 +3,9 @@
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
 mod events;
+mod filter;
 mod groups;
+mod metric_filters;
 mod retention;
 mod streams;
 mod tags;
@@ -115,6 +117,11 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::TagLogGroup => tags::tag_log_group(ctx, body),
         Operation::UntagLogGroup => tags::untag_log_group(ctx, body),
         Operation::ListTagsLogGroup => tags::list_tags_log_group(ctx, body),
+        Operation::FilterLogEvents => filter::filter_log_events(ctx, body),
+        Operation::TestMetricFilter => filter::test_metric_filter(ctx, body),
+        Operation::PutMetricFilter => metric_filters::put_metric_filter(ctx, body),
+        Operation::DescribeMetricFilters => metric_filters::describe_metric_filters(ctx, body),
+        Operation::DeleteMetricFilter => metric_filters::delete_metric_filter(ctx, body),
     }
 }
 

@@ -56,6 +56,11 @@ operations! {
     TagLogGroup,
     UntagLogGroup,
     ListTagsLogGroup,
+    FilterLogEvents,
+    TestMetricFilter,
+    PutMetricFilter,
+    DescribeMetricFilters,
+    DeleteMetricFilter,
 }
 
 /// Every operation in the CloudWatch Logs API model (botocore `logs/2014-03-28`).

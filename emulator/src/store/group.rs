@@ -55,6 +55,45 @@ pub struct GroupSettings {
     pub tags: BTreeMap<String, String>,
 }
 
+/// A metric filter: a validated pattern and what it would publish.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricFilter {
+    /// The filter's name.
+    pub name: String,
+    /// The filter pattern, as given.
+    pub pattern: String,
+    /// The (one) metric transformation.
+    pub transformations: Vec<MetricTransformation>,
+    /// Creation time, epoch milliseconds.
+    pub creation_time: i64,
+    /// `applyOnTransformedLogs`.
+    pub apply_on_transformed_logs: bool,
+    /// `fieldSelectionCriteria`, as given.
+    pub field_selection_criteria: Option<String>,
+    /// `emitSystemFieldDimensions`, as given.
+    pub emit_system_field_dimensions: Option<Vec<String>>,
+}
+
+/// How a metric filter turns matches into a metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricTransformation {
+    /// The metric's name.
+    pub metric_name: String,
+    /// The metric's namespace.
+    pub metric_namespace: String,
+    /// The value published per match (a number or a `$field` reference).
+    pub metric_value: String,
+    /// The value published when nothing matches.
+    pub default_value: Option<f64>,
+    /// Dimension name → `$field` reference.
+    pub dimensions: BTreeMap<String, String>,
+    /// The unit.
+    pub unit: Option<String>,
+}
+
+/// Most metric filters on one log group (model doc of PutMetricFilter).
+pub const MAX_METRIC_FILTERS: usize = 100;
+
 /// A log group.
 #[derive(Debug)]
 pub struct LogGroup {
@@ -64,6 +103,8 @@ pub struct LogGroup {
     settings: Mutex<GroupSettings>,
     streams: RwLock<BTreeMap<String, Arc<LogStream>>>,
     stored_bytes: AtomicU64,
+    metric_filters: Mutex<BTreeMap<String, MetricFilter>>,
+    fingerprint: u64,
 }
 
 /// A snapshot of a group's metadata, as DescribeLogGroups reports it.
@@ -79,6 +120,8 @@ pub struct GroupInfo {
     pub settings: GroupSettings,
     /// Bytes stored across the group's streams.
     pub stored_bytes: u64,
+    /// How many metric filters the group has.
+    pub metric_filter_count: usize,
 }
 
 impl LogGroup {
@@ -86,12 +129,45 @@ impl LogGroup {
     pub fn new(name: String, arn: String, creation_time: i64, settings: GroupSettings) -> Self {
         Self {
             name,
-            arn,
             creation_time,
             settings: Mutex::new(settings),
             streams: RwLock::new(BTreeMap::new()),
             stored_bytes: AtomicU64::new(0),
+            metric_filters: Mutex::new(BTreeMap::new()),
+            fingerprint: super::tokens::fingerprint(&[arn.as_bytes()]),
+            arn,
         }
+    }
+
+    /// A stable number identifying this group in tokens.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Creates or replaces a metric filter; LimitExceeded past [`MAX_METRIC_FILTERS`].
+    pub fn put_metric_filter(&self, filter: MetricFilter) -> LogsResult<()> {
+        let mut filters = self.metric_filters.lock();
+        if !filters.contains_key(&filter.name) && filters.len() >= MAX_METRIC_FILTERS {
+            return Err(LogsError::LimitExceeded("Resource limit exceeded.".into()));
+        }
+        filters.insert(filter.name.clone(), filter);
+        Ok(())
+    }
+
+    /// Deletes a metric filter; ResourceNotFound if there is none of that name.
+    pub fn delete_metric_filter(&self, name: &str) -> LogsResult<()> {
+        self.metric_filters
+            .lock()
+            .remove(name)
+            .map(|_| ())
+            .ok_or_else(|| {
+                LogsError::ResourceNotFound("The specified metric filter does not exist.".into())
+            })
+    }
+
+    /// The metric filters, in name order.
+    pub fn metric_filters(&self) -> Vec<MetricFilter> {
+        self.metric_filters.lock().values().cloned().collect()
     }
 
     /// The group's name.
@@ -112,6 +188,7 @@ impl LogGroup {
             creation_time: self.creation_time,
             settings: self.settings.lock().clone(),
             stored_bytes: self.stored_bytes.load(Ordering::Relaxed),
+            metric_filter_count: self.metric_filters.lock().len(),
         }
     }
 

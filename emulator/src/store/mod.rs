@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
-pub use group::{GroupInfo, GroupSettings, LogGroup, LogGroupClass};
+pub use group::{
+    GroupInfo, GroupSettings, LogGroup, LogGroupClass, MetricFilter, MetricTransformation,
+};
 pub use stream::{LogStream, StreamInfo};
 
 use crate::clock::SharedClock;

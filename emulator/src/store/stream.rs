@@ -176,6 +176,13 @@ impl LogStream {
         })
     }
 
+    /// Shared access to the events for as long as the guard lives. FilterLogEvents holds
+    /// several at once, always taken in stream-name order so that no two readers can wait on
+    /// each other (writers hold one stream lock at a time).
+    pub fn events(&self) -> parking_lot::MappedRwLockReadGuard<'_, EventLog> {
+        parking_lot::RwLockReadGuard::map(self.state.read(), |state| &state.events)
+    }
+
     /// Runs `read` with shared access to the events, so a page is copied out under one lock.
     pub fn with_events<R>(&self, read: impl FnOnce(&EventLog) -> R) -> R {
         read(&self.state.read().events)

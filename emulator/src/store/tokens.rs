@@ -129,35 +129,91 @@ pub struct ListCursor {
 impl ListCursor {
     /// The opaque token string.
     pub fn encode(&self) -> String {
-        let plain = format!("{}/{}", self.order_key, self.name);
-        let mut out = String::with_capacity(plain.len() * 2 + 8);
-        for byte in plain.bytes() {
-            out.push_str(&format!("{byte:02x}"));
-        }
-        out.push_str(&format!("{:08x}", fingerprint(&[plain.as_bytes()]) as u32));
-        out
+        seal(&format!("{}/{}", self.order_key, self.name))
     }
 
     /// Parses a token made by [`ListCursor::encode`]; `None` for anything else.
     pub fn decode(token: &str) -> Option<Self> {
-        if token.len() < 10 || !token.len().is_multiple_of(2) || !token.is_ascii() {
-            return None;
-        }
-        let (hex, check) = token.split_at(token.len() - 8);
-        let bytes = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        if u32::from_str_radix(check, 16).ok()? != fingerprint(&[&bytes]) as u32 {
-            return None;
-        }
-        let plain = String::from_utf8(bytes).ok()?;
+        let plain = unseal(token)?;
         let (order_key, name) = plain.split_once('/')?;
         Some(Self {
             order_key: order_key.parse().ok()?,
             name: name.to_owned(),
         })
     }
+}
+
+/// A FilterLogEvents `nextToken`: the direction and the position of the last event returned,
+/// in the group-wide order (timestamp, stream name, arrival), bound to the group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterCursor {
+    /// Which way the next page goes.
+    pub direction: Direction,
+    /// The last event returned: its timestamp and arrival number...
+    pub key: EventKey,
+    /// ...and its stream.
+    pub stream: String,
+}
+
+impl FilterCursor {
+    /// The opaque token string for the group with fingerprint `group`.
+    pub fn encode(&self, group: u64) -> String {
+        let direction = match self.direction {
+            Direction::Forward => 'f',
+            Direction::Backward => 'b',
+        };
+        seal(&format!(
+            "{direction}/{}/{}/{group}/{}",
+            self.key.timestamp, self.key.seq, self.stream
+        ))
+    }
+
+    /// Parses a token issued for the group with fingerprint `group`.
+    pub fn decode(token: &str, group: u64) -> Option<Self> {
+        let plain = unseal(token)?;
+        let mut parts = plain.splitn(5, '/');
+        let direction = match parts.next()? {
+            "f" => Direction::Forward,
+            "b" => Direction::Backward,
+            _ => return None,
+        };
+        let timestamp = parts.next()?.parse().ok()?;
+        let seq = parts.next()?.parse().ok()?;
+        if parts.next()?.parse::<u64>().ok()? != group {
+            return None;
+        }
+        Some(Self {
+            direction,
+            key: EventKey { timestamp, seq },
+            stream: parts.next()?.to_owned(),
+        })
+    }
+}
+
+/// Hex-encodes `plain` with a checksum, so any text survives and edits are detected.
+fn seal(plain: &str) -> String {
+    let mut out = String::with_capacity(plain.len() * 2 + 8);
+    for byte in plain.bytes() {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out.push_str(&format!("{:08x}", fingerprint(&[plain.as_bytes()]) as u32));
+    out
+}
+
+/// The text [`seal`] sealed, if `token` is intact.
+fn unseal(token: &str) -> Option<String> {
+    if token.len() < 8 || !token.len().is_multiple_of(2) || !token.is_ascii() {
+        return None;
+    }
+    let (hex, check) = token.split_at(token.len() - 8);
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    if u32::from_str_radix(check, 16).ok()? != fingerprint(&[&bytes]) as u32 {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]
@@ -198,6 +254,21 @@ mod tests {
             assert_eq!(ListCursor::decode(&cursor.encode()), Some(cursor));
         }
         assert_eq!(ListCursor::decode("not a token"), None);
+    }
+
+    #[test]
+    fn filter_cursors_round_trip_and_are_bound_to_their_group() {
+        let cursor = FilterCursor {
+            direction: Direction::Backward,
+            key: EventKey {
+                timestamp: 5,
+                seq: 9,
+            },
+            stream: "a/b@c:".into(),
+        };
+        let token = cursor.encode(77);
+        assert_eq!(FilterCursor::decode(&token, 77), Some(cursor));
+        assert_eq!(FilterCursor::decode(&token, 78), None);
     }
 
     #[test]

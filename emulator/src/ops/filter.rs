@@ -1,0 +1,407 @@
+//! FilterLogEvents and TestMetricFilter: searching with the filter-pattern engine
+//! (`crate::filter`).
+//!
+//! FilterLogEvents merges the selected streams in the group-wide order (timestamp, stream
+//! name, arrival) with a heap over per-stream cursors, holding each stream's read lock (taken
+//! in name order) for the length of one page. The `nextToken` is the position of the last
+//! event returned in that order, so it survives writes, and it is absent exactly when no
+//! further event matches.
+
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::events::{expire, retention_cutoff};
+use super::validate::Violations;
+use super::{resolve_group, Ctx, Handled};
+use crate::error::{LogsError, LogsResult};
+use crate::filter::FilterPattern;
+use crate::limits::{EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES, MAX_EVENTS_LIMIT};
+use crate::protocol::{decode, encode};
+use crate::store::events::{EventKey, EventView};
+use crate::store::tokens::{event_id, Direction, FilterCursor};
+use crate::store::{LogGroup, LogStream};
+
+/// Longest filter pattern (model: `FilterPattern` max 1024).
+const MAX_FILTER_PATTERN_LEN: usize = 1024;
+/// Most names in `logStreamNames` (model: `InputLogStreamNames` max 100).
+const MAX_LOG_STREAM_NAMES: usize = 100;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FilterLogEventsInput {
+    log_group_name: Option<String>,
+    log_group_identifier: Option<String>,
+    log_stream_names: Option<Vec<String>>,
+    log_stream_name_prefix: Option<String>,
+    start_time: Option<i64>,
+    end_time: Option<i64>,
+    filter_pattern: Option<String>,
+    next_token: Option<String>,
+    limit: Option<i64>,
+    /// Not in the API model; accepted when a raw client sends it. False pages newest first.
+    start_from_head: Option<bool>,
+    /// Deprecated by AWS in 2019 and ignored: results are always interleaved.
+    #[allow(dead_code)]
+    interleaved: Option<bool>,
+    /// Accepted; the emulator has no data-protection masking to undo.
+    #[allow(dead_code)]
+    unmask: Option<bool>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FilterLogEventsOutput<'a> {
+    events: Vec<FilteredLogEvent<'a>>,
+    /// Always empty, as on AWS since 2019.
+    searched_log_streams: [(); 0],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FilteredLogEvent<'a> {
+    log_stream_name: &'a str,
+    timestamp: i64,
+    message: &'a str,
+    ingestion_time: i64,
+    event_id: String,
+}
+
+/// Parses a pattern, answering AWS's InvalidParameterException when it is not valid.
+pub(super) fn parse_pattern(pattern: &str, for_metric_filter: bool) -> LogsResult<FilterPattern> {
+    FilterPattern::parse(pattern).map_err(|e| {
+        LogsError::InvalidParameter(if for_metric_filter {
+            e.metric_filter_message()
+        } else {
+            e.message
+        })
+    })
+}
+
+pub(super) fn filter_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: FilterLogEventsInput = decode(body)?;
+    let mut v = Violations::new();
+    if let Some(name) = &input.log_group_name {
+        v.log_group_name("logGroupName", name);
+    }
+    if let Some(id) = &input.log_group_identifier {
+        v.log_group_identifier("logGroupIdentifier", id);
+    }
+    if let Some(names) = &input.log_stream_names {
+        if v.count("logStreamNames", names.len(), 1, MAX_LOG_STREAM_NAMES) {
+            for (i, name) in names.iter().enumerate() {
+                v.log_stream_name(&format!("logStreamNames.{}.member", i + 1), name);
+            }
+        }
+    }
+    if let Some(prefix) = &input.log_stream_name_prefix {
+        v.log_stream_name("logStreamNamePrefix", prefix);
+    }
+    for (field, time) in [("startTime", input.start_time), ("endTime", input.end_time)] {
+        if let Some(time) = time {
+            v.range(field, time, 0, i64::MAX);
+        }
+    }
+    if let Some(pattern) = &input.filter_pattern {
+        v.length("filterPattern", pattern, 0, MAX_FILTER_PATTERN_LEN);
+    }
+    if let Some(token) = &input.next_token {
+        v.non_empty("nextToken", token);
+    }
+    let limit = match input.limit {
+        Some(limit) if v.range("limit", limit, 1, MAX_EVENTS_LIMIT) => limit as usize,
+        _ => MAX_EVENTS_LIMIT as usize,
+    };
+    v.finish()?;
+    let group = resolve_group(
+        ctx,
+        input.log_group_name.as_deref(),
+        input.log_group_identifier.as_deref(),
+    )?;
+    if input.log_stream_names.is_some() && input.log_stream_name_prefix.is_some() {
+        return Err(LogsError::InvalidParameter(
+            "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.".into(),
+        ));
+    }
+    let pattern = parse_pattern(input.filter_pattern.as_deref().unwrap_or(""), false)?;
+    let cursor = match input.next_token.as_deref() {
+        Some(token) => Some(
+            FilterCursor::decode(token, group.fingerprint())
+                .ok_or_else(LogsError::invalid_next_token)?,
+        ),
+        None => None,
+    };
+    let now = ctx.store.now();
+    expire(&group, now);
+    let streams = selected_streams(ctx, &group, &input)?;
+
+    // startTime inclusive; endTime inclusive too ("events with a timestamp later than this
+    // time are not returned", model doc of FilterLogEvents.endTime).
+    let mut from = EventKey::at_time(input.start_time.unwrap_or(0));
+    if let Some(cutoff) = retention_cutoff(&group, now) {
+        from = from.max(EventKey::at_time(cutoff));
+    }
+    let to = input.end_time.map_or(EventKey::MAX, |end| {
+        EventKey::at_time(end.saturating_add(1))
+    });
+    let direction = match &cursor {
+        Some(cursor) => cursor.direction,
+        None if input.start_from_head.unwrap_or(true) => Direction::Forward,
+        None => Direction::Backward,
+    };
+    let search = Search {
+        streams: &streams,
+        pattern: &pattern,
+        from,
+        to,
+        limit,
+    };
+    let body = search.page(direction, cursor.as_ref(), group.fingerprint());
+    Ok(Handled::json(body))
+}
+
+/// The streams to search, in name order (the lock order).
+fn selected_streams(
+    ctx: &Ctx<'_>,
+    group: &LogGroup,
+    input: &FilterLogEventsInput,
+) -> LogsResult<Vec<Arc<LogStream>>> {
+    if let Some(names) = &input.log_stream_names {
+        let mut names: Vec<&String> = names.iter().collect();
+        names.sort();
+        names.dedup();
+        return names
+            .into_iter()
+            .map(|name| ctx.stream(group, name))
+            .collect();
+    }
+    let prefix = input.log_stream_name_prefix.as_deref().unwrap_or("");
+    Ok(group.streams_by_name(prefix, None, false, usize::MAX))
+}
+
+/// One FilterLogEvents page over `streams`.
+struct Search<'a> {
+    streams: &'a [Arc<LogStream>],
+    pattern: &'a FilterPattern,
+    from: EventKey,
+    to: EventKey,
+    limit: usize,
+}
+
+impl Search<'_> {
+    fn page(&self, direction: Direction, cursor: Option<&FilterCursor>, group: u64) -> Vec<u8> {
+        let guards: Vec<_> = self.streams.iter().map(|s| s.events()).collect();
+        let mut page = Page {
+            limit: self.limit,
+            events: Vec::new(),
+            bytes: 0,
+            more: false,
+        };
+        match direction {
+            Direction::Forward => {
+                let iters = guards
+                    .iter()
+                    .enumerate()
+                    .map(|(i, log)| log.iter_from(self.start_after(i, cursor)))
+                    .collect();
+                merge(iters, false, |key| key < self.to, self.pattern, &mut page);
+            }
+            Direction::Backward => {
+                let iters = guards
+                    .iter()
+                    .enumerate()
+                    .map(|(i, log)| log.iter_before(self.end_before(i, cursor)))
+                    .collect();
+                merge(iters, true, |key| key >= self.from, self.pattern, &mut page);
+            }
+        }
+        let mut events = page.events;
+        if direction == Direction::Backward {
+            // Pages go newest first, but each page reads oldest first, as GetLogEvents does.
+            events.reverse();
+        }
+        let boundary = match direction {
+            Direction::Forward => events.last(),
+            Direction::Backward => events.first(),
+        };
+        let next_token = boundary.filter(|_| page.more).map(|(i, event)| {
+            FilterCursor {
+                direction,
+                key: event.key,
+                stream: self.streams[*i].name().to_owned(),
+            }
+            .encode(group)
+        });
+        let events = events
+            .iter()
+            .map(|(i, event)| FilteredLogEvent {
+                log_stream_name: self.streams[*i].name(),
+                timestamp: event.key.timestamp,
+                message: event.message,
+                ingestion_time: event.ingestion_time,
+                event_id: event_id(self.streams[*i].fingerprint(), event.key),
+            })
+            .collect();
+        encode(&FilterLogEventsOutput {
+            events,
+            searched_log_streams: [],
+            next_token,
+        })
+    }
+
+    /// Where stream `i` resumes going forward: after the cursor in group order, within range.
+    fn start_after(&self, i: usize, cursor: Option<&FilterCursor>) -> EventKey {
+        let Some(cursor) = cursor else {
+            return self.from;
+        };
+        let name = self.streams[i].name();
+        let resume = match name.cmp(cursor.stream.as_str()) {
+            std::cmp::Ordering::Less => EventKey::at_time(cursor.key.timestamp.saturating_add(1)),
+            std::cmp::Ordering::Equal => cursor.key.successor(),
+            std::cmp::Ordering::Greater => EventKey::at_time(cursor.key.timestamp),
+        };
+        resume.max(self.from)
+    }
+
+    /// Where stream `i` resumes going backward: before the cursor in group order, within range.
+    fn end_before(&self, i: usize, cursor: Option<&FilterCursor>) -> EventKey {
+        let Some(cursor) = cursor else {
+            return self.to;
+        };
+        let name = self.streams[i].name();
+        let resume = match name.cmp(cursor.stream.as_str()) {
+            std::cmp::Ordering::Less => EventKey::at_time(cursor.key.timestamp.saturating_add(1)),
+            std::cmp::Ordering::Equal => cursor.key,
+            std::cmp::Ordering::Greater => EventKey::at_time(cursor.key.timestamp),
+        };
+        resume.min(self.to)
+    }
+}
+
+/// The events of one page, within its event and byte budget.
+struct Page<'a> {
+    limit: usize,
+    events: Vec<(usize, EventView<'a>)>,
+    bytes: usize,
+    /// A matching event did not fit: there is a next page.
+    more: bool,
+}
+
+impl<'a> Page<'a> {
+    /// Adds a matching event of stream `i`; false (and `more`) when the page is full.
+    fn take(&mut self, i: usize, event: EventView<'a>) -> bool {
+        let size = event.message.len() + EVENT_OVERHEAD_BYTES;
+        let full = self.events.len() == self.limit
+            || (!self.events.is_empty() && self.bytes + size > MAX_BATCH_BYTES);
+        if full {
+            self.more = true;
+            return false;
+        }
+        self.bytes += size;
+        self.events.push((i, event));
+        true
+    }
+}
+
+/// Visits the events of several ordered streams in group order (timestamp, stream index,
+/// arrival): ascending, or descending when `newest_first`. A stream stops at its first event
+/// outside `in_range`. Events matching `pattern` go to `page` until it is full.
+fn merge<'a, I: Iterator<Item = EventView<'a>>>(
+    mut iters: Vec<I>,
+    newest_first: bool,
+    in_range: impl Fn(EventKey) -> bool,
+    pattern: &FilterPattern,
+    page: &mut Page<'a>,
+) {
+    // A max-heap; ascending order negates the key.
+    let order = |i: usize, e: &EventView<'_>| {
+        let key = (e.key.timestamp, i as i64, i64::from(e.key.seq));
+        if newest_first {
+            key
+        } else {
+            (-key.0, -key.1, -key.2)
+        }
+    };
+    let mut heads: Vec<Option<EventView<'a>>> = Vec::with_capacity(iters.len());
+    let mut heap = BinaryHeap::with_capacity(iters.len());
+    for (i, iter) in iters.iter_mut().enumerate() {
+        let head = iter.next().filter(|e| in_range(e.key));
+        if let Some(e) = &head {
+            heap.push(order(i, e));
+        }
+        heads.push(head);
+    }
+    while let Some((_, i, _)) = heap.pop() {
+        let i = if newest_first { i } else { -i } as usize;
+        let Some(event) = heads[i].take() else {
+            continue;
+        };
+        if pattern.matches(event.message) && !page.take(i, event) {
+            return;
+        }
+        heads[i] = iters[i].next().filter(|e| in_range(e.key));
+        if let Some(e) = &heads[i] {
+            heap.push(order(i, e));
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TestMetricFilterInput {
+    filter_pattern: Option<String>,
+    log_event_messages: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct TestMetricFilterOutput<'a> {
+    matches: Vec<MatchRecord<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MatchRecord<'a> {
+    event_number: usize,
+    event_message: &'a str,
+    extracted_values: BTreeMap<String, String>,
+}
+
+pub(super) fn test_metric_filter(_ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: TestMetricFilterInput = decode(body)?;
+    let mut v = Violations::new();
+    if let Some(pattern) = v.required("filterPattern", input.filter_pattern.as_deref()) {
+        v.length("filterPattern", pattern, 0, MAX_FILTER_PATTERN_LEN);
+    }
+    if let Some(messages) = v.required("logEventMessages", input.log_event_messages.as_ref()) {
+        if v.count("logEventMessages", messages.len(), 1, 50) {
+            for (i, message) in messages.iter().enumerate() {
+                v.length(
+                    &format!("logEventMessages.{}.member", i + 1),
+                    message,
+                    1,
+                    usize::MAX,
+                );
+            }
+        }
+    }
+    v.finish()?;
+    let pattern = parse_pattern(input.filter_pattern.as_deref().unwrap_or(""), true)?;
+    let messages = input.log_event_messages.as_deref().unwrap_or_default();
+    let matches = messages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, message)| {
+            pattern
+                .extract(message)
+                .map(|extracted_values| MatchRecord {
+                    event_number: i + 1,
+                    event_message: message,
+                    extracted_values,
+                })
+        })
+        .collect();
+    Ok(Handled::json(encode(&TestMetricFilterOutput { matches })))
+}

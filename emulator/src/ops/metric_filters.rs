@@ -1,0 +1,331 @@
+//! PutMetricFilter, DescribeMetricFilters, DeleteMetricFilter. Patterns are validated with the
+//! same engine FilterLogEvents uses; metrics are not computed (there is no CloudWatch here).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::filter::parse_pattern;
+use super::validate::Violations;
+use super::{page_limit, Ctx, Handled};
+use crate::error::{LogsError, LogsResult};
+use crate::limits::MAX_DESCRIBE_LIMIT;
+use crate::protocol::{decode, encode};
+use crate::store::tokens::ListCursor;
+use crate::store::{MetricFilter, MetricTransformation};
+
+/// The model's pattern for filter names (`FilterName`).
+const FILTER_NAME_PATTERN: &str = "[^:*]*";
+/// The model's pattern for metric names and namespaces.
+const METRIC_NAME_PATTERN: &str = "[^:*$]*";
+/// The units CloudWatch accepts (model: `StandardUnit`).
+const UNITS: [&str; 27] = [
+    "Seconds",
+    "Microseconds",
+    "Milliseconds",
+    "Bytes",
+    "Kilobytes",
+    "Megabytes",
+    "Gigabytes",
+    "Terabytes",
+    "Bits",
+    "Kilobits",
+    "Megabits",
+    "Gigabits",
+    "Terabits",
+    "Percent",
+    "Count",
+    "Bytes/Second",
+    "Kilobytes/Second",
+    "Megabytes/Second",
+    "Gigabytes/Second",
+    "Terabytes/Second",
+    "Bits/Second",
+    "Kilobits/Second",
+    "Megabits/Second",
+    "Gigabits/Second",
+    "Terabits/Second",
+    "Count/Second",
+    "None",
+];
+
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct Transformation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metric_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metric_namespace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metric_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dimensions: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PutMetricFilterInput {
+    log_group_name: Option<String>,
+    filter_name: Option<String>,
+    filter_pattern: Option<String>,
+    metric_transformations: Option<Vec<Transformation>>,
+    apply_on_transformed_logs: Option<bool>,
+    field_selection_criteria: Option<String>,
+    emit_system_field_dimensions: Option<Vec<String>>,
+}
+
+fn check_filter_name(v: &mut Violations, field: &str, name: &str) {
+    if v.length(field, name, 1, 512) {
+        v.pattern(field, name, FILTER_NAME_PATTERN, |c| c != ':' && c != '*');
+    }
+}
+
+fn check_metric_name(v: &mut Violations, field: &str, name: &str) {
+    if v.length(field, name, 0, 255) {
+        v.pattern(field, name, METRIC_NAME_PATTERN, |c| {
+            !matches!(c, ':' | '*' | '$')
+        });
+    }
+}
+
+fn check_transformation(v: &mut Violations, i: usize, t: &Transformation) {
+    let field = |member: &str| format!("metricTransformations.{i}.member.{member}");
+    if let Some(name) = v.required(&field("metricName"), t.metric_name.as_deref()) {
+        check_metric_name(v, &field("metricName"), name);
+    }
+    if let Some(namespace) = v.required(&field("metricNamespace"), t.metric_namespace.as_deref()) {
+        check_metric_name(v, &field("metricNamespace"), namespace);
+    }
+    if let Some(value) = v.required(&field("metricValue"), t.metric_value.as_deref()) {
+        v.length(&field("metricValue"), value, 0, 100);
+    }
+    if let Some(unit) = &t.unit {
+        v.one_of(&field("unit"), unit, &UNITS);
+    }
+    for (key, value) in t.dimensions.iter().flatten() {
+        v.length(&field("dimensions.key"), key, 0, 255);
+        v.length(&field("dimensions.value"), value, 0, 255);
+    }
+}
+
+pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: PutMetricFilterInput = decode(body)?;
+    let mut v = Violations::new();
+    let group_name = v.required_group_name(input.log_group_name.as_deref());
+    if let Some(name) = v.required("filterName", input.filter_name.as_deref()) {
+        check_filter_name(&mut v, "filterName", name);
+    }
+    if let Some(pattern) = v.required("filterPattern", input.filter_pattern.as_deref()) {
+        v.length("filterPattern", pattern, 0, 1024);
+    }
+    if let Some(transformations) = v.required(
+        "metricTransformations",
+        input.metric_transformations.as_ref(),
+    ) {
+        if v.count("metricTransformations", transformations.len(), 1, 1) {
+            for (i, t) in transformations.iter().enumerate() {
+                check_transformation(&mut v, i + 1, t);
+            }
+        }
+    }
+    if let Some(criteria) = &input.field_selection_criteria {
+        v.length("fieldSelectionCriteria", criteria, 0, 2000);
+    }
+    v.finish()?;
+    let pattern = input.filter_pattern.clone().unwrap_or_default();
+    parse_pattern(&pattern, true)?;
+    let group = ctx.group(group_name)?;
+    let transformations = input
+        .metric_transformations
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| MetricTransformation {
+            metric_name: t.metric_name.unwrap_or_default(),
+            metric_namespace: t.metric_namespace.unwrap_or_default(),
+            metric_value: t.metric_value.unwrap_or_default(),
+            default_value: t.default_value,
+            dimensions: t.dimensions.unwrap_or_default(),
+            unit: t.unit,
+        })
+        .collect();
+    group.put_metric_filter(MetricFilter {
+        name: input.filter_name.unwrap_or_default(),
+        pattern,
+        transformations,
+        creation_time: ctx.store.now(),
+        apply_on_transformed_logs: input.apply_on_transformed_logs.unwrap_or(false),
+        field_selection_criteria: input.field_selection_criteria,
+        emit_system_field_dimensions: input.emit_system_field_dimensions,
+    })?;
+    Ok(Handled::empty())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeleteMetricFilterInput {
+    log_group_name: Option<String>,
+    filter_name: Option<String>,
+}
+
+pub(super) fn delete_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: DeleteMetricFilterInput = decode(body)?;
+    let mut v = Violations::new();
+    let group_name = v.required_group_name(input.log_group_name.as_deref());
+    let filter_name = v.required("filterName", input.filter_name.as_deref());
+    if let Some(name) = filter_name {
+        check_filter_name(&mut v, "filterName", name);
+    }
+    v.finish()?;
+    ctx.group(group_name)?
+        .delete_metric_filter(filter_name.unwrap_or_default())?;
+    Ok(Handled::empty())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeMetricFiltersInput {
+    log_group_name: Option<String>,
+    filter_name_prefix: Option<String>,
+    next_token: Option<String>,
+    limit: Option<i64>,
+    metric_name: Option<String>,
+    metric_namespace: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeMetricFiltersOutput {
+    metric_filters: Vec<MetricFilterOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MetricFilterOut {
+    filter_name: String,
+    filter_pattern: String,
+    metric_transformations: Vec<Transformation>,
+    creation_time: i64,
+    log_group_name: String,
+    apply_on_transformed_logs: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field_selection_criteria: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    emit_system_field_dimensions: Option<Vec<String>>,
+}
+
+impl MetricFilterOut {
+    fn new(group: &str, filter: MetricFilter) -> Self {
+        Self {
+            filter_name: filter.name,
+            filter_pattern: filter.pattern,
+            metric_transformations: filter
+                .transformations
+                .into_iter()
+                .map(|t| Transformation {
+                    metric_name: Some(t.metric_name),
+                    metric_namespace: Some(t.metric_namespace),
+                    metric_value: Some(t.metric_value),
+                    default_value: t.default_value,
+                    dimensions: (!t.dimensions.is_empty()).then_some(t.dimensions),
+                    unit: t.unit,
+                })
+                .collect(),
+            creation_time: filter.creation_time,
+            log_group_name: group.to_owned(),
+            apply_on_transformed_logs: filter.apply_on_transformed_logs,
+            field_selection_criteria: filter.field_selection_criteria,
+            emit_system_field_dimensions: filter.emit_system_field_dimensions,
+        }
+    }
+}
+
+pub(super) fn describe_metric_filters(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: DescribeMetricFiltersInput = decode(body)?;
+    let mut v = Violations::new();
+    if let Some(name) = &input.log_group_name {
+        v.log_group_name("logGroupName", name);
+    }
+    if let Some(prefix) = &input.filter_name_prefix {
+        check_filter_name(&mut v, "filterNamePrefix", prefix);
+    }
+    for (field, value) in [
+        ("metricName", &input.metric_name),
+        ("metricNamespace", &input.metric_namespace),
+    ] {
+        if let Some(value) = value {
+            check_metric_name(&mut v, field, value);
+        }
+    }
+    if let Some(token) = &input.next_token {
+        v.non_empty("nextToken", token);
+    }
+    let limit = page_limit(&mut v, input.limit, MAX_DESCRIBE_LIMIT);
+    v.finish()?;
+    if input.metric_name.is_some() != input.metric_namespace.is_some() {
+        return Err(LogsError::InvalidParameter(
+            "metricName and metricNamespace must be specified together.".into(),
+        ));
+    }
+    // Every (filter, group) in filter-name order; the prefix applies only with a group name
+    // (model doc of filterNamePrefix).
+    let groups = match &input.log_group_name {
+        Some(name) => vec![ctx.group(name)?],
+        None => ctx.region.groups_after(None, usize::MAX, |_| true),
+    };
+    let prefix = input
+        .filter_name_prefix
+        .as_deref()
+        .filter(|_| input.log_group_name.is_some())
+        .unwrap_or("");
+    let mut all: Vec<(String, String, MetricFilter)> = groups
+        .iter()
+        .flat_map(|g| {
+            g.metric_filters()
+                .into_iter()
+                .map(|f| (f.name.clone(), g.name().to_owned(), f))
+        })
+        .filter(|(name, _, f)| {
+            name.starts_with(prefix)
+                && input.metric_name.as_ref().is_none_or(|metric| {
+                    f.transformations.iter().any(|t| {
+                        &t.metric_name == metric
+                            && Some(&t.metric_namespace) == input.metric_namespace.as_ref()
+                    })
+                })
+        })
+        .collect();
+    all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let start = match input.next_token.as_deref() {
+        None => 0,
+        Some(token) => {
+            let cursor = ListCursor::decode(token).ok_or_else(LogsError::invalid_next_token)?;
+            let (filter, group) = cursor.name.split_once('\n').unwrap_or((&cursor.name, ""));
+            all.partition_point(|(f, g, _)| (f.as_str(), g.as_str()) <= (filter, group))
+        }
+    };
+    let rest = all.split_off(start.min(all.len()));
+    let more = rest.len() > limit;
+    let page: Vec<_> = rest.into_iter().take(limit).collect();
+    let next_token = more.then(|| {
+        let (filter, group, _) = page.last().expect("limit is at least 1");
+        ListCursor {
+            order_key: 0,
+            name: format!("{filter}\n{group}"),
+        }
+        .encode()
+    });
+    let metric_filters = page
+        .into_iter()
+        .map(|(_, group, filter)| MetricFilterOut::new(&group, filter))
+        .collect();
+    Ok(Handled::json(encode(&DescribeMetricFiltersOutput {
+        metric_filters,
+        next_token,
+    })))
+}
