@@ -253,27 +253,16 @@ pub(super) fn get_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
     let input: GetLogEventsInput = decode(body)?;
     let mut v = Violations::new();
     let stream_name = v.required("logStreamName", input.log_stream_name.as_deref());
-    if let Some(name) = &input.log_group_name {
-        v.log_group_name("logGroupName", name);
-    }
-    if let Some(id) = &input.log_group_identifier {
-        v.log_group_identifier("logGroupIdentifier", id);
-    }
+    v.group_reference(
+        input.log_group_name.as_deref(),
+        input.log_group_identifier.as_deref(),
+    );
     if let Some(name) = stream_name {
         v.log_stream_name("logStreamName", name);
     }
-    for (field, time) in [("startTime", input.start_time), ("endTime", input.end_time)] {
-        if let Some(time) = time {
-            v.range(field, time, 0, i64::MAX);
-        }
-    }
-    if let Some(token) = &input.next_token {
-        v.non_empty("nextToken", token);
-    }
-    let limit = match input.limit {
-        Some(limit) if v.range("limit", limit, 1, MAX_EVENTS_LIMIT) => limit as usize,
-        _ => MAX_EVENTS_LIMIT as usize,
-    };
+    v.time_range(input.start_time, input.end_time);
+    v.next_token(input.next_token.as_deref());
+    let limit = v.limit(input.limit, MAX_EVENTS_LIMIT);
     v.finish()?;
     let group = resolve_group(
         ctx,

@@ -84,12 +84,10 @@ pub(super) fn parse_pattern(pattern: &str, for_metric_filter: bool) -> LogsResul
 pub(super) fn filter_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: FilterLogEventsInput = decode(body)?;
     let mut v = Violations::new();
-    if let Some(name) = &input.log_group_name {
-        v.log_group_name("logGroupName", name);
-    }
-    if let Some(id) = &input.log_group_identifier {
-        v.log_group_identifier("logGroupIdentifier", id);
-    }
+    v.group_reference(
+        input.log_group_name.as_deref(),
+        input.log_group_identifier.as_deref(),
+    );
     if let Some(names) = &input.log_stream_names {
         if v.count("logStreamNames", names.len(), 1, MAX_LOG_STREAM_NAMES) {
             for (i, name) in names.iter().enumerate() {
@@ -100,21 +98,12 @@ pub(super) fn filter_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
     if let Some(prefix) = &input.log_stream_name_prefix {
         v.log_stream_name("logStreamNamePrefix", prefix);
     }
-    for (field, time) in [("startTime", input.start_time), ("endTime", input.end_time)] {
-        if let Some(time) = time {
-            v.range(field, time, 0, i64::MAX);
-        }
-    }
+    v.time_range(input.start_time, input.end_time);
     if let Some(pattern) = &input.filter_pattern {
         v.length("filterPattern", pattern, 0, MAX_FILTER_PATTERN_LEN);
     }
-    if let Some(token) = &input.next_token {
-        v.non_empty("nextToken", token);
-    }
-    let limit = match input.limit {
-        Some(limit) if v.range("limit", limit, 1, MAX_EVENTS_LIMIT) => limit as usize,
-        _ => MAX_EVENTS_LIMIT as usize,
-    };
+    v.next_token(input.next_token.as_deref());
+    let limit = v.limit(input.limit, MAX_EVENTS_LIMIT);
     v.finish()?;
     let group = resolve_group(
         ctx,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::validate::{Violations, LOG_GROUP_NAME_PATTERN_PATTERN};
-use super::{page_limit, Ctx, Handled};
+use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{
     MAX_DESCRIBE_LIMIT, MAX_KMS_KEY_ID_LEN, MAX_TAGS, MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN,
@@ -205,10 +205,8 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
             );
         }
     }
-    if let Some(token) = &input.next_token {
-        v.non_empty("nextToken", token);
-    }
-    let limit = page_limit(&mut v, input.limit, MAX_DESCRIBE_LIMIT);
+    v.next_token(input.next_token.as_deref());
+    let limit = v.limit(input.limit, MAX_DESCRIBE_LIMIT);
     let class = input.log_group_class.as_deref().and_then(|c| {
         v.one_of("logGroupClass", c, &LOG_GROUP_CLASSES)
             .and(LogGroupClass::parse(c))

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::filter::parse_pattern;
 use super::validate::Violations;
-use super::{page_limit, Ctx, Handled};
+use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::MAX_DESCRIBE_LIMIT;
 use crate::protocol::{decode, encode};
@@ -262,10 +262,8 @@ pub(super) fn describe_metric_filters(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
             check_metric_name(&mut v, field, value);
         }
     }
-    if let Some(token) = &input.next_token {
-        v.non_empty("nextToken", token);
-    }
-    let limit = page_limit(&mut v, input.limit, MAX_DESCRIBE_LIMIT);
+    v.next_token(input.next_token.as_deref());
+    let limit = v.limit(input.limit, MAX_DESCRIBE_LIMIT);
     v.finish()?;
     if input.metric_name.is_some() != input.metric_namespace.is_some() {
         return Err(LogsError::InvalidParameter(

@@ -170,11 +170,3 @@ fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
     }
     Ok(name.to_owned())
 }
-
-/// Validates and applies a Describe* `limit` (1–`max`, default `max`).
-pub fn page_limit(violations: &mut validate::Violations, limit: Option<i64>, max: i64) -> usize {
-    match limit {
-        Some(limit) if violations.range("limit", limit, 1, max) => limit as usize,
-        _ => max as usize,
-    }
-}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::validate::Violations;
-use super::{page_limit, resolve_group, Ctx, Handled};
+use super::{resolve_group, Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::MAX_DESCRIBE_LIMIT;
 use crate::protocol::{decode, encode};
@@ -101,12 +101,10 @@ const ORDER_BY: [&str; 2] = ["LogStreamName", "LastEventTime"];
 pub(super) fn describe_log_streams(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: DescribeLogStreamsInput = decode(body)?;
     let mut v = Violations::new();
-    if let Some(name) = &input.log_group_name {
-        v.log_group_name("logGroupName", name);
-    }
-    if let Some(id) = &input.log_group_identifier {
-        v.log_group_identifier("logGroupIdentifier", id);
-    }
+    v.group_reference(
+        input.log_group_name.as_deref(),
+        input.log_group_identifier.as_deref(),
+    );
     if let Some(prefix) = &input.log_stream_name_prefix {
         v.log_stream_name("logStreamNamePrefix", prefix);
     }
@@ -115,10 +113,8 @@ pub(super) fn describe_log_streams(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
         .as_deref()
         .and_then(|o| v.one_of("orderBy", o, &ORDER_BY))
         == Some(1);
-    if let Some(token) = &input.next_token {
-        v.non_empty("nextToken", token);
-    }
-    let limit = page_limit(&mut v, input.limit, MAX_DESCRIBE_LIMIT);
+    v.next_token(input.next_token.as_deref());
+    let limit = v.limit(input.limit, MAX_DESCRIBE_LIMIT);
     v.finish()?;
     let group = resolve_group(
         ctx,

@@ -221,6 +221,42 @@ impl Violations {
         self.length(field, value, 1, usize::MAX)
     }
 
+    /// The optional `nextToken` member.
+    pub fn next_token(&mut self, token: Option<&str>) {
+        if let Some(token) = token {
+            self.non_empty("nextToken", token);
+        }
+    }
+
+    /// The optional `limit` member, `1..=max`; gives back the limit to apply (`max` when absent
+    /// or invalid, in which case `finish` fails anyway).
+    pub fn limit(&mut self, limit: Option<i64>, max: i64) -> usize {
+        match limit {
+            Some(limit) if self.range("limit", limit, 1, max) => limit as usize,
+            _ => max as usize,
+        }
+    }
+
+    /// The optional `logGroupName` / `logGroupIdentifier` pair (which one is required is the
+    /// resolver's business: `ops::resolve_group`).
+    pub fn group_reference(&mut self, name: Option<&str>, identifier: Option<&str>) {
+        if let Some(name) = name {
+            self.log_group_name("logGroupName", name);
+        }
+        if let Some(identifier) = identifier {
+            self.log_group_identifier("logGroupIdentifier", identifier);
+        }
+    }
+
+    /// The optional `startTime` / `endTime` members (epoch milliseconds, never negative).
+    pub fn time_range(&mut self, start: Option<i64>, end: Option<i64>) {
+        for (field, time) in [("startTime", start), ("endTime", end)] {
+            if let Some(time) = time {
+                self.range(field, time, 0, i64::MAX);
+            }
+        }
+    }
+
     /// `Ok` when nothing was found, else AWS's InvalidParameterException listing every violation.
     pub fn finish(self) -> LogsResult<()> {
         match self.found.len() {
