@@ -110,7 +110,7 @@ pub(super) fn put_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
     let stream = ctx.stream(&group, stream_name.map(Text::as_str).unwrap_or_default())?;
     check_batch(&events)?;
     let now = ctx.store.now();
-    let retention = group.settings().retention_in_days;
+    let retention = group.retention_in_days();
     let (accepted, rejected) = classify_by_age(&events, now, retention);
     let valid = &events[accepted.clone()];
     if let (Some(first), Some(last)) = (valid.first(), valid.last()) {
@@ -142,8 +142,7 @@ pub(super) fn put_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
 /// The time before which `group`'s retention has expired events, if it has a policy.
 pub(super) fn retention_cutoff(group: &LogGroup, now: i64) -> Option<i64> {
     group
-        .settings()
-        .retention_in_days
+        .retention_in_days()
         .map(|days| now.saturating_sub(i64::from(days) * DAY_MILLIS))
 }
 

@@ -192,6 +192,12 @@ impl LogGroup {
         }
     }
 
+    /// The retention in days, when a policy is set (read on every put and read, so it does
+    /// not copy the tags the way [`LogGroup::settings`] does).
+    pub fn retention_in_days(&self) -> Option<i32> {
+        self.settings.lock().retention_in_days
+    }
+
     /// A copy of the current settings.
     pub fn settings(&self) -> GroupSettings {
         self.settings.lock().clone()
