@@ -61,6 +61,10 @@ pub enum LogsError {
     /// The request body is larger than the emulator reads.
     #[error("{0}")]
     RequestTooLarge(String),
+    /// The service failed (AWS's `ServiceUnavailableException`, a 500). Only an emulator bug
+    /// leads here.
+    #[error("{0}")]
+    ServiceUnavailable(String),
     /// The path or method is not the JSON 1.1 endpoint.
     #[error("{0}")]
     NotFound(String),
@@ -85,6 +89,7 @@ impl LogsError {
             Self::Serialization(_) => "SerializationException",
             Self::UnknownOperation(_) => "UnknownOperationException",
             Self::NotImplemented(_) => "NotImplementedException",
+            Self::ServiceUnavailable(_) => "ServiceUnavailableException",
             Self::RequestTooLarge(_) => "RequestEntityTooLargeException",
             Self::NotFound(_) => "NotFoundException",
             Self::MethodNotAllowed(_) => "MethodNotAllowedException",
@@ -109,6 +114,7 @@ impl LogsError {
             Self::MethodNotAllowed(_) => 405,
             Self::RequestTooLarge(_) => 413,
             Self::NotImplemented(_) => 501,
+            Self::ServiceUnavailable(_) => 500,
         }
     }
 

@@ -56,8 +56,7 @@ impl From<TokenMode> for SequenceTokenMode {
     }
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     if cli.healthcheck {
         return healthcheck(cli.port);
@@ -68,7 +67,20 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    match run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cwlogs-emulator: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(run(cli));
+    // A search still running on the blocking pool must not keep the process alive.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("cwlogs-emulator: {error}");
@@ -101,10 +113,27 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         sequence_tokens = ?config.sequence_tokens,
         "ready"
     );
-    serve(listener, router(store, config.default_region), shutdown).await?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(
+        listener,
+        router(store, config.default_region),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    shutdown.await;
+    let _ = stop.send(());
+    // In-flight requests get a moment to finish; then we exit regardless.
+    match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
+        Ok(served) => served??,
+        Err(_) => tracing::warn!("in-flight requests did not finish in time; exiting anyway"),
+    }
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long a stop waits for in-flight requests.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// `GET /health` on the local port with a plain socket: 0 when it answers 200.
 fn healthcheck(port: u16) -> std::process::ExitCode {

@@ -80,13 +80,32 @@ async fn handle_json(State(app): State<Arc<App>>, headers: HeaderMap, body: Body
         Ok(body) => body,
         Err(error) => return protocol::error_response(&error, &request_id),
     };
-    let region_name = protocol::region_from_headers(&headers).unwrap_or(&app.default_region);
-    let ctx = Ctx::new(&app.store, app.store.region(region_name));
-    let response = match ops::dispatch(operation, &ctx, &body) {
+    let region_name = protocol::region_from_headers(&headers)
+        .unwrap_or(&app.default_region)
+        .to_owned();
+    let run = {
+        let region_name = region_name.clone();
+        move || {
+            let ctx = Ctx::new(&app.store, app.store.region(&region_name));
+            let result = ops::dispatch(operation, &ctx, &body);
+            (result, ctx.touched())
+        }
+    };
+    // Searches evaluate filter patterns over many events: they run on the blocking pool so a
+    // slow one never holds up the async workers that serve every other request.
+    let (result, touched) = if operation.is_search() {
+        tokio::task::spawn_blocking(run).await.unwrap_or_else(|_| {
+            let error = LogsError::ServiceUnavailable("The search failed unexpectedly.".into());
+            (Err(error), ops::Touched::default())
+        })
+    } else {
+        run()
+    };
+    let response = match result {
         Ok(handled) => protocol::success(handled.body, &request_id),
         Err(error) => protocol::error_response(&error, &request_id),
     };
-    log_request(operation, region_name, &ctx.touched(), &response, started);
+    log_request(operation, &region_name, &touched, &response, started);
     response
 }
 

@@ -63,6 +63,17 @@ operations! {
     DeleteMetricFilter,
 }
 
+impl Operation {
+    /// Whether the operation evaluates a filter pattern over caller-chosen data, and so may run
+    /// long enough to belong off the async workers.
+    pub fn is_search(self) -> bool {
+        matches!(
+            self,
+            Operation::FilterLogEvents | Operation::TestMetricFilter | Operation::PutMetricFilter
+        )
+    }
+}
+
 /// Every operation in the CloudWatch Logs API model (botocore `logs/2014-03-28`).
 pub const ALL_OPERATIONS: [&str; 113] = [
     "AssociateKmsKey",
