@@ -397,3 +397,48 @@ async fn missing_group_or_stream_and_identifier_forms() {
         "LogGroup name and LogGroup ARN are mutually exclusive parameters.",
     );
 }
+
+#[tokio::test]
+async fn tokens_of_a_deleted_stream_do_not_work_on_its_successor() {
+    let h = harness().await;
+    h.group_and_stream("g", "s").await;
+    h.put_all("g", "s", &numbered_events(3)).await;
+    let old = get(&h, |b| b.start_from_head(true)).await.unwrap();
+    let old_page_token = old.next_forward_token().unwrap().to_owned();
+    let old_sequence_token = h.upload_sequence_token("g", "s").await.unwrap();
+    h.client
+        .delete_log_stream()
+        .log_group_name("g")
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap();
+    h.client
+        .create_log_stream()
+        .log_group_name("g")
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap();
+    h.put_all("g", "s", &numbered_events(3)).await;
+
+    let err = get(&h, |b| b.start_from_head(true).next_token(old_page_token))
+        .await
+        .unwrap_err();
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "The specified nextToken is invalid.",
+    );
+    let err = service_error(
+        h.client
+            .put_log_events()
+            .log_group_name("g")
+            .log_stream_name("s")
+            .set_log_events(Some(input_events(&[(NOW, "x".into())])))
+            .sequence_token(old_sequence_token)
+            .send()
+            .await,
+    );
+    assert_eq!(err.meta().code(), Some("InvalidSequenceTokenException"));
+}

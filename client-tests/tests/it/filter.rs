@@ -492,3 +492,40 @@ async fn metric_filters_are_stored_validated_listed_and_counted() {
         .unwrap();
     assert_eq!(out.metric_filters().len(), 1);
 }
+
+#[tokio::test]
+async fn metric_values_and_dimensions_are_checked() {
+    let h = harness().await;
+    h.client
+        .create_log_group()
+        .log_group_name("g")
+        .send()
+        .await
+        .unwrap();
+    let put = |value: &str, dimensions: usize| {
+        let mut t = MetricTransformation::builder()
+            .metric_name("m")
+            .metric_namespace("App")
+            .metric_value(value);
+        for d in 0..dimensions {
+            t = t.dimensions(format!("d{d}"), "$a");
+        }
+        h.client
+            .put_metric_filter()
+            .log_group_name("g")
+            .filter_name("f")
+            .filter_pattern("[a, b]")
+            .metric_transformations(t.build().unwrap())
+            .send()
+    };
+    put("1", 3).await.expect("a number and three dimensions");
+    put("$b", 0).await.expect("a field reference");
+    put("-2.5", 0).await.expect("a negative number");
+    for (value, dimensions) in [("abc", 0), ("$", 0), ("1", 4)] {
+        let err = service_error(put(value, dimensions).await);
+        assert!(
+            matches!(err, PutMetricFilterError::InvalidParameterException(_)),
+            "{value} {dimensions}"
+        );
+    }
+}

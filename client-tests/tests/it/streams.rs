@@ -328,3 +328,54 @@ async fn order_by_last_event_time() {
         "Cannot order by LastEventTime with a logStreamNamePrefix.",
     );
 }
+
+#[tokio::test]
+async fn a_describe_token_from_another_group_reads_nothing() {
+    let h = harness().await;
+    for group in ["g1", "g2"] {
+        h.client
+            .create_log_group()
+            .log_group_name(group)
+            .send()
+            .await
+            .unwrap();
+        for i in 0..3 {
+            h.client
+                .create_log_stream()
+                .log_group_name(group)
+                .log_stream_name(format!("s{i}"))
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let first = h
+        .client
+        .describe_log_streams()
+        .log_group_name("g1")
+        .limit(1)
+        .send()
+        .await
+        .unwrap();
+    let token = first.next_token().unwrap().to_owned();
+    // AWS answers an unusable token with an empty page (no error), so does the emulator.
+    let other = h
+        .client
+        .describe_log_streams()
+        .log_group_name("g2")
+        .next_token(token.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(other.log_streams().is_empty());
+    assert!(other.next_token().is_none());
+    let same = h
+        .client
+        .describe_log_streams()
+        .log_group_name("g1")
+        .next_token(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(names(same.log_streams()), ["s1", "s2"]);
+}

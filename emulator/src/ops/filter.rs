@@ -463,7 +463,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(s, name)| {
-                let stream = Arc::new(LogStream::new(name.to_string(), format!("arn:{name}"), 0));
+                let stream = Arc::new(LogStream::new(name.to_string(), format!("arn:{name}"), 0, 0));
                 let messages: Vec<String> = (0..n)
                     .map(|i| format!("{} {name}{i}", if i % 7 == 0 { "ERROR" } else { "INFO" }))
                     .collect();

@@ -240,7 +240,7 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
     // AWS answers an unusable nextToken with an empty page rather than an error.
     let after = match input.next_token.as_deref() {
         None => None,
-        Some(token) => match ListCursor::decode(token) {
+        Some(token) => match ListCursor::decode(token, ctx.region.fingerprint()) {
             Some(cursor) => Some(cursor.name),
             None => return Ok(Handled::json(encode(&empty_groups_page()))),
         },
@@ -273,7 +273,7 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
                 .map(|g| g.name().to_owned())
                 .unwrap_or_default(),
         }
-        .encode()
+        .encode(ctx.region.fingerprint())
     });
     let now = ctx.store.now();
     for group in &groups {

@@ -112,6 +112,29 @@ fn check_transformation(v: &mut Violations, i: usize, t: &Transformation) {
     }
 }
 
+/// Most dimensions on one metric filter (model doc of `MetricTransformation.dimensions`).
+const MAX_DIMENSIONS: usize = 3;
+
+/// What the model cannot say: a metric value is a number or a `$` reference to a field the
+/// pattern extracts, and a filter has at most three dimensions.
+fn check_metric_semantics(t: &Transformation) -> LogsResult<()> {
+    let value = t.metric_value.as_deref().unwrap_or_default();
+    let is_reference = value.len() > 1 && value.starts_with('$');
+    if !is_reference && value.trim().parse::<f64>().is_err() {
+        return Err(LogsError::InvalidParameter(format!(
+            "Invalid metric value '{value}': it must be a number or a $ reference to a field \
+             of the filter pattern."
+        )));
+    }
+    let dimensions = t.dimensions.as_ref().map_or(0, BTreeMap::len);
+    if dimensions > MAX_DIMENSIONS {
+        return Err(LogsError::InvalidParameter(format!(
+            "A metric filter can have at most {MAX_DIMENSIONS} dimensions; {dimensions} were given."
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: PutMetricFilterInput = decode(body)?;
     let mut v = Violations::new();
@@ -138,6 +161,9 @@ pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
     v.finish()?;
     let pattern = input.filter_pattern.clone().unwrap_or_default();
     parse_pattern(&pattern, true)?;
+    for t in input.metric_transformations.iter().flatten() {
+        check_metric_semantics(t)?;
+    }
     let group = ctx.group(group_name)?;
     let transformations = input
         .metric_transformations
@@ -272,9 +298,16 @@ pub(super) fn describe_metric_filters(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     }
     // Every (filter, group) in filter-name order; the prefix applies only with a group name
     // (model doc of filterNamePrefix).
-    let groups = match &input.log_group_name {
-        Some(name) => vec![ctx.group(name)?],
-        None => ctx.region.groups_after(None, usize::MAX, |_| true),
+    let (groups, scope) = match &input.log_group_name {
+        Some(name) => {
+            let group = ctx.group(name)?;
+            let scope = group.fingerprint();
+            (vec![group], scope)
+        }
+        None => (
+            ctx.region.groups_after(None, usize::MAX, |_| true),
+            ctx.region.fingerprint(),
+        ),
     };
     let prefix = input
         .filter_name_prefix
@@ -302,9 +335,15 @@ pub(super) fn describe_metric_filters(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     let start = match input.next_token.as_deref() {
         None => 0,
         Some(token) => {
-            let cursor = ListCursor::decode(token).ok_or_else(LogsError::invalid_next_token)?;
-            let (filter, group) = cursor.name.split_once('\n').unwrap_or((&cursor.name, ""));
-            all.partition_point(|(f, g, _)| (f.as_str(), g.as_str()) <= (filter, group))
+            // As for the other Describe* calls, an unusable token gives an empty page.
+            match ListCursor::decode(token, scope) {
+                Some(cursor) => {
+                    let (filter, group) =
+                        cursor.name.split_once('\n').unwrap_or((&cursor.name, ""));
+                    all.partition_point(|(f, g, _)| (f.as_str(), g.as_str()) <= (filter, group))
+                }
+                None => all.len(),
+            }
         }
     };
     let rest = all.split_off(start.min(all.len()));
@@ -316,7 +355,7 @@ pub(super) fn describe_metric_filters(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
             order_key: 0,
             name: format!("{filter}\n{group}"),
         }
-        .encode()
+        .encode(scope)
     });
     let metric_filters = page
         .into_iter()

@@ -128,7 +128,11 @@ pub(super) fn describe_log_streams(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
     }
     super::events::expire(&group, ctx.store.now());
     let descending = input.descending.unwrap_or(false);
-    let after = match input.next_token.as_deref().map(ListCursor::decode) {
+    let after = match input
+        .next_token
+        .as_deref()
+        .map(|token| ListCursor::decode(token, group.fingerprint()))
+    {
         None => None,
         Some(Some(cursor)) => Some(cursor),
         // AWS answers an unusable nextToken with an empty page rather than an error.
@@ -158,7 +162,7 @@ pub(super) fn describe_log_streams(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
             order_key: *order_key,
             name: last.name().to_owned(),
         }
-        .encode()
+        .encode(group.fingerprint())
     });
     let out = streams.iter().map(|(_, s)| s.info().into()).collect();
     Ok(Handled::json(encode(&page(out, next_token))))

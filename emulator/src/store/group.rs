@@ -105,6 +105,8 @@ pub struct LogGroup {
     stored_bytes: AtomicU64,
     metric_filters: Mutex<BTreeMap<String, MetricFilter>>,
     fingerprint: u64,
+    /// Streams ever created here: numbers each stream's incarnation.
+    streams_created: AtomicU64,
 }
 
 /// A snapshot of a group's metadata, as DescribeLogGroups reports it.
@@ -125,8 +127,15 @@ pub struct GroupInfo {
 }
 
 impl LogGroup {
-    /// A new, empty group.
-    pub fn new(name: String, arn: String, creation_time: i64, settings: GroupSettings) -> Self {
+    /// A new, empty group. `incarnation` tells it apart from earlier groups of the same name,
+    /// whose tokens it must refuse.
+    pub fn new(
+        name: String,
+        arn: String,
+        creation_time: i64,
+        settings: GroupSettings,
+        incarnation: u64,
+    ) -> Self {
         Self {
             name,
             creation_time,
@@ -134,7 +143,8 @@ impl LogGroup {
             streams: RwLock::new(BTreeMap::new()),
             stored_bytes: AtomicU64::new(0),
             metric_filters: Mutex::new(BTreeMap::new()),
-            fingerprint: super::tokens::fingerprint(&[arn.as_bytes()]),
+            fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
+            streams_created: AtomicU64::new(0),
             arn,
         }
     }
@@ -228,7 +238,8 @@ impl LogGroup {
             ));
         }
         let arn = format!("{}:log-stream:{name}", self.arn);
-        let stream = Arc::new(LogStream::new(name.to_owned(), arn, now));
+        let incarnation = self.fingerprint ^ self.streams_created.fetch_add(1, Ordering::Relaxed);
+        let stream = Arc::new(LogStream::new(name.to_owned(), arn, now, incarnation));
         streams.insert(name.to_owned(), Arc::clone(&stream));
         Ok(stream)
     }

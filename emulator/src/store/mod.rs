@@ -13,6 +13,7 @@ pub mod stream;
 pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::RwLock;
@@ -72,6 +73,7 @@ impl Store {
                 name: region.to_owned(),
                 account_id: self.account_id.clone(),
                 groups: RwLock::new(BTreeMap::new()),
+                groups_created: AtomicU64::new(0),
             })
         }))
     }
@@ -88,12 +90,19 @@ pub struct Region {
     name: String,
     account_id: String,
     groups: RwLock<BTreeMap<String, Arc<LogGroup>>>,
+    /// Groups ever created here: numbers each group's incarnation.
+    groups_created: AtomicU64,
 }
 
 impl Region {
     /// The region's name, e.g. `us-east-1`.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// A stable number identifying this region's listings in tokens.
+    pub fn fingerprint(&self) -> u64 {
+        tokens::fingerprint(&[self.account_id.as_bytes(), self.name.as_bytes()])
     }
 
     /// The ARN of a log group in this region, without the trailing `:*`.
@@ -122,6 +131,7 @@ impl Region {
             self.group_arn(name),
             now,
             settings,
+            self.groups_created.fetch_add(1, Ordering::Relaxed),
         ));
         groups.insert(name.to_owned(), Arc::clone(&group));
         Ok(group)

@@ -105,9 +105,10 @@ pub struct PutOutcome {
 }
 
 impl LogStream {
-    /// A new, empty stream. `arn` is its full ARN; `fingerprint_parts` identify it stably.
-    pub fn new(name: String, arn: String, creation_time: i64) -> Self {
-        let fingerprint = fingerprint(&[arn.as_bytes()]);
+    /// A new, empty stream. `arn` is its full ARN; `incarnation` tells it apart from earlier
+    /// streams of the same name (deleted and created again), whose tokens it must refuse.
+    pub fn new(name: String, arn: String, creation_time: i64, incarnation: u64) -> Self {
+        let fingerprint = fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]);
         Self {
             name,
             arn,

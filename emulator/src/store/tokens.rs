@@ -116,8 +116,9 @@ pub fn event_id(stream: u64, key: EventKey) -> String {
     )
 }
 
-/// A DescribeLogGroups / DescribeLogStreams `nextToken`: the sort key and name of the last item
-/// on the previous page. The next page starts strictly after it.
+/// A DescribeLogGroups / DescribeLogStreams / DescribeMetricFilters `nextToken`: the sort key
+/// and name of the last item on the previous page, bound to the listing it came from (the
+/// region, or the group) by a scope fingerprint. The next page starts strictly after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListCursor {
     /// The secondary sort key (the last event time when streams are ordered by it), else 0.
@@ -127,18 +128,22 @@ pub struct ListCursor {
 }
 
 impl ListCursor {
-    /// The opaque token string.
-    pub fn encode(&self) -> String {
-        seal(&format!("{}/{}", self.order_key, self.name))
+    /// The opaque token string for the listing with fingerprint `scope`.
+    pub fn encode(&self, scope: u64) -> String {
+        seal(&format!("{scope}/{}/{}", self.order_key, self.name))
     }
 
-    /// Parses a token made by [`ListCursor::encode`]; `None` for anything else.
-    pub fn decode(token: &str) -> Option<Self> {
+    /// Parses a token made by [`ListCursor::encode`] for the same `scope`; `None` for anything
+    /// else.
+    pub fn decode(token: &str, scope: u64) -> Option<Self> {
         let plain = unseal(token)?;
-        let (order_key, name) = plain.split_once('/')?;
+        let mut parts = plain.splitn(3, '/');
+        if parts.next()?.parse::<u64>().ok()? != scope {
+            return None;
+        }
         Some(Self {
-            order_key: order_key.parse().ok()?,
-            name: name.to_owned(),
+            order_key: parts.next()?.parse().ok()?,
+            name: parts.next()?.to_owned(),
         })
     }
 }
@@ -251,9 +256,10 @@ mod tests {
                 order_key: -5,
                 name: name.into(),
             };
-            assert_eq!(ListCursor::decode(&cursor.encode()), Some(cursor));
+            assert_eq!(ListCursor::decode(&cursor.encode(3), 3), Some(cursor.clone()));
+            assert_eq!(ListCursor::decode(&cursor.encode(3), 4), None, "another listing's");
         }
-        assert_eq!(ListCursor::decode("not a token"), None);
+        assert_eq!(ListCursor::decode("not a token", 3), None);
     }
 
     #[test]
