@@ -11,7 +11,7 @@ use crate::limits::{
     DAY_MILLIS, EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_BATCH_SPAN_MILLIS,
     MAX_EVENTS_LIMIT, MAX_EVENT_AGE_MILLIS, MAX_EVENT_BYTES, MAX_EVENT_FUTURE_MILLIS,
 };
-use crate::protocol::{decode, encode, Text};
+use crate::protocol::{decode, encode, JsonOut, Text};
 use crate::store::events::{EventKey, EventLog, EventView, NewEvent, PageBudget, PageEnd};
 use crate::store::stream::PutBatch;
 use crate::store::tokens::{Direction, PageToken};
@@ -232,22 +232,6 @@ struct GetLogEventsInput {
     unmask: Option<bool>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GetLogEventsOutput<'a> {
-    events: Vec<OutputLogEvent<'a>>,
-    next_forward_token: String,
-    next_backward_token: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OutputLogEvent<'a> {
-    timestamp: i64,
-    message: &'a str,
-    ingestion_time: i64,
-}
-
 pub(super) fn get_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: GetLogEventsInput = decode(body)?;
     let mut v = Violations::new();
@@ -293,13 +277,21 @@ pub(super) fn get_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         None => Direction::Backward,
     };
     let body = stream.with_events(|log| {
-        let mut events = Vec::new();
+        // The page is written straight from the store: no intermediate events list.
+        let mut out = JsonOut::with_capacity(64 * 1024);
+        out.raw("{\"events\":[");
+        let mut first_event = true;
         let (end, resume) = read_page(log, direction, token.map(|t| t.key), range, budget, |e| {
-            events.push(OutputLogEvent {
-                timestamp: e.key.timestamp,
-                message: e.message,
-                ingestion_time: e.ingestion_time,
-            });
+            if !std::mem::take(&mut first_event) {
+                out.raw(",");
+            }
+            out.raw("{\"timestamp\":")
+                .number(e.key.timestamp)
+                .raw(",\"message\":")
+                .string(e.message)
+                .raw(",\"ingestionTime\":")
+                .number(e.ingestion_time)
+                .raw("}");
         });
         let encode_at = |direction, key| PageToken { direction, key }.encode(fingerprint);
         let (next_forward_token, next_backward_token) = match (end.first, end.last) {
@@ -314,11 +306,12 @@ pub(super) fn get_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
                 encode_at(Direction::Backward, resume.backward),
             ),
         };
-        encode(&GetLogEventsOutput {
-            events,
-            next_forward_token,
-            next_backward_token,
-        })
+        out.raw("],\"nextForwardToken\":")
+            .string(&next_forward_token)
+            .raw(",\"nextBackwardToken\":")
+            .string(&next_backward_token)
+            .raw("}");
+        out.into_bytes()
     });
     Ok(Handled::json(body))
 }

@@ -19,7 +19,7 @@ use super::{resolve_group, Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::filter::FilterPattern;
 use crate::limits::{EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES, MAX_EVENTS_LIMIT};
-use crate::protocol::{decode, encode};
+use crate::protocol::{decode, encode, JsonOut};
 use crate::store::events::{EventKey, EventView};
 use crate::store::tokens::{event_id, Direction, FilterCursor};
 use crate::store::{LogGroup, LogStream};
@@ -49,26 +49,6 @@ struct FilterLogEventsInput {
     /// Accepted; the emulator has no data-protection masking to undo.
     #[allow(dead_code)]
     unmask: Option<bool>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FilterLogEventsOutput<'a> {
-    events: Vec<FilteredLogEvent<'a>>,
-    /// Always empty, as on AWS since 2019.
-    searched_log_streams: [(); 0],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_token: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FilteredLogEvent<'a> {
-    log_stream_name: &'a str,
-    timestamp: i64,
-    message: &'a str,
-    ingestion_time: i64,
-    event_id: String,
 }
 
 /// Parses a pattern, answering AWS's InvalidParameterException when it is not valid.
@@ -219,21 +199,31 @@ impl Search<'_> {
             }
             .encode(group)
         });
-        let events = events
-            .iter()
-            .map(|(i, event)| FilteredLogEvent {
-                log_stream_name: self.streams[*i].name(),
-                timestamp: event.key.timestamp,
-                message: event.message,
-                ingestion_time: event.ingestion_time,
-                event_id: event_id(self.streams[*i].fingerprint(), event.key),
-            })
-            .collect();
-        encode(&FilterLogEventsOutput {
-            events,
-            searched_log_streams: [],
-            next_token,
-        })
+        // Written straight from the store, like GetLogEvents pages. `searchedLogStreams` is
+        // always empty, as on AWS since 2019.
+        let mut out = JsonOut::with_capacity(64 * 1024);
+        out.raw("{\"events\":[");
+        for (n, (i, event)) in events.iter().enumerate() {
+            let stream = &self.streams[*i];
+            out.raw(if n == 0 { "{" } else { ",{" })
+                .raw("\"logStreamName\":")
+                .string(stream.name())
+                .raw(",\"timestamp\":")
+                .number(event.key.timestamp)
+                .raw(",\"message\":")
+                .string(event.message)
+                .raw(",\"ingestionTime\":")
+                .number(event.ingestion_time)
+                .raw(",\"eventId\":")
+                .string(&event_id(stream.fingerprint(), event.key))
+                .raw("}");
+        }
+        out.raw("],\"searchedLogStreams\":[]");
+        if let Some(token) = &next_token {
+            out.raw(",\"nextToken\":").string(token);
+        }
+        out.raw("}");
+        out.into_bytes()
     }
 
     /// Where stream `i` resumes going forward: after the cursor in group order, within range.
@@ -463,7 +453,12 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(s, name)| {
-                let stream = Arc::new(LogStream::new(name.to_string(), format!("arn:{name}"), 0, 0));
+                let stream = Arc::new(LogStream::new(
+                    name.to_string(),
+                    format!("arn:{name}"),
+                    0,
+                    0,
+                ));
                 let messages: Vec<String> = (0..n)
                     .map(|i| format!("{} {name}{i}", if i % 7 == 0 { "ERROR" } else { "INFO" }))
                     .collect();

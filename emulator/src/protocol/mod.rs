@@ -5,7 +5,10 @@
 //! `X-Amzn-ErrorType` header and the body's `__type`, the text in `message`, and for the two
 //! sequence-token errors an `expectedSequenceToken` member.
 
+mod json;
 mod operation;
+
+pub use json::JsonOut;
 
 pub use operation::{parse_target, Operation, ALL_OPERATIONS, TARGET_PREFIX};
 

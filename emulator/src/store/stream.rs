@@ -5,8 +5,6 @@
 //! A put validates its sequence token and appends under the same write lock, which is what
 //! makes "exactly one of several racing puts with the same token wins" hold.
 
-use std::hash::{Hash, Hasher};
-
 use parking_lot::RwLock;
 
 use super::events::{EventLog, NewEvent};
@@ -45,17 +43,36 @@ struct BatchDigest {
 
 impl BatchDigest {
     fn of(sent_with: Option<&str>, events: &[NewEvent<'_>]) -> Self {
-        // A fixed-key SipHash: only compared within one process, never persisted.
-        let mut hasher = std::hash::DefaultHasher::new();
-        for event in events {
-            event.message.hash(&mut hasher);
-        }
         Self {
             sent_with: sent_with.map(str::to_owned),
-            messages_hash: hasher.finish(),
+            messages_hash: messages_digest(events),
             count: events.len(),
         }
     }
+}
+
+/// A fast 64-bit digest of a batch's messages, eight bytes at a time. It only tells whether a
+/// batch is a resend of the previous one (never persisted, not adversarial), and it runs over
+/// every byte of every strict-mode put, where SipHash cost 10-15% of put throughput.
+fn messages_digest(events: &[NewEvent<'_>]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, word: u64| (h ^ word).wrapping_mul(K).rotate_left(29);
+    let mut h = events.len() as u64;
+    for event in events {
+        let bytes = event.message.as_bytes();
+        h = mix(h, bytes.len() as u64);
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            h = mix(
+                h,
+                u64::from_le_bytes(word.try_into().expect("chunks of eight")),
+            );
+        }
+        let mut tail = [0u8; 8];
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
+        h = mix(h, u64::from_le_bytes(tail));
+    }
+    h ^ (h >> 32)
 }
 
 /// A snapshot of a stream's metadata, as DescribeLogStreams reports it.

@@ -256,8 +256,15 @@ mod tests {
                 order_key: -5,
                 name: name.into(),
             };
-            assert_eq!(ListCursor::decode(&cursor.encode(3), 3), Some(cursor.clone()));
-            assert_eq!(ListCursor::decode(&cursor.encode(3), 4), None, "another listing's");
+            assert_eq!(
+                ListCursor::decode(&cursor.encode(3), 3),
+                Some(cursor.clone())
+            );
+            assert_eq!(
+                ListCursor::decode(&cursor.encode(3), 4),
+                None,
+                "another listing's"
+            );
         }
         assert_eq!(ListCursor::decode("not a token", 3), None);
     }
