@@ -46,7 +46,9 @@ impl Term {
 }
 
 fn text_term(text: &str) -> Term {
-    Term::Text(Box::new(memchr::memmem::Finder::new(text.as_bytes()).into_owned()))
+    Term::Text(Box::new(
+        memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
+    ))
 }
 
 /// Parses a whole term pattern.
