@@ -10,14 +10,17 @@ VENV_STAMP := $(VENV)/.installed
 PY_REQUIREMENTS := client-tests/python/requirements.txt
 BIN := target/debug/cwlogs-emulator
 
-.PHONY: run test test-rust test-python test-js build fmt fmt-check lint check venv clean bench bench-compare
+.PHONY: run test test-rust test-python test-js build fmt fmt-check lint check venv clean bench bench-smoke bench-compare
 
 JS_DIR := client-tests/js
 JS_STAMP := $(JS_DIR)/node_modules/.installed
 
-## run: start the emulator on 127.0.0.1:4566 (flags/env: see `cargo run -- --help`)
+## run: start the emulator on 127.0.0.1:4566 with the example fixtures (the article's
+## 26,351-event stream and more); `make run FIXTURES=` starts empty; ARGS adds flags (see --help)
+FIXTURES ?= fixtures
 run:
-	$(CARGO) run --release -p cwlogs-emulator --bin cwlogs-emulator -- $(ARGS)
+	$(CARGO) run --release -p cwlogs-emulator --bin cwlogs-emulator -- \
+		$(if $(FIXTURES),--fixtures $(FIXTURES)) $(ARGS)
 
 ## test: every test: Rust (unit, protocol, SDK client tests), boto3 / AWS CLI, JS SDK v3
 test: test-rust test-python test-js
@@ -49,6 +52,11 @@ test-js: build $(JS_STAMP)
 ## bench: the load generator (see client-tests/benches/loadgen.rs); BENCH_ARGS=--quick for a smoke run
 bench:
 	$(CARGO) bench -p client-tests --bench loadgen -- $(BENCH_ARGS)
+
+## bench-smoke: the bench's --quick mode in a debug build, as CI runs it: it proves the bench
+## still works, it judges no timings
+bench-smoke:
+	$(CARGO) test -p client-tests --bench loadgen -- --quick
 
 ## bench-compare: the same workload against moto_server too, with ratios
 bench-compare: $(VENV_STAMP)

@@ -367,18 +367,29 @@ fn merge<'a, I: Iterator<Item = EventView<'a>>>(
         }
         heads.push(head);
     }
-    while let Some((_, i, _)) = heap.pop() {
-        let i = if newest_first { i } else { -i } as usize;
-        let Some(event) = heads[i].take() else {
+    while let Some(top) = heap.pop() {
+        let i = if newest_first { top.1 } else { -top.1 } as usize;
+        let Some(mut event) = heads[i].take() else {
             continue;
         };
-        let matched = pattern.matches(event.message);
-        if !page.visit(i, event, matched) {
-            return;
-        }
-        heads[i] = iters[i].next().filter(|e| in_range(e.key));
-        if let Some(e) = &heads[i] {
-            heap.push(order(i, e));
+        // Stay on this stream while it keeps ordering before every other stream's head: with
+        // one stream, or streams written in turn, most events never touch the heap.
+        loop {
+            let matched = pattern.matches(event.message);
+            if !page.visit(i, event, matched) {
+                return;
+            }
+            let Some(next) = iters[i].next().filter(|e| in_range(e.key)) else {
+                break;
+            };
+            let key = order(i, &next);
+            if heap.peek().is_none_or(|other| key > *other) {
+                event = next;
+            } else {
+                heads[i] = Some(next);
+                heap.push(key);
+                break;
+            }
         }
     }
 }
