@@ -72,8 +72,8 @@ fmt-check:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-## check: what CI runs
-check: fmt-check lint test
+## check: what CI runs (the bench smoke runs before the tests so the last lines are test results)
+check: fmt-check lint bench-smoke test
 
 clean:
 	$(CARGO) clean
