@@ -202,6 +202,16 @@ impl FilterPattern {
         }
     }
 
+    /// A substring every matching message contains, when the pattern requires one (a term
+    /// pattern with a required word or phrase). A scan can skip to candidates with it and
+    /// still call [`FilterPattern::matches`] on each.
+    pub fn required_text(&self) -> Option<&memchr::memmem::Finder<'static>> {
+        match &self.inner.kind {
+            Kind::Terms(terms) => terms.required_text(),
+            _ => None,
+        }
+    }
+
     /// Whether the pattern matches every message: empty, whitespace, or `" "`.
     pub fn matches_everything(&self) -> bool {
         matches!(self.inner.kind, Kind::Everything)

@@ -122,6 +122,18 @@ impl TermPattern {
             && !self.excluded.iter().any(|t| t.matches(message))
     }
 
+    /// A word or phrase every matching message contains, if the pattern requires one: the
+    /// longest, as the likeliest to be rare.
+    pub(crate) fn required_text(&self) -> Option<&memchr::memmem::Finder<'static>> {
+        self.required
+            .iter()
+            .filter_map(|term| match term {
+                Term::Text(finder) => Some(&**finder),
+                _ => None,
+            })
+            .max_by_key(|finder| finder.needle().len())
+    }
+
     /// Whether every message matches (the pattern is only `" "`-like phrases).
     pub(crate) fn matches_everything(&self) -> bool {
         let anything = |terms: &[Term]| terms.iter().all(|t| matches!(t, Term::Anything));

@@ -417,6 +417,18 @@ impl EventLog {
         oldest
     }
 
+    /// A search for events whose message contains a needle, from `from` (inclusive) to `to`
+    /// (exclusive); see [`ArenaSearch`].
+    pub fn arena_search(&self, from: EventKey, to: EventKey) -> ArenaSearch<'_> {
+        let (chunk, index) = self.seek(from);
+        ArenaSearch {
+            log: self,
+            chunk,
+            index,
+            to,
+        }
+    }
+
     /// Visits every event in order until `visit` breaks.
     pub fn scan<'s>(&'s self, mut visit: impl FnMut(EventView<'s>) -> ControlFlow<()>) {
         for chunk in &self.chunks {
@@ -455,6 +467,100 @@ impl EventLog {
         self.len -= freed.0;
         self.message_bytes -= freed.1;
         freed
+    }
+}
+
+/// Finds, chunk by chunk, the events whose message contains a needle: searching a chunk's
+/// message arena once is far cheaper than searching message by message. An occurrence that
+/// straddles two messages is not a match. The search keeps its place between calls.
+#[derive(Debug, Clone)]
+pub struct ArenaSearch<'a> {
+    log: &'a EventLog,
+    chunk: usize,
+    index: usize,
+    to: EventKey,
+}
+
+impl<'a> ArenaSearch<'a> {
+    /// The next event containing `needle`, passing over at most `max_skip` events.
+    pub fn next_match(
+        &mut self,
+        needle: &memchr::memmem::Finder<'_>,
+        max_skip: usize,
+    ) -> Found<'a> {
+        let mut found = Found::default();
+        while let Some(chunk) = self.log.chunks.get(self.chunk) {
+            let i = self.index;
+            let in_range = if chunk.last_key() < self.to {
+                chunk.len()
+            } else {
+                chunk.lower_bound(self.to)
+            };
+            let end = in_range.min(i + (max_skip - found.skipped_events));
+            let offset = |index: usize| {
+                if index == 0 {
+                    0
+                } else {
+                    chunk.message_ends[index - 1] as usize
+                }
+            };
+            let (first_byte, last_byte) = (offset(i), offset(end));
+            let haystack = &chunk.arena.as_bytes()[first_byte..last_byte];
+            let mut at = 0;
+            let mut j = i;
+            while let Some(hit) = needle.find(&haystack[at..]) {
+                let hit = first_byte + at + hit;
+                // The message holding the hit: usually the next one, else a binary search.
+                if chunk.message_ends[j] as usize <= hit {
+                    j += chunk.message_ends[j..end].partition_point(|&e| (e as usize) <= hit);
+                }
+                let message_end = chunk.message_ends[j] as usize;
+                if hit + needle.needle().len() <= message_end {
+                    found.pass(chunk, i..j, offset(j) - first_byte);
+                    found.event = Some(chunk.view(j));
+                    self.index = j + 1;
+                    return found;
+                }
+                at = message_end - first_byte;
+                j += 1;
+            }
+            found.pass(chunk, i..end, last_byte - first_byte);
+            self.index = end;
+            if end < in_range || in_range < chunk.len() {
+                // The skip limit, or `to`, was reached inside this chunk.
+                found.exhausted = end == in_range;
+                return found;
+            }
+            self.chunk += 1;
+            self.index = 0;
+        }
+        found.exhausted = true;
+        found
+    }
+}
+
+/// What [`ArenaSearch::next_match`] found.
+#[derive(Debug, Default)]
+pub struct Found<'a> {
+    /// The first event containing the needle, if one was reached.
+    pub event: Option<EventView<'a>>,
+    /// Events passed over before it.
+    pub skipped_events: usize,
+    /// Message bytes passed over before it.
+    pub skipped_bytes: usize,
+    /// The last event passed over.
+    pub last_skipped: Option<EventKey>,
+    /// No event is left before `to` (as opposed to stopping at the skip limit).
+    pub exhausted: bool,
+}
+
+impl Found<'_> {
+    fn pass(&mut self, chunk: &Chunk, events: std::ops::Range<usize>, bytes: usize) {
+        if let Some(last) = events.clone().last() {
+            self.last_skipped = Some(chunk.key(last));
+        }
+        self.skipped_events += events.len();
+        self.skipped_bytes += bytes;
     }
 }
 
