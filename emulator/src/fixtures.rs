@@ -320,7 +320,7 @@ fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
                     now,
                 )
                 .expect("ignore mode never refuses a batch");
-            log_group.add_stored_bytes(i64::try_from(outcome.stored_bytes).unwrap_or(i64::MAX));
+            log_group.add_stored_bytes(outcome.stored_bytes);
             total += outcome.stored;
         };
         events.listed.sort_by_key(|(t, _)| *t);

@@ -129,7 +129,7 @@ pub(super) fn put_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         ctx.store.sequence_tokens(),
         now,
     )?;
-    group.add_stored_bytes(i64::try_from(outcome.stored_bytes).unwrap_or(i64::MAX));
+    group.add_stored_bytes(outcome.stored_bytes);
     expire_stream(&group, &stream, retention_cutoff(&group, now));
     let output = PutLogEventsOutput {
         next_sequence_token: outcome.next_sequence_token,
@@ -152,7 +152,7 @@ fn expire_stream(group: &LogGroup, stream: &LogStream, cutoff: Option<i64>) {
     if let Some(cutoff) = cutoff {
         let freed = stream.expire_before(cutoff);
         if freed > 0 {
-            group.add_stored_bytes(-i64::try_from(freed).unwrap_or(i64::MAX));
+            group.remove_stored_bytes(freed);
         }
     }
 }
@@ -365,11 +365,7 @@ fn read_page<'s>(
             let before = cursor.map_or(range.to, |c| c.min(range.to));
             let end = match log.page_start_backward(range.from, before, budget) {
                 Some(start) => log.read_forward(start, before, budget, visit),
-                None => PageEnd {
-                    count: 0,
-                    first: None,
-                    last: None,
-                },
+                None => PageEnd::default(),
             };
             let resume = Resume {
                 forward: cursor.unwrap_or(range.from),

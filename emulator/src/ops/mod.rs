@@ -146,13 +146,13 @@ pub fn resolve_group(
 }
 
 /// The group name an identifier stands for: the identifier itself, or the name inside an ARN of
-/// this region and account.
+/// this region and account (`logGroupIdentifier`, tagging's `resourceArn`).
 fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
     let Some(rest) = identifier.strip_prefix("arn:") else {
         return Ok(identifier.to_owned());
     };
     let invalid = || LogsError::InvalidParameter(format!("Invalid log group ARN: {identifier}"));
-    // arn:<partition>:logs:<region>:<account>:log-group:<name>[:*]
+    // arn:<partition>:logs:<region>:<account>:log-group:<name>
     let mut parts = rest.splitn(6, ':');
     let (_partition, service, region, account, kind, name) = (
         parts.next(),

@@ -58,20 +58,12 @@ fn group_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> LogsRes
         None => "",
     };
     std::mem::take(v).finish()?;
-    let prefix = format!(
-        "arn:aws:logs:{}:{}:log-group:",
-        ctx.region.name(),
-        ctx.store.account_id()
-    );
-    match arn.strip_prefix(&prefix) {
-        Some(name) if !name.contains(':') => ctx.group(name),
-        _ if arn.starts_with("arn:") && arn.contains(":log-group:") => Err(
-            LogsError::ResourceNotFound(format!("The specified resource {arn} does not exist.")),
-        ),
-        _ => Err(LogsError::InvalidParameter(format!(
+    if !arn.starts_with("arn:") {
+        return Err(LogsError::InvalidParameter(format!(
             "Invalid resource ARN {arn}: expected arn:aws:logs:<region>:<account>:log-group:<name>"
-        ))),
+        )));
     }
+    ctx.group(&super::group_name_in(ctx, arn)?)
 }
 
 fn check_tag_keys(v: &mut Violations, field: &str, keys: &[String]) {

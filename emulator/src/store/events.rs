@@ -11,8 +11,6 @@
 //!   to the last chunk; a batch that sorts earlier is merged into the chunks it overlaps, costing
 //!   O(batch + overlapped chunks), never O(stream).
 
-use std::ops::ControlFlow;
-
 /// Most events in one chunk. Small enough that merging an out-of-order batch into a chunk is
 /// cheap, large enough that the chunk index stays small (10M events is about 2,500 chunks).
 pub const CHUNK_MAX_EVENTS: usize = 4096;
@@ -198,7 +196,7 @@ impl Default for EventLog {
 }
 
 /// Where a page read stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PageEnd {
     /// How many events the visitor was given.
     pub count: usize,
@@ -252,11 +250,6 @@ impl EventLog {
     /// Sum of the stored messages' UTF-8 lengths.
     pub fn message_bytes(&self) -> usize {
         self.message_bytes
-    }
-
-    /// The arrival number the next stored event gets.
-    pub fn next_seq(&self) -> u32 {
-        self.next_seq
     }
 
     /// Stores a batch that is already sorted by timestamp (PutLogEvents guarantees that), all
@@ -377,11 +370,7 @@ impl EventLog {
         budget: PageBudget,
         mut visit: impl FnMut(EventView<'s>),
     ) -> PageEnd {
-        let mut end = PageEnd {
-            count: 0,
-            first: None,
-            last: None,
-        };
+        let mut end = PageEnd::default();
         let mut bytes = 0;
         for event in self.iter_from(from) {
             if event.key >= to || !budget.admits(end.count, bytes, event.message.len()) {
@@ -426,17 +415,6 @@ impl EventLog {
             chunk,
             index,
             to,
-        }
-    }
-
-    /// Visits every event in order until `visit` breaks.
-    pub fn scan<'s>(&'s self, mut visit: impl FnMut(EventView<'s>) -> ControlFlow<()>) {
-        for chunk in &self.chunks {
-            for i in 0..chunk.len() {
-                if visit(chunk.view(i)).is_break() {
-                    return;
-                }
-            }
         }
     }
 

@@ -218,15 +218,14 @@ impl LogGroup {
         change(&mut self.settings.lock())
     }
 
-    /// Records `bytes` more (or, negative, fewer) stored bytes.
-    pub fn add_stored_bytes(&self, bytes: i64) {
-        if bytes >= 0 {
-            self.stored_bytes
-                .fetch_add(bytes.unsigned_abs(), Ordering::Relaxed);
-        } else {
-            self.stored_bytes
-                .fetch_sub(bytes.unsigned_abs(), Ordering::Relaxed);
-        }
+    /// Records `bytes` more stored bytes.
+    pub fn add_stored_bytes(&self, bytes: usize) {
+        self.stored_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Records `bytes` fewer stored bytes (expired or deleted events).
+    pub fn remove_stored_bytes(&self, bytes: usize) {
+        self.stored_bytes.fetch_sub(bytes as u64, Ordering::Relaxed);
     }
 
     /// Creates a stream; ResourceAlreadyExists if the name is taken.
@@ -252,7 +251,7 @@ impl LogGroup {
             .remove(name)
             .ok_or_else(LogsError::log_stream_not_found)?;
         let bytes = stream.info().message_bytes;
-        self.add_stored_bytes(-i64::try_from(bytes).unwrap_or(i64::MAX));
+        self.remove_stored_bytes(bytes);
         Ok(())
     }
 

@@ -92,8 +92,6 @@ pub struct StreamInfo {
     pub last_ingestion_time: Option<i64>,
     /// The token the next put must carry (strict mode), once a batch was accepted.
     pub upload_sequence_token: Option<String>,
-    /// How many events are stored.
-    pub event_count: usize,
     /// Sum of the stored messages' UTF-8 bytes.
     pub message_bytes: usize,
 }
@@ -157,7 +155,6 @@ impl LogStream {
             last_event_timestamp: bounds.map(|b| b.1),
             last_ingestion_time: state.last_ingestion_time,
             upload_sequence_token: state.current_token(self.fingerprint),
-            event_count: state.events.len(),
             message_bytes: state.events.message_bytes(),
         }
     }
