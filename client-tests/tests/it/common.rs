@@ -57,14 +57,18 @@ pub fn client_for(emulator: &Emulator, region: &str) -> Client {
 }
 
 impl Harness {
-    /// Creates a group and a stream in it.
-    pub async fn group_and_stream(&self, group: &str, stream: &str) {
+    /// Creates a group.
+    pub async fn group(&self, group: &str) {
         self.client
             .create_log_group()
             .log_group_name(group)
             .send()
             .await
             .expect("create group");
+    }
+
+    /// Creates a stream in an existing group.
+    pub async fn stream(&self, group: &str, stream: &str) {
         self.client
             .create_log_stream()
             .log_group_name(group)
@@ -72,6 +76,12 @@ impl Harness {
             .send()
             .await
             .expect("create stream");
+    }
+
+    /// Creates a group and a stream in it.
+    pub async fn group_and_stream(&self, group: &str, stream: &str) {
+        self.group(group).await;
+        self.stream(group, stream).await;
     }
 
     /// Puts `events` in as few batches as AWS's limits allow (10,000 events, 1 MiB), chaining

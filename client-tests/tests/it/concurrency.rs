@@ -56,22 +56,11 @@ async fn racing_puts_with_one_token_have_exactly_one_winner() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_lose_and_duplicate_nothing() {
     let h = harness_with(SequenceTokenMode::Ignore).await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     for stream in [
         "shared", "own-0", "own-1", "own-2", "own-3", "own-4", "own-5", "own-6", "own-7",
     ] {
-        h.client
-            .create_log_stream()
-            .log_group_name("g")
-            .log_stream_name(stream)
-            .send()
-            .await
-            .unwrap();
+        h.stream("g", stream).await;
     }
     let writers: Vec<_> = (0..8)
         .map(|w| {

@@ -298,13 +298,7 @@ async fn an_empty_stream_answers_aws_shaped_tokens_that_repeat() {
 async fn malformed_or_foreign_tokens_are_invalid() {
     let h = harness().await;
     h.group_and_stream("g", "s").await;
-    h.client
-        .create_log_stream()
-        .log_group_name("g")
-        .log_stream_name("other")
-        .send()
-        .await
-        .unwrap();
+    h.stream("g", "other").await;
     h.put_all("g", "s", &numbered_events(3)).await;
     let foreign = h
         .client
@@ -359,25 +353,14 @@ async fn missing_group_or_stream_and_identifier_forms() {
         "ResourceNotFoundException",
         "The specified log group does not exist.",
     );
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     let err = get(&h, |b| b).await.unwrap_err();
     assert_aws_error(
         &err,
         "ResourceNotFoundException",
         "The specified log stream does not exist.",
     );
-    h.client
-        .create_log_stream()
-        .log_group_name("g")
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap();
+    h.stream("g", "s").await;
     h.put_all("g", "s", &numbered_events(2)).await;
     let out = h
         .client
@@ -413,13 +396,7 @@ async fn tokens_of_a_deleted_stream_do_not_work_on_its_successor() {
         .send()
         .await
         .unwrap();
-    h.client
-        .create_log_stream()
-        .log_group_name("g")
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap();
+    h.stream("g", "s").await;
     h.put_all("g", "s", &numbered_events(3)).await;
 
     let err = get(&h, |b| b.start_from_head(true).next_token(old_page_token))

@@ -150,13 +150,7 @@ async fn too_old_too_new_and_expired_events_are_rejected_with_aws_indices() {
     // Retention: events older than it are "expired".
     let group = h.emulator.store().region("us-east-1").group("g").unwrap();
     group.update_settings(|s| s.retention_in_days = Some(1));
-    h.client
-        .create_log_stream()
-        .log_group_name("g")
-        .log_stream_name("r")
-        .send()
-        .await
-        .unwrap();
+    h.stream("g", "r").await;
     let out = h
         .client
         .put_log_events()
@@ -189,12 +183,7 @@ async fn missing_group_or_stream_is_resource_not_found() {
         "ResourceNotFoundException",
         "The specified log group does not exist.",
     );
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     let err = put(&h, &[(NOW, "x".into())]).await.unwrap_err();
     assert_aws_error(
         &err,

@@ -10,20 +10,9 @@ use crate::common::*;
 
 /// Creates group "g" with streams a, b, c holding interleaved events.
 async fn three_streams(h: &Harness) {
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     for (stream, offset) in [("a", 0), ("b", 1), ("c", 2)] {
-        h.client
-            .create_log_stream()
-            .log_group_name("g")
-            .log_stream_name(stream)
-            .send()
-            .await
-            .unwrap();
+        h.stream("g", stream).await;
         let events: Vec<(i64, String)> = (0..10)
             .map(|i| {
                 let t = NOW - 1_000 + i * 10 + offset;
@@ -116,13 +105,7 @@ async fn term_json_and_space_delimited_patterns_select_events() {
     assert!(filter_all(&h, "{ $.n = 1 }").await.is_empty());
     assert_eq!(filter_all(&h, "[level = ERROR, id, ...]").await.len(), 12);
 
-    h.client
-        .create_log_stream()
-        .log_group_name("g")
-        .log_stream_name("json")
-        .send()
-        .await
-        .unwrap();
+    h.stream("g", "json").await;
     h.put_all(
         "g",
         "json",
@@ -406,12 +389,7 @@ fn transformation(name: &str) -> MetricTransformation {
 #[tokio::test]
 async fn metric_filters_are_stored_validated_listed_and_counted() {
     let h = harness().await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     for (name, pattern) in [("errors", "ERROR"), ("slow", "{ $.latency > 500 }")] {
         h.client
             .put_metric_filter()
@@ -496,12 +474,7 @@ async fn metric_filters_are_stored_validated_listed_and_counted() {
 #[tokio::test]
 async fn metric_values_and_dimensions_are_checked() {
     let h = harness().await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     let put = |value: &str, dimensions: usize| {
         let mut t = MetricTransformation::builder()
             .metric_name("m")

@@ -61,12 +61,7 @@ async fn created_group_is_described_with_every_aws_field() {
 #[tokio::test]
 async fn duplicate_group_is_resource_already_exists() {
     let h = harness().await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     let err = service_error(h.client.create_log_group().log_group_name("g").send().await);
     assert!(matches!(
         err,
@@ -135,12 +130,7 @@ async fn delete_removes_the_group_and_its_streams() {
         "ResourceNotFoundException",
         "The specified log group does not exist.",
     );
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     let streams = h
         .client
         .describe_log_streams()
@@ -182,12 +172,7 @@ async fn describe_pages_by_name_in_ascii_order() {
     let mut names: Vec<String> = (0..120).map(|i| format!("grp-{i:03}")).collect();
     names.extend(["A", "Z", "_x", "grp#1", "grp.1", "grp/1"].map(String::from));
     for name in &names {
-        h.client
-            .create_log_group()
-            .log_group_name(name)
-            .send()
-            .await
-            .unwrap();
+        h.group(name).await;
     }
     names.sort();
     let mut seen = Vec::new();
@@ -239,12 +224,7 @@ async fn describe_filters_by_prefix_pattern_and_class() {
         "GroupDataLogs",
         "datalogs",
     ] {
-        h.client
-            .create_log_group()
-            .log_group_name(name)
-            .send()
-            .await
-            .unwrap();
+        h.group(name).await;
     }
     h.client
         .create_log_group()

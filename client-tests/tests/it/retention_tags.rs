@@ -12,12 +12,7 @@ const ARN: &str = "arn:aws:logs:us-east-1:000000000000:log-group:g";
 #[tokio::test]
 async fn retention_accepts_only_aws_values_and_is_described() {
     let h = harness().await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     for days in [
         1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
         2922, 3288, 3653,
@@ -220,12 +215,7 @@ async fn tags_on_the_group_arn_and_through_the_legacy_calls() {
 #[tokio::test]
 async fn more_than_fifty_tags_is_refused() {
     let h = harness().await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     let mut request = h.client.tag_resource().resource_arn(ARN);
     for i in 0..50 {
         request = request.tags(format!("k{i}"), "v");

@@ -218,24 +218,13 @@ async fn group_is_found_by_name_or_arn_but_not_both() {
 #[tokio::test]
 async fn streams_page_by_name_with_any_legal_character() {
     let h = harness().await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     let mut expected: Vec<String> = (0..57)
         .map(|i| format!("host@{i:02}/[$LATEST] é #{i}"))
         .collect();
     expected.push("other".into());
     for name in &expected {
-        h.client
-            .create_log_stream()
-            .log_group_name("g")
-            .log_stream_name(name)
-            .send()
-            .await
-            .unwrap();
+        h.stream("g", name).await;
     }
     expected.sort();
     for descending in [false, true] {
@@ -281,20 +270,9 @@ async fn streams_page_by_name_with_any_legal_character() {
 #[tokio::test]
 async fn order_by_last_event_time() {
     let h = harness().await;
-    h.client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
+    h.group("g").await;
     for (name, age) in [("a", 3), ("b", 1), ("c", 2)] {
-        h.client
-            .create_log_stream()
-            .log_group_name("g")
-            .log_stream_name(name)
-            .send()
-            .await
-            .unwrap();
+        h.stream("g", name).await;
         h.put_all("g", name, &[(NOW - age * MINUTE, "x".into())])
             .await;
     }
@@ -333,20 +311,9 @@ async fn order_by_last_event_time() {
 async fn a_describe_token_from_another_group_reads_nothing() {
     let h = harness().await;
     for group in ["g1", "g2"] {
-        h.client
-            .create_log_group()
-            .log_group_name(group)
-            .send()
-            .await
-            .unwrap();
+        h.group(group).await;
         for i in 0..3 {
-            h.client
-                .create_log_stream()
-                .log_group_name(group)
-                .log_stream_name(format!("s{i}"))
-                .send()
-                .await
-                .unwrap();
+            h.stream(group, &format!("s{i}")).await;
         }
     }
     let first = h
