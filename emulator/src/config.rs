@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::clock::{SharedClock, SystemClock};
 
-/// How PutLogEvents treats `sequenceToken`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How PutLogEvents treats `sequenceToken` (`--sequence-tokens strict|ignore` on the binary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SequenceTokenMode {
     /// AWS before January 2023: the token must be the stream's expected one, with
     /// InvalidSequenceTokenException and DataAlreadyAcceptedException otherwise.
@@ -14,17 +14,6 @@ pub enum SequenceTokenMode {
     Strict,
     /// AWS since January 2023: any token (or none) is accepted.
     Ignore,
-}
-
-impl SequenceTokenMode {
-    /// Parses `strict` or `ignore`.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "strict" => Some(Self::Strict),
-            "ignore" => Some(Self::Ignore),
-            _ => None,
-        }
-    }
 }
 
 /// What an emulator instance needs to start.

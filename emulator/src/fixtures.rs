@@ -21,12 +21,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::SequenceTokenMode;
 use crate::limits::RETENTION_DAYS;
-use crate::ops::validate::Violations;
 use crate::store::events::NewEvent;
-use crate::store::stream::PutBatch;
 use crate::store::{GroupSettings, LogGroupClass, Store};
+use crate::validate::Violations;
 
 /// A fixture file that cannot be loaded, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,7 +254,7 @@ fn validate(
         v.log_stream_name("logStreamName", name);
     }
     if !group.tags.is_empty() {
-        crate::ops::check_tags(&mut v, "tags", &group.tags);
+        v.tags("tags", &group.tags);
     }
     v.finish().map_err(|e| e.to_string())?;
     if let Some(days) = group.retention_in_days {
@@ -299,29 +297,17 @@ fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
     // Names were validated and duplicates refused, so creation cannot fail; a group that
     // exists already (a second load into the same store) is reused.
     let log_group = region
-        .create_group(&group.name, now, group.settings)
+        .create_group(&group.name, group.settings)
         .or_else(|_| region.group(&group.name))
         .expect("a validated fixture group can be created");
     let mut total = 0;
     for (name, mut events) in group.streams {
-        let stream = log_group
-            .create_stream(&name, now)
-            .or_else(|_| log_group.stream(&name))
-            .expect("a validated fixture stream can be created");
+        // A stream that exists already (a second load into the same store) is appended to.
+        let _ = log_group.create_stream(&name);
         let mut store_batch = |batch: &[NewEvent<'_>]| {
-            let outcome = stream
-                .put(
-                    PutBatch {
-                        all_events: batch,
-                        accepted: 0..batch.len(),
-                        sequence_token: None,
-                    },
-                    SequenceTokenMode::Ignore,
-                    now,
-                )
-                .expect("ignore mode never refuses a batch");
-            log_group.add_stored_bytes(outcome.stored_bytes);
-            total += outcome.stored;
+            total += log_group
+                .preload_events(&name, batch)
+                .expect("a validated fixture stream exists and takes any batch");
         };
         events.listed.sort_by_key(|(t, _)| *t);
         for chunk in events.listed.chunks(LOAD_BATCH) {

@@ -31,9 +31,10 @@ mod ops;
 pub mod protocol;
 pub mod server;
 pub mod store;
+pub mod validate;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
 pub use error::{LogsError, LogsResult};
-pub use server::{router, serve, Emulator, EmulatorBuilder};
+pub use server::{Emulator, EmulatorBuilder};
 pub use store::Store;

@@ -52,3 +52,24 @@ pub const RETENTION_DAYS: [i32; 22] = [
 /// batch plus its JSON framing; JSON escaping can grow a message up to six-fold, so the cap is
 /// generous. Larger bodies are refused with 413 before they are read.
 pub const MAX_REQUEST_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// Most patterns of metric filters on one log group (model doc of PutMetricFilter: "up to 100
+/// metric filters per log group").
+pub const MAX_METRIC_FILTERS: usize = 100;
+/// Longest filter pattern (model: `FilterPattern` max 1024).
+pub const MAX_FILTER_PATTERN_LEN: usize = 1024;
+/// Most messages TestMetricFilter takes (model: `TestEventMessages` max 50).
+pub const MAX_TEST_METRIC_MESSAGES: usize = 50;
+/// Most names in FilterLogEvents' `logStreamNames` (model: `InputLogStreamNames` max 100).
+pub const MAX_LOG_STREAM_NAMES: usize = 100;
+
+// The emulator's own bounds (not AWS's numbers): what one request may cost.
+
+/// Events one FilterLogEvents page may scan before it answers with what it found and a
+/// `nextToken` (AWS allows partial and empty pages): about 0.2 s with a term pattern,
+/// measured by `make bench`.
+pub const MAX_SEARCH_SCAN_EVENTS: usize = 5_000_000;
+/// Message bytes one FilterLogEvents page may scan.
+pub const MAX_SEARCH_SCAN_BYTES: usize = 512 << 20;
+/// Wall-clock time one FilterLogEvents page may scan, for patterns that are slow per byte.
+pub const MAX_SEARCH_SCAN_TIME: std::time::Duration = std::time::Duration::from_secs(1);

@@ -3,9 +3,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use clap::{Parser, ValueEnum};
-use cwlogs_emulator::{router, serve, Config, SequenceTokenMode, Store, SystemClock};
-use tokio::net::TcpListener;
+use clap::Parser;
+use cwlogs_emulator::server::SHUTDOWN_GRACE;
+use cwlogs_emulator::{Config, Emulator, SequenceTokenMode, SystemClock};
 
 /// A CloudWatch Logs emulator: point any AWS SDK or the AWS CLI at it with an endpoint override.
 #[derive(Debug, Parser)]
@@ -25,8 +25,8 @@ struct Cli {
     account_id: String,
     /// PutLogEvents sequence tokens: `strict` validates them (AWS before 2023), `ignore` accepts
     /// any (AWS since 2023).
-    #[arg(long, env = "CWLOGS_SEQUENCE_TOKENS", value_enum, default_value_t = TokenMode::Strict)]
-    sequence_tokens: TokenMode,
+    #[arg(long, env = "CWLOGS_SEQUENCE_TOKENS", value_enum, default_value_t = SequenceTokenMode::Strict)]
+    sequence_tokens: SequenceTokenMode,
     /// Log filter: error, warn, info (one line per request), debug, trace, or a tracing
     /// directive such as `cwlogs_emulator=debug`.
     #[arg(long, env = "CWLOGS_LOG_LEVEL", default_value = "info")]
@@ -39,21 +39,6 @@ struct Cli {
     /// answers 200 (a container HEALTHCHECK that needs no curl).
     #[arg(long)]
     healthcheck: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum TokenMode {
-    Strict,
-    Ignore,
-}
-
-impl From<TokenMode> for SequenceTokenMode {
-    fn from(mode: TokenMode) -> Self {
-        match mode {
-            TokenMode::Strict => SequenceTokenMode::Strict,
-            TokenMode::Ignore => SequenceTokenMode::Ignore,
-        }
-    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -90,50 +75,34 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let config = Config {
-        default_region: cli.region,
-        account_id: cli.account_id,
-        sequence_tokens: cli.sequence_tokens.into(),
-        clock: Arc::new(SystemClock),
-        fixtures: cli.fixtures,
-    };
     let addr: SocketAddr = format!("{}:{}", cli.host, cli.port)
         .parse()
         .map_err(|e| format!("invalid --host/--port {}:{}: {e}", cli.host, cli.port))?;
-    let store = Arc::new(Store::from_config(&config)?);
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr()?;
+    let config = Config {
+        default_region: cli.region,
+        account_id: cli.account_id,
+        sequence_tokens: cli.sequence_tokens,
+        clock: Arc::new(SystemClock),
+        fixtures: cli.fixtures,
+    };
+    let emulator = Emulator::builder()
+        .config(config.clone())
+        .bind(addr)
+        .start()
+        .await?;
     let shutdown = shutdown_signal()?;
-    println!("cwlogs-emulator listening on http://{bound}");
+    println!("cwlogs-emulator listening on {}", emulator.endpoint_url());
     tracing::info!(
         region = %config.default_region,
         account = %config.account_id,
         sequence_tokens = ?config.sequence_tokens,
         "ready"
     );
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve(
-        listener,
-        router(store, config.default_region),
-        async {
-            let _ = stopped.await;
-        },
-    ));
     shutdown.await;
-    let _ = stop.send(());
-    // In-flight requests get a moment to finish; then we exit regardless.
-    match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
-        Ok(served) => served??,
-        Err(_) => tracing::warn!("in-flight requests did not finish in time; exiting anyway"),
-    }
+    emulator.shutdown().await;
     tracing::info!("stopped");
     Ok(())
 }
-
-/// How long a stop waits for in-flight requests.
-const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// `GET /health` on the local port with a plain socket: 0 when it answers 200.
 fn healthcheck(port: u16) -> std::process::ExitCode {

@@ -4,15 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::validate::{Violations, LOG_GROUP_NAME_PATTERN_PATTERN};
 use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
-use crate::limits::{
-    MAX_DESCRIBE_LIMIT, MAX_KMS_KEY_ID_LEN, MAX_TAGS, MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN,
-};
+use crate::limits::{MAX_DESCRIBE_LIMIT, MAX_KMS_KEY_ID_LEN};
 use crate::protocol::{decode, encode};
-use crate::store::tokens::ListCursor;
 use crate::store::{GroupInfo, GroupSettings, LogGroupClass};
+use crate::validate::{Violations, LOG_GROUP_NAME_PATTERN_PATTERN};
 
 const LOG_GROUP_CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
 
@@ -26,38 +23,6 @@ struct CreateLogGroupInput {
     deletion_protection_enabled: Option<bool>,
 }
 
-/// Validates a `tags` map against the model's limits (shared with the tagging operations).
-pub fn check_tags(violations: &mut Violations, field: &str, tags: &BTreeMap<String, String>) {
-    violations.count(field, tags.len(), 1, MAX_TAGS);
-    for (key, value) in tags {
-        let key_ok = violations.length(&format!("{field}.key"), key, 1, MAX_TAG_KEY_LEN);
-        if key_ok {
-            violations.pattern(
-                &format!("{field}.key"),
-                key,
-                r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$",
-                is_tag_char,
-            );
-        }
-        if violations.length(&format!("{field}.value"), value, 0, MAX_TAG_VALUE_LEN) {
-            violations.pattern(
-                &format!("{field}.value"),
-                value,
-                r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$",
-                is_tag_char,
-            );
-        }
-    }
-}
-
-/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators, numbers and a few symbols.
-fn is_tag_char(c: char) -> bool {
-    c.is_alphabetic()
-        || c.is_numeric()
-        || (c.is_whitespace() && !c.is_control())
-        || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
-}
-
 pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: CreateLogGroupInput = decode(body)?;
     let mut v = Violations::new();
@@ -66,7 +31,7 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
         v.length("kmsKeyId", kms, 0, MAX_KMS_KEY_ID_LEN);
     }
     if let Some(tags) = &input.tags {
-        check_tags(&mut v, "tags", tags);
+        v.tags("tags", tags);
     }
     let class = match &input.log_group_class {
         Some(class) => v
@@ -91,7 +56,7 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
         tags: input.tags.unwrap_or_default(),
     };
     ctx.touch_group(name);
-    ctx.region.create_group(name, ctx.store.now(), settings)?;
+    ctx.region.create_group(name, settings)?;
     Ok(Handled::empty())
 }
 
@@ -201,7 +166,7 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
                 "logGroupNamePattern",
                 pattern,
                 LOG_GROUP_NAME_PATTERN_PATTERN,
-                super::validate::is_log_group_name_char,
+                crate::validate::is_log_group_name_char,
             );
         }
     }
@@ -237,14 +202,6 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
         ));
     }
 
-    // AWS answers an unusable nextToken with an empty page rather than an error.
-    let after = match input.next_token.as_deref() {
-        None => None,
-        Some(token) => match ListCursor::decode(token, ctx.region.fingerprint()) {
-            Some(cursor) => Some(cursor.name),
-            None => return Ok(Handled::json(encode(&empty_groups_page()))),
-        },
-    };
     let prefix = input.log_group_name_prefix.as_deref().unwrap_or("");
     let pattern = input.log_group_name_pattern.as_deref().unwrap_or("");
     let identifiers: Option<Vec<String>> = input.log_group_identifiers.as_ref().map(|ids| {
@@ -252,47 +209,25 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
             .map(|id| super::group_name_in(ctx, id).unwrap_or_default())
             .collect()
     });
-    // A page is read one item long so we know whether a next page exists.
-    let mut groups = ctx
+    // AWS answers an unusable nextToken with an empty page rather than an error.
+    let page = ctx
         .region
-        .groups_after(after.as_deref(), limit + 1, |group| {
+        .describe_groups(prefix, input.next_token.as_deref(), limit, |group| {
             let name = group.name();
-            name.starts_with(prefix)
-                && name.contains(pattern)
+            name.contains(pattern)
                 && identifiers
                     .as_ref()
                     .is_none_or(|ids| ids.iter().any(|id| id == name))
                 && class.is_none_or(|c| group.settings().class == c)
         });
-    let next_token = (groups.len() > limit).then(|| {
-        groups.truncate(limit);
-        ListCursor {
-            order_key: 0,
-            name: groups
-                .last()
-                .map(|g| g.name().to_owned())
-                .unwrap_or_default(),
-        }
-        .encode(ctx.region.fingerprint())
-    });
-    let now = ctx.store.now();
-    for group in &groups {
-        super::events::expire(group, now);
-    }
     let brief = input.log_group_name_pattern.is_some();
     let output = DescribeLogGroupsOutput {
-        log_groups: groups
-            .iter()
-            .map(|g| LogGroupOut::from_info(g.info(), brief))
+        log_groups: page
+            .items
+            .into_iter()
+            .map(|info| LogGroupOut::from_info(info, brief))
             .collect(),
-        next_token,
+        next_token: page.next_token,
     };
     Ok(Handled::json(encode(&output)))
-}
-
-fn empty_groups_page() -> DescribeLogGroupsOutput {
-    DescribeLogGroupsOutput {
-        log_groups: Vec::new(),
-        next_token: None,
-    }
 }

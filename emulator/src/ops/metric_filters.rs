@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::filter::parse_pattern;
-use super::validate::Violations;
 use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::MAX_DESCRIBE_LIMIT;
 use crate::protocol::{decode, encode};
-use crate::store::tokens::ListCursor;
 use crate::store::{MetricFilter, MetricTransformation};
+use crate::validate::Violations;
 
 /// The model's pattern for filter names (`FilterName`).
 const FILTER_NAME_PATTERN: &str = "[^:*]*";
@@ -178,7 +177,7 @@ pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
             unit: t.unit,
         })
         .collect();
-    group.put_metric_filter(MetricFilter {
+    group.metric_filters().put(MetricFilter {
         name: input.filter_name.unwrap_or_default(),
         pattern,
         transformations,
@@ -207,7 +206,8 @@ pub(super) fn delete_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
     }
     v.finish()?;
     ctx.group(group_name)?
-        .delete_metric_filter(filter_name.unwrap_or_default())?;
+        .metric_filters()
+        .delete(filter_name.unwrap_or_default())?;
     Ok(Handled::empty())
 }
 
@@ -296,73 +296,33 @@ pub(super) fn describe_metric_filters(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
             "metricName and metricNamespace must be specified together.".into(),
         ));
     }
-    // Every (filter, group) in filter-name order; the prefix applies only with a group name
-    // (model doc of filterNamePrefix).
-    let (groups, scope) = match &input.log_group_name {
+    let wanted_metric = |filter: &MetricFilter| {
+        input.metric_name.as_ref().is_none_or(|metric| {
+            filter.transformations.iter().any(|t| {
+                &t.metric_name == metric
+                    && Some(&t.metric_namespace) == input.metric_namespace.as_ref()
+            })
+        })
+    };
+    // As for the other Describe* calls, an unusable token gives an empty page.
+    let token = input.next_token.as_deref();
+    let page = match &input.log_group_name {
+        // The prefix applies only with a group name (model doc of filterNamePrefix).
         Some(name) => {
             let group = ctx.group(name)?;
-            let scope = group.fingerprint();
-            (vec![group], scope)
+            let prefix = input.filter_name_prefix.as_deref().unwrap_or("");
+            group
+                .metric_filters()
+                .page(group.fingerprint(), prefix, token, limit, wanted_metric)
+                .map(|filter| MetricFilterOut::new(name, filter))
         }
-        None => (
-            ctx.region.groups_after(None, usize::MAX, |_| true),
-            ctx.region.fingerprint(),
-        ),
+        None => ctx
+            .region
+            .describe_metric_filters(token, limit, wanted_metric)
+            .map(|(group, filter)| MetricFilterOut::new(&group, filter)),
     };
-    let prefix = input
-        .filter_name_prefix
-        .as_deref()
-        .filter(|_| input.log_group_name.is_some())
-        .unwrap_or("");
-    let mut all: Vec<(String, String, MetricFilter)> = groups
-        .iter()
-        .flat_map(|g| {
-            g.metric_filters()
-                .into_iter()
-                .map(|f| (f.name.clone(), g.name().to_owned(), f))
-        })
-        .filter(|(name, _, f)| {
-            name.starts_with(prefix)
-                && input.metric_name.as_ref().is_none_or(|metric| {
-                    f.transformations.iter().any(|t| {
-                        &t.metric_name == metric
-                            && Some(&t.metric_namespace) == input.metric_namespace.as_ref()
-                    })
-                })
-        })
-        .collect();
-    all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    let start = match input.next_token.as_deref() {
-        None => 0,
-        Some(token) => {
-            // As for the other Describe* calls, an unusable token gives an empty page.
-            match ListCursor::decode(token, scope) {
-                Some(cursor) => {
-                    let (filter, group) =
-                        cursor.name.split_once('\n').unwrap_or((&cursor.name, ""));
-                    all.partition_point(|(f, g, _)| (f.as_str(), g.as_str()) <= (filter, group))
-                }
-                None => all.len(),
-            }
-        }
-    };
-    let rest = all.split_off(start.min(all.len()));
-    let more = rest.len() > limit;
-    let page: Vec<_> = rest.into_iter().take(limit).collect();
-    let next_token = more.then(|| {
-        let (filter, group, _) = page.last().expect("limit is at least 1");
-        ListCursor {
-            order_key: 0,
-            name: format!("{filter}\n{group}"),
-        }
-        .encode(scope)
-    });
-    let metric_filters = page
-        .into_iter()
-        .map(|(_, group, filter)| MetricFilterOut::new(&group, filter))
-        .collect();
     Ok(Handled::json(encode(&DescribeMetricFiltersOutput {
-        metric_filters,
-        next_token,
+        metric_filters: page.items,
+        next_token: page.next_token,
     })))
 }

@@ -9,16 +9,13 @@ mod metric_filters;
 mod retention;
 mod streams;
 mod tags;
-pub mod validate;
-
-pub(crate) use groups::check_tags;
 
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::error::{LogsError, LogsResult};
 use crate::protocol::Operation;
-use crate::store::{LogGroup, LogStream, Region, Store};
+use crate::store::{LogGroup, Region, Store};
 
 /// What a handler works with: the store and the region the request is for. Group and stream
 /// lookups go through it, so the request log names what each request touched without parsing
@@ -55,12 +52,6 @@ impl<'a> Ctx<'a> {
     pub fn group(&self, name: &str) -> LogsResult<Arc<LogGroup>> {
         self.touch_group(name);
         self.region.group(name)
-    }
-
-    /// The named stream of `group` (recorded for the request log).
-    pub fn stream(&self, group: &LogGroup, name: &str) -> LogsResult<Arc<LogStream>> {
-        self.touch_stream(name);
-        group.stream(name)
     }
 
     /// Records the group a request names.

@@ -1,13 +1,13 @@
-//! PutRetentionPolicy, DeleteRetentionPolicy. Expiry itself is applied where events are read
-//! and written (`events.rs`), driven by the injected clock.
+//! PutRetentionPolicy, DeleteRetentionPolicy. Expiry itself is the store's: every read and
+//! write path of a group applies it (`store::group`), driven by the injected clock.
 
 use serde::Deserialize;
 
-use super::validate::Violations;
 use super::{Ctx, Handled};
 use crate::error::LogsResult;
 use crate::limits::RETENTION_DAYS;
 use crate::protocol::decode;
+use crate::validate::Violations;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,9 +30,7 @@ pub(super) fn put_retention_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
     }
     v.finish()?;
     let days = i32::try_from(days.unwrap_or_default()).unwrap_or_default();
-    let group = ctx.group(name)?;
-    group.update_settings(|settings| settings.retention_in_days = Some(days));
-    super::events::expire(&group, ctx.store.now());
+    ctx.group(name)?.set_retention(Some(days));
     Ok(Handled::empty())
 }
 
@@ -47,7 +45,6 @@ pub(super) fn delete_retention_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     let mut v = Violations::new();
     let name = v.required_group_name(input.log_group_name.as_deref());
     v.finish()?;
-    ctx.group(name)?
-        .update_settings(|settings| settings.retention_in_days = None);
+    ctx.group(name)?.set_retention(None);
     Ok(Handled::empty())
 }

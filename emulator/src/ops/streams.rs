@@ -1,16 +1,14 @@
 //! CreateLogStream, DeleteLogStream, DescribeLogStreams.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
-use super::validate::Violations;
 use super::{resolve_group, Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::MAX_DESCRIBE_LIMIT;
 use crate::protocol::{decode, encode};
-use crate::store::tokens::ListCursor;
-use crate::store::{LogStream, StreamInfo};
+use crate::store::group::{StreamOrder, StreamQuery};
+use crate::store::StreamInfo;
+use crate::validate::Violations;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,7 +29,8 @@ fn required_names(input: &StreamInput) -> LogsResult<(&str, &str)> {
 pub(super) fn create_log_stream(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: StreamInput = decode(body)?;
     let (group, stream) = required_names(&input)?;
-    ctx.group(group)?.create_stream(stream, ctx.store.now())?;
+    ctx.touch_stream(stream);
+    ctx.group(group)?.create_stream(stream)?;
     Ok(Handled::empty())
 }
 
@@ -126,81 +125,20 @@ pub(super) fn describe_log_streams(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
             "Cannot order by LastEventTime with a logStreamNamePrefix.".into(),
         ));
     }
-    super::events::expire(&group, ctx.store.now());
-    let descending = input.descending.unwrap_or(false);
-    let after = match input
-        .next_token
-        .as_deref()
-        .map(|token| ListCursor::decode(token, group.fingerprint()))
-    {
-        None => None,
-        Some(Some(cursor)) => Some(cursor),
-        // AWS answers an unusable nextToken with an empty page rather than an error.
-        Some(None) => return Ok(Handled::json(encode(&page(Vec::new(), None)))),
+    let query = StreamQuery {
+        prefix: input.log_stream_name_prefix.as_deref().unwrap_or(""),
+        order: if by_event_time {
+            StreamOrder::LastEventTime
+        } else {
+            StreamOrder::Name
+        },
+        descending: input.descending.unwrap_or(false),
     };
-
-    // Read one more than the page so we know whether another page follows.
-    let mut streams: Vec<(i64, Arc<LogStream>)> = if by_event_time {
-        streams_by_event_time(&group.all_streams(), after.as_ref(), descending, limit + 1)
-    } else {
-        let prefix = input.log_stream_name_prefix.as_deref().unwrap_or("");
-        group
-            .streams_by_name(
-                prefix,
-                after.as_ref().map(|c| c.name.as_str()),
-                descending,
-                limit + 1,
-            )
-            .into_iter()
-            .map(|s| (0, s))
-            .collect()
+    // AWS answers an unusable nextToken with an empty page rather than an error.
+    let page = group.describe_streams(&query, input.next_token.as_deref(), limit);
+    let output = DescribeLogStreamsOutput {
+        log_streams: page.items.into_iter().map(LogStreamOut::from).collect(),
+        next_token: page.next_token,
     };
-    let next_token = (streams.len() > limit).then(|| {
-        streams.truncate(limit);
-        let (order_key, last) = streams.last().expect("limit is at least 1");
-        ListCursor {
-            order_key: *order_key,
-            name: last.name().to_owned(),
-        }
-        .encode(group.fingerprint())
-    });
-    let out = streams.iter().map(|(_, s)| s.info().into()).collect();
-    Ok(Handled::json(encode(&page(out, next_token))))
-}
-
-fn page(log_streams: Vec<LogStreamOut>, next_token: Option<String>) -> DescribeLogStreamsOutput {
-    DescribeLogStreamsOutput {
-        log_streams,
-        next_token,
-    }
-}
-
-/// Streams ordered by their newest event time (streams without events first), ties by name,
-/// after `after` in that order.
-fn streams_by_event_time(
-    all: &[Arc<LogStream>],
-    after: Option<&ListCursor>,
-    descending: bool,
-    take: usize,
-) -> Vec<(i64, Arc<LogStream>)> {
-    let mut keyed: Vec<(i64, Arc<LogStream>)> = all
-        .iter()
-        .map(|s| (s.last_event_timestamp().unwrap_or(0), Arc::clone(s)))
-        .collect();
-    keyed.sort_by(|(ta, a), (tb, b)| (ta, a.name()).cmp(&(tb, b.name())));
-    if descending {
-        keyed.reverse();
-    }
-    let start = after.map_or(0, |cursor| {
-        let position = (cursor.order_key, cursor.name.as_str());
-        keyed.partition_point(|(t, s)| {
-            let key = (*t, s.name());
-            if descending {
-                key >= position
-            } else {
-                key <= position
-            }
-        })
-    });
-    keyed.into_iter().skip(start).take(take).collect()
+    Ok(Handled::json(encode(&output)))
 }

@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::groups::check_tags;
-use super::validate::Violations;
 use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_TAGS, MAX_TAG_KEY_LEN};
 use crate::protocol::{decode, encode};
 use crate::store::LogGroup;
+use crate::validate::Violations;
 
 /// The model's pattern for `resourceArn` (`AmazonResourceName`).
 const RESOURCE_ARN_PATTERN: &str = r"[\w+=/:,.@-]*";
@@ -113,7 +112,7 @@ pub(super) fn tag_resource(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: ResourceInput = decode(body)?;
     let mut v = Violations::new();
     if let Some(tags) = v.required("tags", input.tags.as_ref()) {
-        check_tags(&mut v, "tags", tags);
+        v.tags("tags", tags);
     }
     let group = group_by_arn(ctx, &mut v, input.resource_arn.as_deref())?;
     let arn = input.resource_arn.clone().unwrap_or_default();
@@ -151,7 +150,7 @@ pub(super) fn tag_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let mut v = Violations::new();
     let name = v.required_group_name(input.log_group_name.as_deref());
     if let Some(tags) = v.required("tags", input.tags.as_ref()) {
-        check_tags(&mut v, "tags", tags);
+        v.tags("tags", tags);
     }
     v.finish()?;
     let group = ctx.group(name)?;

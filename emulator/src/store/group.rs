@@ -6,8 +6,12 @@ use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
 
-use super::stream::LogStream;
+use super::listing::{ListPage, Listing};
+use super::resources::{Resource, ResourceTable};
+use super::stream::{LogStream, StreamInfo};
+use super::Env;
 use crate::error::{LogsError, LogsResult};
+use crate::limits::{DAY_MILLIS, MAX_METRIC_FILTERS};
 
 /// The log group classes AWS knows (model: `LogGroupClass`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,6 +78,19 @@ pub struct MetricFilter {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 
+impl Resource for MetricFilter {
+    const LISTING: &'static str = "DescribeMetricFilters";
+    const LIMIT: usize = MAX_METRIC_FILTERS;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn not_found() -> LogsError {
+        LogsError::ResourceNotFound("The specified metric filter does not exist.".into())
+    }
+}
+
 /// How a metric filter turns matches into a metric.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricTransformation {
@@ -91,8 +108,25 @@ pub struct MetricTransformation {
     pub unit: Option<String>,
 }
 
-/// Most metric filters on one log group (model doc of PutMetricFilter).
-pub const MAX_METRIC_FILTERS: usize = 100;
+/// How DescribeLogStreams orders its streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamOrder {
+    /// `LogStreamName`, the default.
+    Name,
+    /// `LastEventTime`: by newest event time, then name.
+    LastEventTime,
+}
+
+/// A DescribeLogStreams query.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamQuery<'a> {
+    /// Only streams whose names start with this (only with [`StreamOrder::Name`]).
+    pub prefix: &'a str,
+    /// The order.
+    pub order: StreamOrder,
+    /// Newest or last name first.
+    pub descending: bool,
+}
 
 /// A log group.
 #[derive(Debug)]
@@ -103,10 +137,11 @@ pub struct LogGroup {
     settings: Mutex<GroupSettings>,
     streams: RwLock<BTreeMap<String, Arc<LogStream>>>,
     stored_bytes: AtomicU64,
-    metric_filters: Mutex<BTreeMap<String, MetricFilter>>,
+    metric_filters: ResourceTable<MetricFilter>,
     fingerprint: u64,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
+    env: Arc<Env>,
 }
 
 /// A snapshot of a group's metadata, as DescribeLogGroups reports it.
@@ -132,21 +167,27 @@ impl LogGroup {
     pub fn new(
         name: String,
         arn: String,
-        creation_time: i64,
         settings: GroupSettings,
         incarnation: u64,
+        env: Arc<Env>,
     ) -> Self {
         Self {
             name,
-            creation_time,
+            creation_time: env.now(),
             settings: Mutex::new(settings),
             streams: RwLock::new(BTreeMap::new()),
             stored_bytes: AtomicU64::new(0),
-            metric_filters: Mutex::new(BTreeMap::new()),
+            metric_filters: ResourceTable::default(),
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             arn,
+            env,
         }
+    }
+
+    /// The store's shared settings (clock, account, sequence-token mode).
+    pub(super) fn env(&self) -> &Env {
+        &self.env
     }
 
     /// A stable number identifying this group in tokens.
@@ -154,30 +195,9 @@ impl LogGroup {
         self.fingerprint
     }
 
-    /// Creates or replaces a metric filter; LimitExceeded past [`MAX_METRIC_FILTERS`].
-    pub fn put_metric_filter(&self, filter: MetricFilter) -> LogsResult<()> {
-        let mut filters = self.metric_filters.lock();
-        if !filters.contains_key(&filter.name) && filters.len() >= MAX_METRIC_FILTERS {
-            return Err(LogsError::LimitExceeded("Resource limit exceeded.".into()));
-        }
-        filters.insert(filter.name.clone(), filter);
-        Ok(())
-    }
-
-    /// Deletes a metric filter; ResourceNotFound if there is none of that name.
-    pub fn delete_metric_filter(&self, name: &str) -> LogsResult<()> {
-        self.metric_filters
-            .lock()
-            .remove(name)
-            .map(|_| ())
-            .ok_or_else(|| {
-                LogsError::ResourceNotFound("The specified metric filter does not exist.".into())
-            })
-    }
-
-    /// The metric filters, in name order.
-    pub fn metric_filters(&self) -> Vec<MetricFilter> {
-        self.metric_filters.lock().values().cloned().collect()
+    /// The group's metric filters.
+    pub fn metric_filters(&self) -> &ResourceTable<MetricFilter> {
+        &self.metric_filters
     }
 
     /// The group's name.
@@ -190,15 +210,16 @@ impl LogGroup {
         &self.arn
     }
 
-    /// The group's metadata now.
+    /// The group's metadata now (after applying its retention, so `stored_bytes` is current).
     pub fn info(&self) -> GroupInfo {
+        self.apply_retention_to_all();
         GroupInfo {
             name: self.name.clone(),
             arn: self.arn.clone(),
             creation_time: self.creation_time,
             settings: self.settings.lock().clone(),
             stored_bytes: self.stored_bytes.load(Ordering::Relaxed),
-            metric_filter_count: self.metric_filters.lock().len(),
+            metric_filter_count: self.metric_filters.len(),
         }
     }
 
@@ -206,6 +227,45 @@ impl LogGroup {
     /// not copy the tags the way [`LogGroup::settings`] does).
     pub fn retention_in_days(&self) -> Option<i32> {
         self.settings.lock().retention_in_days
+    }
+
+    /// Sets or removes the retention policy, and applies it at once.
+    pub fn set_retention(&self, days: Option<i32>) {
+        self.settings.lock().retention_in_days = days;
+        self.apply_retention_to_all();
+    }
+
+    /// The time before which retention has expired events, when the group has a policy.
+    /// The one place the cutoff is computed.
+    pub(super) fn retention_cutoff(&self) -> Option<i64> {
+        let days = self.retention_in_days()?;
+        Some(self.env.now().saturating_sub(i64::from(days) * DAY_MILLIS))
+    }
+
+    /// Frees the events of `stream` that retention has expired, keeping the stored bytes in
+    /// step, and returns the cutoff a read must not go below. AWS deletes expired events
+    /// lazily (within 72 h) but stops returning them at once; so do we. Every read and write
+    /// path of the store calls this (or [`Self::apply_retention_to_all`]) first, so no caller
+    /// can forget it.
+    pub(super) fn apply_retention(&self, stream: &LogStream) -> Option<i64> {
+        let cutoff = self.retention_cutoff()?;
+        let freed = stream.expire_before(cutoff);
+        if freed > 0 {
+            self.remove_stored_bytes(freed);
+        }
+        Some(cutoff)
+    }
+
+    /// [`Self::apply_retention`] for every stream of the group.
+    pub(super) fn apply_retention_to_all(&self) -> Option<i64> {
+        let cutoff = self.retention_cutoff()?;
+        for stream in self.streams.read().values() {
+            let freed = stream.expire_before(cutoff);
+            if freed > 0 {
+                self.remove_stored_bytes(freed);
+            }
+        }
+        Some(cutoff)
     }
 
     /// A copy of the current settings.
@@ -219,17 +279,17 @@ impl LogGroup {
     }
 
     /// Records `bytes` more stored bytes.
-    pub fn add_stored_bytes(&self, bytes: usize) {
+    pub(super) fn add_stored_bytes(&self, bytes: usize) {
         self.stored_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
     }
 
     /// Records `bytes` fewer stored bytes (expired or deleted events).
-    pub fn remove_stored_bytes(&self, bytes: usize) {
+    pub(super) fn remove_stored_bytes(&self, bytes: usize) {
         self.stored_bytes.fetch_sub(bytes as u64, Ordering::Relaxed);
     }
 
-    /// Creates a stream; ResourceAlreadyExists if the name is taken.
-    pub fn create_stream(&self, name: &str, now: i64) -> LogsResult<Arc<LogStream>> {
+    /// Creates a stream, created now; ResourceAlreadyExists if the name is taken.
+    pub fn create_stream(&self, name: &str) -> LogsResult<Arc<LogStream>> {
         let mut streams = self.streams.write();
         if streams.contains_key(name) {
             return Err(LogsError::ResourceAlreadyExists(
@@ -238,7 +298,12 @@ impl LogGroup {
         }
         let arn = format!("{}:log-stream:{name}", self.arn);
         let incarnation = self.fingerprint ^ self.streams_created.fetch_add(1, Ordering::Relaxed);
-        let stream = Arc::new(LogStream::new(name.to_owned(), arn, now, incarnation));
+        let stream = Arc::new(LogStream::new(
+            name.to_owned(),
+            arn,
+            self.env.now(),
+            incarnation,
+        ));
         streams.insert(name.to_owned(), Arc::clone(&stream));
         Ok(stream)
     }
@@ -256,7 +321,7 @@ impl LogGroup {
     }
 
     /// The named stream, or ResourceNotFound.
-    pub fn stream(&self, name: &str) -> LogsResult<Arc<LogStream>> {
+    pub(crate) fn stream(&self, name: &str) -> LogsResult<Arc<LogStream>> {
         self.streams
             .read()
             .get(name)
@@ -264,44 +329,78 @@ impl LogGroup {
             .ok_or_else(LogsError::log_stream_not_found)
     }
 
-    /// Streams whose names sort after `after` (all when `None`) and start with `prefix`, in
-    /// name order, at most `limit` of them.
-    pub fn streams_by_name(
-        &self,
-        prefix: &str,
-        after: Option<&str>,
-        descending: bool,
-        limit: usize,
-    ) -> Vec<Arc<LogStream>> {
-        use std::ops::Bound::{Excluded, Included, Unbounded};
-        let streams = self.streams.read();
-        let matching = |(name, _): &(&String, &Arc<LogStream>)| name.starts_with(prefix);
-        if descending {
-            let upper = after.map_or(Unbounded, |a| Excluded(a.to_owned()));
-            streams
-                .range::<String, _>((Unbounded, upper))
-                .rev()
-                .take_while(|(name, _)| name.as_str() >= prefix)
-                .filter(matching)
-                .take(limit)
-                .map(|(_, s)| Arc::clone(s))
-                .collect()
-        } else {
-            let lower = match after {
-                Some(a) if a >= prefix => Excluded(a.to_owned()),
-                _ => Included(prefix.to_owned()),
-            };
-            streams
-                .range::<String, _>((lower, Unbounded))
-                .take_while(|(name, _)| name.starts_with(prefix))
-                .take(limit)
-                .map(|(_, s)| Arc::clone(s))
-                .collect()
-        }
+    /// The streams whose names start with `prefix`, in name order.
+    pub(super) fn streams_with_prefix(&self, prefix: &str) -> Vec<Arc<LogStream>> {
+        self.streams
+            .read()
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(name, _)| name.starts_with(prefix))
+            .map(|(_, stream)| Arc::clone(stream))
+            .collect()
     }
 
-    /// Every stream, in name order.
-    pub fn all_streams(&self) -> Vec<Arc<LogStream>> {
-        self.streams.read().values().cloned().collect()
+    /// One DescribeLogStreams page (after applying the group's retention, so event times are
+    /// current).
+    pub fn describe_streams(
+        &self,
+        query: &StreamQuery<'_>,
+        token: Option<&str>,
+        limit: usize,
+    ) -> ListPage<StreamInfo> {
+        self.apply_retention_to_all();
+        let page = match query.order {
+            StreamOrder::Name => {
+                let streams = self.streams.read();
+                Listing::new("DescribeLogStreams/name", self.fingerprint).page_of_names(
+                    &streams,
+                    query.prefix,
+                    token,
+                    limit,
+                    query.descending,
+                    |_, stream| Some(Arc::clone(stream)),
+                )
+            }
+            StreamOrder::LastEventTime => Listing::new("DescribeLogStreams/time", self.fingerprint)
+                .page(token, limit, |after: Option<&(i64, String)>| {
+                    self.streams_by_event_time(after, query.descending)
+                }),
+        };
+        // Metadata is read after the map's lock is released.
+        page.map(|stream| stream.info())
+    }
+
+    /// Streams ordered by their newest event time (streams without events first), ties by
+    /// name, after `after` in that order. O(streams) per page.
+    fn streams_by_event_time(
+        &self,
+        after: Option<&(i64, String)>,
+        descending: bool,
+    ) -> impl Iterator<Item = ((i64, String), Arc<LogStream>)> {
+        let mut keyed: Vec<((i64, String), Arc<LogStream>)> = self
+            .streams
+            .read()
+            .iter()
+            .map(|(name, s)| {
+                let time = s.last_event_timestamp().unwrap_or(0);
+                ((time, name.clone()), Arc::clone(s))
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        if descending {
+            keyed.reverse();
+        }
+        let start = after.map_or(0, |after| {
+            keyed.partition_point(|(key, _)| {
+                if descending {
+                    key >= after
+                } else {
+                    key <= after
+                }
+            })
+        });
+        keyed.into_iter().skip(start)
     }
 }

@@ -9,6 +9,11 @@
 
 pub mod events;
 pub mod group;
+pub mod ingest;
+pub mod listing;
+pub mod read;
+pub mod resources;
+pub mod search;
 pub mod stream;
 pub mod tokens;
 
@@ -23,16 +28,36 @@ pub use group::{
 };
 pub use stream::{LogStream, StreamInfo};
 
+use listing::{ListPage, Listing};
+
 use crate::clock::SharedClock;
 use crate::config::SequenceTokenMode;
 use crate::error::{LogsError, LogsResult};
 
+/// What every level of the store reads: the account, the one clock, the sequence-token mode.
+/// Shared by `Arc`, so a group applies its retention and a put its token rules without the
+/// caller passing them in.
+#[derive(Debug)]
+pub struct Env {
+    /// The account id that ARNs carry.
+    pub account_id: String,
+    /// The source of "now".
+    pub clock: SharedClock,
+    /// How PutLogEvents treats sequence tokens.
+    pub sequence_tokens: SequenceTokenMode,
+}
+
+impl Env {
+    /// Now, from the injected clock, in epoch milliseconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now_millis()
+    }
+}
+
 /// All emulator state.
 #[derive(Debug)]
 pub struct Store {
-    account_id: String,
-    clock: SharedClock,
-    sequence_tokens: SequenceTokenMode,
+    env: Arc<Env>,
     regions: RwLock<HashMap<String, Arc<Region>>>,
 }
 
@@ -40,26 +65,32 @@ impl Store {
     /// An empty store for `account_id`, reading time from `clock`.
     pub fn new(account_id: String, clock: SharedClock, sequence_tokens: SequenceTokenMode) -> Self {
         Self {
-            account_id,
-            clock,
-            sequence_tokens,
+            env: Arc::new(Env {
+                account_id,
+                clock,
+                sequence_tokens,
+            }),
             regions: RwLock::new(HashMap::new()),
         }
     }
 
+    /// An empty store with `config`'s account, clock and sequence-token mode.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        Self::new(
+            config.account_id.clone(),
+            Arc::clone(&config.clock),
+            config.sequence_tokens,
+        )
+    }
+
     /// The account id that ARNs carry.
     pub fn account_id(&self) -> &str {
-        &self.account_id
+        &self.env.account_id
     }
 
     /// Now, from the injected clock, in epoch milliseconds.
     pub fn now(&self) -> i64 {
-        self.clock.now_millis()
-    }
-
-    /// How PutLogEvents treats sequence tokens.
-    pub fn sequence_tokens(&self) -> SequenceTokenMode {
-        self.sequence_tokens
+        self.env.now()
     }
 
     /// The state of `region`, created empty on first use.
@@ -71,7 +102,7 @@ impl Store {
         Arc::clone(regions.entry(region.to_owned()).or_insert_with(|| {
             Arc::new(Region {
                 name: region.to_owned(),
-                account_id: self.account_id.clone(),
+                env: Arc::clone(&self.env),
                 groups: RwLock::new(BTreeMap::new()),
                 groups_created: AtomicU64::new(0),
             })
@@ -88,7 +119,7 @@ impl Store {
 #[derive(Debug)]
 pub struct Region {
     name: String,
-    account_id: String,
+    env: Arc<Env>,
     groups: RwLock<BTreeMap<String, Arc<LogGroup>>>,
     /// Groups ever created here: numbers each group's incarnation.
     groups_created: AtomicU64,
@@ -102,24 +133,19 @@ impl Region {
 
     /// A stable number identifying this region's listings in tokens.
     pub fn fingerprint(&self) -> u64 {
-        tokens::fingerprint(&[self.account_id.as_bytes(), self.name.as_bytes()])
+        tokens::fingerprint(&[self.env.account_id.as_bytes(), self.name.as_bytes()])
     }
 
     /// The ARN of a log group in this region, without the trailing `:*`.
     pub fn group_arn(&self, group: &str) -> String {
         format!(
             "arn:aws:logs:{}:{}:log-group:{group}",
-            self.name, self.account_id
+            self.name, self.env.account_id
         )
     }
 
-    /// Creates a group; ResourceAlreadyExists if the name is taken.
-    pub fn create_group(
-        &self,
-        name: &str,
-        now: i64,
-        settings: GroupSettings,
-    ) -> LogsResult<Arc<LogGroup>> {
+    /// Creates a group, created now; ResourceAlreadyExists if the name is taken.
+    pub fn create_group(&self, name: &str, settings: GroupSettings) -> LogsResult<Arc<LogGroup>> {
         let mut groups = self.groups.write();
         if groups.contains_key(name) {
             return Err(LogsError::ResourceAlreadyExists(
@@ -129,9 +155,9 @@ impl Region {
         let group = Arc::new(LogGroup::new(
             name.to_owned(),
             self.group_arn(name),
-            now,
             settings,
             self.groups_created.fetch_add(1, Ordering::Relaxed),
+            Arc::clone(&self.env),
         ));
         groups.insert(name.to_owned(), Arc::clone(&group));
         Ok(group)
@@ -161,40 +187,61 @@ impl Region {
             .ok_or_else(LogsError::log_group_not_found)
     }
 
-    /// Groups in name order after `after` (from the start when `None`) that `keep` accepts, at
-    /// most `limit` of them.
-    pub fn groups_after(
+    /// One DescribeLogGroups page of the groups whose names start with `prefix` and that
+    /// `keep` accepts, in name order.
+    pub fn describe_groups(
         &self,
-        after: Option<&str>,
+        prefix: &str,
+        token: Option<&str>,
         limit: usize,
         mut keep: impl FnMut(&LogGroup) -> bool,
-    ) -> Vec<Arc<LogGroup>> {
-        use std::ops::Bound::{Excluded, Unbounded};
-        let lower = after.map_or(Unbounded, |a| Excluded(a.to_owned()));
-        self.groups
-            .read()
-            .range::<String, _>((lower, Unbounded))
-            .filter(|(_, g)| keep(g))
-            .take(limit)
-            .map(|(_, g)| Arc::clone(g))
-            .collect()
+    ) -> ListPage<GroupInfo> {
+        let page = {
+            let groups = self.groups.read();
+            Listing::new("DescribeLogGroups", self.fingerprint()).page_of_names(
+                &groups,
+                prefix,
+                token,
+                limit,
+                false,
+                |_, group| keep(group).then(|| Arc::clone(group)),
+            )
+        };
+        // Metadata (and retention) is read after the map's lock is released.
+        page.map(|group| group.info())
     }
-}
 
-impl Store {
-    /// A store with `config`'s account, clock and sequence-token mode, holding `config`'s
-    /// fixtures if it names any.
-    pub fn from_config(config: &crate::config::Config) -> std::io::Result<Self> {
-        let store = Self::new(
-            config.account_id.clone(),
-            std::sync::Arc::clone(&config.clock),
-            config.sequence_tokens,
-        );
-        if let Some(path) = &config.fixtures {
-            let events = crate::fixtures::load(path, &store, &config.default_region)
-                .map_err(std::io::Error::other)?;
-            tracing::info!(path = %path.display(), events, "fixtures loaded");
-        }
-        Ok(store)
+    /// One region-wide DescribeMetricFilters page: every group's metric filters that `keep`
+    /// accepts, ordered by filter name, then group name, with their group's name.
+    pub fn describe_metric_filters(
+        &self,
+        token: Option<&str>,
+        limit: usize,
+        mut keep: impl FnMut(&MetricFilter) -> bool,
+    ) -> ListPage<(String, MetricFilter)> {
+        Listing::new("DescribeMetricFilters", self.fingerprint()).page(
+            token,
+            limit,
+            |after: Option<&(String, String)>| {
+                let mut all: Vec<((String, String), (String, MetricFilter))> = self
+                    .all_groups()
+                    .iter()
+                    .flat_map(|group| {
+                        group.metric_filters().all().into_iter().map(|filter| {
+                            let key = (filter.name.clone(), group.name().to_owned());
+                            (key, (group.name().to_owned(), filter))
+                        })
+                    })
+                    .filter(|(key, (_, filter))| after.is_none_or(|a| key > a) && keep(filter))
+                    .collect();
+                all.sort_by(|a, b| a.0.cmp(&b.0));
+                all.into_iter()
+            },
+        )
+    }
+
+    /// Every group, in name order.
+    pub fn all_groups(&self) -> Vec<Arc<LogGroup>> {
+        self.groups.read().values().cloned().collect()
     }
 }

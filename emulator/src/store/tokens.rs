@@ -196,7 +196,7 @@ impl FilterCursor {
 }
 
 /// Hex-encodes `plain` with a checksum, so any text survives and edits are detected.
-fn seal(plain: &str) -> String {
+pub(super) fn seal(plain: &str) -> String {
     let mut out = String::with_capacity(plain.len() * 2 + 8);
     for byte in plain.bytes() {
         out.push_str(&format!("{byte:02x}"));
@@ -206,7 +206,7 @@ fn seal(plain: &str) -> String {
 }
 
 /// The text [`seal`] sealed, if `token` is intact.
-fn unseal(token: &str) -> Option<String> {
+pub(super) fn unseal(token: &str) -> Option<String> {
     if token.len() < 8 || !token.len().is_multiple_of(2) || !token.is_ascii() {
         return None;
     }

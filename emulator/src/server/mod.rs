@@ -41,9 +41,11 @@ pub const RESET_PATH: &str = "/_cwlogs/reset";
 pub const MOTO_RESET_PATH: &str = "/moto-api/reset";
 /// The health route for compose healthchecks.
 pub const HEALTH_PATH: &str = "/health";
+/// How long a stop waits for in-flight requests before it ends them.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The router serving `store`: the JSON 1.1 endpoint on `POST /`, plus health and reset.
-pub fn router(store: Arc<Store>, default_region: String) -> Router {
+pub(crate) fn router(store: Arc<Store>, default_region: String) -> Router {
     let app = Arc::new(App {
         store,
         default_region,
@@ -58,7 +60,7 @@ pub fn router(store: Arc<Store>, default_region: String) -> Router {
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.
-pub async fn serve(
+async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -247,19 +249,22 @@ impl Emulator {
         self.store.reset();
     }
 
-    /// Stops the server and waits for it to finish.
+    /// Stops the server: in-flight requests get [`SHUTDOWN_GRACE`] to finish (clients may
+    /// hold keep-alive connections open, so it does not wait on them forever).
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
-            // Clients may hold keep-alive connections open; don't wait on them forever.
             let abort = task.abort_handle();
-            if tokio::time::timeout(std::time::Duration::from_secs(2), task)
-                .await
-                .is_err()
-            {
-                abort.abort();
+            match tokio::time::timeout(SHUTDOWN_GRACE, task).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(error))) => tracing::warn!(%error, "the server stopped with an error"),
+                Ok(Err(_)) => tracing::warn!("the server task failed"),
+                Err(_) => {
+                    tracing::warn!("in-flight requests did not finish in time; stopping anyway");
+                    abort.abort();
+                }
             }
         }
     }
@@ -333,10 +338,22 @@ impl EmulatorBuilder {
     }
 
     /// Loads the fixtures (if any), binds, and starts serving on the current Tokio runtime.
-    /// A bad fixture file is an error naming the file and line; nothing is served then.
+    /// This is the one way an emulator starts: the binary uses it too. A bad fixture file is
+    /// an error naming the file and line, and a taken address one naming the address; nothing
+    /// is served then.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let store = Arc::new(Store::from_config(&self.config)?);
-        let listener = TcpListener::bind(self.addr).await?;
+        let store = Arc::new(Store::from_config(&self.config));
+        if let Some(path) = &self.config.fixtures {
+            let events = crate::fixtures::load(path, &store, &self.config.default_region)
+                .map_err(std::io::Error::other)?;
+            tracing::info!(path = %path.display(), events, "fixtures loaded");
+        }
+        let listener = TcpListener::bind(self.addr).await.map_err(|error| {
+            std::io::Error::new(
+                error.kind(),
+                format!("cannot listen on {}: {error}", self.addr),
+            )
+        })?;
         let addr = listener.local_addr()?;
         let router = router(Arc::clone(&store), self.config.default_region.clone());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -351,3 +368,6 @@ impl EmulatorBuilder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

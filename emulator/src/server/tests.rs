@@ -2,20 +2,19 @@
 
 use std::sync::Arc;
 
+use super::router;
+use crate::protocol::{Operation, ALL_OPERATIONS, CONTENT_TYPE};
+use crate::store::Store;
+use crate::Config;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use cwlogs_emulator::protocol::{Operation, ALL_OPERATIONS, CONTENT_TYPE};
-use cwlogs_emulator::{router, Config, Store};
 use http_body_util::BodyExt;
 use proptest::prelude::*;
 use tower::ServiceExt;
 
 fn app() -> axum::Router {
     let config = Config::default();
-    router(
-        Arc::new(Store::from_config(&config).unwrap()),
-        config.default_region,
-    )
+    router(Arc::new(Store::from_config(&config)), config.default_region)
 }
 
 struct Answer {

@@ -8,8 +8,11 @@
 use std::fmt::Display;
 
 use crate::error::{LogsError, LogsResult};
+use std::collections::BTreeMap;
+
 use crate::limits::{
-    MAX_LOG_GROUP_IDENTIFIER_LEN, MAX_LOG_GROUP_NAME_LEN, MAX_LOG_STREAM_NAME_LEN,
+    MAX_LOG_GROUP_IDENTIFIER_LEN, MAX_LOG_GROUP_NAME_LEN, MAX_LOG_STREAM_NAME_LEN, MAX_TAGS,
+    MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN,
 };
 
 /// The model's pattern for log group names (`LogGroupName`).
@@ -257,6 +260,33 @@ impl Violations {
         }
     }
 
+    /// A `tags` map (model: `Tags`, `TagKey`, `TagValue`): 1–50 entries, keys of 1–128 and
+    /// values of 0–256 characters of `[\p{L}\p{Z}\p{N}_.:/=+\-@]`. Used by CreateLogGroup, the
+    /// tagging operations and fixtures alike.
+    pub fn tags(&mut self, field: &str, tags: &BTreeMap<String, String>) {
+        self.count(field, tags.len(), 1, MAX_TAGS);
+        for (key, value) in tags {
+            let key_field = format!("{field}.key");
+            if self.length(&key_field, key, 1, MAX_TAG_KEY_LEN) {
+                self.pattern(
+                    &key_field,
+                    key,
+                    r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$",
+                    is_tag_char,
+                );
+            }
+            let value_field = format!("{field}.value");
+            if self.length(&value_field, value, 0, MAX_TAG_VALUE_LEN) {
+                self.pattern(
+                    &value_field,
+                    value,
+                    r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$",
+                    is_tag_char,
+                );
+            }
+        }
+    }
+
     /// `Ok` when nothing was found, else AWS's InvalidParameterException listing every violation.
     pub fn finish(self) -> LogsResult<()> {
         match self.found.len() {
@@ -275,6 +305,14 @@ impl Violations {
             ))),
         }
     }
+}
+
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators, numbers and a few symbols.
+fn is_tag_char(c: char) -> bool {
+    c.is_alphabetic()
+        || c.is_numeric()
+        || (c.is_whitespace() && !c.is_control())
+        || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
 }
 
 fn quoted(value: impl Display) -> String {
