@@ -18,8 +18,8 @@
 use std::collections::BTreeMap;
 
 use super::expr::{self, Expr, Tokens};
-use super::lexer::{self, is_space, Dialect, Tok};
-use super::value::{first_invalid_char, is_term_char, parse_number, CmpOp, Operand};
+use super::lexer::{self, is_space, CmpOp, Dialect, Tok};
+use super::value::{first_invalid_char, is_term_char, parse_number, Operand};
 use super::{ParseCtx, PatternError};
 
 /// A parsed space-delimited pattern.

@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 
 use super::expr::{self, Expr, Tokens};
 use super::json_value::{self, Json};
-use super::lexer::{self, Dialect, Tok};
-use super::value::{first_invalid_char, is_value_char, CmpOp, Operand};
+use super::lexer::{self, CmpOp, Dialect, Tok};
+use super::value::{first_invalid_char, is_value_char, Operand};
 use super::{ParseCtx, PatternError};
 
 /// Most wildcards in one selector (AWS guide, "Quotas").

@@ -2,8 +2,51 @@
 //! (space-delimited). Term patterns have their own, simpler reader in `terms`; quoted strings are
 //! read the same way by both.
 
-use super::value::CmpOp;
+use std::fmt;
+
 use super::PatternError;
+
+/// A comparison operator of a JSON or space-delimited condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    /// `<`, `<=`, `>` and `>=` take numbers only; `=` and `!=` take anything.
+    pub(crate) fn is_numeric_only(self) -> bool {
+        matches!(self, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge)
+    }
+
+    pub(super) fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            CmpOp::Eq => left == right,
+            CmpOp::Ne => left != right,
+            CmpOp::Lt => left < right,
+            CmpOp::Le => left <= right,
+            CmpOp::Gt => left > right,
+            CmpOp::Ge => left >= right,
+        }
+    }
+}
+
+impl fmt::Display for CmpOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        })
+    }
+}
 
 /// Which pattern family is being read: `$` starts a selector only in JSON; the other family's
 /// brackets are errors.

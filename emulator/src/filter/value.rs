@@ -1,54 +1,10 @@
 //! What JSON and space-delimited conditions compare: the operators, the right-hand operand, AWS's
 //! `*` wildcard, and the number grammar.
 
-use std::fmt;
-
 use regex::Regex;
 
-use super::lexer::Tok;
+use super::lexer::{CmpOp, Tok};
 use super::{ParseCtx, PatternError};
-
-/// A comparison operator of a JSON or space-delimited condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CmpOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl CmpOp {
-    /// `<`, `<=`, `>` and `>=` take numbers only; `=` and `!=` take anything.
-    pub(crate) fn is_numeric_only(self) -> bool {
-        matches!(self, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge)
-    }
-
-    fn holds(self, left: f64, right: f64) -> bool {
-        match self {
-            CmpOp::Eq => left == right,
-            CmpOp::Ne => left != right,
-            CmpOp::Lt => left < right,
-            CmpOp::Le => left <= right,
-            CmpOp::Gt => left > right,
-            CmpOp::Ge => left >= right,
-        }
-    }
-}
-
-impl fmt::Display for CmpOp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CmpOp::Eq => "=",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        })
-    }
-}
 
 /// The right-hand side of a condition.
 #[derive(Debug)]
