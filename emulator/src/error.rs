@@ -35,9 +35,6 @@ pub enum LogsError {
     /// An account or resource quota was reached.
     #[error("{0}")]
     LimitExceeded(String),
-    /// A conflicting operation is in progress, or the resource refuses the change.
-    #[error("{0}")]
-    OperationAborted(String),
     /// Too many tags on a resource (TagResource).
     #[error("{message}")]
     TooManyTags {
@@ -83,7 +80,6 @@ impl LogsError {
             Self::InvalidSequenceToken { .. } => "InvalidSequenceTokenException",
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
-            Self::OperationAborted(_) => "OperationAbortedException",
             Self::TooManyTags { .. } => "TooManyTagsException",
             Self::Validation(_) => "ValidationException",
             Self::Serialization(_) => "SerializationException",
@@ -105,7 +101,6 @@ impl LogsError {
             | Self::InvalidSequenceToken { .. }
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
-            | Self::OperationAborted(_)
             | Self::TooManyTags { .. }
             | Self::Validation(_)
             | Self::Serialization(_)

@@ -1,16 +1,13 @@
 //! cwlogs-emulator: a CloudWatch Logs emulator faithful to AWS where client code can tell:
 //! page sizes and tokens, sequence tokens, error types and messages, limits and ordering.
 //!
-//! Crate map (see ARCHITECTURE.md for the data flow and invariants):
-//! - [`server`]: the axum router and the in-process [`Emulator`] handle;
-//! - [`protocol`]: AWS JSON 1.1 framing: target → [`protocol::Operation`], body decoding,
-//!   error → response;
-//! - `ops`: one module per operation family (groups, streams, events), plus shared validation;
-//! - [`store`]: groups, streams, events and tokens, free of HTTP;
-//! - [`clock`]: the one injectable source of "now";
-//! - [`error`]: [`LogsError`], one variant per AWS exception;
-//! - [`limits`]: AWS's numbers, each with its source;
-//! - [`fixtures`]: preloading groups, streams and events from files.
+//! The public API is what a test needs: [`Emulator`] (started with one call, stopped on
+//! drop) and its [`EmulatorBuilder`], [`Config`], the clocks ([`ManualClock`] moves time),
+//! [`limits`] (AWS's numbers), and [`Emulator::store`], a read-only [`StoreView`] for
+//! assertions. Everything else is internal; ARCHITECTURE.md is the map:
+//! `server` (router, handle) → `protocol` (AWS JSON 1.1 framing, errors) → `ops` (one module
+//! per operation family) → `store` (groups, streams, events, tokens, listings; no HTTP), with
+//! `filter` (the filter-pattern engine) and `validate` (AWS-worded input checks) beside them.
 //!
 //! Start one in a test:
 //!
@@ -23,18 +20,21 @@
 
 pub mod clock;
 pub mod config;
-pub mod error;
-pub mod filter;
-pub mod fixtures;
+mod error;
+mod filter;
+mod fixtures;
+pub mod inspect;
 pub mod limits;
 mod ops;
-pub mod protocol;
-pub mod server;
-pub mod store;
-pub mod validate;
+mod protocol;
+mod server;
+mod store;
+mod validate;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
-pub use error::{LogsError, LogsResult};
-pub use server::{Emulator, EmulatorBuilder};
-pub use store::Store;
+pub use fixtures::FixtureError;
+pub use inspect::{LogGroupSnapshot, StoreView, StoredEvent};
+pub use server::{
+    Emulator, EmulatorBuilder, HEALTH_PATH, MOTO_RESET_PATH, RESET_PATH, SHUTDOWN_GRACE,
+};

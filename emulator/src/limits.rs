@@ -53,8 +53,8 @@ pub const RETENTION_DAYS: [i32; 22] = [
 /// generous. Larger bodies are refused with 413 before they are read.
 pub const MAX_REQUEST_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// Most patterns of metric filters on one log group (model doc of PutMetricFilter: "up to 100
-/// metric filters per log group").
+/// Most metric filters on one log group (model doc of PutMetricFilter: "up to 100 metric
+/// filters per log group").
 pub const MAX_METRIC_FILTERS: usize = 100;
 /// Longest filter pattern (model: `FilterPattern` max 1024).
 pub const MAX_FILTER_PATTERN_LEN: usize = 1024;
@@ -62,6 +62,31 @@ pub const MAX_FILTER_PATTERN_LEN: usize = 1024;
 pub const MAX_TEST_METRIC_MESSAGES: usize = 50;
 /// Most names in FilterLogEvents' `logStreamNames` (model: `InputLogStreamNames` max 100).
 pub const MAX_LOG_STREAM_NAMES: usize = 100;
+
+/// Longest `logGroupNamePattern` (model: `LogGroupNamePattern` max 512).
+pub const MAX_LOG_GROUP_NAME_PATTERN_LEN: usize = 512;
+/// Most `logGroupIdentifiers` of DescribeLogGroups (model: `DescribeLogGroupsLogGroupIdentifiers`
+/// max 50).
+pub const MAX_DESCRIBE_LOG_GROUP_IDENTIFIERS: usize = 50;
+/// Most `accountIdentifiers` (model: `AccountIds` max 20).
+pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;
+/// Longest resource ARN (model: `AmazonResourceName` max 1011).
+pub const MAX_RESOURCE_ARN_LEN: usize = 1011;
+/// Longest metric or subscription filter name (model: `FilterName` max 512).
+pub const MAX_FILTER_NAME_LEN: usize = 512;
+/// Longest metric name or namespace (model: `MetricName`, `MetricNamespace` max 255).
+pub const MAX_METRIC_NAME_LEN: usize = 255;
+/// Longest `metricValue` (model: `MetricValue` max 100).
+pub const MAX_METRIC_VALUE_LEN: usize = 100;
+/// Longest metric dimension key or value (model: `DimensionsKey`, `DimensionsValue` max 255).
+pub const MAX_DIMENSION_LEN: usize = 255;
+/// Most dimensions on one metric filter (model doc of `MetricTransformation.dimensions`: "up to
+/// three dimensions").
+pub const MAX_METRIC_DIMENSIONS: usize = 3;
+/// Most metric transformations on one metric filter (model: `MetricTransformations` max 1).
+pub const MAX_METRIC_TRANSFORMATIONS: usize = 1;
+/// Longest `fieldSelectionCriteria` (model: `FieldSelectionCriteria` max 2000).
+pub const MAX_FIELD_SELECTION_CRITERIA_LEN: usize = 2000;
 
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 

@@ -4,8 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use clap::Parser;
-use cwlogs_emulator::server::SHUTDOWN_GRACE;
-use cwlogs_emulator::{Config, Emulator, SequenceTokenMode, SystemClock};
+use cwlogs_emulator::{Config, Emulator, SequenceTokenMode, SystemClock, SHUTDOWN_GRACE};
 
 /// A CloudWatch Logs emulator: point any AWS SDK or the AWS CLI at it with an endpoint override.
 #[derive(Debug, Parser)]

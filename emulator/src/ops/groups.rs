@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
-use crate::limits::{MAX_DESCRIBE_LIMIT, MAX_KMS_KEY_ID_LEN};
+use crate::limits::{
+    MAX_ACCOUNT_IDENTIFIERS, MAX_DESCRIBE_LIMIT, MAX_DESCRIBE_LOG_GROUP_IDENTIFIERS,
+    MAX_KMS_KEY_ID_LEN, MAX_LOG_GROUP_NAME_PATTERN_LEN,
+};
 use crate::protocol::{decode, encode};
 use crate::store::{GroupInfo, GroupSettings, LogGroupClass};
 use crate::validate::{Violations, LOG_GROUP_NAME_PATTERN_PATTERN};
@@ -161,7 +164,12 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
         v.log_group_name("logGroupNamePrefix", prefix);
     }
     if let Some(pattern) = &input.log_group_name_pattern {
-        if v.length("logGroupNamePattern", pattern, 0, 512) {
+        if v.length(
+            "logGroupNamePattern",
+            pattern,
+            0,
+            MAX_LOG_GROUP_NAME_PATTERN_LEN,
+        ) {
             v.pattern(
                 "logGroupNamePattern",
                 pattern,
@@ -177,14 +185,24 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
             .and(LogGroupClass::parse(c))
     });
     if let Some(ids) = &input.log_group_identifiers {
-        if v.count("logGroupIdentifiers", ids.len(), 1, 50) {
+        if v.count(
+            "logGroupIdentifiers",
+            ids.len(),
+            1,
+            MAX_DESCRIBE_LOG_GROUP_IDENTIFIERS,
+        ) {
             for (i, id) in ids.iter().enumerate() {
                 v.log_group_identifier(&format!("logGroupIdentifiers.{}.member", i + 1), id);
             }
         }
     }
     if let Some(accounts) = &input.account_identifiers {
-        v.count("accountIdentifiers", accounts.len(), 0, 20);
+        v.count(
+            "accountIdentifiers",
+            accounts.len(),
+            0,
+            MAX_ACCOUNT_IDENTIFIERS,
+        );
     }
     v.finish()?;
     if input.log_group_name_prefix.is_some() && input.log_group_name_pattern.is_some() {

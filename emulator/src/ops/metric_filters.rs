@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::filter::parse_pattern;
 use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
-use crate::limits::MAX_DESCRIBE_LIMIT;
+use crate::limits::{
+    MAX_DESCRIBE_LIMIT, MAX_DIMENSION_LEN, MAX_FIELD_SELECTION_CRITERIA_LEN, MAX_FILTER_NAME_LEN,
+    MAX_FILTER_PATTERN_LEN, MAX_METRIC_DIMENSIONS, MAX_METRIC_NAME_LEN, MAX_METRIC_TRANSFORMATIONS,
+    MAX_METRIC_VALUE_LEN,
+};
 use crate::protocol::{decode, encode};
 use crate::store::{MetricFilter, MetricTransformation};
 use crate::validate::Violations;
@@ -78,13 +82,13 @@ struct PutMetricFilterInput {
 }
 
 fn check_filter_name(v: &mut Violations, field: &str, name: &str) {
-    if v.length(field, name, 1, 512) {
+    if v.length(field, name, 1, MAX_FILTER_NAME_LEN) {
         v.pattern(field, name, FILTER_NAME_PATTERN, |c| c != ':' && c != '*');
     }
 }
 
 fn check_metric_name(v: &mut Violations, field: &str, name: &str) {
-    if v.length(field, name, 0, 255) {
+    if v.length(field, name, 0, MAX_METRIC_NAME_LEN) {
         v.pattern(field, name, METRIC_NAME_PATTERN, |c| {
             !matches!(c, ':' | '*' | '$')
         });
@@ -100,19 +104,16 @@ fn check_transformation(v: &mut Violations, i: usize, t: &Transformation) {
         check_metric_name(v, &field("metricNamespace"), namespace);
     }
     if let Some(value) = v.required(&field("metricValue"), t.metric_value.as_deref()) {
-        v.length(&field("metricValue"), value, 0, 100);
+        v.length(&field("metricValue"), value, 0, MAX_METRIC_VALUE_LEN);
     }
     if let Some(unit) = &t.unit {
         v.one_of(&field("unit"), unit, &UNITS);
     }
     for (key, value) in t.dimensions.iter().flatten() {
-        v.length(&field("dimensions.key"), key, 0, 255);
-        v.length(&field("dimensions.value"), value, 0, 255);
+        v.length(&field("dimensions.key"), key, 0, MAX_DIMENSION_LEN);
+        v.length(&field("dimensions.value"), value, 0, MAX_DIMENSION_LEN);
     }
 }
-
-/// Most dimensions on one metric filter (model doc of `MetricTransformation.dimensions`).
-const MAX_DIMENSIONS: usize = 3;
 
 /// What the model cannot say: a metric value is a number or a `$` reference to a field the
 /// pattern extracts, and a filter has at most three dimensions.
@@ -126,9 +127,9 @@ fn check_metric_semantics(t: &Transformation) -> LogsResult<()> {
         )));
     }
     let dimensions = t.dimensions.as_ref().map_or(0, BTreeMap::len);
-    if dimensions > MAX_DIMENSIONS {
+    if dimensions > MAX_METRIC_DIMENSIONS {
         return Err(LogsError::InvalidParameter(format!(
-            "A metric filter can have at most {MAX_DIMENSIONS} dimensions; {dimensions} were given."
+            "A metric filter can have at most {MAX_METRIC_DIMENSIONS} dimensions; {dimensions} were given."
         )));
     }
     Ok(())
@@ -142,20 +143,30 @@ pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
         check_filter_name(&mut v, "filterName", name);
     }
     if let Some(pattern) = v.required("filterPattern", input.filter_pattern.as_deref()) {
-        v.length("filterPattern", pattern, 0, 1024);
+        v.length("filterPattern", pattern, 0, MAX_FILTER_PATTERN_LEN);
     }
     if let Some(transformations) = v.required(
         "metricTransformations",
         input.metric_transformations.as_ref(),
     ) {
-        if v.count("metricTransformations", transformations.len(), 1, 1) {
+        if v.count(
+            "metricTransformations",
+            transformations.len(),
+            1,
+            MAX_METRIC_TRANSFORMATIONS,
+        ) {
             for (i, t) in transformations.iter().enumerate() {
                 check_transformation(&mut v, i + 1, t);
             }
         }
     }
     if let Some(criteria) = &input.field_selection_criteria {
-        v.length("fieldSelectionCriteria", criteria, 0, 2000);
+        v.length(
+            "fieldSelectionCriteria",
+            criteria,
+            0,
+            MAX_FIELD_SELECTION_CRITERIA_LEN,
+        );
     }
     v.finish()?;
     let pattern = input.filter_pattern.clone().unwrap_or_default();

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
-use crate::limits::{MAX_TAGS, MAX_TAG_KEY_LEN};
+use crate::limits::{MAX_RESOURCE_ARN_LEN, MAX_TAGS, MAX_TAG_KEY_LEN};
 use crate::protocol::{decode, encode};
 use crate::store::LogGroup;
 use crate::validate::Violations;
@@ -47,7 +47,7 @@ struct TagsOutput<'a> {
 fn group_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> LogsResult<Arc<LogGroup>> {
     let arn = match v.required("resourceArn", arn) {
         Some(arn) => {
-            if v.length("resourceArn", arn, 1, 1011) {
+            if v.length("resourceArn", arn, 1, MAX_RESOURCE_ARN_LEN) {
                 v.pattern("resourceArn", arn, RESOURCE_ARN_PATTERN, |c| {
                     c.is_ascii_alphanumeric() || "_+=/:,.@-".contains(c)
                 });
@@ -76,7 +76,10 @@ fn check_tag_keys(v: &mut Violations, field: &str, keys: &[String]) {
     }
 }
 
-/// Merges `tags` into the group's; `too_many` is the error when the result exceeds 50.
+/// AWS's message past [`MAX_TAGS`] tags.
+const TOO_MANY_TAGS: &str = "A resource can have no more than 50 tags.";
+
+/// Merges `tags` into the group's; `too_many` is the error when the result exceeds [`MAX_TAGS`].
 fn add_tags(
     group: &LogGroup,
     tags: BTreeMap<String, String>,
@@ -118,7 +121,7 @@ pub(super) fn tag_resource(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let arn = input.resource_arn.clone().unwrap_or_default();
     add_tags(&group, input.tags.unwrap_or_default(), || {
         LogsError::TooManyTags {
-            message: "A resource can have no more than 50 tags.".into(),
+            message: TOO_MANY_TAGS.into(),
             resource_name: arn,
         }
     })?;
@@ -155,7 +158,7 @@ pub(super) fn tag_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     v.finish()?;
     let group = ctx.group(name)?;
     add_tags(&group, input.tags.clone().unwrap_or_default(), || {
-        LogsError::InvalidParameter("A resource can have no more than 50 tags.".into())
+        LogsError::InvalidParameter(TOO_MANY_TAGS.into())
     })?;
     Ok(Handled::empty())
 }

@@ -10,7 +10,9 @@ mod operation;
 
 pub use json::JsonOut;
 
-pub use operation::{parse_target, Operation, ALL_OPERATIONS, TARGET_PREFIX};
+#[cfg(test)]
+pub use operation::ALL_OPERATIONS;
+pub use operation::{parse_target, Operation};
 
 use std::borrow::Cow;
 

@@ -19,6 +19,7 @@ macro_rules! operations {
 
         impl Operation {
             /// Every implemented operation.
+            #[cfg(test)]
             pub const IMPLEMENTED: &'static [Operation] = &[$(Operation::$name),*];
 
             /// The operation's name as it appears in `X-Amz-Target`.

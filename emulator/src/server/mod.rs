@@ -239,9 +239,9 @@ impl Emulator {
         self.addr
     }
 
-    /// The store, to seed or inspect state directly.
-    pub fn store(&self) -> &Arc<Store> {
-        &self.store
+    /// A read-only view of the state, for assertions (write through the API or fixtures).
+    pub fn store(&self) -> crate::StoreView<'_> {
+        crate::StoreView::new(&self.store)
     }
 
     /// Wipes all state, as the reset route does.

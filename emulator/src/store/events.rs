@@ -238,13 +238,9 @@ impl EventLog {
     }
 
     /// Number of stored events.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    /// Whether the stream has no events.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// Sum of the stored messages' UTF-8 lengths.

@@ -205,11 +205,6 @@ impl LogGroup {
         &self.name
     }
 
-    /// The group's ARN without the trailing `:*`.
-    pub fn arn(&self) -> &str {
-        &self.arn
-    }
-
     /// The group's metadata now (after applying its retention, so `stored_bytes` is current).
     pub fn info(&self) -> GroupInfo {
         self.apply_retention_to_all();
@@ -247,7 +242,7 @@ impl LogGroup {
     /// lazily (within 72 h) but stops returning them at once; so do we. Every read and write
     /// path of the store calls this (or [`Self::apply_retention_to_all`]) first, so no caller
     /// can forget it.
-    pub(super) fn apply_retention(&self, stream: &LogStream) -> Option<i64> {
+    pub(crate) fn apply_retention(&self, stream: &LogStream) -> Option<i64> {
         let cutoff = self.retention_cutoff()?;
         let freed = stream.expire_before(cutoff);
         if freed > 0 {
@@ -327,6 +322,11 @@ impl LogGroup {
             .get(name)
             .cloned()
             .ok_or_else(LogsError::log_stream_not_found)
+    }
+
+    /// The streams' names, in name order.
+    pub fn stream_names(&self) -> Vec<String> {
+        self.streams.read().keys().cloned().collect()
     }
 
     /// The streams whose names start with `prefix`, in name order.

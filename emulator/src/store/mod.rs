@@ -26,7 +26,7 @@ use parking_lot::RwLock;
 pub use group::{
     GroupInfo, GroupSettings, LogGroup, LogGroupClass, MetricFilter, MetricTransformation,
 };
-pub use stream::{LogStream, StreamInfo};
+pub use stream::StreamInfo;
 
 use listing::{ListPage, Listing};
 
@@ -107,6 +107,18 @@ impl Store {
                 groups_created: AtomicU64::new(0),
             })
         }))
+    }
+
+    /// The state of `region`, if anything was ever stored there (a read must not create it).
+    pub fn existing_region(&self, region: &str) -> Option<Arc<Region>> {
+        self.regions.read().get(region).cloned()
+    }
+
+    /// The regions that hold state, in name order.
+    pub fn region_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.regions.read().keys().cloned().collect();
+        names.sort();
+        names
     }
 
     /// Wipes every region.
