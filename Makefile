@@ -49,7 +49,7 @@ $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 test-js: build $(JS_STAMP)
 	cd $(JS_DIR) && CWLOGS_BIN=$(abspath $(BIN)) node --test
 
-## bench: the load generator (see client-tests/benches/loadgen.rs); BENCH_ARGS=--quick for a smoke run
+## bench: the load generator (see client-tests/benches/loadgen/main.rs); BENCH_ARGS=--quick for a smoke run
 bench:
 	$(CARGO) bench -p client-tests --bench loadgen -- $(BENCH_ARGS)
 
