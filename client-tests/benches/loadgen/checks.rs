@@ -2,14 +2,49 @@
 //! timestamp), and over a whole stream every event exactly once, in the order it must come.
 //! A failed check fails the run.
 
-use crate::workload::{push_text_message, ts_of};
+use crate::workload::{push_text_message, ts_of, writer_zero};
+
+/// Stream identity and what was sent into it, for paging checks.
+pub struct Expect<'a> {
+    pub group: &'a str,
+    pub stream: &'a str,
+    pub base: i64,
+    pub n: usize,
+    pub order: Order,
+    pub w_of: &'a (dyn Fn(usize) -> usize + Sync),
+}
+
+impl<'a> Expect<'a> {
+    /// Events `0..n` of writer 0 in one stream, sent in order.
+    pub fn one_writer(group: &'a str, stream: &'a str, base: i64, n: usize) -> Self {
+        Self {
+            group,
+            stream,
+            base,
+            n,
+            order: Order::Sent,
+            w_of: &writer_zero,
+        }
+    }
+
+    /// Fresh checks for reading this stream back: each event, and the whole stream.
+    pub fn checks(&self) -> (EventCheck<'a>, Tally) {
+        let check = EventCheck {
+            base: self.base,
+            n: self.n,
+            w_of: self.w_of,
+            scratch: String::new(),
+        };
+        (check, Tally::new(self.n, self.order))
+    }
+}
 
 /// Checks one returned event against what was sent: message byte for byte, timestamp.
 pub struct EventCheck<'a> {
-    pub base: i64,
-    pub n: usize,
-    pub w_of: &'a (dyn Fn(usize) -> usize + Sync),
-    pub scratch: String,
+    base: i64,
+    n: usize,
+    w_of: &'a (dyn Fn(usize) -> usize + Sync),
+    scratch: String,
 }
 
 impl EventCheck<'_> {

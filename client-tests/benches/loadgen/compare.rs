@@ -46,13 +46,7 @@ impl Comparison {
             "(scaled because moto puts ~170k and pages ~50k events/s at full size, re-sorting the \
              stream on every GetLogEvents; rates and latencies compare, sizes are equal on both sides)"
         );
-        let width = self
-            .emulator
-            .metrics
-            .iter()
-            .map(|m| m.label.len())
-            .max()
-            .unwrap_or(10);
+        let width = self.emulator.label_width();
         println!(
             "{:<width$}  {:>13}  {:>13}  {:<8}  {:>13}  better",
             "measure", "emulator", "moto", "unit", "emulator/moto"

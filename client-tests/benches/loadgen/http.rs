@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::fmt::Write as _;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -146,6 +147,25 @@ impl Http {
         self.ok("CreateLogStream", body).await?;
         Ok(())
     }
+
+    /// Creates `group` and then each of `streams` in it.
+    pub async fn create_group_with(&self, group: &str, streams: &[impl AsRef<str>]) -> Res<()> {
+        self.create_group(group).await?;
+        for stream in streams {
+            self.create_stream(group, stream.as_ref()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Ends the JSON body `body` (an object left open) with `,"nextToken":…` when there is a
+/// token, and the closing brace: the next request of a paged call.
+pub fn close_with_token(mut body: String, token: Option<&str>) -> Res<String> {
+    if let Some(token) = token {
+        let _ = write!(body, r#","nextToken":{}"#, serde_json::to_string(token)?);
+    }
+    body.push('}');
+    Ok(body)
 }
 
 pub fn snippet(bytes: &[u8]) -> String {

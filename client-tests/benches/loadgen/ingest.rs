@@ -2,13 +2,12 @@
 //! they are sent; one writer chaining sequence tokens or several without; every answer checked
 //! (nothing rejected), and how a strict-mode refusal of token-less puts is told apart.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
 use crate::http::{Http, Parts};
+use crate::workers::share_out;
 use crate::workload::{events_tail, put_head, writer_zero, Batch, Kind, BATCH};
 use crate::{BoxError, Res};
 
@@ -105,33 +104,22 @@ pub async fn seed_parallel(
     writers: usize,
     base: i64,
 ) -> Res<Duration> {
-    let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let tasks: Vec<_> = (0..writers)
-        .map(|_| {
-            let http = http.clone();
-            let next = Arc::clone(&next);
-            let (group, stream) = (group.to_owned(), stream.to_owned());
-            tokio::spawn(async move {
-                let head = put_head(&group, &stream, None);
-                // Bounded: each pass claims a new batch, and there are n / BATCH of them.
-                loop {
-                    let start = next.fetch_add(BATCH, Ordering::Relaxed);
-                    if start >= n {
-                        return Ok::<_, BoxError>(());
-                    }
-                    let count = BATCH.min(n - start);
-                    let tail = events_tail(start, count, base, &writer_zero, Kind::Text);
-                    let out = http
-                        .ok("PutLogEvents", Parts::new([head.clone(), tail]))
-                        .await?;
-                    check_put(&out, count)?;
-                }
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.await??;
-    }
+    share_out(writers, n, BATCH, |claims| {
+        let http = http.clone();
+        let head = put_head(group, stream, None);
+        async move {
+            while let Some(start) = claims.next() {
+                let count = BATCH.min(n - start);
+                let tail = events_tail(start, count, base, &writer_zero, Kind::Text);
+                let out = http
+                    .ok("PutLogEvents", Parts::new([head.clone(), tail]))
+                    .await?;
+                check_put(&out, count)?;
+            }
+            Ok(())
+        }
+    })
+    .await?;
     Ok(started.elapsed())
 }

@@ -30,6 +30,7 @@ mod report;
 mod sections;
 mod sizes;
 mod target;
+mod workers;
 mod workload;
 
 use std::process::ExitCode;

@@ -2,13 +2,12 @@
 //! and paging through a whole stream, forward or backward, under the checks.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::checks::{EventCheck, Order, Tally};
-use crate::http::Http;
+use crate::checks::Expect;
+use crate::http::{close_with_token, Http};
 use crate::Res;
 
 #[derive(Deserialize)]
@@ -44,16 +43,6 @@ pub struct PageRun {
     pub request_time: Duration,
 }
 
-/// Stream identity and what was sent into it, for paging checks.
-pub struct Expect<'a> {
-    pub group: &'a str,
-    pub stream: &'a str,
-    pub base: i64,
-    pub n: usize,
-    pub order: Order,
-    pub w_of: &'a (dyn Fn(usize) -> usize + Sync),
-}
-
 /// Pages through the whole stream with GetLogEvents and checks that every event comes back
 /// exactly once, unaltered, in order (backward pages are newest first, each oldest first).
 pub async fn page_all(http: &Http, expect: &Expect<'_>, direction: Direction) -> Res<PageRun> {
@@ -64,26 +53,17 @@ pub async fn page_all(http: &Http, expect: &Expect<'_>, direction: Direction) ->
         latencies: Vec::new(),
         request_time: Duration::ZERO,
     };
-    let mut check = EventCheck {
-        base: expect.base,
-        n: expect.n,
-        w_of: expect.w_of,
-        scratch: String::new(),
-    };
+    let (mut check, mut tally) = expect.checks();
     let mut backward_pages: Vec<Vec<(i64, usize)>> = Vec::new();
-    let mut tally = Tally::new(expect.n, expect.order);
     // A page holds at least one event, so a correct server needs at most n + 1 requests.
     for _ in 0..expect.n + 2 {
-        let mut body = format!(
+        let body = format!(
             r#"{{"logGroupName":"{}","logStreamName":"{}","startFromHead":{}"#,
             expect.group,
             expect.stream,
             direction == Direction::Forward
         );
-        if let Some(token) = &token {
-            let _ = write!(body, r#","nextToken":{}"#, serde_json::to_string(token)?);
-        }
-        body.push('}');
+        let body = close_with_token(body, token.as_deref())?;
         let started = Instant::now();
         let bytes = http.ok("GetLogEvents", body).await?;
         let elapsed = started.elapsed();

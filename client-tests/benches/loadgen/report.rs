@@ -58,24 +58,53 @@ pub struct Report {
 }
 
 impl Report {
+    /// A measure; a value that is not finite (no samples) shows as n/a.
     pub fn add(&mut self, key: &str, label: &str, unit: Unit, value: f64, note: impl Into<String>) {
+        self.push(
+            key,
+            label,
+            unit,
+            value.is_finite().then_some(value),
+            note.into(),
+        );
+    }
+
+    /// A measure that could not be taken, and why.
+    pub fn na(&mut self, key: &str, label: &str, unit: Unit, why: impl Into<String>) {
+        self.push(key, label, unit, None, why.into());
+    }
+
+    fn push(&mut self, key: &str, label: &str, unit: Unit, value: Option<f64>, note: String) {
         self.metrics.push(Metric {
             key: key.to_owned(),
             label: label.to_owned(),
             unit,
-            value: value.is_finite().then_some(value),
-            note: note.into(),
+            value,
+            note,
         });
     }
 
-    pub fn na(&mut self, key: &str, label: &str, unit: Unit, why: impl Into<String>) {
-        self.metrics.push(Metric {
-            key: key.to_owned(),
-            label: label.to_owned(),
-            unit,
-            value: None,
-            note: why.into(),
-        });
+    /// Two rows for latency `samples`: `{key}_p50` labelled `{label} p50` with `note`, and
+    /// `{key}_p99` labelled `{label} p99`.
+    pub fn percentiles(&mut self, key: &str, label: &str, samples: &[Duration], note: &str) {
+        for (p, name, note) in [(50.0, "p50", note), (99.0, "p99", "")] {
+            self.add(
+                &format!("{key}_{name}"),
+                &format!("{label} {name}"),
+                Unit::Millis,
+                percentile(samples, p),
+                note,
+            );
+        }
+    }
+
+    /// The width of the label column: the longest label.
+    pub fn label_width(&self) -> usize {
+        self.metrics
+            .iter()
+            .map(|m| m.label.len())
+            .max()
+            .unwrap_or(10)
     }
 
     pub fn get(&self, key: &str) -> Option<&Metric> {
@@ -96,12 +125,7 @@ impl Report {
 
     pub fn print(&self, title: &str) {
         println!("\n{title}");
-        let width = self
-            .metrics
-            .iter()
-            .map(|m| m.label.len())
-            .max()
-            .unwrap_or(10);
+        let width = self.label_width();
         println!("{:-<1$}", "", width + 40);
         for m in &self.metrics {
             let value = m.value.map_or("n/a".to_owned(), |v| m.unit.format(v));

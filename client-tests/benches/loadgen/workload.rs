@@ -108,25 +108,21 @@ pub struct Batch {
     pub events: usize,
 }
 
-/// Batches of at most [`BATCH`] events covering `0..n` (event numbers `offset + ..`).
-pub fn build_batches(
-    n: usize,
-    offset: usize,
-    base: i64,
-    w_of: &dyn Fn(usize) -> usize,
-) -> Vec<Batch> {
+/// Batches of at most [`BATCH`] events of `kind` covering `0..n`.
+pub fn build_batches(n: usize, base: i64, w_of: &dyn Fn(usize) -> usize, kind: Kind) -> Vec<Batch> {
     (0..n)
         .step_by(BATCH)
         .map(|start| {
             let events = BATCH.min(n - start);
             Batch {
-                tail: events_tail(offset + start, events, base, w_of, Kind::Text),
+                tail: events_tail(start, events, base, w_of, kind),
                 events,
             }
         })
         .collect()
 }
 
+/// The writer of every event, for streams with one writer.
 pub fn writer_zero(_: usize) -> usize {
     0
 }

@@ -1,18 +1,17 @@
 //! (4): FilterLogEvents scan rate over a whole stream, with a term pattern and a JSON pattern,
 //! the match count verified.
 
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use cwlogs_emulator::SequenceTokenMode;
 use serde::Deserialize;
 
-use crate::http::{snippet, Http, Parts};
+use crate::http::{close_with_token, snippet, Http, Parts};
 use crate::ingest::{put_batches, Tokens};
 use crate::report::{rate, thousands, Report, Unit};
 use crate::sizes::Sizes;
 use crate::target::Target;
-use crate::workload::{base_time, build_batches, events_tail, writer_zero, Batch, Kind, BATCH};
+use crate::workload::{base_time, build_batches, writer_zero, Kind};
 use crate::Res;
 
 #[derive(Deserialize)]
@@ -35,14 +34,11 @@ pub async fn filter_scan(
     let started = Instant::now();
     // Bounded: a server that pages by at most 10 events still finishes.
     for _ in 0..(n / 10).max(1000) {
-        let mut body = format!(
+        let body = format!(
             r#"{{"logGroupName":"filter","logStreamNames":["{stream}"],"filterPattern":{}"#,
             serde_json::to_string(pattern)?
         );
-        if let Some(token) = &token {
-            let _ = write!(body, r#","nextToken":{}"#, serde_json::to_string(token)?);
-        }
-        body.push('}');
+        let body = close_with_token(body, token.as_deref())?;
         let page: FilterPage = serde_json::from_slice(&http.ok("FilterLogEvents", body).await?)?;
         matches += page.events.len();
         match page.next_token {
@@ -87,21 +83,10 @@ pub async fn run(target: &Target, sizes: &Sizes, report: &mut Report) -> Res<()>
     let base = base_time();
     http.create_stream("filter", "text").await?;
     http.create_stream("filter", "json").await?;
-    let text_batches = build_batches(n, 0, base, &writer_zero);
-    put_batches(http, "filter", "text", &text_batches, Tokens::Chained).await?;
-    drop(text_batches);
-    let json_batches: Vec<Batch> = (0..n)
-        .step_by(BATCH)
-        .map(|start| {
-            let events = BATCH.min(n - start);
-            Batch {
-                tail: events_tail(start, events, base, &writer_zero, Kind::Json),
-                events,
-            }
-        })
-        .collect();
-    put_batches(http, "filter", "json", &json_batches, Tokens::Chained).await?;
-    drop(json_batches);
+    for (stream, kind) in [("text", Kind::Text), ("json", Kind::Json)] {
+        let batches = build_batches(n, base, &writer_zero, kind);
+        put_batches(http, "filter", stream, &batches, Tokens::Chained).await?;
+    }
     let expected = n.div_ceil(100);
     for (key, label, stream, pattern) in [
         (

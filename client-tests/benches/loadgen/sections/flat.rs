@@ -64,9 +64,7 @@ pub async fn run(target: &Target, sizes: &Sizes, report: &mut Report) -> Res<()>
     let server = target.server(SequenceTokenMode::Ignore).await?;
     let http = &server.http;
     let base = base_time();
-    http.create_group("flat").await?;
-    http.create_stream("flat", "big").await?;
-    http.create_stream("flat", "small").await?;
+    http.create_group_with("flat", &["big", "small"]).await?;
     let seeded = seed_parallel(http, "flat", "big", sizes.big, sizes.seeders, base).await;
     let (big_stream, writers, seeded) = match seeded {
         Ok(elapsed) => ("big", sizes.seeders, elapsed),
@@ -102,20 +100,8 @@ pub async fn run(target: &Target, sizes: &Sizes, report: &mut Report) -> Res<()>
         ("page_big", thousands(sizes.big), &big),
         ("page_small", thousands(sizes.small), &small),
     ] {
-        report.add(
-            &format!("{key}_p50"),
-            &format!("GetLogEvents page latency, {name}-event stream: p50"),
-            Unit::Millis,
-            percentile(samples, 50.0),
-            note.clone(),
-        );
-        report.add(
-            &format!("{key}_p99"),
-            &format!("GetLogEvents page latency, {name}-event stream: p99"),
-            Unit::Millis,
-            percentile(samples, 99.0),
-            "",
-        );
+        let label = format!("GetLogEvents page latency, {name}-event stream:");
+        report.percentiles(key, &label, samples, &note);
     }
     report.add(
         "page_big_vs_small",

@@ -11,7 +11,7 @@ use crate::ingest::{put_batches, put_generated, Tokens};
 use crate::report::{thousands, Report, Unit};
 use crate::sizes::Sizes;
 use crate::target::Target;
-use crate::workload::{base_time, build_batches, writer_zero, BATCH, MESSAGE_BYTES};
+use crate::workload::{base_time, build_batches, writer_zero, Kind, BATCH, MESSAGE_BYTES};
 use crate::Res;
 
 /// VmRSS of `pid` (or this process), in bytes.
@@ -33,11 +33,10 @@ pub fn rss_bytes(pid: Option<u32>) -> Res<u64> {
 /// Returns (rss before, rss after).
 pub async fn memory_run(http: &Http, n: usize, pid: Option<u32>) -> Res<(u64, u64)> {
     let base = base_time();
-    http.create_group("memory").await?;
-    http.create_stream("memory", "warmup").await?;
-    http.create_stream("memory", "events").await?;
+    http.create_group_with("memory", &["warmup", "events"])
+        .await?;
     // Warm the code paths and the client's buffers, outside the measurement.
-    let warm = build_batches(BATCH, 0, base, &writer_zero);
+    let warm = build_batches(BATCH, base, &writer_zero, Kind::Text);
     put_batches(http, "memory", "warmup", &warm, Tokens::Chained).await?;
     drop(warm);
     tokio::time::sleep(Duration::from_millis(100)).await;

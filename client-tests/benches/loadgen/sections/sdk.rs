@@ -6,11 +6,11 @@ use std::time::Instant;
 use aws_sdk_cloudwatchlogs as sdk;
 use cwlogs_emulator::SequenceTokenMode;
 
-use crate::checks::{EventCheck, Order, Tally};
+use crate::checks::Expect;
 use crate::report::{percentile, rate, thousands, Report, Unit};
 use crate::sizes::Sizes;
 use crate::target::Target;
-use crate::workload::{base_time, push_text_message, ts_of, writer_zero, BATCH};
+use crate::workload::{base_time, push_text_message, ts_of, BATCH};
 use crate::Res;
 
 pub fn sdk_client(url: &str) -> sdk::Client {
@@ -87,13 +87,7 @@ pub async fn run(target: &Target, sizes: &Sizes, report: &mut Report) -> Res<()>
         ),
     );
 
-    let mut check = EventCheck {
-        base,
-        n,
-        w_of: &writer_zero,
-        scratch: String::new(),
-    };
-    let mut tally = Tally::new(n, Order::Sent);
+    let (mut check, mut tally) = Expect::one_writer("sdk", "seq", base, n).checks();
     let mut token: Option<String> = None;
     let mut latencies = Vec::new();
     let mut events = 0;

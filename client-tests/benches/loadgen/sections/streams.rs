@@ -1,19 +1,17 @@
 //! (5): CreateLogStream from concurrent clients, and DescribeLogStreams paging over many and
 //! over few streams, every name listed once and in order.
 
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cwlogs_emulator::SequenceTokenMode;
 use serde::Deserialize;
 
-use crate::http::Http;
+use crate::http::{close_with_token, Http};
 use crate::report::{millis, percentile, rate, thousands, Report, Unit};
 use crate::sizes::Sizes;
 use crate::target::Target;
-use crate::{BoxError, Res};
+use crate::workers::share_out;
+use crate::Res;
 
 #[derive(Deserialize)]
 pub struct StreamsPage {
@@ -35,25 +33,17 @@ pub fn stream_name(i: usize) -> String {
 
 pub async fn create_streams(http: &Http, group: &str, n: usize) -> Res<Duration> {
     http.create_group(group).await?;
-    let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let tasks: Vec<_> = (0..8)
-        .map(|_| {
-            let (http, next, group) = (http.clone(), Arc::clone(&next), group.to_owned());
-            tokio::spawn(async move {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        return Ok::<_, BoxError>(());
-                    }
-                    http.create_stream(&group, &stream_name(i)).await?;
-                }
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.await??;
-    }
+    share_out(8, n, 1, |claims| {
+        let (http, group) = (http.clone(), group.to_owned());
+        async move {
+            while let Some(i) = claims.next() {
+                http.create_stream(&group, &stream_name(i)).await?;
+            }
+            Ok(())
+        }
+    })
+    .await?;
     Ok(started.elapsed())
 }
 
@@ -64,11 +54,8 @@ pub async fn describe_all(http: &Http, group: &str, n: usize) -> Res<(Duration, 
     let mut seen = 0;
     let started = Instant::now();
     for _ in 0..n / 50 + 2 {
-        let mut body = format!(r#"{{"logGroupName":"{group}","limit":50"#);
-        if let Some(token) = &token {
-            let _ = write!(body, r#","nextToken":{}"#, serde_json::to_string(token)?);
-        }
-        body.push('}');
+        let body = format!(r#"{{"logGroupName":"{group}","limit":50"#);
+        let body = close_with_token(body, token.as_deref())?;
         let page_started = Instant::now();
         let bytes = http.ok("DescribeLogStreams", body).await?;
         latencies.push(page_started.elapsed());
@@ -118,18 +105,10 @@ pub async fn run(target: &Target, sizes: &Sizes, report: &mut Report) -> Res<()>
         millis(total),
         format!("{} pages, each name once and in order", latencies.len()),
     );
-    report.add(
-        "describe_many_page_p50",
-        "  DescribeLogStreams page p50",
-        Unit::Millis,
-        percentile(&latencies, 50.0),
-        "",
-    );
-    report.add(
-        "describe_many_page_p99",
-        "  DescribeLogStreams page p99",
-        Unit::Millis,
-        percentile(&latencies, 99.0),
+    report.percentiles(
+        "describe_many_page",
+        "  DescribeLogStreams page",
+        &latencies,
         "",
     );
     let few = sizes.streams_few;
