@@ -1,70 +1,68 @@
-//! The command line: the flags, their meaning, and which sections `--only` may name.
+//! The command line (clap derive): every flag, its meaning, and the checks on its value, made
+//! before anything runs. `cargo bench` adds `--bench` to a harness-less target's arguments;
+//! it is accepted and means nothing.
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValuesParser;
+use clap::{ArgAction, Parser};
+
 use crate::sections::SECTIONS;
 
-#[derive(Debug, Clone)]
+/// The cwlogs-emulator load generator (`make bench`): drives the emulator (or the server at
+/// --url, or moto_server too) on this machine, prints a table and one JSON line, and fails if
+/// an event comes back lost, duplicated, altered or out of order.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "loadgen", bin_name = "loadgen", args_override_self = true)]
 pub struct Args {
+    /// A smoke run that finishes in seconds (CI runs it to catch a broken bench, never to
+    /// judge timings).
+    #[arg(long)]
     pub quick: bool,
+    /// Drive the server running at URL (on this machine: http://127.0.0.1:PORT), reset before
+    /// each section, instead of a fresh in-process emulator per section.
+    #[arg(long, value_name = "URL", value_parser = local_url)]
     pub url: Option<String>,
+    /// Also start moto_server (`PATH -H 127.0.0.1 -p PORT`), run the same workload against
+    /// both servers, and print the ratios.
+    #[arg(long, value_name = "PATH_TO_MOTO_SERVER")]
     pub compare_moto: Option<PathBuf>,
+    /// Divide the event counts by N for the moto comparison (moto is slow at full size);
+    /// --quick always compares at 1.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = at_least_one)]
     pub moto_scale: usize,
+    /// Run only these sections, comma-separated.
+    #[arg(
+        long,
+        value_name = "SECTIONS",
+        value_delimiter = ',',
+        action = ArgAction::Set,
+        value_parser = PossibleValuesParser::new(SECTIONS),
+    )]
     pub only: Vec<String>,
+    /// The child side of the in-process memory section: store N events in a fresh emulator
+    /// and print its RSS before and after (the bench runs itself with this).
+    #[arg(long, value_name = "N", hide = true)]
     pub memory_probe: Option<usize>,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
 }
 
-pub const USAGE: &str =
-    "usage: loadgen [--quick] [--url URL] [--compare-moto PATH_TO_MOTO_SERVER] \
-[--moto-scale N] [--only put,flat,filter,streams,memory,sdk,cold]";
+/// `--url`: without a trailing slash, and on this machine only.
+fn local_url(url: &str) -> Result<String, String> {
+    let url = url.trim_end_matches('/');
+    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"];
+    if !local.iter().any(|p| url.starts_with(p)) {
+        return Err("--url must point at this machine (http://127.0.0.1:PORT)".into());
+    }
+    Ok(url.to_owned())
+}
 
-pub fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        quick: false,
-        url: None,
-        compare_moto: None,
-        moto_scale: 10,
-        only: Vec::new(),
-        memory_probe: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value\n{USAGE}"));
-        match arg.as_str() {
-            // cargo bench passes --bench to harness = false targets.
-            "--bench" => {}
-            "--quick" => args.quick = true,
-            "--url" => args.url = Some(value("--url")?.trim_end_matches('/').to_owned()),
-            "--compare-moto" => args.compare_moto = Some(PathBuf::from(value("--compare-moto")?)),
-            "--moto-scale" => {
-                args.moto_scale = value("--moto-scale")?
-                    .parse()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or("--moto-scale takes a whole number >= 1")?;
-            }
-            "--only" => {
-                args.only = value("--only")?.split(',').map(str::to_owned).collect();
-                if let Some(bad) = args.only.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
-                    return Err(format!("unknown section {bad:?}\n{USAGE}"));
-                }
-            }
-            "--memory-probe" => {
-                args.memory_probe = Some(
-                    value("--memory-probe")?
-                        .parse()
-                        .map_err(|_| "--memory-probe takes a count")?,
-                );
-            }
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    if let Some(url) = &args.url {
-        let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"];
-        if !local.iter().any(|p| url.starts_with(p)) {
-            return Err("--url must point at this machine (http://127.0.0.1:PORT)".into());
-        }
-    }
-    Ok(args)
+/// `--moto-scale`: a whole number, at least 1.
+fn at_least_one(n: &str) -> Result<usize, String> {
+    n.parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| "--moto-scale takes a whole number >= 1".to_owned())
 }

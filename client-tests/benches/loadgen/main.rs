@@ -35,9 +35,10 @@ mod workload;
 
 use std::process::ExitCode;
 
+use clap::Parser as _;
 use cwlogs_emulator::limits::{EVENT_OVERHEAD_BYTES as EVENT_OVERHEAD, MAX_BATCH_BYTES};
 
-use crate::cli::{parse_args, Args};
+use crate::cli::Args;
 use crate::compare::compare_with_moto;
 use crate::sections::memory::probe_child;
 use crate::sections::run_suite;
@@ -134,13 +135,7 @@ async fn run(args: Args) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
