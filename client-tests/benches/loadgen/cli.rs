@@ -5,9 +5,10 @@
 use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
-use clap::{ArgAction, Parser};
+use clap::error::ErrorKind;
+use clap::{ArgAction, CommandFactory, Parser};
 
-use crate::sections::SECTIONS;
+use crate::sections::{wanted, SECTIONS};
 
 /// The cwlogs-emulator load generator (`make bench`): drives the emulator (or the server at
 /// --url, or moto_server too) on this machine, prints a table and one JSON line, and fails if
@@ -40,6 +41,12 @@ pub struct Args {
         value_parser = PossibleValuesParser::new(SECTIONS),
     )]
     pub only: Vec<String>,
+    /// The emulator binary the cold-start section spawns (`make bench` builds and passes
+    /// target/release/cwlogs-emulator). A full run with the cold section needs it; --quick
+    /// without it shows that measure as n/a. cargo runs the bench from client-tests/, so a
+    /// relative PATH is taken from there.
+    #[arg(long, value_name = "PATH", env = "CWLOGS_BIN")]
+    pub binary: Option<PathBuf>,
     /// The child side of the in-process memory section: store N events in a fresh emulator
     /// and print its RSS before and after (the bench runs itself with this).
     #[arg(long, value_name = "N", hide = true)]
@@ -47,6 +54,43 @@ pub struct Args {
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
+}
+
+impl Args {
+    /// The command line, or a usage error (exit status 2) when it is bad.
+    pub fn checked() -> Self {
+        let args = Self::parse();
+        if let Err((kind, message)) = args.check() {
+            Self::command().error(kind, message).exit();
+        }
+        args
+    }
+
+    /// What no single flag can check: the cold section needs a binary in a full run.
+    fn check(&self) -> Result<(), (ErrorKind, String)> {
+        // The memory probe child runs one section and needs nothing else.
+        if self.memory_probe.is_some() || !wanted(&self.only, "cold") {
+            return Ok(());
+        }
+        match &self.binary {
+            Some(path) if !path.is_file() => Err((
+                ErrorKind::InvalidValue,
+                format!(
+                    "--binary / CWLOGS_BIN: {} is not a file (relative paths start at {})",
+                    path.display(),
+                    std::env::current_dir().unwrap_or_default().display()
+                ),
+            )),
+            None if !self.quick => Err((
+                ErrorKind::MissingRequiredArgument,
+                "the cold-start section needs the emulator binary: --binary PATH or CWLOGS_BIN \
+                 (`make bench` builds the release binary and passes it), or leave the section \
+                 out with --only"
+                    .to_owned(),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// `--url`: without a trailing slash, and on this machine only.

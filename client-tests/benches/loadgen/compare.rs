@@ -4,6 +4,7 @@
 use crate::cli::Args;
 use crate::moto::{moto_version, start_moto, stop_moto};
 use crate::report::{percentile, rounded, unit_suffix, Metric, Report, Unit};
+use crate::sections::cold::BINARY_LABEL;
 use crate::sections::{run_suite, wanted};
 use crate::sizes::{sizes_json, Sizes};
 use crate::target::Target;
@@ -131,15 +132,15 @@ pub async fn compare_with_moto(
         pid,
     };
     let result = async {
-        let mut emulator = run_suite(target, &sizes, &args.only, args.quick, false).await;
-        let mut moto_report = run_suite(&moto_target, &sizes, &args.only, args.quick, false).await;
+        let mut emulator = run_suite(target, &sizes, &args.only, None, false).await;
+        let mut moto_report = run_suite(&moto_target, &sizes, &args.only, None, false).await;
         if wanted(&args.only, "cold") {
             if let Some(binary) = main.get("cold_binary") {
                 emulator.metrics.push(binary.clone());
             }
             moto_report.add(
                 "cold_binary",
-                "Cold start to first answer, release binary",
+                BINARY_LABEL,
                 Unit::Millis,
                 percentile(&cold, 50.0),
                 format!("moto_server: median of {} starts", cold.len()),

@@ -13,6 +13,11 @@
 //!
 //! All traffic goes to 127.0.0.1, and every loop is bounded.
 //!
+//! The cold-start measure spawns the emulator binary named by `--binary PATH` (or
+//! `CWLOGS_BIN`): the bench builds nothing itself. `make bench` and `make bench-compare` build
+//! the release binary first and pass it; `make bench-smoke` passes the debug one. A full run
+//! that includes the cold section needs it; `--quick` without it shows that row as n/a.
+//!
 //! The modules: `cli` (arguments), `sizes` (the workload's sizes), `http` (the raw client),
 //! `workload` (messages and pre-built bodies), `ingest` (PutLogEvents runs), `pages` and
 //! `checks` (reading streams back, exactly once and in order), `target` (what a suite runs
@@ -35,7 +40,6 @@ mod workload;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use cwlogs_emulator::limits::{EVENT_OVERHEAD_BYTES as EVENT_OVERHEAD, MAX_BATCH_BYTES};
 
 use crate::cli::Args;
@@ -79,7 +83,7 @@ async fn run(args: Args) -> ExitCode {
     println!(
         "note: batches hold {BATCH} events, not 10,000: 10,000 x ({MESSAGE_BYTES} + {EVENT_OVERHEAD}) bytes exceeds the {MAX_BATCH_BYTES}-byte batch limit"
     );
-    let report = run_suite(&target, &sizes, &args.only, args.quick, true).await;
+    let report = run_suite(&target, &sizes, &args.only, args.binary.as_deref(), true).await;
     report.print(&format!(
         "{} ({})",
         target.name(),
@@ -135,7 +139,7 @@ async fn run(args: Args) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = Args::checked();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,7 +1,8 @@
 //! (7): cold start to the first answer: the emulator binary spawned on port 0, and an
-//! in-process `Emulator::start()`.
+//! in-process `Emulator::start()`. The binary is the one `--binary` (or `CWLOGS_BIN`) names:
+//! the bench builds nothing; `make bench` builds the release binary first and passes it.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cwlogs_emulator::Emulator;
@@ -12,46 +13,8 @@ use crate::report::{percentile, Report, Unit};
 use crate::sizes::Sizes;
 use crate::{BoxError, Res};
 
-/// `target/release/cwlogs-emulator`, next to this bench's own directory, built if missing
-/// (full runs only) or stale (cargo decides; a no-op when up to date).
-pub async fn release_binary(quick: bool) -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let release = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .ok_or("cannot locate the target directory")?;
-    let binary = release.join("cwlogs-emulator");
-    if quick {
-        return if binary.exists() {
-            Ok(binary)
-        } else {
-            Err(format!("{} is missing; `cargo build --release -p cwlogs-emulator` first (not built in --quick)", binary.display()))
-        };
-    }
-    eprintln!("building the release binary (cargo build --release -p cwlogs-emulator)...");
-    let status = tokio::process::Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "-p",
-            "cwlogs-emulator",
-            "--bin",
-            "cwlogs-emulator",
-        ])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .kill_on_drop(true)
-        .status();
-    match tokio::time::timeout(Duration::from_secs(1800), status).await {
-        Ok(Ok(status)) if status.success() && binary.exists() => Ok(binary),
-        Ok(Ok(status)) => Err(format!("cargo build --release failed ({status})")),
-        Ok(Err(e)) => Err(format!("cannot run cargo: {e}")),
-        Err(_) => Err("cargo build --release timed out".into()),
-    }
-}
-
 /// Spawns the binary on port 0, reads the address it prints, and times the first answer.
-pub async fn binary_cold_start(binary: &std::path::Path) -> Res<Duration> {
+pub async fn binary_cold_start(binary: &Path) -> Res<Duration> {
     let started = Instant::now();
     let mut child = tokio::process::Command::new(binary)
         .args(["--port", "0"])
@@ -79,17 +42,25 @@ pub async fn binary_cold_start(binary: &std::path::Path) -> Res<Duration> {
     Ok(elapsed)
 }
 
-pub async fn run(sizes: &Sizes, quick: bool, report: &mut Report) -> Res<()> {
-    let label = "Cold start to first answer, release binary";
-    match release_binary(quick).await {
-        Ok(binary) => {
+/// The label of the binary's row (moto's start is timed under it too).
+pub const BINARY_LABEL: &str = "Cold start to first answer, release binary";
+
+/// Why the binary's row is n/a when no binary was given (only `--quick` allows that).
+const NO_BINARY: &str =
+    "no binary given (--binary PATH or CWLOGS_BIN; make bench passes the release build)";
+
+/// Times `binary` (when given) and the in-process emulator to their first answers.
+pub async fn run(sizes: &Sizes, binary: Option<&Path>, report: &mut Report) -> Res<()> {
+    match binary {
+        Some(binary) => {
+            eprintln!("cold start: spawning {}", binary.display());
             let mut samples = Vec::new();
             for _ in 0..sizes.cold_reps {
-                samples.push(binary_cold_start(&binary).await?);
+                samples.push(binary_cold_start(binary).await?);
             }
             report.add(
                 "cold_binary",
-                label,
+                BINARY_LABEL,
                 Unit::Millis,
                 percentile(&samples, 50.0),
                 format!(
@@ -99,7 +70,7 @@ pub async fn run(sizes: &Sizes, quick: bool, report: &mut Report) -> Res<()> {
                 ),
             );
         }
-        Err(why) => report.na("cold_binary", label, Unit::Millis, why),
+        None => report.na("cold_binary", BINARY_LABEL, Unit::Millis, NO_BINARY),
     }
     let mut samples = Vec::new();
     for _ in 0..sizes.in_process_reps {

@@ -9,6 +9,7 @@ pub mod put;
 pub mod sdk;
 pub mod streams;
 
+use std::path::Path;
 use std::time::Instant;
 
 use crate::report::Report;
@@ -23,13 +24,13 @@ pub fn wanted(only: &[String], section: &str) -> bool {
     only.is_empty() || only.iter().any(|s| s == section)
 }
 
-/// Runs every wanted section against `target`. A section that errors is recorded as a
-/// failure and the others still run.
+/// Runs every wanted section against `target` (the cold-start one only if `cold`, spawning
+/// `binary`). A section that errors is recorded as a failure and the others still run.
 pub async fn run_suite(
     target: &Target,
     sizes: &Sizes,
     only: &[String],
-    quick: bool,
+    binary: Option<&Path>,
     cold: bool,
 ) -> Report {
     let mut report = Report::default();
@@ -59,7 +60,7 @@ pub async fn run_suite(
     section!("streams", streams::run(target, sizes, &mut report));
     section!("sdk", sdk::run(target, sizes, &mut report));
     if cold {
-        section!("cold", cold::run(sizes, quick, &mut report));
+        section!("cold", cold::run(sizes, binary, &mut report));
     }
     report
 }
