@@ -19,10 +19,11 @@
 //! that includes the cold section needs it; `--quick` without it shows that row as n/a.
 //!
 //! The modules: `cli` (arguments), `sizes` (the workload's sizes), `http` (the raw client),
-//! `workload` (messages and pre-built bodies), `ingest` (PutLogEvents runs), `pages` and
-//! `checks` (reading streams back, exactly once and in order), `target` (what a suite runs
-//! against), `sections` (one module per measure, and the suite), `report` (the table and the
-//! JSON), `moto` and `compare` (the moto_server comparison). This file prints the run.
+//! `workload` (messages and pre-built bodies), `ingest` (PutLogEvents runs), `workers`
+//! (concurrent clients), `pages` and `checks` (reading streams back, exactly once and in
+//! order), `target` (what a suite runs against), `sections` (one module per measure, and the
+//! suite), `report` (the table and the JSON), `moto` and `compare` (the moto_server
+//! comparison). This file prints the run's header and its JSON line.
 
 mod checks;
 mod cli;

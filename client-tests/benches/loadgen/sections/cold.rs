@@ -14,7 +14,7 @@ use crate::sizes::Sizes;
 use crate::{BoxError, Res};
 
 /// Spawns the binary on port 0, reads the address it prints, and times the first answer.
-pub async fn binary_cold_start(binary: &Path) -> Res<Duration> {
+async fn binary_cold_start(binary: &Path) -> Res<Duration> {
     let started = Instant::now();
     let mut child = tokio::process::Command::new(binary)
         .args(["--port", "0"])

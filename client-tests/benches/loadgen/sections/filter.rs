@@ -15,20 +15,15 @@ use crate::workload::{base_time, build_batches, writer_zero, Kind};
 use crate::Res;
 
 #[derive(Deserialize)]
-pub struct FilterPage {
+struct FilterPage {
     #[serde(default)]
-    pub events: Vec<serde::de::IgnoredAny>,
+    events: Vec<serde::de::IgnoredAny>,
     #[serde(rename = "nextToken")]
-    pub next_token: Option<String>,
+    next_token: Option<String>,
 }
 
 /// Scans the whole stream with `pattern`; returns (matches, elapsed).
-pub async fn filter_scan(
-    http: &Http,
-    stream: &str,
-    pattern: &str,
-    n: usize,
-) -> Res<(usize, Duration)> {
+async fn filter_scan(http: &Http, stream: &str, pattern: &str, n: usize) -> Res<(usize, Duration)> {
     let mut token: Option<String> = None;
     let mut matches = 0;
     let started = Instant::now();

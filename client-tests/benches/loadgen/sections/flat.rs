@@ -16,7 +16,7 @@ use crate::Res;
 
 /// Rounds of four reads of `limit` events: the head, the middle (by startTime), the tail,
 /// and the page after the head (by token). Returns each read's latency.
-pub async fn sample_pages(
+async fn sample_pages(
     http: &Http,
     stream: &str,
     n: usize,

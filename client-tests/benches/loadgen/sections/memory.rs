@@ -15,7 +15,7 @@ use crate::workload::{base_time, build_batches, writer_zero, Kind, BATCH, MESSAG
 use crate::Res;
 
 /// VmRSS of `pid` (or this process), in bytes.
-pub fn rss_bytes(pid: Option<u32>) -> Res<u64> {
+fn rss_bytes(pid: Option<u32>) -> Res<u64> {
     let path = match pid {
         Some(pid) => format!("/proc/{pid}/status"),
         None => "/proc/self/status".to_owned(),
@@ -31,7 +31,7 @@ pub fn rss_bytes(pid: Option<u32>) -> Res<u64> {
 
 /// Stores `n` events in one stream (bodies built on the fly), reading RSS before and after.
 /// Returns (rss before, rss after).
-pub async fn memory_run(http: &Http, n: usize, pid: Option<u32>) -> Res<(u64, u64)> {
+async fn memory_run(http: &Http, n: usize, pid: Option<u32>) -> Res<(u64, u64)> {
     let base = base_time();
     http.create_group_with("memory", &["warmup", "events"])
         .await?;

@@ -13,7 +13,7 @@ use crate::target::Target;
 use crate::workload::{base_time, push_text_message, ts_of, BATCH};
 use crate::Res;
 
-pub fn sdk_client(url: &str) -> sdk::Client {
+fn sdk_client(url: &str) -> sdk::Client {
     let config = sdk::Config::builder()
         .behavior_version(sdk::config::BehaviorVersion::latest())
         .endpoint_url(url)

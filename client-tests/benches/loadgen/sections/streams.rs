@@ -14,24 +14,24 @@ use crate::workers::share_out;
 use crate::Res;
 
 #[derive(Deserialize)]
-pub struct StreamsPage {
+struct StreamsPage {
     #[serde(rename = "logStreams", default)]
-    pub log_streams: Vec<StreamName>,
+    log_streams: Vec<StreamName>,
     #[serde(rename = "nextToken")]
-    pub next_token: Option<String>,
+    next_token: Option<String>,
 }
 
 #[derive(Deserialize)]
-pub struct StreamName {
+struct StreamName {
     #[serde(rename = "logStreamName")]
-    pub log_stream_name: String,
+    log_stream_name: String,
 }
 
-pub fn stream_name(i: usize) -> String {
+fn stream_name(i: usize) -> String {
     format!("stream-{i:06}")
 }
 
-pub async fn create_streams(http: &Http, group: &str, n: usize) -> Res<Duration> {
+async fn create_streams(http: &Http, group: &str, n: usize) -> Res<Duration> {
     http.create_group(group).await?;
     let started = Instant::now();
     share_out(8, n, 1, |claims| {
@@ -48,7 +48,7 @@ pub async fn create_streams(http: &Http, group: &str, n: usize) -> Res<Duration>
 }
 
 /// Pages through every stream of `group` (limit 50) and checks names come once, in order.
-pub async fn describe_all(http: &Http, group: &str, n: usize) -> Res<(Duration, Vec<Duration>)> {
+async fn describe_all(http: &Http, group: &str, n: usize) -> Res<(Duration, Vec<Duration>)> {
     let mut token: Option<String> = None;
     let mut latencies = Vec::new();
     let mut seen = 0;
