@@ -9,8 +9,10 @@ VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 PY_REQUIREMENTS := client-tests/python/requirements.txt
 BIN := target/debug/cwlogs-emulator
+RELEASE_BIN := target/release/cwlogs-emulator
 
-.PHONY: run test test-rust test-python test-js build fmt fmt-check lint check venv clean bench bench-smoke bench-compare
+.PHONY: run test test-rust test-python test-js build build-release fmt fmt-check lint check venv clean \
+	bench bench-smoke bench-compare
 
 JS_DIR := client-tests/js
 JS_STAMP := $(JS_DIR)/node_modules/.installed
@@ -49,19 +51,24 @@ $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 test-js: build $(JS_STAMP)
 	cd $(JS_DIR) && CWLOGS_BIN=$(abspath $(BIN)) node --test
 
-## bench: the load generator (see client-tests/benches/loadgen.rs); BENCH_ARGS=--quick for a smoke run
-bench:
-	$(CARGO) bench -p client-tests --bench loadgen -- $(BENCH_ARGS)
+## bench: the load generator (see client-tests/benches/loadgen/main.rs); BENCH_ARGS=--quick for a
+## smoke run. The release binary is built first: the bench times its cold start (--binary).
+bench: build-release
+	$(CARGO) bench -p client-tests --bench loadgen -- --binary $(abspath $(RELEASE_BIN)) $(BENCH_ARGS)
 
 ## bench-smoke: the bench's --quick mode in a debug build, as CI runs it: it proves the bench
-## still works, it judges no timings
-bench-smoke:
-	$(CARGO) test -p client-tests --bench loadgen -- --quick
+## still works (its cold start spawns the debug binary), it judges no timings
+bench-smoke: build
+	$(CARGO) test -p client-tests --bench loadgen -- --quick --binary $(abspath $(BIN))
 
 ## bench-compare: the same workload against moto_server too, with ratios
-bench-compare: $(VENV_STAMP)
+bench-compare: build-release $(VENV_STAMP)
 	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5'
-	$(CARGO) bench -p client-tests --bench loadgen -- --compare-moto $(abspath $(VENV))/bin/moto_server $(BENCH_ARGS)
+	$(CARGO) bench -p client-tests --bench loadgen -- --binary $(abspath $(RELEASE_BIN)) \
+		--compare-moto $(abspath $(VENV))/bin/moto_server $(BENCH_ARGS)
+
+build-release:
+	$(CARGO) build --release -p cwlogs-emulator --bin cwlogs-emulator
 
 fmt:
 	$(CARGO) fmt --all
