@@ -277,7 +277,7 @@ def test_ignore_mode_accepts_any_token(ignore_emulator, names):
     # No token, a made-up token, and a resend under the first token: all accepted and stored.
     for kwargs in ({}, {"sequenceToken": "123"}, {"sequenceToken": first["nextSequenceToken"]}):
         resp = logs.put_log_events(logGroupName=group, logStreamName=name, logEvents=batch, **kwargs)
-        assert resp["nextSequenceToken"]
+        assert SEQ_TOKEN.fullmatch(resp["nextSequenceToken"])
     assert [e["message"] for e in events_of(logs, group, name)] == ["same"] * 4
 
 
@@ -457,7 +457,7 @@ def test_reset_routes_wipe_all_state(start_emulator, route):
     req = urllib.request.Request(emu.url + route, data=b"", method="POST")
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 200
-        json.loads(resp.read() or b"{}")
+        assert json.loads(resp.read()) == {"reset": True}
 
     assert logs.describe_log_groups()["logGroups"] == []
     assert emu.client("us-east-1").describe_log_groups()["logGroups"] == []
