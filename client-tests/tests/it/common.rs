@@ -17,8 +17,10 @@ pub const HOUR: i64 = 60 * MINUTE;
 pub const DAY: i64 = 24 * HOUR;
 
 /// A running emulator, its pinned clock and an SDK client pointed at it (region us-east-1).
+/// Tests reach the emulator only through `client`, as a user's code would; the harness holds
+/// the emulator so that it serves until the test ends.
 pub struct Harness {
-    pub emulator: Emulator,
+    _emulator: Emulator,
     pub clock: ManualClock,
     pub client: Client,
 }
@@ -39,7 +41,7 @@ pub async fn harness_with(mode: SequenceTokenMode) -> Harness {
         .expect("emulator starts");
     let client = client_for(&emulator, "us-east-1");
     Harness {
-        emulator,
+        _emulator: emulator,
         clock,
         client,
     }

@@ -148,8 +148,13 @@ async fn too_old_too_new_and_expired_events_are_rejected_with_aws_indices() {
     );
 
     // Retention: events older than it are "expired".
-    let group = h.emulator.store().region("us-east-1").group("g").unwrap();
-    group.update_settings(|s| s.retention_in_days = Some(1));
+    h.client
+        .put_retention_policy()
+        .log_group_name("g")
+        .retention_in_days(1)
+        .send()
+        .await
+        .unwrap();
     h.stream("g", "r").await;
     let out = h
         .client
