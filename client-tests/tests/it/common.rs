@@ -209,6 +209,20 @@ pub fn assert_aws_error<E: ProvideErrorMetadata + Debug>(error: &E, code: &str, 
     assert_eq!(error.message(), Some(message), "message of {error:?}");
 }
 
+/// InvalidSequenceTokenException's message when the stream expects `expected` (`null` on a stream
+/// that has none yet).
+pub fn invalid_token_message(expected: &str) -> String {
+    format!("The given sequenceToken is invalid. The next expected sequenceToken is: {expected}")
+}
+
+/// DataAlreadyAcceptedException's message when the stream expects `expected` next.
+pub fn already_accepted_message(expected: &str) -> String {
+    format!(
+        "The given batch of log events has already been accepted. The next batch can be sent \
+         with sequenceToken: {expected}"
+    )
+}
+
 /// Whether `token` has the shape AWS gives GetLogEvents tokens: `f/` or `b/`, 56 digits, `/s`.
 pub fn is_aws_page_token(token: &str, prefix: char) -> bool {
     let bytes = token.as_bytes();

@@ -29,7 +29,12 @@ async fn batch_limits_fail_the_whole_call_in_aws_words() {
         err,
         PutLogEventsError::InvalidParameterException(_)
     ));
-    assert_eq!(err.meta().code(), Some("InvalidParameterException"));
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "1 validation error detected: Value '[... 10001 items]' at 'logEvents' failed to satisfy \
+         constraint: Member must have length less than or equal to 10000",
+    );
 
     let err = put(&h, &[]).await.unwrap_err();
     assert_aws_error(

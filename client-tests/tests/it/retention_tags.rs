@@ -254,9 +254,11 @@ async fn more_than_fifty_tags_is_refused() {
             .send()
             .await,
     );
-    assert_eq!(
-        aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::code(&err),
-        Some("InvalidParameterException")
+    // The legacy call answers InvalidParameterException where TagResource has a type of its own.
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "A resource can have no more than 50 tags.",
     );
 
     let err = service_error(
@@ -270,5 +272,13 @@ async fn more_than_fifty_tags_is_refused() {
     assert!(
         matches!(err, TagResourceError::InvalidParameterException(_)),
         "{err:?}"
+    );
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        concat!(
+            "1 validation error detected: Value at 'tags.key' failed to satisfy constraint: ",
+            r"Member must satisfy regular expression pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$",
+        ),
     );
 }
