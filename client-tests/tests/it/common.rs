@@ -80,6 +80,17 @@ impl Harness {
             .expect("create stream");
     }
 
+    /// Sets the group's retention policy (PutRetentionPolicy).
+    pub async fn retention(&self, group: &str, days: i32) {
+        self.client
+            .put_retention_policy()
+            .log_group_name(group)
+            .retention_in_days(days)
+            .send()
+            .await
+            .expect("put retention policy");
+    }
+
     /// Creates a group and a stream in it.
     pub async fn group_and_stream(&self, group: &str, stream: &str) {
         self.group(group).await;

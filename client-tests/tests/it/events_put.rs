@@ -153,13 +153,7 @@ async fn too_old_too_new_and_expired_events_are_rejected_with_aws_indices() {
     );
 
     // Retention: events older than it are "expired".
-    h.client
-        .put_retention_policy()
-        .log_group_name("g")
-        .retention_in_days(1)
-        .send()
-        .await
-        .unwrap();
+    h.retention("g", 1).await;
     h.stream("g", "r").await;
     let out = h
         .client

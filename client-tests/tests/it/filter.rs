@@ -311,13 +311,7 @@ async fn time_range_and_retention_bound_the_search() {
         ]
     );
 
-    h.client
-        .put_retention_policy()
-        .log_group_name("g")
-        .retention_in_days(1)
-        .send()
-        .await
-        .unwrap();
+    h.retention("g", 1).await;
     h.clock.advance(DAY - 995);
     let out = h
         .client

@@ -84,13 +84,7 @@ async fn moving_the_clock_past_retention_expires_events() {
         &[(NOW - 2 * HOUR, "old".into()), (NOW, "new".into())],
     )
     .await;
-    h.client
-        .put_retention_policy()
-        .log_group_name("g")
-        .retention_in_days(1)
-        .send()
-        .await
-        .unwrap();
+    h.retention("g", 1).await;
     assert_eq!(h.read_all("g", "s").await, ["old", "new"]);
 
     h.clock.advance(DAY - HOUR);
