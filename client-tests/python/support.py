@@ -14,11 +14,16 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 REGION = "ap-northeast-1"
 HERE = Path(__file__).resolve().parent
 SEED_DIR = HERE / "seed"
 READY_RE = re.compile(r"cwlogs-emulator listening on (http://\S+)")
+# How botocore words a service error; the AWS CLI prints it to stderr, and an uncaught boto3
+# exception ends a traceback with it.
+CLIENT_ERROR_RE = re.compile(
+    r"An error occurred \(([^)]*)\) when calling the (\w+) operation: (.*)")
 STARTUP_TIMEOUT_S = 15
 
 
@@ -183,3 +188,31 @@ def read_forward(client, group: str, stream: str, **kwargs) -> tuple[list[list[d
             pages.append(resp["events"])
         token = resp["nextForwardToken"]
     pytest.fail("forward paging did not terminate")
+
+
+def assert_aws_error(error, code: str, message: str, operation: str | None = None) -> None:
+    """Assert that a client saw the AWS error `code` with exactly `message` (and, if given, that
+    it came from `operation`). `error` is what the client surfaced:
+    - a boto3 `ClientError`, or the `pytest.raises` ExceptionInfo holding one: its
+      `response["Error"]` code and message, and HTTP 400;
+    - a `subprocess.CompletedProcess` of the AWS CLI or of a script using boto3: a non-zero exit
+      and exactly one `An error occurred (Code) when calling the Op operation: message` line in
+      its stderr."""
+    if isinstance(error, pytest.ExceptionInfo):
+        error = error.value
+    if isinstance(error, ClientError):
+        context = error.response
+        assert context["ResponseMetadata"]["HTTPStatusCode"] == 400, context
+        got = (context["Error"].get("Code"), context["Error"].get("Message"), error.operation_name)
+    elif isinstance(error, subprocess.CompletedProcess):
+        context = error.stderr
+        assert error.returncode != 0, f"expected {code}, but the command succeeded"
+        lines = CLIENT_ERROR_RE.findall(context)
+        assert len(lines) == 1, context
+        got_code, got_operation, got_message = lines[0]
+        got = (got_code, got_message, got_operation)
+    else:
+        pytest.fail(f"not an AWS client error: {error!r}")
+    if operation is None:
+        operation = got[2]
+    assert got == (code, message, operation), context

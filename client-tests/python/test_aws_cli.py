@@ -6,7 +6,7 @@ import datetime
 import json
 import subprocess
 
-from support import now_ms
+from support import assert_aws_error, now_ms
 
 JQ_TSV = ('.events[] | [(.timestamp / 1000 | strftime("%Y-%m-%d %H:%M:%S")), (."message")]'
           ' | @tsv')
@@ -44,10 +44,9 @@ def test_cli_workflow(cli_env, names, tmp_path):
     # A second put without the token: the CLI reports the typed error and exits non-zero.
     again = aws(cli_env, "put-log-events", "--log-group-name", group, "--log-stream-name", stream,
                 "--log-events", f"timestamp={t + 5_000},message=more", check=False)
-    assert again.returncode != 0
-    assert ("An error occurred (InvalidSequenceTokenException) when calling the PutLogEvents "
-            f"operation: The given sequenceToken is invalid. The next expected sequenceToken "
-            f"is: {token}") in again.stderr
+    assert_aws_error(again, "InvalidSequenceTokenException",
+                     f"The given sequenceToken is invalid. The next expected sequenceToken is: {token}",
+                     operation="PutLogEvents")
     aws(cli_env, "put-log-events", "--log-group-name", group, "--log-stream-name", stream,
         "--log-events", f"timestamp={t + 5_000},message=more", "--sequence-token", token)
 
@@ -75,15 +74,13 @@ def test_cli_errors(cli_env, names):
     group = names.group()
     aws(cli_env, "create-log-group", "--log-group-name", group)
     dup = aws(cli_env, "create-log-group", "--log-group-name", group, check=False)
-    assert dup.returncode != 0
-    assert ("An error occurred (ResourceAlreadyExistsException) when calling the CreateLogGroup "
-            "operation: The specified log group already exists") in dup.stderr
+    assert_aws_error(dup, "ResourceAlreadyExistsException",
+                     "The specified log group already exists", operation="CreateLogGroup")
 
     missing = aws(cli_env, "get-log-events", "--log-group-name", group, "--log-stream-name",
                   "nope", check=False)
-    assert missing.returncode != 0
-    assert ("(ResourceNotFoundException) when calling the GetLogEvents operation: "
-            "The specified log stream does not exist.") in missing.stderr
+    assert_aws_error(missing, "ResourceNotFoundException",
+                     "The specified log stream does not exist.", operation="GetLogEvents")
 
     groups = aws_json(cli_env, "describe-log-groups", "--log-group-name-prefix", group)
     assert [g["logGroupName"] for g in groups["logGroups"]] == [group]

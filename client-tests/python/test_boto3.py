@@ -10,23 +10,26 @@ import urllib.request
 import boto3
 import pytest
 
-from support import REGION, make_client, now_ms, put_chained, read_forward
+from support import REGION, assert_aws_error, make_client, now_ms, put_chained, read_forward
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 F_TOKEN = re.compile(r"f/\d{56}/s")
 B_TOKEN = re.compile(r"b/\d{56}/s")
 SEQ_TOKEN = re.compile(r"\d{56}")
+NO_GROUP = "The specified log group does not exist."
+NO_STREAM = "The specified log stream does not exist."
+GROUP_NAME_PATTERN = (
+    "1 validation error detected: Value at 'logGroupName' failed to satisfy constraint: "
+    "Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+")
+STREAM_NAME_PATTERN = (
+    "1 validation error detected: Value at 'logStreamName' failed to satisfy constraint: "
+    "Member must satisfy regular expression pattern: [^:*]*")
 INVALID_SEQ_PREFIX = "The given sequenceToken is invalid. The next expected sequenceToken is: "
 ALREADY_ACCEPTED_PREFIX = (
     "The given batch of log events has already been accepted. "
     "The next batch can be sent with sequenceToken: "
 )
-
-
-def error_of(excinfo) -> tuple[str, str, dict]:
-    resp = excinfo.value.response
-    return resp["Error"]["Code"], resp["Error"]["Message"], resp
 
 
 def events_of(logs, group, stream):
@@ -54,21 +57,20 @@ def test_log_group_lifecycle(logs, names):
 
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.delete_log_group(logGroupName=name)
-    assert error_of(e)[:2] == ("ResourceNotFoundException", "The specified log group does not exist.")
+    assert_aws_error(e, "ResourceNotFoundException", NO_GROUP)
 
 
 def test_create_log_group_twice_is_resource_already_exists(logs, group):
     with pytest.raises(logs.exceptions.ResourceAlreadyExistsException) as e:
         logs.create_log_group(logGroupName=group)
-    code, message, resp = error_of(e)
-    assert code == "ResourceAlreadyExistsException"
-    assert message == "The specified log group already exists"
-    assert resp["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert_aws_error(e, "ResourceAlreadyExistsException", "The specified log group already exists",
+                     operation="CreateLogGroup")
 
 
 def test_invalid_log_group_name_is_invalid_parameter(logs, names):
-    with pytest.raises(logs.exceptions.InvalidParameterException):
+    with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.create_log_group(logGroupName=names.group("has space"))
+    assert_aws_error(e, "InvalidParameterException", GROUP_NAME_PATTERN)
 
 
 def test_delete_log_group_removes_its_streams_and_events(logs, names):
@@ -79,8 +81,9 @@ def test_delete_log_group_removes_its_streams_and_events(logs, names):
     logs.delete_log_group(logGroupName=name)
     logs.create_log_group(logGroupName=name)
     assert logs.describe_log_streams(logGroupName=name)["logStreams"] == []
-    with pytest.raises(logs.exceptions.ResourceNotFoundException):
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.get_log_events(logGroupName=name, logStreamName="s")
+    assert_aws_error(e, "ResourceNotFoundException", NO_STREAM)
 
 
 # --- log streams ------------------------------------------------------------------------------
@@ -114,25 +117,26 @@ def test_log_stream_lifecycle_and_metadata(logs, group, names):
     assert logs.describe_log_streams(logGroupName=group)["logStreams"] == []
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.delete_log_stream(logGroupName=group, logStreamName=name)
-    assert error_of(e)[1] == "The specified log stream does not exist."
+    assert_aws_error(e, "ResourceNotFoundException", NO_STREAM)
 
 
 def test_stream_errors(logs, stream, names):
     group, name = stream
     with pytest.raises(logs.exceptions.ResourceAlreadyExistsException) as e:
         logs.create_log_stream(logGroupName=group, logStreamName=name)
-    assert error_of(e)[1] == "The specified log stream already exists"
+    assert_aws_error(e, "ResourceAlreadyExistsException", "The specified log stream already exists")
 
     missing_group = names.group("missing")
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.create_log_stream(logGroupName=missing_group, logStreamName=name)
-    assert error_of(e)[1] == "The specified log group does not exist."
+    assert_aws_error(e, "ResourceNotFoundException", NO_GROUP)
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.describe_log_streams(logGroupName=missing_group)
-    assert error_of(e)[1] == "The specified log group does not exist."
+    assert_aws_error(e, "ResourceNotFoundException", NO_GROUP)
 
-    with pytest.raises(logs.exceptions.InvalidParameterException):
+    with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.create_log_stream(logGroupName=group, logStreamName="no:colons")
+    assert_aws_error(e, "InvalidParameterException", STREAM_NAME_PATTERN)
 
 
 # --- PutLogEvents / GetLogEvents errors -------------------------------------------------------
@@ -142,13 +146,13 @@ def test_put_and_get_on_missing_resources(logs, stream, names):
     ev = [{"timestamp": now_ms(), "message": "x"}]
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.put_log_events(logGroupName=names.group("missing"), logStreamName=name, logEvents=ev)
-    assert error_of(e)[1] == "The specified log group does not exist."
+    assert_aws_error(e, "ResourceNotFoundException", NO_GROUP)
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.put_log_events(logGroupName=group, logStreamName="missing", logEvents=ev)
-    assert error_of(e)[1] == "The specified log stream does not exist."
+    assert_aws_error(e, "ResourceNotFoundException", NO_STREAM)
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
         logs.get_log_events(logGroupName=group, logStreamName="missing")
-    assert error_of(e)[1] == "The specified log stream does not exist."
+    assert_aws_error(e, "ResourceNotFoundException", NO_STREAM)
 
 
 def test_put_batch_validation(logs, stream):
@@ -157,13 +161,14 @@ def test_put_batch_validation(logs, stream):
     with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.put_log_events(logGroupName=group, logStreamName=name, logEvents=[
             {"timestamp": t, "message": "b"}, {"timestamp": t - 1, "message": "a"}])
-    assert error_of(e)[1] == (
-        "Log events in a single PutLogEvents request must be in chronological order.")
+    assert_aws_error(e, "InvalidParameterException",
+                     "Log events in a single PutLogEvents request must be in chronological order.")
 
     with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.put_log_events(logGroupName=group, logStreamName=name, logEvents=[
             {"timestamp": t - DAY_MS - 60_000, "message": "a"}, {"timestamp": t, "message": "b"}])
-    assert error_of(e)[1] == (
+    assert_aws_error(
+        e, "InvalidParameterException",
         "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
 
     # Two 512 KiB messages: 2 * (524,288 + 26) bytes is over the 1,048,576-byte batch limit.
@@ -171,7 +176,8 @@ def test_put_batch_validation(logs, stream):
     with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.put_log_events(logGroupName=group, logStreamName=name, logEvents=[
             {"timestamp": t, "message": big}, {"timestamp": t, "message": big}])
-    assert "1048576" in error_of(e)[1]
+    assert_aws_error(e, "InvalidParameterException",
+                     "Upload too large: 1048628 bytes exceeds limit of 1048576")
 
     # Nothing of the failed calls was stored, and the stream still takes a first put.
     assert events_of(logs, group, name) == []
@@ -182,11 +188,12 @@ def test_get_log_events_parameter_errors(logs, stream):
     group, name = stream
     with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.get_log_events(logGroupName=group, logStreamName=name, nextToken="f/garbage/s")
-    assert error_of(e)[1] == "The specified nextToken is invalid."
+    assert_aws_error(e, "InvalidParameterException", "The specified nextToken is invalid.")
 
     with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.get_log_events(logGroupName=group, logStreamName=name, limit=10_001)
-    assert error_of(e)[1] == (
+    assert_aws_error(
+        e, "InvalidParameterException",
         "1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: "
         "Member must have value less than or equal to 10000")
 
@@ -219,10 +226,9 @@ def test_invalid_sequence_token_carries_the_expected_token(logs, stream):
         with pytest.raises(logs.exceptions.InvalidSequenceTokenException) as e:
             logs.put_log_events(logGroupName=group, logStreamName=name,
                                 logEvents=[{"timestamp": t, "message": "two"}], **kwargs)
-        code, message, resp = error_of(e)
-        assert message.startswith(INVALID_SEQ_PREFIX), message
-        # watchtower recovers by taking the last word of the message.
-        assert resp["expectedSequenceToken"] == message.split()[-1] == token
+        assert_aws_error(e, "InvalidSequenceTokenException", INVALID_SEQ_PREFIX + token)
+        # The message ends with the token: watchtower recovers by taking its last word.
+        assert e.value.response["expectedSequenceToken"] == token
 
     (s,) = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=name)["logStreams"]
     assert s["uploadSequenceToken"] == token
@@ -247,16 +253,15 @@ def test_data_already_accepted(logs, stream):
         with pytest.raises(logs.exceptions.DataAlreadyAcceptedException) as e:
             logs.put_log_events(logGroupName=group, logStreamName=name, sequenceToken=t1,
                                 logEvents=resend)
-        code, message, resp = error_of(e)
-        assert code == "DataAlreadyAcceptedException"
-        assert message.startswith(ALREADY_ACCEPTED_PREFIX), message
-        assert resp["expectedSequenceToken"] == message.split()[-1] == t2
+        assert_aws_error(e, "DataAlreadyAcceptedException", ALREADY_ACCEPTED_PREFIX + t2)
+        assert e.value.response["expectedSequenceToken"] == t2
 
     # A different batch with the old token is an InvalidSequenceToken.
     with pytest.raises(logs.exceptions.InvalidSequenceTokenException) as e:
         logs.put_log_events(logGroupName=group, logStreamName=name, sequenceToken=t1,
                             logEvents=[{"timestamp": t, "message": "other"}])
-    assert error_of(e)[2]["expectedSequenceToken"] == t2
+    assert_aws_error(e, "InvalidSequenceTokenException", INVALID_SEQ_PREFIX + t2)
+    assert e.value.response["expectedSequenceToken"] == t2
 
     assert [e["message"] for e in events_of(logs, group, name)] == ["seed", "same"]
 
@@ -272,7 +277,7 @@ def test_ignore_mode_accepts_any_token(ignore_emulator, names):
     # No token, a made-up token, and a resend under the first token: all accepted and stored.
     for kwargs in ({}, {"sequenceToken": "123"}, {"sequenceToken": first["nextSequenceToken"]}):
         resp = logs.put_log_events(logGroupName=group, logStreamName=name, logEvents=batch, **kwargs)
-        assert resp["nextSequenceToken"]
+        assert SEQ_TOKEN.fullmatch(resp["nextSequenceToken"])
     assert [e["message"] for e in events_of(logs, group, name)] == ["same"] * 4
 
 
@@ -398,7 +403,8 @@ def test_describe_log_streams_paginator(logs, group):
     with pytest.raises(logs.exceptions.InvalidParameterException) as e:
         logs.describe_log_streams(logGroupName=group, logStreamNamePrefix="@",
                                   orderBy="LastEventTime")
-    assert error_of(e)[1] == "Cannot order by LastEventTime with a logStreamNamePrefix."
+    assert_aws_error(e, "InvalidParameterException",
+                     "Cannot order by LastEventTime with a logStreamNamePrefix.")
 
 
 # --- regions, endpoint configuration, reset ---------------------------------------------------
@@ -408,8 +414,9 @@ def test_regions_are_separate_partitions(emulator, logs, names):
     logs.create_log_group(logGroupName=name)
     us = emulator.client("us-east-1")
     assert us.describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
-    with pytest.raises(us.exceptions.ResourceNotFoundException):
+    with pytest.raises(us.exceptions.ResourceNotFoundException) as e:
         us.create_log_stream(logGroupName=name, logStreamName="s")
+    assert_aws_error(e, "ResourceNotFoundException", NO_GROUP)
 
     us.create_log_group(logGroupName=name)  # the same name is free in another region
     (g,) = us.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
@@ -450,7 +457,7 @@ def test_reset_routes_wipe_all_state(start_emulator, route):
     req = urllib.request.Request(emu.url + route, data=b"", method="POST")
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 200
-        json.loads(resp.read() or b"{}")
+        assert json.loads(resp.read()) == {"reset": True}
 
     assert logs.describe_log_groups()["logGroups"] == []
     assert emu.client("us-east-1").describe_log_groups()["logGroups"] == []

@@ -7,12 +7,7 @@ import subprocess
 
 import pytest
 
-from support import now_ms, put_chained
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    resp = excinfo.value.response
-    return resp["Error"]["Code"], resp["Error"]["Message"]
+from support import assert_aws_error, now_ms, put_chained
 
 
 @pytest.fixture
@@ -57,17 +52,22 @@ def test_filter_patterns_and_stream_selection(logs, busy_group):
 
 
 def test_filter_errors_are_typed(logs, busy_group):
-    with pytest.raises(logs.exceptions.InvalidParameterException):
+    with pytest.raises(logs.exceptions.InvalidParameterException) as both:
         logs.filter_log_events(logGroupName=busy_group, logStreamNames=["api"],
                                logStreamNamePrefix="a")
+    assert_aws_error(both, "InvalidParameterException",
+                     "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")
     with pytest.raises(logs.exceptions.InvalidParameterException) as bad:
         logs.filter_log_events(logGroupName=busy_group, filterPattern="{ $.a = ")
-    assert error_of(bad)[1]
+    assert_aws_error(bad, "InvalidParameterException",
+                     "If a filter pattern starts with '{' it must end with '}'")
     with pytest.raises(logs.exceptions.InvalidParameterException) as token:
         logs.filter_log_events(logGroupName=busy_group, nextToken="nope")
-    assert error_of(token) == ("InvalidParameterException", "The specified nextToken is invalid.")
-    with pytest.raises(logs.exceptions.ResourceNotFoundException):
+    assert_aws_error(token, "InvalidParameterException", "The specified nextToken is invalid.")
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as missing:
         logs.filter_log_events(logGroupName=busy_group + "-missing")
+    assert_aws_error(missing, "ResourceNotFoundException",
+                     "The specified log group does not exist.")
 
 
 def test_test_metric_filter_and_metric_filters(logs, group):
@@ -77,9 +77,11 @@ def test_test_metric_filter_and_metric_filters(logs, group):
     transformation = [{"metricName": "Errors", "metricNamespace": "App", "metricValue": "1"}]
     logs.put_metric_filter(logGroupName=group, filterName="errors", filterPattern="ERROR",
                            metricTransformations=transformation)
-    with pytest.raises(logs.exceptions.InvalidParameterException):
+    with pytest.raises(logs.exceptions.InvalidParameterException) as bad:
         logs.put_metric_filter(logGroupName=group, filterName="bad", filterPattern="[a, b",
                                metricTransformations=transformation)
+    assert_aws_error(bad, "InvalidParameterException",
+                     "If a filter pattern starts with '[' it must end with ']'")
     filters = logs.describe_metric_filters(logGroupName=group)["metricFilters"]
     assert [f["filterName"] for f in filters] == ["errors"]
     assert filters[0]["metricTransformations"] == transformation
@@ -93,7 +95,11 @@ def test_retention_policy(logs, group):
     assert described["retentionInDays"] == 30
     with pytest.raises(logs.exceptions.InvalidParameterException) as bad:
         logs.put_retention_policy(logGroupName=group, retentionInDays=31)
-    assert "retentionInDays" in error_of(bad)[1]
+    assert_aws_error(
+        bad, "InvalidParameterException",
+        "1 validation error detected: Value '31' at 'retentionInDays' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, "
+        "545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]")
     logs.delete_retention_policy(logGroupName=group)
     [described] = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
     assert "retentionInDays" not in described
@@ -108,8 +114,10 @@ def test_tags_modern_and_legacy(logs, group):
     assert logs.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "core", "owner": "me"}
     logs.untag_log_group(logGroupName=group, tags=["owner"])
     assert logs.list_tags_log_group(logGroupName=group)["tags"] == {"team": "core"}
-    with pytest.raises(logs.exceptions.TooManyTagsException):
+    with pytest.raises(logs.exceptions.TooManyTagsException) as too_many:
         logs.tag_resource(resourceArn=arn, tags={f"k{i}": "v" for i in range(50)})
+    assert_aws_error(too_many, "TooManyTagsException", "A resource can have no more than 50 tags.")
+    assert too_many.value.response["resourceName"] == arn
 
 
 def test_cli_filter_log_events(cli_env, logs, busy_group):

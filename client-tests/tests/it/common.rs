@@ -17,8 +17,10 @@ pub const HOUR: i64 = 60 * MINUTE;
 pub const DAY: i64 = 24 * HOUR;
 
 /// A running emulator, its pinned clock and an SDK client pointed at it (region us-east-1).
+/// Tests reach the emulator only through `client`, as a user's code would; the harness holds
+/// the emulator so that it serves until the test ends.
 pub struct Harness {
-    pub emulator: Emulator,
+    _emulator: Emulator,
     pub clock: ManualClock,
     pub client: Client,
 }
@@ -39,7 +41,7 @@ pub async fn harness_with(mode: SequenceTokenMode) -> Harness {
         .expect("emulator starts");
     let client = client_for(&emulator, "us-east-1");
     Harness {
-        emulator,
+        _emulator: emulator,
         clock,
         client,
     }
@@ -76,6 +78,17 @@ impl Harness {
             .send()
             .await
             .expect("create stream");
+    }
+
+    /// Sets the group's retention policy (PutRetentionPolicy).
+    pub async fn retention(&self, group: &str, days: i32) {
+        self.client
+            .put_retention_policy()
+            .log_group_name(group)
+            .retention_in_days(days)
+            .send()
+            .await
+            .expect("put retention policy");
     }
 
     /// Creates a group and a stream in it.
@@ -205,6 +218,20 @@ pub fn service_error<T: Debug, E: Debug, R: Debug>(result: Result<T, SdkError<E,
 pub fn assert_aws_error<E: ProvideErrorMetadata + Debug>(error: &E, code: &str, message: &str) {
     assert_eq!(error.code(), Some(code), "code of {error:?}");
     assert_eq!(error.message(), Some(message), "message of {error:?}");
+}
+
+/// InvalidSequenceTokenException's message when the stream expects `expected` (`null` on a stream
+/// that has none yet).
+pub fn invalid_token_message(expected: &str) -> String {
+    format!("The given sequenceToken is invalid. The next expected sequenceToken is: {expected}")
+}
+
+/// DataAlreadyAcceptedException's message when the stream expects `expected` next.
+pub fn already_accepted_message(expected: &str) -> String {
+    format!(
+        "The given batch of log events has already been accepted. The next batch can be sent \
+         with sequenceToken: {expected}"
+    )
 }
 
 /// Whether `token` has the shape AWS gives GetLogEvents tokens: `f/` or `b/`, 56 digits, `/s`.

@@ -40,16 +40,24 @@ async fn racing_puts_with_one_token_have_exactly_one_winner() {
         })
         .collect();
     let mut winners = 0;
+    let mut losers = Vec::new();
     for task in tasks {
         match task.await.unwrap() {
             Ok(_) => winners += 1,
-            Err(err) => assert_eq!(
-                aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::code(&err),
-                Some("InvalidSequenceTokenException")
-            ),
+            Err(err) => losers.push(err),
         }
     }
     assert_eq!(winners, 1);
+    assert_eq!(losers.len(), 15);
+    // Every loser came after the winner, so each was told the token the winner's put returned.
+    let current = h.upload_sequence_token("g", "s").await.unwrap();
+    for err in &losers {
+        assert_aws_error(
+            err,
+            "InvalidSequenceTokenException",
+            &invalid_token_message(&current),
+        );
+    }
     assert_eq!(h.read_all("g", "s").await.len(), 2);
 }
 

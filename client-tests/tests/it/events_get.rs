@@ -413,9 +413,15 @@ async fn tokens_of_a_deleted_stream_do_not_work_on_its_successor() {
             .log_group_name("g")
             .log_stream_name("s")
             .set_log_events(Some(input_events(&[(NOW, "x".into())])))
-            .sequence_token(old_sequence_token)
+            .sequence_token(&old_sequence_token)
             .send()
             .await,
     );
-    assert_eq!(err.meta().code(), Some("InvalidSequenceTokenException"));
+    let current = h.upload_sequence_token("g", "s").await.unwrap();
+    assert_ne!(current, old_sequence_token);
+    assert_aws_error(
+        &err,
+        "InvalidSequenceTokenException",
+        &invalid_token_message(&current),
+    );
 }

@@ -29,7 +29,12 @@ async fn batch_limits_fail_the_whole_call_in_aws_words() {
         err,
         PutLogEventsError::InvalidParameterException(_)
     ));
-    assert_eq!(err.meta().code(), Some("InvalidParameterException"));
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "1 validation error detected: Value '[... 10001 items]' at 'logEvents' failed to satisfy \
+         constraint: Member must have length less than or equal to 10000",
+    );
 
     let err = put(&h, &[]).await.unwrap_err();
     assert_aws_error(
@@ -148,8 +153,7 @@ async fn too_old_too_new_and_expired_events_are_rejected_with_aws_indices() {
     );
 
     // Retention: events older than it are "expired".
-    let group = h.emulator.store().region("us-east-1").group("g").unwrap();
-    group.update_settings(|s| s.retention_in_days = Some(1));
+    h.retention("g", 1).await;
     h.stream("g", "r").await;
     let out = h
         .client

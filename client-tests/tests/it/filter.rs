@@ -263,6 +263,11 @@ async fn streams_are_chosen_by_names_or_prefix_not_both() {
         err,
         FilterLogEventsError::InvalidParameterException(_)
     ));
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.",
+    );
     let err = service_error(
         h.client
             .filter_log_events()
@@ -275,6 +280,11 @@ async fn streams_are_chosen_by_names_or_prefix_not_both() {
         err,
         FilterLogEventsError::ResourceNotFoundException(_)
     ));
+    assert_aws_error(
+        &err,
+        "ResourceNotFoundException",
+        "The specified log stream does not exist.",
+    );
 }
 
 #[tokio::test]
@@ -301,13 +311,7 @@ async fn time_range_and_retention_bound_the_search() {
         ]
     );
 
-    h.client
-        .put_retention_policy()
-        .log_group_name("g")
-        .retention_in_days(1)
-        .send()
-        .await
-        .unwrap();
+    h.retention("g", 1).await;
     h.clock.advance(DAY - 995);
     let out = h
         .client
@@ -328,7 +332,26 @@ async fn time_range_and_retention_bound_the_search() {
 async fn invalid_patterns_are_invalid_parameter() {
     let h = harness().await;
     three_streams(&h).await;
-    for pattern in ["{ $.a = ", "[a, b", "{ $. = 1 }", "\"unterminated"] {
+    for (pattern, message) in [
+        (
+            "{ $.a = ",
+            "If a filter pattern starts with '{' it must end with '}'",
+        ),
+        (
+            "[a, b",
+            "If a filter pattern starts with '[' it must end with ']'",
+        ),
+        (
+            "{ $. = 1 }",
+            "Invalid filter pattern: invalid property selector $.: it ends with '.' and no \
+             property name",
+        ),
+        (
+            "\"unterminated",
+            "Invalid filter pattern: unterminated quoted string \"unterminated: a '\"' has no \
+             closing '\"'",
+        ),
+    ] {
         let err = service_error(
             h.client
                 .filter_log_events()
@@ -341,7 +364,7 @@ async fn invalid_patterns_are_invalid_parameter() {
             matches!(err, FilterLogEventsError::InvalidParameterException(_)),
             "{pattern}: {err:?}"
         );
-        assert!(!err.meta().message().unwrap_or_default().is_empty());
+        assert_aws_error(&err, "InvalidParameterException", message);
     }
 }
 
@@ -374,7 +397,11 @@ async fn test_metric_filter_extracts_fields() {
             .send()
             .await,
     );
-    assert_eq!(err.meta().code(), Some("InvalidParameterException"));
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "If a filter pattern starts with '{' it must end with '}'",
+    );
 }
 
 fn transformation(name: &str) -> MetricTransformation {
@@ -415,6 +442,11 @@ async fn metric_filters_are_stored_validated_listed_and_counted() {
         err,
         PutMetricFilterError::InvalidParameterException(_)
     ));
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "If a filter pattern starts with '{' it must end with '}'",
+    );
     let out = h
         .client
         .describe_metric_filters()
@@ -460,7 +492,11 @@ async fn metric_filters_are_stored_validated_listed_and_counted() {
             .send()
             .await,
     );
-    assert_eq!(err.meta().code(), Some("ResourceNotFoundException"));
+    assert_aws_error(
+        &err,
+        "ResourceNotFoundException",
+        "The specified metric filter does not exist.",
+    );
     let out = h
         .client
         .describe_metric_filters()
@@ -494,11 +530,12 @@ async fn metric_values_and_dimensions_are_checked() {
     put("1", 3).await.expect("a number and three dimensions");
     put("$b", 0).await.expect("a field reference");
     put("-2.5", 0).await.expect("a negative number");
-    for (value, dimensions) in [("abc", 0), ("$", 0), ("1", 4)] {
+    for (value, dimensions, message) in [("abc", 0, "Invalid metric value 'abc': it must be a number or a $ reference to a field of the filter pattern."), ("$", 0, "Invalid metric value '$': it must be a number or a $ reference to a field of the filter pattern."), ("1", 4, "A metric filter can have at most 3 dimensions; 4 were given.")] {
         let err = service_error(put(value, dimensions).await);
         assert!(
             matches!(err, PutMetricFilterError::InvalidParameterException(_)),
             "{value} {dimensions}"
         );
+        assert_aws_error(&err, "InvalidParameterException", message);
     }
 }

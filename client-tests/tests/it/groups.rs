@@ -1,5 +1,7 @@
 //! CreateLogGroup, DeleteLogGroup, DescribeLogGroups through the SDK.
 
+use std::collections::HashMap;
+
 use aws_sdk_cloudwatchlogs::operation::create_log_group::CreateLogGroupError;
 use aws_sdk_cloudwatchlogs::operation::delete_log_group::DeleteLogGroupError;
 use aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsError;
@@ -46,15 +48,16 @@ async fn created_group_is_described_with_every_aws_field() {
     );
     assert_eq!(group.deletion_protection_enabled(), Some(false));
     assert!(out.next_token().is_none());
-    let stored = h
-        .emulator
-        .store()
-        .region("us-east-1")
-        .group("/app/web")
+    let tags = h
+        .client
+        .list_tags_for_resource()
+        .resource_arn(group.log_group_arn().unwrap())
+        .send()
+        .await
         .unwrap();
     assert_eq!(
-        stored.settings().tags.get("team").map(String::as_str),
-        Some("core")
+        tags.tags(),
+        Some(&HashMap::from([("team".to_owned(), "core".to_owned())]))
     );
 }
 

@@ -25,12 +25,20 @@ async fn writes_logs() {
 #[test]
 fn readme_shows_this_test() {
     let source = include_str!("readme.rs");
-    let snippet = source
-        .split("// README:begin\n")
-        .nth(1)
-        .and_then(|rest| rest.split("// README:end").next())
-        .expect("markers");
+    let (_, rest) = source
+        .split_once("// README:begin\n")
+        .expect("the begin marker");
+    let (snippet, _) = rest.split_once("// README:end").expect("the end marker");
+    assert!(
+        snippet.contains("async fn writes_logs()"),
+        "the markers enclose the test: {snippet:?}"
+    );
     let readme = include_str!("../../../README.md");
+    assert_eq!(
+        readme.matches("```rust\n").count(),
+        1,
+        "README.md has one Rust snippet"
+    );
     assert!(
         readme.contains(&format!("```rust\n{snippet}```")),
         "README.md's Rust snippet differs from client-tests/tests/it/readme.rs"

@@ -191,6 +191,11 @@ async fn group_is_found_by_name_or_arn_but_not_both() {
         err,
         DescribeLogStreamsError::InvalidParameterException(_)
     ));
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        "Either logGroupName or logGroupIdentifier must be provided.",
+    );
     let err = service_error(
         h.client
             .describe_log_streams()
@@ -201,6 +206,14 @@ async fn group_is_found_by_name_or_arn_but_not_both() {
     assert!(
         matches!(err, DescribeLogStreamsError::InvalidParameterException(_)),
         "{err:?}"
+    );
+    assert_aws_error(
+        &err,
+        "InvalidParameterException",
+        concat!(
+            "1 validation error detected: Value at 'logGroupIdentifier' failed to satisfy ",
+            r"constraint: Member must satisfy regular expression pattern: [\w#+=/:,.@-]*",
+        ),
     );
     let err = service_error(
         h.client
@@ -213,6 +226,11 @@ async fn group_is_found_by_name_or_arn_but_not_both() {
         err,
         DescribeLogStreamsError::ResourceNotFoundException(_)
     ));
+    assert_aws_error(
+        &err,
+        "ResourceNotFoundException",
+        "The specified log group does not exist.",
+    );
 }
 
 #[tokio::test]
