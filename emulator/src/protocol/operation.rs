@@ -75,8 +75,8 @@ impl Operation {
     }
 }
 
-/// Every operation in the CloudWatch Logs API model (botocore `logs/2014-03-28`).
-pub const ALL_OPERATIONS: [&str; 113] = [
+/// Every operation in the CloudWatch Logs API model (botocore 1.44.18, `logs/2014-03-28`).
+pub const ALL_OPERATIONS: [&str; 118] = [
     "AssociateKmsKey",
     "AssociateSourceToS3TableIntegration",
     "CancelExportTask",
@@ -108,6 +108,7 @@ pub const ALL_OPERATIONS: [&str; 113] = [
     "DeleteRetentionPolicy",
     "DeleteScheduledQuery",
     "DeleteSubscriptionFilter",
+    "DeleteSyslogConfiguration",
     "DeleteTransformer",
     "DescribeAccountPolicies",
     "DescribeConfigurationTemplates",
@@ -147,6 +148,7 @@ pub const ALL_OPERATIONS: [&str; 113] = [
     "GetQueryResults",
     "GetScheduledQuery",
     "GetScheduledQueryHistory",
+    "GetStorageTierPolicy",
     "GetTransformer",
     "ListAggregateLogGroupSummaries",
     "ListAnomalies",
@@ -156,6 +158,7 @@ pub const ALL_OPERATIONS: [&str; 113] = [
     "ListLogGroupsForQuery",
     "ListScheduledQueries",
     "ListSourcesForS3TableIntegration",
+    "ListSyslogConfigurations",
     "ListTagsForResource",
     "ListTagsLogGroup",
     "PutAccountPolicy",
@@ -174,7 +177,9 @@ pub const ALL_OPERATIONS: [&str; 113] = [
     "PutQueryDefinition",
     "PutResourcePolicy",
     "PutRetentionPolicy",
+    "PutStorageTierPolicy",
     "PutSubscriptionFilter",
+    "PutSyslogConfiguration",
     "PutTransformer",
     "StartLiveTail",
     "StartQuery",
