@@ -17,9 +17,10 @@ RELEASE_BIN := target/release/cwlogs-emulator
 JS_DIR := client-tests/js
 JS_STAMP := $(JS_DIR)/node_modules/.installed
 
-## run: start the emulator on 127.0.0.1:4566 with the example fixtures (the article's
-## 26,351-event stream and more); `make run FIXTURES=` starts empty; ARGS adds flags (see --help)
-FIXTURES ?= fixtures
+## run: start an empty emulator on 127.0.0.1:4566, as the binary and the image start;
+## `make run FIXTURES=fixtures` preloads the examples (the article's 26,351-event stream and
+## more); ARGS adds flags (see --help)
+FIXTURES ?=
 run:
 	$(CARGO) run --release -p cwlogs-emulator --bin cwlogs-emulator -- \
 		$(if $(FIXTURES),--fixtures $(FIXTURES)) $(ARGS)
@@ -30,8 +31,11 @@ test: test-rust test-python test-js
 test-rust:
 	$(CARGO) test --workspace
 
+## build: the debug binary, built by the workspace's test build (the emulator's integration
+## tests need it) so it shares that build's dependencies instead of compiling a second set with
+## other features; test-rust and bench-smoke then reuse everything
 build:
-	$(CARGO) build -p cwlogs-emulator --bin cwlogs-emulator
+	$(CARGO) test --workspace --no-run --quiet
 
 $(VENV_STAMP): $(PY_REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +44,7 @@ $(VENV_STAMP): $(PY_REQUIREMENTS)
 
 venv: $(VENV_STAMP)
 
-test-python: build $(VENV_STAMP)
+test-python: build $(VENV_STAMP) $(JS_STAMP)
 	CWLOGS_BIN=$(abspath $(BIN)) PATH=$(abspath $(VENV))/bin:$$PATH \
 		$(VENV)/bin/python -m pytest -q client-tests/python
 
@@ -59,7 +63,7 @@ bench: build-release
 ## bench-smoke: the bench's --quick mode in a debug build, as CI runs it: it proves the bench
 ## still works (its cold start spawns the debug binary), it judges no timings
 bench-smoke: build
-	$(CARGO) test -p client-tests --bench loadgen -- --quick --binary $(abspath $(BIN))
+	$(CARGO) test --workspace --bench loadgen -- --quick --binary $(abspath $(BIN))
 
 ## bench-compare: the same workload against moto_server too, with ratios
 bench-compare: build-release $(VENV_STAMP)

@@ -1,36 +1,114 @@
-"""The project README's boto3 and AWS CLI snippets run, against a fresh emulator each, with
-the endpoint they name rewritten to it."""
+"""The project README's snippets are code that runs, in the order a reader meets them.
+
+One emulator is started as `make run` starts it (the binary, no fixtures). Every snippet of
+README.md is then dealt with in README order: the CLI, boto3 and JS snippets run against that
+emulator (the endpoint they name rewritten to it) and must print what they read back, and each
+one's writes are read back through boto3 as well; the others are checked for what they claim.
+A snippet this test does not know fails it, so a new snippet cannot go untested.
+"""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-from support import aws_env
+import pytest
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+from support import aws_env, make_client
+
+REPO = Path(__file__).resolve().parents[2]
+README = (REPO / "README.md").read_text()
 README_ENDPOINT = "http://127.0.0.1:4566"
+README_REGION = "us-east-1"
 
 
-def blocks(language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```$", README, flags=re.S | re.M)
+def snippets() -> list[tuple[str, str]]:
+    """Every fenced block of README.md, in order, as (language, code)."""
+    return re.findall(r"^```(\w*)\n(.*?)^```$", README, flags=re.S | re.M)
 
 
-def test_boto3_snippet_runs(start_emulator):
-    [snippet] = [b for b in blocks("python") if "boto3" in b]
-    emu = start_emulator()
-    code = snippet.replace(README_ENDPOINT, emu.url)
+def read_back(endpoint: str, group: str) -> list[str]:
+    logs = make_client(endpoint, README_REGION)
+    events = logs.get_log_events(logGroupName=group, logStreamName="web", startFromHead=True)
+    return [event["message"] for event in events["events"]]
+
+
+def run_cli(code: str, endpoint: str) -> str:
+    env = aws_env(endpoint, README_REGION)
+    run = subprocess.run(["bash", "-euo", "pipefail", "-c", code], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def run_python(code: str) -> str:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout == "app\n"
+    return run.stdout
 
 
-def test_aws_cli_snippet_runs(start_emulator):
-    [snippet] = [b for b in blocks("sh") if "AWS_ENDPOINT_URL" in b]
-    emu = start_emulator()
-    script = snippet.replace(README_ENDPOINT, emu.url)
-    run = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
-                         text=True, timeout=120, env=aws_env(emu.url, "us-east-1"))
+def run_js(code: str) -> str:
+    js_dir = REPO / "client-tests" / "js"
+    assert (js_dir / "node_modules").is_dir(), "make test installs the JS SDK first"
+    run = subprocess.run(["node", "--input-type=module", "--eval", code], cwd=js_dir,
+                         capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip().splitlines()[-1] == "hello"
+    return run.stdout
+
+
+def test_every_snippet_in_readme_order_against_one_emulator(start_emulator):
+    emu = start_emulator()  # as `make run` starts it: no fixtures, default flags
+    seen: list[str] = []
+    for language, code in snippets():
+        rewritten = code.replace(README_ENDPOINT, emu.url)
+        if language == "sh" and code.lstrip().startswith("make run"):
+            seen.append("quick start")
+            assert "make test" in code
+        elif language == "sh" and "aws logs" in code:
+            # put-log-events prints its nextSequenceToken first; the read prints the message.
+            assert run_cli(rewritten, emu.url).splitlines()[-1] == "hello"
+            assert read_back(emu.url, "readme-cli") == ["hello"]
+            seen.append("cli")
+        elif language == "python":
+            assert run_python(rewritten) == "hello\n"
+            assert read_back(emu.url, "readme-boto3") == ["hello"]
+            seen.append("boto3")
+        elif language == "toml":
+            deps = tomllib.loads(code)["dev-dependencies"]
+            assert set(deps) == {"cwlogs-emulator", "aws-sdk-cloudwatchlogs", "tokio"}
+            assert {"macros", "rt-multi-thread"} <= set(deps["tokio"]["features"])
+            seen.append("cargo")
+        elif language == "rust":
+            # In-process: compiled and run by `cargo test` (client-tests/tests/it/readme.rs,
+            # which also checks this block is that test, verbatim).
+            seen.append("rust")
+        elif language == "js":
+            assert run_js(rewritten) == "hello\n"
+            assert read_back(emu.url, "readme-js") == ["hello"]
+            seen.append("js")
+        elif language == "sh" and code.lstrip().startswith("docker build"):
+            # No Docker engine on the CI machines: the image's environment is tested through
+            # the binary (test_deployment.py); here, that the commands name this repo's image.
+            assert "-t cwlogs-emulator ." in code and "-p 4566:4566 cwlogs-emulator" in code
+            seen.append("docker")
+        elif language == "yaml":
+            assert code == (REPO / "docker-compose.yml").read_text()
+            seen.append("compose")
+        else:
+            pytest.fail(f"README.md has a ```{language} snippet this test does not run:\n{code}")
+    assert seen == ["quick start", "cli", "boto3", "cargo", "rust", "js", "docker", "compose"]
+
+
+@pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is installed by make test")
+def test_cli_endpoint_flag_form_works(emulator):
+    """The README's form for CLIs that ignore AWS_ENDPOINT_URL."""
+    env = aws_env(emulator.url, README_REGION)
+    env.pop("AWS_ENDPOINT_URL", None)
+    run = subprocess.run(["aws", "--endpoint-url", emulator.url, "logs", "describe-log-groups",
+                          "--log-group-name-prefix", "no-such-prefix"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert '"logGroups": []' in run.stdout

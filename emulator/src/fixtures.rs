@@ -120,7 +120,11 @@ struct StreamEvents {
 /// Loads every `*.json` / `*.ndjson` file at `path` (a file, or a folder read in name order)
 /// into `store`. `default_region` applies to groups that name none. Nothing is stored unless
 /// every file is valid.
-pub fn load(path: &Path, store: &Store, default_region: &str) -> Result<usize, FixtureError> {
+pub(crate) fn load(
+    path: &Path,
+    store: &Store,
+    default_region: &str,
+) -> Result<usize, FixtureError> {
     let files = fixture_files(path)?;
     let now = store.now();
     let mut loaded = Vec::new();

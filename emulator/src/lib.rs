@@ -22,7 +22,7 @@ pub mod clock;
 pub mod config;
 mod error;
 mod filter;
-mod fixtures;
+pub mod fixtures;
 pub mod inspect;
 pub mod limits;
 mod ops;
