@@ -43,6 +43,16 @@ pub enum LogsError {
         /// The ARN of the resource.
         resource_name: String,
     },
+    /// A Logs Insights query that does not compile, with where (`MalformedQueryException`).
+    #[error("{message}")]
+    MalformedQuery {
+        /// What is wrong.
+        message: String,
+        /// First character of the offending text.
+        start: usize,
+        /// One past its last character.
+        end: usize,
+    },
     /// A request-level validation failure (AWS's `ValidationException`).
     #[error("{0}")]
     Validation(String),
@@ -78,6 +88,7 @@ impl LogsError {
             Self::ResourceNotFound(_) => "ResourceNotFoundException",
             Self::ResourceAlreadyExists(_) => "ResourceAlreadyExistsException",
             Self::InvalidSequenceToken { .. } => "InvalidSequenceTokenException",
+            Self::MalformedQuery { .. } => "MalformedQueryException",
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
             Self::TooManyTags { .. } => "TooManyTagsException",
@@ -99,6 +110,7 @@ impl LogsError {
             | Self::ResourceNotFound(_)
             | Self::ResourceAlreadyExists(_)
             | Self::InvalidSequenceToken { .. }
+            | Self::MalformedQuery { .. }
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
             | Self::TooManyTags { .. }
@@ -115,7 +127,7 @@ impl LogsError {
 
     /// Members some exceptions carry besides `message`: `expectedSequenceToken` on the two
     /// sequence-token errors, `resourceName` on TooManyTagsException.
-    pub fn extra_member(&self) -> Option<(&'static str, &str)> {
+    pub fn extra_member(&self) -> Option<(&'static str, serde_json::Value)> {
         match self {
             Self::InvalidSequenceToken {
                 expected_sequence_token,
@@ -126,8 +138,21 @@ impl LogsError {
                 ..
             } => expected_sequence_token
                 .as_deref()
-                .map(|token| ("expectedSequenceToken", token)),
-            Self::TooManyTags { resource_name, .. } => Some(("resourceName", resource_name)),
+                .map(|token| ("expectedSequenceToken", token.into())),
+            Self::TooManyTags { resource_name, .. } => {
+                Some(("resourceName", resource_name.as_str().into()))
+            }
+            Self::MalformedQuery {
+                message,
+                start,
+                end,
+            } => Some((
+                "queryCompileError",
+                serde_json::json!({
+                    "location": {"startCharOffset": start, "endCharOffset": end},
+                    "message": message,
+                }),
+            )),
             _ => None,
         }
     }

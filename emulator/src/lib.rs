@@ -23,6 +23,7 @@ pub mod config;
 mod error;
 mod filter;
 pub mod fixtures;
+mod insights;
 pub mod inspect;
 pub mod limits;
 mod ops;

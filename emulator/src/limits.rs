@@ -88,6 +88,26 @@ pub const MAX_METRIC_TRANSFORMATIONS: usize = 1;
 /// Longest `fieldSelectionCriteria` (model: `FieldSelectionCriteria` max 2000).
 pub const MAX_FIELD_SELECTION_CRITERIA_LEN: usize = 2000;
 
+/// Most log groups one Logs Insights query reads (model doc of StartQuery: "up to 50").
+pub const MAX_QUERY_GROUPS: usize = 50;
+/// Longest Logs Insights query (model: `QueryString` max 10000).
+pub const MAX_QUERY_STRING_LEN: usize = 10_000;
+/// Most rows a query returns (model: `EventsLimitStartQuery` max 100000).
+pub const MAX_QUERY_ROWS: usize = 100_000;
+/// Most rows one GetQueryResults page holds, also a query's default row limit (model:
+/// `GetQueryResultsMaxItems` max 10000; docs of `limit`: "defaults to returning up to 10,000").
+pub const MAX_QUERY_RESULTS_PAGE: usize = 10_000;
+/// Most queries running at once (model doc of StartQuery: "up to 100 concurrent CloudWatch
+/// Logs insights queries").
+pub const MAX_RUNNING_QUERIES: usize = 100;
+/// Largest `maxResults` of DescribeQueries, also its default (model:
+/// `DescribeQueriesMaxResults` max 1000).
+pub const MAX_DESCRIBE_QUERIES_RESULTS: usize = 1000;
+
+/// How long a Logs Insights query may run (model doc of StartQuery: "Queries time out after
+/// 60 minutes of runtime").
+pub const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 
 /// Events one FilterLogEvents page may scan before it answers with what it found and a

@@ -5,6 +5,7 @@
 mod events;
 mod filter;
 mod groups;
+mod insights;
 mod metric_filters;
 mod retention;
 mod streams;
@@ -26,6 +27,8 @@ pub struct Ctx<'a> {
     pub store: &'a Store,
     /// The request's region.
     pub region: Arc<Region>,
+    /// The request's `x-amzn-RequestId` (some AWS messages quote it).
+    pub request_id: &'a str,
     touched: RefCell<Touched>,
 }
 
@@ -40,10 +43,11 @@ pub struct Touched {
 
 impl<'a> Ctx<'a> {
     /// A context for a request to `region`.
-    pub fn new(store: &'a Store, region: Arc<Region>) -> Self {
+    pub fn new(store: &'a Store, region: Arc<Region>, request_id: &'a str) -> Self {
         Self {
             store,
             region,
+            request_id,
             touched: RefCell::default(),
         }
     }
@@ -113,6 +117,11 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutMetricFilter => metric_filters::put_metric_filter(ctx, body),
         Operation::DescribeMetricFilters => metric_filters::describe_metric_filters(ctx, body),
         Operation::DeleteMetricFilter => metric_filters::delete_metric_filter(ctx, body),
+        Operation::StartQuery => insights::start_query(ctx, body),
+        Operation::GetQueryResults => insights::get_query_results(ctx, body),
+        Operation::StopQuery => insights::stop_query(ctx, body),
+        Operation::DescribeQueries => insights::describe_queries(ctx, body),
+        Operation::GetLogRecord => insights::get_log_record(ctx, body),
     }
 }
 

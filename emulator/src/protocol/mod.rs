@@ -118,7 +118,7 @@ pub fn error_response(error: &LogsError, request_id: &str) -> Response {
         "message": error.to_string(),
     });
     if let Some((member, value)) = error.extra_member() {
-        body[member] = value.into();
+        body[member] = value;
     }
     let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
     let mut response = (status, encode(&body)).into_response();

@@ -62,6 +62,11 @@ operations! {
     PutMetricFilter,
     DescribeMetricFilters,
     DeleteMetricFilter,
+    StartQuery,
+    GetQueryResults,
+    StopQuery,
+    DescribeQueries,
+    GetLogRecord,
 }
 
 impl Operation {

@@ -87,8 +87,9 @@ async fn handle_json(State(app): State<Arc<App>>, headers: HeaderMap, body: Body
         .to_owned();
     let run = {
         let region_name = region_name.clone();
+        let request_id = request_id.clone();
         move || {
-            let ctx = Ctx::new(&app.store, app.store.region(&region_name));
+            let ctx = Ctx::new(&app.store, app.store.region(&region_name), &request_id);
             let result = ops::dispatch(operation, &ctx, &body);
             (result, ctx.touched())
         }

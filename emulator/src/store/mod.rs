@@ -11,6 +11,7 @@ pub mod events;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod queries;
 pub mod read;
 pub mod resources;
 pub mod search;
@@ -105,6 +106,7 @@ impl Store {
                 env: Arc::clone(&self.env),
                 groups: RwLock::new(BTreeMap::new()),
                 groups_created: AtomicU64::new(0),
+                queries: queries::Queries::default(),
             })
         }))
     }
@@ -135,6 +137,8 @@ pub struct Region {
     groups: RwLock<BTreeMap<String, Arc<LogGroup>>>,
     /// Groups ever created here: numbers each group's incarnation.
     groups_created: AtomicU64,
+    /// Logs Insights queries.
+    queries: queries::Queries,
 }
 
 impl Region {

@@ -88,6 +88,46 @@ impl LogGroup {
     }
 }
 
+impl LogGroup {
+    /// Visits every event with a timestamp in `[from, to)` (after retention), a stream at a time
+    /// under that stream's read lock only, with the stream's name. `visit` answers false to
+    /// stop; returns whether it did.
+    pub fn scan(
+        &self,
+        from: i64,
+        to: i64,
+        mut visit: impl for<'e> FnMut(&str, EventView<'e>) -> bool,
+    ) -> bool {
+        let cutoff = self.apply_retention_to_all();
+        let from = EventKey::at_time(cutoff.map_or(from, |c| c.max(from)));
+        let to = EventKey::at_time(to);
+        for stream in self.streams_with_prefix("") {
+            let stopped = stream.with_events(|log| {
+                log.iter_from(from)
+                    .take_while(|event| event.key < to)
+                    .any(|event| !visit(stream.name(), event))
+            });
+            if stopped {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The ingestion time and message of the event at `key` in the named stream, if it is
+    /// still there (not deleted, not expired).
+    pub fn event_at(&self, stream: &str, key: EventKey) -> Option<(i64, String)> {
+        let stream = self.stream(stream).ok()?;
+        self.apply_retention(&stream);
+        stream.with_events(|log| {
+            log.iter_from(key)
+                .next()
+                .filter(|event| event.key == key)
+                .map(|event| (event.ingestion_time, event.message.to_owned()))
+        })
+    }
+}
+
 /// `[startTime, endTime)` as keys: startTime inclusive, endTime exclusive (model doc).
 #[derive(Debug, Clone, Copy)]
 struct TimeRange {

@@ -1,0 +1,146 @@
+//! Logs Insights through the Rust SDK: the lifecycle from StartQuery to a Complete
+//! GetQueryResults, stats rows, StopQuery on an ended query, and MalformedQueryException with
+//! its location.
+
+use aws_sdk_cloudwatchlogs::operation::get_query_results::GetQueryResultsOutput;
+use aws_sdk_cloudwatchlogs::types::QueryStatus;
+
+use crate::common::{assert_aws_error, harness, service_error, Harness, MINUTE, NOW};
+
+/// Polls until the query has ended (it runs in the background).
+async fn finished(h: &Harness, query_id: &str) -> GetQueryResultsOutput {
+    for _ in 0..400 {
+        let out = h
+            .client
+            .get_query_results()
+            .query_id(query_id)
+            .send()
+            .await
+            .unwrap();
+        if out.status() != Some(&QueryStatus::Running) {
+            return out;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("query {query_id} did not end");
+}
+
+fn cells(out: &GetQueryResultsOutput) -> Vec<Vec<(String, String)>> {
+    out.results()
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| {
+                    (
+                        cell.field().unwrap_or_default().to_owned(),
+                        cell.value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn seeded() -> Harness {
+    let h = harness().await;
+    h.group_and_stream("app", "web").await;
+    let events: Vec<(i64, String)> = (0..10)
+        .map(|i| {
+            let level = if i % 3 == 0 { "ERROR" } else { "INFO" };
+            (NOW - 10 * MINUTE + i * 1000, format!("{level} request {i}"))
+        })
+        .collect();
+    h.put_all("app", "web", &events).await;
+    h
+}
+
+#[tokio::test]
+async fn a_query_runs_to_complete_with_rows_and_statistics() {
+    let h = seeded().await;
+    let started = h
+        .client
+        .start_query()
+        .log_group_name("app")
+        .start_time((NOW - 20 * MINUTE) / 1000)
+        .end_time(NOW / 1000)
+        .query_string("filter @message like /ERROR/ | fields @message | limit 2")
+        .send()
+        .await
+        .unwrap();
+    let out = finished(&h, started.query_id().unwrap()).await;
+    assert_eq!(out.status(), Some(&QueryStatus::Complete));
+    let rows = cells(&out);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][0], ("@message".into(), "ERROR request 9".into()));
+    assert_eq!(rows[1][0], ("@message".into(), "ERROR request 6".into()));
+    assert_eq!(rows[0][1].0, "@ptr");
+    let statistics = out.statistics().unwrap();
+    assert_eq!(statistics.records_scanned(), 10.0);
+    assert_eq!(statistics.records_matched(), 4.0);
+
+    let stats = h
+        .client
+        .start_query()
+        .log_group_name("app")
+        .start_time((NOW - 20 * MINUTE) / 1000)
+        .end_time(NOW / 1000)
+        .query_string("parse @message \"* request *\" as level, n | stats count(*) as c by level")
+        .send()
+        .await
+        .unwrap();
+    let out = finished(&h, stats.query_id().unwrap()).await;
+    assert_eq!(
+        cells(&out),
+        [
+            [("level".into(), "ERROR".into()), ("c".into(), "4".into())],
+            [("level".into(), "INFO".into()), ("c".into(), "6".into())],
+        ]
+    );
+
+    let error = service_error(
+        h.client
+            .stop_query()
+            .query_id(stats.query_id().unwrap())
+            .send()
+            .await,
+    );
+    assert_aws_error(
+        &error,
+        "InvalidParameterException",
+        &format!(
+            "Query is not running. Query id: {}",
+            stats.query_id().unwrap()
+        ),
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_query_is_refused_with_its_location() {
+    let h = seeded().await;
+    let error = service_error(
+        h.client
+            .start_query()
+            .log_group_name("app")
+            .start_time(0)
+            .end_time(NOW / 1000)
+            .query_string("stats frob(x)")
+            .send()
+            .await,
+    );
+    assert_aws_error(
+        &error,
+        "MalformedQueryException",
+        "'frob' is not an aggregation function that stats supports",
+    );
+    let aws_sdk_cloudwatchlogs::operation::start_query::StartQueryError::MalformedQueryException(
+        malformed,
+    ) = error
+    else {
+        panic!("a MalformedQueryException");
+    };
+    let location = malformed.query_compile_error().unwrap().location().unwrap();
+    assert_eq!(
+        (location.start_char_offset(), location.end_char_offset()),
+        (Some(6), Some(10))
+    );
+}

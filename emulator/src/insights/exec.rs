@@ -1,0 +1,770 @@
+//! Running a parsed query over events: records, expressions, the pipeline, `stats`.
+//!
+//! Commands up to the first one that needs every row (`stats`, `sort`, `limit`, `dedup`) run
+//! per event as the events stream by; the rest run over the rows collected there. Without a
+//! `sort` or `stats`, rows come out newest first (`@timestamp desc`), as AWS orders them.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
+
+use super::syntax::{
+    AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
+    Projection, Query,
+};
+use super::value::{period_millis, Value};
+
+/// One log event as a query sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'a> {
+    /// `@timestamp`, epoch milliseconds.
+    pub timestamp: i64,
+    /// `@ingestionTime`, epoch milliseconds.
+    pub ingestion_time: i64,
+    /// `@message`.
+    pub message: &'a str,
+    /// `@logStream`.
+    pub log_stream: &'a str,
+    /// `@log`: `account-id:log-group-name`.
+    pub log: &'a str,
+}
+
+/// What a query produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Output {
+    /// Result rows: `(field, value)` pairs in output order; `@ptr` last when rows are events.
+    pub rows: Vec<Vec<(String, String)>>,
+    /// Events that passed every filter.
+    pub records_matched: u64,
+    /// Events read.
+    pub records_scanned: u64,
+    /// Message bytes read.
+    pub bytes_scanned: u64,
+}
+
+/// A record: its fields in the order they were set, and its event's pointer (`None` once
+/// `stats` has turned events into groups).
+#[derive(Debug, Clone)]
+struct Record {
+    fields: Vec<(String, Value)>,
+    ptr: Option<String>,
+}
+
+impl Record {
+    fn get(&self, name: &str) -> &Value {
+        self.fields
+            .iter()
+            .rev()
+            .find(|(field, _)| field == name)
+            .map_or(&Value::Missing, |(_, value)| value)
+    }
+
+    fn set(&mut self, name: &str, value: Value) {
+        match self.fields.iter_mut().find(|(field, _)| field == name) {
+            Some(slot) => slot.1 = value,
+            None => self.fields.push((name.to_owned(), value)),
+        }
+    }
+
+    fn timestamp(&self) -> Option<i64> {
+        match self.get("@timestamp") {
+            Value::Time(t) => Some(*t),
+            other => other.as_number().map(|n| n as i64),
+        }
+    }
+}
+
+/// Builds an event's record: the system fields, then a JSON message's fields flattened with
+/// dots (`a.b`, arrays by index `a.0`).
+fn record_of(event: &Event<'_>, ptr: String) -> Record {
+    let mut fields = vec![
+        ("@timestamp".to_owned(), Value::Time(event.timestamp)),
+        ("@message".to_owned(), Value::Text(event.message.to_owned())),
+        (
+            "@logStream".to_owned(),
+            Value::Text(event.log_stream.to_owned()),
+        ),
+        ("@log".to_owned(), Value::Text(event.log.to_owned())),
+        (
+            "@ingestionTime".to_owned(),
+            Value::Time(event.ingestion_time),
+        ),
+    ];
+    if event.message.trim_start().starts_with('{') {
+        if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(event.message) {
+            for (key, value) in &object {
+                flatten(key, value, &mut fields);
+            }
+        }
+    }
+    Record {
+        fields,
+        ptr: Some(ptr),
+    }
+}
+
+/// A JSON message's fields, flattened with dots, as text (GetLogRecord shows these).
+pub fn json_fields(message: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    if message.trim_start().starts_with('{') {
+        if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(message) {
+            for (key, value) in &object {
+                flatten(key, value, &mut fields);
+            }
+        }
+    }
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| value.as_text().map(|v| (name, v.into_owned())))
+        .collect()
+}
+
+fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Value)>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (key, inner) in object {
+                flatten(&format!("{prefix}.{key}"), inner, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                flatten(&format!("{prefix}.{i}"), inner, out);
+            }
+        }
+        serde_json::Value::Null => {}
+        serde_json::Value::String(text) => out.push((prefix.to_owned(), Value::Text(text.clone()))),
+        other => out.push((prefix.to_owned(), Value::Text(other.to_string()))),
+    }
+}
+
+/// A query being run: events are pushed one at a time (from each stream in turn, under that
+/// stream's read lock only), then [`Run::finish`] orders, limits and renders.
+#[derive(Debug)]
+pub struct Run<'q> {
+    query: &'q Query,
+    streaming: &'q [Command],
+    rest: &'q [Command],
+    rows: Vec<Record>,
+    output: Output,
+}
+
+impl<'q> Run<'q> {
+    /// Starts running `query`.
+    pub fn new(query: &'q Query) -> Self {
+        let blocking = query
+            .commands
+            .iter()
+            .position(|c| {
+                matches!(
+                    c,
+                    Command::Stats { .. }
+                        | Command::Sort(_)
+                        | Command::Limit(_)
+                        | Command::Dedup(_)
+                )
+            })
+            .unwrap_or(query.commands.len());
+        let (streaming, rest) = query.commands.split_at(blocking);
+        Self {
+            query,
+            streaming,
+            rest,
+            rows: Vec::new(),
+            output: Output::default(),
+        }
+    }
+
+    /// Feeds one event; `ptr` makes its `@ptr`, asked for only when the event is kept.
+    pub fn push(&mut self, event: &Event<'_>, ptr: impl FnOnce() -> String) {
+        self.output.records_scanned += 1;
+        self.output.bytes_scanned += event.message.len() as u64;
+        let mut record = record_of(event, String::new());
+        for command in self.streaming {
+            if !apply_row(command, &mut record) {
+                return;
+            }
+        }
+        record.ptr = Some(ptr());
+        self.rows.push(record);
+    }
+
+    /// Rows so far and the statistics, for a query still running.
+    pub fn statistics(&self) -> Output {
+        Output {
+            rows: Vec::new(),
+            records_matched: self.rows.len() as u64,
+            ..self.output.clone()
+        }
+    }
+
+    /// Runs the rest of the pipeline and renders at most `limit` rows.
+    pub fn finish(self, limit: usize) -> Output {
+        let Run {
+            query,
+            rest,
+            mut rows,
+            mut output,
+            ..
+        } = self;
+        let mut sorted = false;
+        let mut grouped = false;
+        // Records matched: those that passed every filter before the first stats.
+        output.records_matched = rows.len() as u64;
+        for command in rest {
+            match command {
+                Command::Stats { aggregations, by } => {
+                    if !grouped {
+                        output.records_matched = rows.len() as u64;
+                    }
+                    rows = stats(&rows, aggregations, by);
+                    grouped = true;
+                    sorted = true;
+                }
+                Command::Sort(keys) => {
+                    sort_rows(&mut rows, keys);
+                    sorted = true;
+                }
+                Command::Limit(n) => {
+                    if !sorted {
+                        sort_newest_first(&mut rows);
+                        sorted = true;
+                    }
+                    rows.truncate(*n);
+                }
+                Command::Dedup(fields) => {
+                    let mut seen = HashSet::new();
+                    rows.retain(|row| {
+                        let key: Vec<Option<String>> = fields
+                            .iter()
+                            .map(|f| row.get(f).as_text().map(|t| t.into_owned()))
+                            .collect();
+                        seen.insert(key)
+                    });
+                }
+                other => {
+                    rows.retain_mut(|row| apply_row(other, row));
+                    if !grouped {
+                        output.records_matched = rows.len() as u64;
+                    }
+                }
+            }
+        }
+        if !sorted {
+            sort_newest_first(&mut rows);
+        }
+        rows.truncate(limit);
+        let visible = query.visible_fields(grouped);
+        output.rows = rows
+            .iter()
+            .map(|row| render(row, visible.as_deref()))
+            .collect();
+        output
+    }
+}
+
+impl Query {
+    /// Which fields rows show: the last `display`; else what `fields` and `parse` named (and
+    /// the system fields they leave); else `@timestamp` and `@message`. `None`: every field
+    /// of the row (after stats).
+    fn visible_fields(&self, grouped: bool) -> Option<Vec<String>> {
+        if let Some(Command::Display(fields)) = self
+            .commands
+            .iter()
+            .rev()
+            .find(|c| matches!(c, Command::Display(_)))
+        {
+            return Some(fields.iter().map(|p| p.name.clone()).collect());
+        }
+        if grouped {
+            return None;
+        }
+        let mut named: Vec<String> = Vec::new();
+        for command in &self.commands {
+            match command {
+                Command::Fields(projections) => {
+                    named.extend(projections.iter().map(|p| p.name.clone()))
+                }
+                Command::Parse { pattern, .. } => named.extend(match pattern {
+                    ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
+                        names.clone()
+                    }
+                }),
+                _ => {}
+            }
+        }
+        if named.is_empty() {
+            named = vec!["@timestamp".into(), "@message".into()];
+        }
+        let mut seen = HashSet::new();
+        named.retain(|n| seen.insert(n.clone()));
+        Some(named)
+    }
+}
+
+fn render(row: &Record, visible: Option<&[String]>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = match visible {
+        Some(names) => names
+            .iter()
+            .filter_map(|name| {
+                row.get(name)
+                    .as_text()
+                    .map(|value| (name.clone(), value.into_owned()))
+            })
+            .collect(),
+        None => row
+            .fields
+            .iter()
+            .filter_map(|(name, value)| value.as_text().map(|v| (name.clone(), v.into_owned())))
+            .collect(),
+    };
+    if let Some(ptr) = &row.ptr {
+        out.push(("@ptr".into(), ptr.clone()));
+    }
+    out
+}
+
+fn sort_newest_first(rows: &mut [Record]) {
+    rows.sort_by_key(|row| std::cmp::Reverse(row.timestamp()));
+}
+
+fn sort_rows(rows: &mut [Record], keys: &[(Expr, bool)]) {
+    let mut keyed: Vec<(Vec<Value>, usize)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| (keys.iter().map(|(e, _)| eval(e, row)).collect(), i))
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        for (i, (_, descending)) in keys.iter().enumerate() {
+            let order = match (a[i].is_present(), b[i].is_present()) {
+                // Missing values sort last either way.
+                (true, true) => {
+                    let order = a[i].sort_cmp(&b[i]);
+                    if *descending {
+                        order.reverse()
+                    } else {
+                        order
+                    }
+                }
+                _ => a[i].sort_cmp(&b[i]),
+            };
+            if order != Ordering::Equal {
+                return order;
+            }
+        }
+        Ordering::Equal
+    });
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let mut taken: Vec<Option<Record>> = rows.iter().cloned().map(Some).collect();
+    for (slot, i) in rows.iter_mut().zip(order) {
+        *slot = taken[i].take().expect("each index once");
+    }
+}
+
+/// Applies a per-row command; false when the row is filtered out.
+fn apply_row(command: &Command, row: &mut Record) -> bool {
+    match command {
+        Command::Filter(expr) => eval(expr, row).is_true(),
+        Command::Fields(projections) | Command::Display(projections) => {
+            for Projection { expr, name } in projections {
+                if !matches!(expr, Expr::Field(field) if field == name) {
+                    let value = eval(expr, row);
+                    row.set(name, value);
+                }
+            }
+            true
+        }
+        Command::Parse { source, pattern } => {
+            let text = eval(source, row).as_text().map(|t| t.into_owned());
+            let captured = text.as_deref().and_then(|text| parse_text(pattern, text));
+            match pattern {
+                ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
+                    for (i, name) in names.iter().enumerate() {
+                        let value = captured
+                            .as_ref()
+                            .and_then(|c| c[i].clone())
+                            .map_or(Value::Missing, Value::Text);
+                        row.set(name, value);
+                    }
+                }
+            }
+            true
+        }
+        Command::Stats { .. } | Command::Sort(_) | Command::Limit(_) | Command::Dedup(_) => true,
+    }
+}
+
+/// The captures of `pattern` in `text`, one per name, or `None` when it does not match.
+fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>> {
+    match pattern {
+        ParsePattern::Regex { regex, names } => {
+            let captures = regex.captures(text)?;
+            Some(
+                names
+                    .iter()
+                    .map(|n| captures.name(n).map(|m| m.as_str().to_owned()))
+                    .collect(),
+            )
+        }
+        ParsePattern::Glob { literals, .. } => {
+            // Literal parts in order; each * takes the shortest text before the next literal,
+            // the last one takes the rest when the pattern ends with *.
+            let mut rest = text
+                .find(literals[0].as_str())
+                .map(|at| &text[at + literals[0].len()..])?;
+            let mut out = Vec::with_capacity(literals.len() - 1);
+            for (i, literal) in literals.iter().enumerate().skip(1) {
+                let last = i == literals.len() - 1;
+                if literal.is_empty() && last {
+                    out.push(Some(rest.to_owned()));
+                    rest = "";
+                } else {
+                    let at = rest.find(literal.as_str())?;
+                    out.push(Some(rest[..at].to_owned()));
+                    rest = &rest[at + literal.len()..];
+                }
+            }
+            Some(out)
+        }
+    }
+}
+
+/// Evaluates an expression on a record.
+fn eval(expr: &Expr, row: &Record) -> Value {
+    match expr {
+        Expr::Field(name) => row.get(name).clone(),
+        Expr::Number(n) => Value::Number(*n),
+        Expr::Text(text) => Value::Text(text.clone()),
+        Expr::Not(inner) => Value::Bool(!eval(inner, row).is_true()),
+        Expr::Negate(inner) => eval(inner, row)
+            .as_number()
+            .map_or(Value::Missing, |n| Value::Number(-n)),
+        Expr::Binary(op, left, right) => binary(*op, left, right, row),
+        Expr::Like {
+            value,
+            pattern,
+            negated,
+        } => {
+            let value = eval(value, row);
+            let Some(text) = value.as_text() else {
+                return Value::Bool(false);
+            };
+            let found = match pattern {
+                LikePattern::Substring(sub) => text.contains(sub.as_str()),
+                LikePattern::Regex(regex) => regex.is_match(&text),
+            };
+            Value::Bool(found != *negated)
+        }
+        Expr::In {
+            value,
+            list,
+            negated,
+        } => {
+            let value = eval(value, row);
+            if !value.is_present() {
+                return Value::Bool(false);
+            }
+            let found = list
+                .iter()
+                .any(|candidate| value.compare(&eval(candidate, row)) == Some(Ordering::Equal));
+            Value::Bool(found != *negated)
+        }
+        Expr::Call(function, args) => call(*function, args, row),
+    }
+}
+
+fn binary(op: BinaryOp, left: &Expr, right: &Expr, row: &Record) -> Value {
+    match op {
+        BinaryOp::And => {
+            return Value::Bool(eval(left, row).is_true() && eval(right, row).is_true())
+        }
+        BinaryOp::Or => {
+            return Value::Bool(eval(left, row).is_true() || eval(right, row).is_true())
+        }
+        _ => {}
+    }
+    let (a, b) = (eval(left, row), eval(right, row));
+    let compared = |want: fn(Ordering) -> bool| Value::Bool(a.compare(&b).is_some_and(want));
+    match op {
+        BinaryOp::Eq => compared(|o| o == Ordering::Equal),
+        BinaryOp::Ne => Value::Bool(a.compare(&b).is_some_and(|o| o != Ordering::Equal)),
+        BinaryOp::Lt => compared(|o| o == Ordering::Less),
+        BinaryOp::Le => compared(|o| o != Ordering::Greater),
+        BinaryOp::Gt => compared(|o| o == Ordering::Greater),
+        BinaryOp::Ge => compared(|o| o != Ordering::Less),
+        arithmetic => {
+            let (Some(x), Some(y)) = (a.as_number(), b.as_number()) else {
+                return Value::Missing;
+            };
+            let result = match arithmetic {
+                BinaryOp::Add => x + y,
+                BinaryOp::Sub => x - y,
+                BinaryOp::Mul => x * y,
+                BinaryOp::Div if y != 0.0 => x / y,
+                BinaryOp::Rem if y != 0.0 => x % y,
+                BinaryOp::Pow => x.powf(y),
+                _ => return Value::Missing,
+            };
+            Value::Number(result)
+        }
+    }
+}
+
+fn call(function: Function, args: &[Expr], row: &Record) -> Value {
+    let arg = |i: usize| eval(&args[i], row);
+    let text = |i: usize| arg(i).as_text().map(|t| t.into_owned());
+    let number = |i: usize| arg(i).as_number();
+    let with_text = |f: &dyn Fn(&str) -> Value| text(0).map_or(Value::Missing, |t| f(&t));
+    let with_number = |f: fn(f64) -> f64| number(0).map_or(Value::Missing, |n| Value::Number(f(n)));
+    let period = |i: usize| match &args[i] {
+        Expr::Text(p) => period_millis(p),
+        _ => None,
+    };
+    let time_of = |value: Value| match value {
+        Value::Time(t) => Some(t),
+        other => other.as_number().map(|n| n as i64),
+    };
+    match function {
+        Function::Bin => match (row.timestamp(), period(0)) {
+            (Some(t), Some(p)) => Value::Time(t.div_euclid(p) * p),
+            _ => Value::Missing,
+        },
+        Function::DateFloor => match (time_of(arg(0)), period(1)) {
+            (Some(t), Some(p)) => Value::Time(t.div_euclid(p) * p),
+            _ => Value::Missing,
+        },
+        Function::DateCeil => match (time_of(arg(0)), period(1)) {
+            (Some(t), Some(p)) => {
+                Value::Time(t.div_euclid(p) * p + if t.rem_euclid(p) == 0 { 0 } else { p })
+            }
+            _ => Value::Missing,
+        },
+        Function::FromMillis => number(0).map_or(Value::Missing, |n| Value::Time(n as i64)),
+        Function::ToMillis => time_of(arg(0)).map_or(Value::Missing, |t| Value::Number(t as f64)),
+        Function::IsPresent => Value::Bool(arg(0).is_present()),
+        Function::Coalesce => args
+            .iter()
+            .map(|a| eval(a, row))
+            .find(Value::is_present)
+            .unwrap_or(Value::Missing),
+        Function::IsEmpty => Value::Bool(text(0).is_none_or(|t| t.is_empty())),
+        Function::IsBlank => Value::Bool(text(0).is_none_or(|t| t.trim().is_empty())),
+        Function::Concat => Value::Text(
+            (0..args.len())
+                .filter_map(text)
+                .collect::<Vec<String>>()
+                .concat(),
+        ),
+        Function::Ltrim => with_text(&|t| Value::Text(t.trim_start().to_owned())),
+        Function::Rtrim => with_text(&|t| Value::Text(t.trim_end().to_owned())),
+        Function::Trim => with_text(&|t| Value::Text(t.trim().to_owned())),
+        Function::Strlen => with_text(&|t| Value::Number(t.chars().count() as f64)),
+        Function::ToUpper => with_text(&|t| Value::Text(t.to_uppercase())),
+        Function::ToLower => with_text(&|t| Value::Text(t.to_lowercase())),
+        Function::Substr => {
+            let Some(t) = text(0) else {
+                return Value::Missing;
+            };
+            let start = number(1).unwrap_or(0.0).max(0.0) as usize;
+            let length = if args.len() > 2 {
+                number(2).unwrap_or(0.0).max(0.0) as usize
+            } else {
+                usize::MAX
+            };
+            Value::Text(t.chars().skip(start).take(length).collect())
+        }
+        Function::Replace => match (text(0), text(1), text(2)) {
+            (Some(t), Some(find), Some(with)) if !find.is_empty() => {
+                Value::Text(t.replace(&find, &with))
+            }
+            (Some(t), _, _) => Value::Text(t),
+            _ => Value::Missing,
+        },
+        Function::StrContains => match (text(0), text(1)) {
+            (Some(t), Some(sub)) => Value::Number(if t.contains(&sub) { 1.0 } else { 0.0 }),
+            _ => Value::Missing,
+        },
+        Function::Abs => with_number(f64::abs),
+        Function::Ceil => with_number(f64::ceil),
+        Function::Floor => with_number(f64::floor),
+        Function::Log => with_number(f64::ln),
+        Function::Sqrt => with_number(f64::sqrt),
+        Function::Greatest | Function::Least => {
+            let numbers = (0..args.len()).filter_map(number);
+            let best = if function == Function::Greatest {
+                numbers.fold(None, |m: Option<f64>, n| Some(m.map_or(n, |m| m.max(n))))
+            } else {
+                numbers.fold(None, |m: Option<f64>, n| Some(m.map_or(n, |m| m.min(n))))
+            };
+            best.map_or(Value::Missing, Value::Number)
+        }
+    }
+}
+
+/// `stats`: one row per distinct combination of the `by` values, in ascending order of them.
+fn stats(
+    rows: &[Record],
+    aggregations: &[(Aggregation, String)],
+    by: &[Projection],
+) -> Vec<Record> {
+    let mut groups: BTreeMap<Vec<GroupKey>, (Vec<Value>, Vec<&Record>)> = BTreeMap::new();
+    for row in rows {
+        let values: Vec<Value> = by.iter().map(|p| eval(&p.expr, row)).collect();
+        let key = values.iter().map(GroupKey::of).collect();
+        groups
+            .entry(key)
+            .or_insert_with(|| (values, Vec::new()))
+            .1
+            .push(row);
+    }
+    if groups.is_empty() && by.is_empty() {
+        groups.insert(Vec::new(), (Vec::new(), Vec::new()));
+    }
+    groups
+        .into_values()
+        .map(|(values, members)| {
+            let mut fields: Vec<(String, Value)> = by
+                .iter()
+                .zip(values)
+                .map(|(p, v)| (p.name.clone(), v))
+                .collect();
+            for (aggregation, name) in aggregations {
+                fields.push((name.clone(), aggregate(aggregation, &members)));
+            }
+            Record { fields, ptr: None }
+        })
+        .collect()
+}
+
+/// A group key: missing values first, then numbers (numerically), then text.
+#[derive(Debug, Clone)]
+enum GroupKey {
+    Missing,
+    Number(f64),
+    Text(String),
+}
+
+impl Ord for GroupKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Self::Missing, Self::Missing) => Ordering::Equal,
+            (Self::Missing, _) => Ordering::Less,
+            (_, Self::Missing) => Ordering::Greater,
+            (Self::Number(a), Self::Number(b)) => a.total_cmp(b),
+            (Self::Number(_), Self::Text(_)) => Ordering::Less,
+            (Self::Text(_), Self::Number(_)) => Ordering::Greater,
+            (Self::Text(a), Self::Text(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for GroupKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for GroupKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for GroupKey {}
+
+impl GroupKey {
+    fn of(value: &Value) -> Self {
+        match value {
+            Value::Missing => Self::Missing,
+            Value::Number(n) => Self::Number(*n),
+            Value::Time(t) => Self::Number(*t as f64),
+            other => Self::Text(other.as_text().map(|t| t.into_owned()).unwrap_or_default()),
+        }
+    }
+}
+
+fn aggregate(aggregation: &Aggregation, rows: &[&Record]) -> Value {
+    let values = || {
+        rows.iter().map(|row| {
+            aggregation
+                .arg
+                .as_ref()
+                .map_or(Value::Bool(true), |e| eval(e, row))
+        })
+    };
+    let numbers = || values().filter_map(|v| v.as_number());
+    match aggregation.function {
+        AggregateFunction::Count => {
+            Value::Number(values().filter(Value::is_present).count() as f64)
+        }
+        AggregateFunction::CountDistinct => {
+            let distinct: HashSet<String> = values()
+                .filter_map(|v| v.as_text().map(|t| t.into_owned()))
+                .collect();
+            Value::Number(distinct.len() as f64)
+        }
+        AggregateFunction::Sum => Value::Number(numbers().sum()),
+        AggregateFunction::Avg => {
+            let (sum, n) = numbers().fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+            if n == 0 {
+                Value::Missing
+            } else {
+                Value::Number(sum / n as f64)
+            }
+        }
+        AggregateFunction::Min => numbers()
+            .reduce(f64::min)
+            .map_or(Value::Missing, Value::Number),
+        AggregateFunction::Max => numbers()
+            .reduce(f64::max)
+            .map_or(Value::Missing, Value::Number),
+        AggregateFunction::Pct => {
+            let mut sorted: Vec<f64> = numbers().collect();
+            if sorted.is_empty() {
+                return Value::Missing;
+            }
+            sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(Ordering::Equal));
+            // Nearest rank.
+            let rank = ((aggregation.percentile / 100.0) * sorted.len() as f64).ceil() as usize;
+            Value::Number(sorted[rank.clamp(1, sorted.len()) - 1])
+        }
+        AggregateFunction::Stddev => {
+            let all: Vec<f64> = numbers().collect();
+            if all.len() < 2 {
+                return if all.is_empty() {
+                    Value::Missing
+                } else {
+                    Value::Number(0.0)
+                };
+            }
+            let mean = all.iter().sum::<f64>() / all.len() as f64;
+            let variance =
+                all.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (all.len() - 1) as f64;
+            Value::Number(variance.sqrt())
+        }
+        AggregateFunction::SortsFirst | AggregateFunction::SortsLast => {
+            let present = values().filter(Value::is_present);
+            let pick = if aggregation.function == AggregateFunction::SortsFirst {
+                present.min_by(|a, b| a.sort_cmp(b))
+            } else {
+                present.max_by(|a, b| a.sort_cmp(b))
+            };
+            pick.unwrap_or(Value::Missing)
+        }
+        AggregateFunction::Earliest | AggregateFunction::Latest => {
+            let pick = rows
+                .iter()
+                .filter_map(|row| row.timestamp().map(|t| (t, *row)))
+                .fold(None, |best: Option<(i64, &Record)>, (t, row)| match best {
+                    None => Some((t, row)),
+                    Some((bt, _))
+                        if (aggregation.function == AggregateFunction::Earliest && t < bt)
+                            || (aggregation.function == AggregateFunction::Latest && t > bt) =>
+                    {
+                        Some((t, row))
+                    }
+                    keep => keep,
+                });
+            pick.and_then(|(_, row)| aggregation.arg.as_ref().map(|e| eval(e, row)))
+                .unwrap_or(Value::Missing)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! CloudWatch Logs Insights: the query language (`syntax`), its values (`value`) and its
+//! execution (`exec`). Pure: no store, no HTTP. The store feeds events into a [`Run`]; the
+//! handlers in `ops/insights.rs` own the query lifecycle.
+
+mod exec;
+mod syntax;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+pub use exec::{json_fields, Event, Output, Run};
+pub use syntax::{parse, Query};

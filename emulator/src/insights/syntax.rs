@@ -1,0 +1,1100 @@
+//! The Logs Insights query language (CWLI): an on-demand lexer and a recursive-descent parser
+//! from query text to [`Query`]. Every error carries the character span it is about, for
+//! MalformedQueryException's `queryCompileError.location`.
+//!
+//! Lexing is on demand because `/` means division after an operand and a regex where an
+//! operand is expected (`like /ERROR/`, `parse @message /(?<x>\d+)/`); the parser knows which.
+
+use regex::Regex;
+
+/// A compile error and where it is, in characters from the start of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// What is wrong.
+    pub message: String,
+    /// First character of the offending text.
+    pub start: usize,
+    /// One past its last character.
+    pub end: usize,
+}
+
+/// A parsed query: its commands in order.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// The pipeline.
+    pub commands: Vec<Command>,
+}
+
+/// One command of the pipeline.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// `fields e [as name], ...`: computes fields and keeps them in the output.
+    Fields(Vec<Projection>),
+    /// `display f, ...`: which fields the output shows.
+    Display(Vec<Projection>),
+    /// `filter e` (or `where`).
+    Filter(Expr),
+    /// `stats agg(...) [as name], ... [by e [as name], ...]`.
+    Stats {
+        /// The aggregations, with their output names.
+        aggregations: Vec<(Aggregation, String)>,
+        /// The grouping expressions, with their output names.
+        by: Vec<Projection>,
+    },
+    /// `sort e [asc|desc], ...`.
+    Sort(Vec<(Expr, bool)>),
+    /// `limit n`.
+    Limit(usize),
+    /// `parse field "glob * pattern" as a, b` or `parse field /(?<a>re)/`.
+    Parse {
+        /// The field parsed (default `@message`).
+        source: Expr,
+        /// How.
+        pattern: ParsePattern,
+    },
+    /// `dedup f, ...`: keeps the first row of each combination.
+    Dedup(Vec<String>),
+}
+
+/// An expression with the name it appears under.
+#[derive(Debug, Clone)]
+pub struct Projection {
+    /// The expression.
+    pub expr: Expr,
+    /// `as name`, or the expression's own text.
+    pub name: String,
+}
+
+/// The two forms of `parse`.
+#[derive(Debug, Clone)]
+pub enum ParsePattern {
+    /// A glob: literal parts around `*` captures, named by `as`.
+    Glob {
+        /// The literal text between captures (one more than the captures).
+        literals: Vec<String>,
+        /// The capture names.
+        names: Vec<String>,
+    },
+    /// A regex with named groups.
+    Regex {
+        /// The compiled regex.
+        regex: Regex,
+        /// Its group names, in order.
+        names: Vec<String>,
+    },
+}
+
+/// An aggregation of `stats`.
+#[derive(Debug, Clone)]
+pub struct Aggregation {
+    /// Which one.
+    pub function: AggregateFunction,
+    /// Its argument (`None` for `count(*)`).
+    pub arg: Option<Expr>,
+    /// `pct`'s percentile.
+    pub percentile: f64,
+}
+
+/// The stats functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateFunction {
+    /// `count(*)` or `count(field)`.
+    Count,
+    /// `count_distinct(field)`.
+    CountDistinct,
+    /// `sum`.
+    Sum,
+    /// `avg`.
+    Avg,
+    /// `min`.
+    Min,
+    /// `max`.
+    Max,
+    /// `pct(field, p)`.
+    Pct,
+    /// `stddev`.
+    Stddev,
+    /// `earliest(field)`: the value at the earliest `@timestamp`.
+    Earliest,
+    /// `latest(field)`.
+    Latest,
+    /// `sortsFirst(field)`: the value that sorts first.
+    SortsFirst,
+    /// `sortsLast(field)`: the value that sorts last.
+    SortsLast,
+}
+
+impl AggregateFunction {
+    fn named(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "count" => Self::Count,
+            "count_distinct" => Self::CountDistinct,
+            "sum" => Self::Sum,
+            "avg" => Self::Avg,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            "pct" => Self::Pct,
+            "stddev" => Self::Stddev,
+            "earliest" => Self::Earliest,
+            "latest" => Self::Latest,
+            "sortsfirst" => Self::SortsFirst,
+            "sortslast" => Self::SortsLast,
+            _ => return None,
+        })
+    }
+}
+
+/// An expression.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// A field reference.
+    Field(String),
+    /// A number literal.
+    Number(f64),
+    /// A string literal.
+    Text(String),
+    /// `not e`.
+    Not(Box<Expr>),
+    /// `-e`.
+    Negate(Box<Expr>),
+    /// `l op r`.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `e like "sub"` (substring), `e like /re/`, `e =~ /re/` (regex), or their negation.
+    Like {
+        /// The value tested.
+        value: Box<Expr>,
+        /// What it must contain or match.
+        pattern: LikePattern,
+        /// `not like`.
+        negated: bool,
+    },
+    /// `e in [a, b]` or `e not in [...]`.
+    In {
+        /// The value tested.
+        value: Box<Expr>,
+        /// The candidates.
+        list: Vec<Expr>,
+        /// `not in`.
+        negated: bool,
+    },
+    /// A scalar function call.
+    Call(Function, Vec<Expr>),
+}
+
+/// What `like` and `=~` test against.
+#[derive(Debug, Clone)]
+pub enum LikePattern {
+    /// A substring.
+    Substring(String),
+    /// A regex.
+    Regex(Regex),
+}
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `and`
+    And,
+    /// `or`
+    Or,
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+    /// `^`
+    Pow,
+}
+
+/// The scalar functions this engine evaluates. Any other documented function is refused at
+/// compile time, naming it, rather than evaluated wrongly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    /// `bin(period)`: `@timestamp` floored to the period.
+    Bin,
+    /// `datefloor(t, period)`.
+    DateFloor,
+    /// `dateceil(t, period)`.
+    DateCeil,
+    /// `fromMillis(n)`.
+    FromMillis,
+    /// `toMillis(t)`.
+    ToMillis,
+    /// `ispresent(f)`.
+    IsPresent,
+    /// `coalesce(a, b, ...)`.
+    Coalesce,
+    /// `isempty(s)`.
+    IsEmpty,
+    /// `isblank(s)`.
+    IsBlank,
+    /// `concat(a, b, ...)`.
+    Concat,
+    /// `ltrim(s)`.
+    Ltrim,
+    /// `rtrim(s)`.
+    Rtrim,
+    /// `trim(s)`.
+    Trim,
+    /// `strlen(s)`.
+    Strlen,
+    /// `toupper(s)`.
+    ToUpper,
+    /// `tolower(s)`.
+    ToLower,
+    /// `substr(s, start[, length])`.
+    Substr,
+    /// `replace(s, find, with)`.
+    Replace,
+    /// `strcontains(s, sub)`.
+    StrContains,
+    /// `abs(n)`.
+    Abs,
+    /// `ceil(n)`.
+    Ceil,
+    /// `floor(n)`.
+    Floor,
+    /// `greatest(a, ...)`.
+    Greatest,
+    /// `least(a, ...)`.
+    Least,
+    /// `log(n)`: natural logarithm.
+    Log,
+    /// `sqrt(n)`.
+    Sqrt,
+}
+
+impl Function {
+    /// The function of that name (case-insensitive) and its allowed argument counts.
+    fn named(name: &str) -> Option<(Self, usize, usize)> {
+        const MANY: usize = usize::MAX;
+        Some(match name.to_ascii_lowercase().as_str() {
+            "bin" => (Self::Bin, 1, 1),
+            "datefloor" => (Self::DateFloor, 2, 2),
+            "dateceil" => (Self::DateCeil, 2, 2),
+            "frommillis" => (Self::FromMillis, 1, 1),
+            "tomillis" => (Self::ToMillis, 1, 1),
+            "ispresent" => (Self::IsPresent, 1, 1),
+            "coalesce" => (Self::Coalesce, 1, MANY),
+            "isempty" => (Self::IsEmpty, 1, 1),
+            "isblank" => (Self::IsBlank, 1, 1),
+            "concat" => (Self::Concat, 1, MANY),
+            "ltrim" => (Self::Ltrim, 1, 1),
+            "rtrim" => (Self::Rtrim, 1, 1),
+            "trim" => (Self::Trim, 1, 1),
+            "strlen" => (Self::Strlen, 1, 1),
+            "toupper" => (Self::ToUpper, 1, 1),
+            "tolower" => (Self::ToLower, 1, 1),
+            "substr" => (Self::Substr, 2, 3),
+            "replace" => (Self::Replace, 3, 3),
+            "strcontains" => (Self::StrContains, 2, 2),
+            "abs" => (Self::Abs, 1, 1),
+            "ceil" => (Self::Ceil, 1, 1),
+            "floor" => (Self::Floor, 1, 1),
+            "greatest" => (Self::Greatest, 1, MANY),
+            "least" => (Self::Least, 1, MANY),
+            "log" => (Self::Log, 1, 1),
+            "sqrt" => (Self::Sqrt, 1, 1),
+            _ => return None,
+        })
+    }
+}
+
+/// The commands and functions AWS documents that this engine does not evaluate yet: refused by
+/// name, so a query never runs with a silently different meaning.
+const UNSUPPORTED_COMMANDS: &[&str] = &[
+    "unnest",
+    "pattern",
+    "diff",
+    "anomaly",
+    "lookup",
+    "join",
+    "filterindex",
+    "unmask",
+    "source",
+    "addtotals",
+    "logcompare",
+    "unique",
+];
+
+/// Parses a query.
+pub fn parse(text: &str) -> Result<Query, CompileError> {
+    let mut parser = Parser::new(text);
+    let mut commands = Vec::new();
+    loop {
+        parser.skip_space();
+        if parser.at_end() {
+            break;
+        }
+        commands.push(parser.command()?);
+        parser.skip_space();
+        if parser.at_end() {
+            break;
+        }
+        let at = parser.pos;
+        if !parser.eat_char('|') {
+            let token = parser.word_span(at);
+            return Err(parser.error_at(
+                at,
+                token,
+                format!(
+                    "unexpected '{}': commands are separated by '|'",
+                    parser.slice(at, token)
+                ),
+            ));
+        }
+    }
+    if commands.is_empty() {
+        return Err(CompileError {
+            message: "the query is empty".into(),
+            start: 0,
+            end: 0,
+        });
+    }
+    Ok(Query { commands })
+}
+
+struct Parser {
+    chars: Vec<char>,
+    pos: usize,
+}
+
+impl Parser {
+    fn new(text: &str) -> Self {
+        Self {
+            chars: text.chars().collect(),
+            pos: 0,
+        }
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.chars.len()
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, offset: usize) -> Option<char> {
+        self.chars.get(self.pos + offset).copied()
+    }
+
+    fn slice(&self, start: usize, end: usize) -> String {
+        self.chars[start.min(self.chars.len())..end.min(self.chars.len())]
+            .iter()
+            .collect()
+    }
+
+    fn error_at(&self, start: usize, end: usize, message: impl Into<String>) -> CompileError {
+        CompileError {
+            message: message.into(),
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// Skips white space and `#` comments.
+    fn skip_space(&mut self) {
+        while let Some(c) = self.peek() {
+            if c.is_whitespace() {
+                self.pos += 1;
+            } else if c == '#' {
+                while self.peek().is_some_and(|c| c != '\n') {
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn eat_char(&mut self, expected: char) -> bool {
+        self.skip_space();
+        if self.peek() == Some(expected) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect_char(&mut self, expected: char, what: &str) -> Result<(), CompileError> {
+        if self.eat_char(expected) {
+            Ok(())
+        } else {
+            let at = self.pos;
+            Err(self.error_at(at, self.word_span(at), format!("expected {what}")))
+        }
+    }
+
+    /// The end of the word-like token starting at `at`.
+    fn word_span(&self, at: usize) -> usize {
+        let mut end = at;
+        while self
+            .chars
+            .get(end)
+            .is_some_and(|c| !c.is_whitespace() && *c != '|')
+        {
+            end += 1;
+        }
+        end.max((at + 1).min(self.chars.len()))
+    }
+
+    fn is_word_char(c: char) -> bool {
+        c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '$')
+    }
+
+    /// A bare word (identifier, keyword or field name) at the cursor, without consuming it.
+    fn peek_word(&mut self) -> Option<(String, usize, usize)> {
+        self.skip_space();
+        let start = self.pos;
+        let mut end = start;
+        while self.chars.get(end).is_some_and(|c| Self::is_word_char(*c)) {
+            end += 1;
+        }
+        (end > start).then(|| (self.slice(start, end), start, end))
+    }
+
+    fn eat_keyword(&mut self, keyword: &str) -> bool {
+        match self.peek_word() {
+            Some((word, _, end)) if word.eq_ignore_ascii_case(keyword) => {
+                self.pos = end;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn command(&mut self) -> Result<Command, CompileError> {
+        let Some((word, start, end)) = self.peek_word() else {
+            let at = self.pos;
+            return Err(self.error_at(at, self.word_span(at), "expected a command"));
+        };
+        self.pos = end;
+        let lower = word.to_ascii_lowercase();
+        match lower.as_str() {
+            "fields" => Ok(Command::Fields(self.projections()?)),
+            "display" => Ok(Command::Display(self.projections()?)),
+            "filter" | "where" => Ok(Command::Filter(self.expr()?)),
+            "stats" => self.stats(),
+            "sort" => self.sort(),
+            "limit" => self.limit(),
+            "parse" => self.parse_command(),
+            "dedup" => {
+                let fields = self.projections()?;
+                Ok(Command::Dedup(fields.into_iter().map(|p| p.name).collect()))
+            }
+            _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
+                start,
+                end,
+                format!("the {word} command is not supported by this emulator"),
+            )),
+            _ => Err(self.error_at(start, end, format!("unknown command '{word}'"))),
+        }
+    }
+
+    fn projections(&mut self) -> Result<Vec<Projection>, CompileError> {
+        let mut out = Vec::new();
+        loop {
+            out.push(self.projection()?);
+            if !self.eat_char(',') {
+                return Ok(out);
+            }
+        }
+    }
+
+    fn projection(&mut self) -> Result<Projection, CompileError> {
+        self.skip_space();
+        let start = self.pos;
+        let expr = self.expr()?;
+        let text = self.slice(start, self.pos).trim().to_owned();
+        let name = if self.eat_keyword("as") {
+            self.field_name()?
+        } else {
+            match &expr {
+                Expr::Field(name) => name.clone(),
+                _ => text,
+            }
+        };
+        Ok(Projection { expr, name })
+    }
+
+    fn field_name(&mut self) -> Result<String, CompileError> {
+        self.skip_space();
+        if self.peek() == Some('`') {
+            return self.backticked();
+        }
+        match self.peek_word() {
+            Some((word, _, end)) => {
+                self.pos = end;
+                Ok(word)
+            }
+            None => {
+                let at = self.pos;
+                Err(self.error_at(at, self.word_span(at), "expected a field name"))
+            }
+        }
+    }
+
+    fn backticked(&mut self) -> Result<String, CompileError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut name = String::new();
+        loop {
+            match self.peek() {
+                Some('`') => {
+                    self.pos += 1;
+                    return Ok(name);
+                }
+                Some(c) => {
+                    name.push(c);
+                    self.pos += 1;
+                }
+                None => {
+                    return Err(self.error_at(start, self.pos, "unterminated `quoted` field name"))
+                }
+            }
+        }
+    }
+
+    fn stats(&mut self) -> Result<Command, CompileError> {
+        let mut aggregations = Vec::new();
+        loop {
+            let (aggregation, text) = self.aggregation()?;
+            let name = if self.eat_keyword("as") {
+                self.field_name()?
+            } else {
+                text
+            };
+            aggregations.push((aggregation, name));
+            if !self.eat_char(',') {
+                break;
+            }
+        }
+        let by = if self.eat_keyword("by") {
+            self.projections()?
+        } else {
+            Vec::new()
+        };
+        Ok(Command::Stats { aggregations, by })
+    }
+
+    fn aggregation(&mut self) -> Result<(Aggregation, String), CompileError> {
+        let Some((word, start, end)) = self.peek_word() else {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected an aggregation such as count(*)",
+            ));
+        };
+        let Some(function) = AggregateFunction::named(&word) else {
+            return Err(self.error_at(
+                start,
+                end,
+                format!("'{word}' is not an aggregation function that stats supports"),
+            ));
+        };
+        self.pos = end;
+        self.expect_char('(', "'(' after the aggregation's name")?;
+        self.skip_space();
+        let arg = if function == AggregateFunction::Count && self.peek() == Some('*') {
+            self.pos += 1;
+            None
+        } else if function == AggregateFunction::Count && self.peek() == Some(')') {
+            // `count()` counts every record, as `count(*)` does.
+            None
+        } else {
+            Some(self.expr()?)
+        };
+        let mut percentile = 0.0;
+        if function == AggregateFunction::Pct {
+            self.expect_char(',', "',' and a percentile in pct(field, percentile)")?;
+            self.skip_space();
+            let at = self.pos;
+            match self.expr()? {
+                Expr::Number(p) if (0.0..=100.0).contains(&p) => percentile = p,
+                _ => {
+                    return Err(self.error_at(
+                        at,
+                        self.pos,
+                        "the percentile must be a number from 0 to 100",
+                    ))
+                }
+            }
+        }
+        self.expect_char(')', "')'")?;
+        let text = self.slice(start, self.pos);
+        Ok((
+            Aggregation {
+                function,
+                arg,
+                percentile,
+            },
+            text,
+        ))
+    }
+
+    fn sort(&mut self) -> Result<Command, CompileError> {
+        let mut keys = Vec::new();
+        loop {
+            let expr = self.expr()?;
+            let descending = if self.eat_keyword("desc") {
+                true
+            } else {
+                self.eat_keyword("asc");
+                false
+            };
+            keys.push((expr, descending));
+            if !self.eat_char(',') {
+                return Ok(Command::Sort(keys));
+            }
+        }
+    }
+
+    fn limit(&mut self) -> Result<Command, CompileError> {
+        self.skip_space();
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        let digits = self.slice(start, self.pos);
+        match digits.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(Command::Limit(n)),
+            _ => Err(self.error_at(
+                start,
+                self.word_span(start),
+                "limit takes a whole number of at least 1",
+            )),
+        }
+    }
+
+    fn parse_command(&mut self) -> Result<Command, CompileError> {
+        self.skip_space();
+        let source = if matches!(self.peek(), Some('"' | '\'' | '/')) {
+            Expr::Field("@message".into())
+        } else {
+            Expr::Field(self.field_name()?)
+        };
+        self.skip_space();
+        let start = self.pos;
+        match self.peek() {
+            Some('"' | '\'') => {
+                let glob = self.string()?;
+                if !self.eat_keyword("as") {
+                    let at = self.pos;
+                    return Err(self.error_at(
+                        at,
+                        self.word_span(at),
+                        "expected 'as' and the names of the pattern's * fields",
+                    ));
+                }
+                let mut names = vec![self.field_name()?];
+                while self.eat_char(',') {
+                    names.push(self.field_name()?);
+                }
+                let literals: Vec<String> = glob.split('*').map(str::to_owned).collect();
+                if literals.len() - 1 != names.len() {
+                    return Err(self.error_at(
+                        start,
+                        self.pos,
+                        format!(
+                            "the pattern has {} * fields but {} names follow 'as'",
+                            literals.len() - 1,
+                            names.len()
+                        ),
+                    ));
+                }
+                Ok(Command::Parse {
+                    source,
+                    pattern: ParsePattern::Glob { literals, names },
+                })
+            }
+            Some('/') => {
+                let regex = self.regex()?;
+                let names: Vec<String> =
+                    regex.capture_names().flatten().map(str::to_owned).collect();
+                if names.is_empty() {
+                    return Err(self.error_at(
+                        start,
+                        self.pos,
+                        "a parse regex needs at least one named group, such as (?<name>...)",
+                    ));
+                }
+                Ok(Command::Parse {
+                    source,
+                    pattern: ParsePattern::Regex { regex, names },
+                })
+            }
+            _ => Err(self.error_at(
+                start,
+                self.word_span(start),
+                "expected a \"glob\" pattern or a /regex/",
+            )),
+        }
+    }
+
+    fn string(&mut self) -> Result<String, CompileError> {
+        let start = self.pos;
+        let quote = self.peek().expect("called on a quote");
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            match self.peek() {
+                Some('\\') => {
+                    match self.peek_at(1) {
+                        Some(c @ ('"' | '\'' | '\\')) => out.push(c),
+                        Some('n') => out.push('\n'),
+                        Some('t') => out.push('\t'),
+                        Some(c) => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        None => {}
+                    }
+                    self.pos += 2;
+                }
+                Some(c) if c == quote => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(c) => {
+                    out.push(c);
+                    self.pos += 1;
+                }
+                None => return Err(self.error_at(start, self.pos, "unterminated string")),
+            }
+        }
+    }
+
+    fn regex(&mut self) -> Result<Regex, CompileError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut source = String::new();
+        loop {
+            match self.peek() {
+                Some('\\') if self.peek_at(1) == Some('/') => {
+                    source.push('/');
+                    self.pos += 2;
+                }
+                Some('\\') => {
+                    source.push('\\');
+                    if let Some(c) = self.peek_at(1) {
+                        source.push(c);
+                    }
+                    self.pos += 2;
+                }
+                Some('/') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(c) => {
+                    source.push(c);
+                    self.pos += 1;
+                }
+                None => return Err(self.error_at(start, self.pos, "unterminated /regex/")),
+            }
+        }
+        // AWS writes named groups as (?<name>...), as Java and PCRE do; so does the regex crate.
+        regex::RegexBuilder::new(&source)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| self.error_at(start, self.pos, format!("invalid regex: {e}")))
+    }
+
+    // Expressions, loosest first: or, and, not, comparison, additive, multiplicative, unary.
+
+    fn expr(&mut self) -> Result<Expr, CompileError> {
+        let mut left = self.and_expr()?;
+        while self.eat_keyword("or") {
+            let right = self.and_expr()?;
+            left = Expr::Binary(BinaryOp::Or, Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and_expr(&mut self) -> Result<Expr, CompileError> {
+        let mut left = self.not_expr()?;
+        while self.eat_keyword("and") {
+            let right = self.not_expr()?;
+            left = Expr::Binary(BinaryOp::And, Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn not_expr(&mut self) -> Result<Expr, CompileError> {
+        if self.eat_keyword("not") {
+            return Ok(Expr::Not(Box::new(self.not_expr()?)));
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Result<Expr, CompileError> {
+        let left = self.additive()?;
+        self.skip_space();
+        let op = match (self.peek(), self.peek_at(1)) {
+            (Some('='), Some('~')) => {
+                self.pos += 2;
+                self.skip_space();
+                let pattern = self.like_pattern(true)?;
+                return Ok(Expr::Like {
+                    value: Box::new(left),
+                    pattern,
+                    negated: false,
+                });
+            }
+            (Some('!'), Some('=')) => Some((BinaryOp::Ne, 2)),
+            (Some('<'), Some('=')) => Some((BinaryOp::Le, 2)),
+            (Some('>'), Some('=')) => Some((BinaryOp::Ge, 2)),
+            (Some('='), _) => Some((BinaryOp::Eq, 1)),
+            (Some('<'), _) => Some((BinaryOp::Lt, 1)),
+            (Some('>'), _) => Some((BinaryOp::Gt, 1)),
+            _ => None,
+        };
+        if let Some((op, width)) = op {
+            self.pos += width;
+            let right = self.additive()?;
+            return Ok(Expr::Binary(op, Box::new(left), Box::new(right)));
+        }
+        let save = self.pos;
+        let negated = self.eat_keyword("not");
+        if self.eat_keyword("like") {
+            self.skip_space();
+            let pattern = self.like_pattern(false)?;
+            return Ok(Expr::Like {
+                value: Box::new(left),
+                pattern,
+                negated,
+            });
+        }
+        if self.eat_keyword("in") {
+            self.expect_char('[', "'[' to open the list after 'in'")?;
+            let mut list = Vec::new();
+            if !self.eat_char(']') {
+                loop {
+                    list.push(self.additive()?);
+                    if self.eat_char(']') {
+                        break;
+                    }
+                    self.expect_char(',', "',' or ']' in the list")?;
+                }
+            }
+            return Ok(Expr::In {
+                value: Box::new(left),
+                list,
+                negated,
+            });
+        }
+        self.pos = save;
+        Ok(left)
+    }
+
+    fn like_pattern(&mut self, regex_only: bool) -> Result<LikePattern, CompileError> {
+        match self.peek() {
+            Some('/') => Ok(LikePattern::Regex(self.regex()?)),
+            Some('"' | '\'') if !regex_only => Ok(LikePattern::Substring(self.string()?)),
+            _ => {
+                let at = self.pos;
+                Err(self.error_at(
+                    at,
+                    self.word_span(at),
+                    if regex_only {
+                        "expected a /regex/ after =~"
+                    } else {
+                        "expected a \"string\" or a /regex/ after like"
+                    },
+                ))
+            }
+        }
+    }
+
+    fn additive(&mut self) -> Result<Expr, CompileError> {
+        let mut left = self.multiplicative()?;
+        loop {
+            self.skip_space();
+            let op = match self.peek() {
+                Some('+') => BinaryOp::Add,
+                Some('-') => BinaryOp::Sub,
+                _ => return Ok(left),
+            };
+            self.pos += 1;
+            let right = self.multiplicative()?;
+            left = Expr::Binary(op, Box::new(left), Box::new(right));
+        }
+    }
+
+    fn multiplicative(&mut self) -> Result<Expr, CompileError> {
+        let mut left = self.power()?;
+        loop {
+            self.skip_space();
+            let op = match self.peek() {
+                Some('*') => BinaryOp::Mul,
+                Some('/') => BinaryOp::Div,
+                Some('%') => BinaryOp::Rem,
+                _ => return Ok(left),
+            };
+            self.pos += 1;
+            let right = self.power()?;
+            left = Expr::Binary(op, Box::new(left), Box::new(right));
+        }
+    }
+
+    fn power(&mut self) -> Result<Expr, CompileError> {
+        let base = self.unary()?;
+        if self.eat_char('^') {
+            // Right-associative: 2 ^ 3 ^ 2 is 2 ^ 9.
+            let exponent = self.power()?;
+            return Ok(Expr::Binary(
+                BinaryOp::Pow,
+                Box::new(base),
+                Box::new(exponent),
+            ));
+        }
+        Ok(base)
+    }
+
+    fn unary(&mut self) -> Result<Expr, CompileError> {
+        self.skip_space();
+        if self.peek() == Some('-') {
+            self.pos += 1;
+            return Ok(Expr::Negate(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, CompileError> {
+        self.skip_space();
+        let start = self.pos;
+        match self.peek() {
+            Some('(') => {
+                self.pos += 1;
+                let inner = self.expr()?;
+                self.expect_char(')', "')'")?;
+                Ok(inner)
+            }
+            Some('"' | '\'') => Ok(Expr::Text(self.string()?)),
+            Some('`') => Ok(Expr::Field(self.backticked()?)),
+            Some(c) if c.is_ascii_digit() => self.number(),
+            Some('/') => Err(self.error_at(
+                start,
+                self.word_span(start),
+                "a /regex/ is allowed only after like, =~ or in parse",
+            )),
+            Some(c) if Self::is_word_char(c) => {
+                let (word, _, end) = self.peek_word().expect("a word character");
+                self.pos = end;
+                self.skip_space();
+                if self.peek() == Some('(') {
+                    return self.call(word, start, end);
+                }
+                if ["and", "or", "not", "like", "in", "as", "by", "asc", "desc"]
+                    .iter()
+                    .any(|k| word.eq_ignore_ascii_case(k))
+                {
+                    return Err(self.error_at(
+                        start,
+                        end,
+                        format!("expected a value, found '{word}'"),
+                    ));
+                }
+                Ok(Expr::Field(word))
+            }
+            _ => Err(self.error_at(start, self.word_span(start), "expected a value")),
+        }
+    }
+
+    fn number(&mut self) -> Result<Expr, CompileError> {
+        let start = self.pos;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E')
+        {
+            self.pos += 1;
+        }
+        // A duration literal such as 5m belongs to bin()/datefloor(); read it as text there.
+        if self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            while self.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
+                self.pos += 1;
+            }
+            return Ok(Expr::Text(self.slice(start, self.pos)));
+        }
+        let text = self.slice(start, self.pos);
+        text.parse::<f64>()
+            .map(Expr::Number)
+            .map_err(|_| self.error_at(start, self.pos, format!("invalid number '{text}'")))
+    }
+
+    fn call(&mut self, name: String, start: usize, end: usize) -> Result<Expr, CompileError> {
+        if AggregateFunction::named(&name).is_some() {
+            return Err(self.error_at(
+                start,
+                end,
+                format!("the aggregation {name}() is allowed only in stats"),
+            ));
+        }
+        let Some((function, min, max)) = Function::named(&name) else {
+            return Err(self.error_at(
+                start,
+                end,
+                format!("the function {name}() is not supported by this emulator"),
+            ));
+        };
+        self.expect_char('(', "'('")?;
+        let mut args = Vec::new();
+        if !self.eat_char(')') {
+            loop {
+                args.push(self.expr()?);
+                if self.eat_char(')') {
+                    break;
+                }
+                self.expect_char(',', "',' or ')' in the arguments")?;
+            }
+        }
+        if args.len() < min || args.len() > max {
+            return Err(self.error_at(
+                start,
+                self.pos,
+                format!("{name}() takes {}", arity(min, max)),
+            ));
+        }
+        if matches!(
+            function,
+            Function::Bin | Function::DateFloor | Function::DateCeil
+        ) {
+            let period = args.last().expect("checked arity");
+            if !matches!(period, Expr::Text(p) if super::value::period_millis(p).is_some()) {
+                return Err(self.error_at(
+                    start,
+                    self.pos,
+                    format!("{name}() takes a period such as 5m, 1h or 30s"),
+                ));
+            }
+        }
+        Ok(Expr::Call(function, args))
+    }
+}
+
+fn arity(min: usize, max: usize) -> String {
+    match (min, max) {
+        (n, m) if n == m => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
+        (n, usize::MAX) => format!("at least {n} argument{}", if n == 1 { "" } else { "s" }),
+        (n, m) => format!("{n} to {m} arguments"),
+    }
+}

@@ -1,0 +1,272 @@
+//! Table tests of the query language: each query over a small known log, with the rows it
+//! must return; compile errors with their locations; a proptest that parsing never panics.
+
+use proptest::prelude::*;
+
+use super::*;
+
+const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
+
+/// Eight events, one second apart: text lines and JSON lines, two streams.
+fn log() -> Vec<(i64, &'static str, &'static str)> {
+    vec![
+        (T0, "web", "INFO start user=alice latency=12"),
+        (T0 + 1_000, "web", "ERROR failed user=bob latency=250"),
+        (
+            T0 + 2_000,
+            "api",
+            r#"{"level":"INFO","latency":100,"service":"api","user":{"id":7}}"#,
+        ),
+        (
+            T0 + 3_000,
+            "api",
+            r#"{"level":"ERROR","latency":300,"service":"api","tags":["a","b"]}"#,
+        ),
+        (
+            T0 + 4_000,
+            "api",
+            r#"{"level":"INFO","latency":50,"service":"auth"}"#,
+        ),
+        (T0 + 5_000, "web", "WARN slow user=carol latency=900"),
+        (T0 + 6_000, "web", "INFO done user=alice latency=30"),
+        (T0 + 301_000, "web", "ERROR again user=dave latency=5"),
+    ]
+}
+
+fn run(query: &str) -> Output {
+    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    let mut run = Run::new(&query);
+    for (i, (timestamp, stream, message)) in log().into_iter().enumerate() {
+        let event = Event {
+            timestamp,
+            ingestion_time: timestamp + 5,
+            message,
+            log_stream: stream,
+            log: "000000000000:app",
+        };
+        run.push(&event, || format!("ptr{i}"));
+    }
+    run.finish(10_000)
+}
+
+/// The rows as `field=value` strings, without `@ptr`.
+fn rows(query: &str) -> Vec<String> {
+    run(query)
+        .rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .filter(|(f, _)| f != "@ptr")
+                .map(|(f, v)| format!("{f}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_filter_alone_returns_timestamp_and_message_newest_first_with_ptr() {
+    let out = run("filter @message like /ERROR/");
+    assert_eq!(
+        out.rows,
+        vec![
+            vec![
+                (
+                    "@timestamp".to_owned(),
+                    "2026-01-01 00:05:01.000".to_owned()
+                ),
+                (
+                    "@message".to_owned(),
+                    "ERROR again user=dave latency=5".to_owned()
+                ),
+                ("@ptr".to_owned(), "ptr7".to_owned()),
+            ],
+            vec![
+                (
+                    "@timestamp".to_owned(),
+                    "2026-01-01 00:00:03.000".to_owned()
+                ),
+                ("@message".to_owned(), log()[3].2.to_owned()),
+                ("@ptr".to_owned(), "ptr3".to_owned()),
+            ],
+            vec![
+                (
+                    "@timestamp".to_owned(),
+                    "2026-01-01 00:00:01.000".to_owned()
+                ),
+                (
+                    "@message".to_owned(),
+                    "ERROR failed user=bob latency=250".to_owned()
+                ),
+                ("@ptr".to_owned(), "ptr1".to_owned()),
+            ],
+        ]
+    );
+    assert_eq!((out.records_scanned, out.records_matched), (8, 3));
+    assert_eq!(
+        out.bytes_scanned,
+        log().iter().map(|e| e.2.len() as u64).sum::<u64>()
+    );
+}
+
+#[test]
+fn fields_sort_limit() {
+    assert_eq!(
+        rows("fields @timestamp, @message | sort @timestamp desc | limit 2"),
+        [
+            "@timestamp=2026-01-01 00:05:01.000 @message=ERROR again user=dave latency=5",
+            "@timestamp=2026-01-01 00:00:06.000 @message=INFO done user=alice latency=30",
+        ]
+    );
+    assert_eq!(
+        rows("fields @logStream | sort @timestamp asc | limit 3"),
+        ["@logStream=web", "@logStream=web", "@logStream=api"]
+    );
+}
+
+#[test]
+fn json_fields_are_flattened_with_dots_and_indexes() {
+    assert_eq!(
+        rows(
+            "filter ispresent(level) | fields level, latency, user.id, tags.1 | sort latency desc"
+        ),
+        [
+            "level=ERROR latency=300 tags.1=b",
+            "level=INFO latency=100 user.id=7",
+            "level=INFO latency=50",
+        ]
+    );
+}
+
+#[test]
+fn stats_with_groups_and_bins() {
+    // Events without the field form a group of their own, listed first, without the field.
+    assert_eq!(
+        rows("stats count(*) as n by service"),
+        ["n=5", "service=api n=2", "service=auth n=1"]
+    );
+    assert_eq!(
+        rows("filter @message like /ERROR/ | stats count(*) by bin(5m)"),
+        [
+            "bin(5m)=2026-01-01 00:00:00.000 count(*)=2",
+            "bin(5m)=2026-01-01 00:05:00.000 count(*)=1",
+        ]
+    );
+    assert_eq!(
+        rows("filter ispresent(latency) | stats avg(latency), max(latency), min(latency), sum(latency), pct(latency, 50)"),
+        ["avg(latency)=150 max(latency)=300 min(latency)=50 sum(latency)=450 pct(latency, 50)=100"]
+    );
+}
+
+#[test]
+fn parse_glob_and_regex() {
+    assert_eq!(
+        rows(
+            r#"filter @logStream = "web" | parse @message "user=* latency=*" as user, ms | filter ms > 20 | sort ms desc | fields user"#
+        ),
+        ["user=carol ms=900", "user=bob ms=250", "user=alice ms=30"]
+    );
+    assert_eq!(
+        rows(
+            r#"parse @message /user=(?<who>\w+)/ | filter ispresent(who) | stats count_distinct(who) as people"#
+        ),
+        ["people=4"]
+    );
+}
+
+#[test]
+fn operators_and_functions() {
+    assert_eq!(
+        rows(
+            r#"filter level in ["ERROR", "WARN"] or @message like "WARN" | fields toupper(@logStream) as s, strlen(@logStream) as n"#
+        ),
+        ["s=WEB n=3", "s=API n=3"]
+    );
+    assert_eq!(
+        rows(
+            r#"filter @message =~ /(?i)^info/ and not @message like "start" | fields concat(@logStream, "-", "x") as c | limit 1"#
+        ),
+        ["c=web-x"]
+    );
+    assert_eq!(
+        rows("filter latency >= 100 and latency < 300 | fields latency * 2 + 1 as v"),
+        ["v=201"]
+    );
+}
+
+#[test]
+fn two_stats_levels() {
+    assert_eq!(
+        rows("filter ispresent(service) | stats count(*) as n by service | stats sum(n) as total"),
+        ["total=3"]
+    );
+}
+
+#[test]
+fn compile_errors_say_where() {
+    let cases = [
+        (
+            "fields @message | bogus x",
+            18,
+            23,
+            "unknown command 'bogus'",
+        ),
+        ("filter", 6, 6, "expected a value"),
+        (
+            "stats nope(x)",
+            6,
+            10,
+            "'nope' is not an aggregation function that stats supports",
+        ),
+        (
+            "fields frob(x)",
+            7,
+            11,
+            "the function frob() is not supported by this emulator",
+        ),
+        (
+            "pattern @message",
+            0,
+            7,
+            "the pattern command is not supported by this emulator",
+        ),
+        ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
+        (
+            "fields a b",
+            9,
+            10,
+            "unexpected 'b': commands are separated by '|'",
+        ),
+        (
+            "stats count(*) by bin(7q)",
+            18,
+            25,
+            "bin() takes a period such as 5m, 1h or 30s",
+        ),
+    ];
+    for (query, start, end, message) in cases {
+        let error = parse(query)
+            .err()
+            .unwrap_or_else(|| panic!("{query} parsed"));
+        assert_eq!(
+            (error.start, error.end, error.message.as_str()),
+            (start, end, message),
+            "{query}"
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn parsing_never_panics(query in "[ -~]{0,80}") {
+        let _ = parse(&query);
+    }
+
+    #[test]
+    fn running_never_panics(query in prop::sample::select(vec![
+        "fields @message", "stats count(*) by @logStream", "sort @message", "filter latency > 1",
+        "parse @message \"* *\" as a, b", "fields substr(@message, 2, 3) as s", "dedup @logStream",
+    ]), second in prop::sample::select(vec!["limit 1", "sort @timestamp asc", "fields -latency as n"])) {
+        let _ = run(&format!("{query} | {second}"));
+    }
+}

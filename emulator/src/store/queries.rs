@@ -1,0 +1,292 @@
+//! Logs Insights queries: their lifecycle (Running → Complete, or Failed, Cancelled, Timeout;
+//! a query starts at once, so it is never seen Scheduled) and the background run that scans
+//! the groups.
+//!
+//! A query runs on a thread of its own, reading one stream at a time under that stream's read
+//! lock only, so a long query never holds writers off for long. It checks for StopQuery
+//! between streams and every few thousand events.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::events::EventKey;
+use super::tokens::{seal, unseal};
+use super::{LogGroup, Region};
+use crate::error::{LogsError, LogsResult};
+use crate::insights::{Event, Output, Query, Run};
+use crate::limits::QUERY_TIMEOUT;
+
+/// Where a query is in its life (model: `QueryStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStatus {
+    /// Scanning.
+    Running,
+    /// Finished; results are final.
+    Complete,
+    /// Stopped by an error.
+    Failed,
+    /// Stopped by StopQuery.
+    Cancelled,
+    /// Ran out of time.
+    Timeout,
+}
+
+impl QueryStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "Running",
+            Self::Complete => "Complete",
+            Self::Failed => "Failed",
+            Self::Cancelled => "Cancelled",
+            Self::Timeout => "Timeout",
+        }
+    }
+
+    /// Whether the query has ended.
+    pub fn is_finished(self) -> bool {
+        self != Self::Running
+    }
+}
+
+/// What is known about one query.
+#[derive(Debug, Clone)]
+pub struct QueryRecord {
+    /// Its id.
+    pub id: String,
+    /// The query text.
+    pub query_string: String,
+    /// `CWLI`, `SQL` or `PPL`.
+    pub language: String,
+    /// The groups it reads (the first is DescribeQueries' `logGroupName`).
+    pub log_groups: Vec<String>,
+    /// When it was started, epoch milliseconds.
+    pub create_time: i64,
+    /// The window it reads, epoch milliseconds: `[from, to)`.
+    pub window: (i64, i64),
+    /// Its status now.
+    pub status: QueryStatus,
+    /// Its results, once complete; the running statistics before.
+    pub output: Output,
+    /// How long it ran, milliseconds, once finished.
+    pub duration: Option<i64>,
+}
+
+/// One query's shared state between its run and the handlers.
+#[derive(Debug)]
+struct Slot {
+    record: Mutex<QueryRecord>,
+    stop: AtomicBool,
+}
+
+/// The queries of one region, newest last.
+#[derive(Debug, Default)]
+pub struct Queries {
+    slots: Mutex<BTreeMap<(i64, String), Arc<Slot>>>,
+}
+
+/// What StartQuery asks for, validated and compiled.
+#[derive(Debug)]
+pub struct QueryRequest {
+    /// The compiled query.
+    pub query: Query,
+    /// Its text.
+    pub query_string: String,
+    /// Its language.
+    pub language: String,
+    /// The groups to read.
+    pub groups: Vec<Arc<LogGroup>>,
+    /// Inclusive lower bound, epoch milliseconds.
+    pub from: i64,
+    /// Exclusive upper bound, epoch milliseconds.
+    pub to: i64,
+    /// Most rows.
+    pub limit: usize,
+}
+
+/// Events between two checks for StopQuery.
+const STOP_CHECK_EVENTS: usize = 4096;
+
+impl Region {
+    /// Starts a query in the background and returns its id; LimitExceeded past `max_running`
+    /// queries still running.
+    pub fn start_query(&self, request: QueryRequest, max_running: usize) -> LogsResult<String> {
+        let now = self.env.now();
+        let id = uuid::Uuid::new_v4().to_string();
+        let slot = Arc::new(Slot {
+            record: Mutex::new(QueryRecord {
+                id: id.clone(),
+                query_string: request.query_string.clone(),
+                language: request.language.clone(),
+                log_groups: request.groups.iter().map(|g| g.name().to_owned()).collect(),
+                create_time: now,
+                window: (request.from, request.to),
+                status: QueryStatus::Running,
+                output: Output::default(),
+                duration: None,
+            }),
+            stop: AtomicBool::new(false),
+        });
+        {
+            let mut slots = self.queries.slots.lock();
+            let running = slots
+                .values()
+                .filter(|s| !s.record.lock().status.is_finished())
+                .count();
+            if running >= max_running {
+                return Err(LogsError::LimitExceeded(format!(
+                    "Account maximum query concurrency limit of [{max_running}] reached."
+                )));
+            }
+            slots.insert((now, id.clone()), Arc::clone(&slot));
+        }
+        let account = self.env.account_id.clone();
+        let fingerprint = self.fingerprint();
+        let clock = Arc::clone(&self.env.clock);
+        std::thread::Builder::new()
+            .name(format!("query-{id}"))
+            .spawn(move || {
+                let started = clock.now_millis();
+                // A query that panics (an emulator bug) fails instead of staying Running.
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run_query(&request, &slot, &account, fingerprint)
+                }));
+                let (output, status) =
+                    ran.unwrap_or_else(|_| (Output::default(), QueryStatus::Failed));
+                let mut record = slot.record.lock();
+                record.output = output;
+                record.status = status;
+                record.duration = Some(clock.now_millis().saturating_sub(started));
+            })
+            .map_err(|e| LogsError::ServiceUnavailable(format!("cannot start the query: {e}")))?;
+        Ok(id)
+    }
+
+    /// A copy of the named query's record; ResourceNotFound for an unknown id.
+    pub fn query(&self, id: &str) -> LogsResult<QueryRecord> {
+        self.find_query(id).map(|slot| slot.record.lock().clone())
+    }
+
+    /// Asks a running query to stop. `Ok(false)` when it had already ended.
+    pub fn stop_query(&self, id: &str) -> LogsResult<bool> {
+        let slot = self.find_query(id)?;
+        let running = !slot.record.lock().status.is_finished();
+        if running {
+            slot.stop.store(true, Ordering::Relaxed);
+        }
+        Ok(running)
+    }
+
+    /// Every query's record, newest first.
+    pub fn queries(&self) -> Vec<QueryRecord> {
+        self.queries
+            .slots
+            .lock()
+            .values()
+            .rev()
+            .map(|slot| slot.record.lock().clone())
+            .collect()
+    }
+
+    fn find_query(&self, id: &str) -> LogsResult<Arc<Slot>> {
+        self.queries
+            .slots
+            .lock()
+            .iter()
+            .find(|((_, slot_id), _)| slot_id == id)
+            .map(|(_, slot)| Arc::clone(slot))
+            .ok_or_else(|| {
+                LogsError::ResourceNotFound(format!("Query does not exist. Query id: {id}"))
+            })
+    }
+
+    /// The event a `@ptr` names, as `(group, stream, timestamp, ingestion time, message)`.
+    pub fn log_record(&self, ptr: &str) -> LogsResult<(String, String, i64, i64, String)> {
+        let invalid = || LogsError::InvalidParameter(format!("Invalid log record pointer: {ptr}"));
+        let plain = unseal(ptr).ok_or_else(invalid)?;
+        let mut parts = plain.splitn(5, '\n');
+        let (scope, timestamp, seq, stream, group) = (
+            parts.next(),
+            parts.next().and_then(|t| t.parse::<i64>().ok()),
+            parts.next().and_then(|s| s.parse::<u32>().ok()),
+            parts.next(),
+            parts.next(),
+        );
+        let (Some(scope), Some(timestamp), Some(seq), Some(stream), Some(group)) =
+            (scope, timestamp, seq, stream, group)
+        else {
+            return Err(invalid());
+        };
+        if scope != self.fingerprint().to_string() {
+            return Err(invalid());
+        }
+        let log_group = self.group(group)?;
+        let key = EventKey { timestamp, seq };
+        let found = log_group.event_at(stream, key).ok_or_else(|| {
+            LogsError::ResourceNotFound("The specified log record does not exist.".into())
+        })?;
+        Ok((
+            group.to_owned(),
+            stream.to_owned(),
+            timestamp,
+            found.0,
+            found.1,
+        ))
+    }
+}
+
+/// A `@ptr`: the event's group, stream and key, sealed and bound to the region.
+fn pointer(region: u64, group: &str, stream: &str, key: EventKey) -> String {
+    seal(&format!(
+        "{region}\n{}\n{}\n{stream}\n{group}",
+        key.timestamp, key.seq
+    ))
+}
+
+fn run_query(
+    request: &QueryRequest,
+    slot: &Slot,
+    account: &str,
+    region: u64,
+) -> (Output, QueryStatus) {
+    let mut run = Run::new(&request.query);
+    let mut since_check = 0;
+    let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
+    let mut timed_out = false;
+    for group in &request.groups {
+        let log = format!("{account}:{}", group.name());
+        let stopped = group.scan(request.from, request.to, |stream, view| {
+            since_check += 1;
+            if since_check >= STOP_CHECK_EVENTS {
+                since_check = 0;
+                if slot.stop.load(Ordering::Relaxed) {
+                    return false;
+                }
+                if std::time::Instant::now() > deadline {
+                    timed_out = true;
+                    return false;
+                }
+                slot.record.lock().output = run.statistics();
+            }
+            let event = Event {
+                timestamp: view.key.timestamp,
+                ingestion_time: view.ingestion_time,
+                message: view.message,
+                log_stream: stream,
+                log: &log,
+            };
+            run.push(&event, || pointer(region, group.name(), stream, view.key));
+            true
+        });
+        if timed_out {
+            return (run.statistics(), QueryStatus::Timeout);
+        }
+        if stopped || slot.stop.load(Ordering::Relaxed) {
+            return (run.statistics(), QueryStatus::Cancelled);
+        }
+    }
+    (run.finish(request.limit), QueryStatus::Complete)
+}
