@@ -183,3 +183,57 @@ def test_aws_cli_start_query_and_get_results(cli_env, logs, app):
     answer = json.loads(results.stdout)
     assert answer["status"] == "Complete"
     assert answer["results"] == [[{"field": "n", "value": "7"}]]
+
+
+def test_query_definitions_put_update_describe_delete(logs, names):
+    prefix = names.group("qd").strip("/").replace("/", "-")
+    first = logs.put_query_definition(name=f"{prefix}/errors", queryString="filter @message like /ERROR/",
+                                      logGroupNames=["/a", "/b"])["queryDefinitionId"]
+    second = logs.put_query_definition(name=f"{prefix}/latency", queryString="stats avg(latency)")[
+        "queryDefinitionId"]
+    listed = logs.describe_query_definitions(queryDefinitionNamePrefix=prefix)["queryDefinitions"]
+    assert [(d["name"], d["queryDefinitionId"]) for d in listed] == [
+        (f"{prefix}/errors", first), (f"{prefix}/latency", second)]
+    assert listed[0]["logGroupNames"] == ["/a", "/b"]
+    assert listed[0]["queryLanguage"] == "CWLI"
+
+    # An update replaces every member: the omitted logGroupNames become none.
+    assert logs.put_query_definition(queryDefinitionId=first, name=f"{prefix}/errors2",
+                                     queryString="fields @message")["queryDefinitionId"] == first
+    page = logs.describe_query_definitions(queryDefinitionNamePrefix=prefix, maxResults=1)
+    assert [d["name"] for d in page["queryDefinitions"]] == [f"{prefix}/errors2"]
+    assert page["queryDefinitions"][0]["logGroupNames"] == []
+    rest = logs.describe_query_definitions(queryDefinitionNamePrefix=prefix, maxResults=1,
+                                           nextToken=page["nextToken"])
+    assert [d["queryDefinitionId"] for d in rest["queryDefinitions"]] == [second]
+    assert "nextToken" not in rest
+
+    assert logs.delete_query_definition(queryDefinitionId=first)["success"] is True
+    assert [d["queryDefinitionId"] for d in logs.describe_query_definitions(
+        queryDefinitionNamePrefix=prefix)["queryDefinitions"]] == [second]
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
+        logs.delete_query_definition(queryDefinitionId=first)
+    assert_aws_error(error, "ResourceNotFoundException", "The specified query definition does not exist.")
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
+        logs.put_query_definition(queryDefinitionId="nope", name="x", queryString="fields @message")
+    assert_aws_error(error, "ResourceNotFoundException", "The specified query definition does not exist.")
+
+
+def test_log_group_fields_and_groups_for_query(logs, app):
+    group, base = app
+    fields = logs.get_log_group_fields(logGroupName=group, time=(base + 2000) // 1000)["logGroupFields"]
+    assert fields == [
+        {"name": "@ingestionTime", "percent": 100},
+        {"name": "@log", "percent": 100},
+        {"name": "@logStream", "percent": 100},
+        {"name": "@message", "percent": 100},
+        {"name": "@timestamp", "percent": 100},
+        {"name": "latency", "percent": 43},
+        {"name": "level", "percent": 43},
+        {"name": "service", "percent": 43},
+    ]
+    assert logs.get_log_group_fields(logGroupName=group, time=1)["logGroupFields"] == []
+
+    query_id = logs.start_query(logGroupName=group, queryString="fields @message", **window(base))["queryId"]
+    arns = logs.list_log_groups_for_query(queryId=query_id)["logGroupIdentifiers"]
+    assert len(arns) == 1 and arns[0].endswith(f":log-group:{group}")

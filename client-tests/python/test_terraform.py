@@ -99,3 +99,32 @@ resource "aws_cloudwatch_log_metric_filter" "errors" {{
 
     terraform.destroy()
     assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
+
+
+def test_query_definition(terraform, logs, names):
+    name = names.group("tfq").strip("/").replace("/", "-")
+
+    def definition(query: str) -> str:
+        return f"""
+resource "aws_cloudwatch_query_definition" "errors" {{
+  name            = "{name}"
+  log_group_names = ["/app/a"]
+  query_string    = "{query}"
+}}
+"""
+
+    terraform.write(definition("fields @timestamp, @message | filter @message like /ERROR/"))
+    terraform.apply()
+    terraform.assert_no_drift()
+    listed = logs.describe_query_definitions(queryDefinitionNamePrefix=name)["queryDefinitions"]
+    assert [(d["name"], d["queryString"], d["logGroupNames"]) for d in listed] == [
+        (name, "fields @timestamp, @message | filter @message like /ERROR/", ["/app/a"])]
+
+    terraform.write(definition("stats count(*) by bin(5m)"))
+    terraform.apply()
+    terraform.assert_no_drift()
+    listed = logs.describe_query_definitions(queryDefinitionNamePrefix=name)["queryDefinitions"]
+    assert [d["queryString"] for d in listed] == ["stats count(*) by bin(5m)"]
+
+    terraform.destroy()
+    assert logs.describe_query_definitions(queryDefinitionNamePrefix=name)["queryDefinitions"] == []

@@ -108,6 +108,13 @@ pub const MAX_DESCRIBE_QUERIES_RESULTS: usize = 1000;
 /// 60 minutes of runtime").
 pub const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
+/// Most saved queries per region (CloudWatch Logs quotas: "1,000 saved queries").
+pub const MAX_QUERY_DEFINITIONS: usize = 1000;
+/// Most parameters of a saved query (model: `QueryParameterList` max 20).
+pub const MAX_QUERY_PARAMETERS: usize = 20;
+/// Longest query definition name (model: `QueryDefinitionName` max 255).
+pub const MAX_QUERY_DEFINITION_NAME_LEN: usize = 255;
+
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 
 /// Events one FilterLogEvents page may scan before it answers with what it found and a

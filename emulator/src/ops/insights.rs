@@ -445,3 +445,146 @@ pub(super) fn get_log_record(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         log_record: record,
     })))
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetLogGroupFieldsInput {
+    log_group_name: Option<String>,
+    log_group_identifier: Option<String>,
+    time: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct LogGroupFieldOut {
+    name: String,
+    percent: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GetLogGroupFieldsOutput {
+    log_group_fields: Vec<LogGroupFieldOut>,
+}
+
+/// The fields every event has (the user guide's "discoverable fields").
+const SYSTEM_FIELDS: [&str; 5] = [
+    "@ingestionTime",
+    "@log",
+    "@logStream",
+    "@message",
+    "@timestamp",
+];
+
+pub(super) fn get_log_group_fields(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: GetLogGroupFieldsInput = decode(body)?;
+    let mut v = Violations::new();
+    v.group_reference(
+        input.log_group_name.as_deref(),
+        input.log_group_identifier.as_deref(),
+    );
+    if let Some(time) = input.time {
+        v.range("time", time, 0, i64::MAX);
+    }
+    v.finish()?;
+    let group = resolve_group(
+        ctx,
+        input.log_group_name.as_deref(),
+        input.log_group_identifier.as_deref(),
+    )?;
+    // Around `time` (±8 minutes), else the last 15 minutes (model doc of GetLogGroupFields).
+    let (from, to) = match input.time {
+        Some(seconds) => {
+            let at = seconds.saturating_mul(1000);
+            (at.saturating_sub(8 * 60_000), at.saturating_add(8 * 60_000))
+        }
+        None => {
+            let now = ctx.store.now();
+            (now.saturating_sub(15 * 60_000), now.saturating_add(1))
+        }
+    };
+    let mut total = 0u64;
+    let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    group.scan(from, to, |_, event| {
+        total += 1;
+        for (field, _) in crate::insights::json_fields(event.message) {
+            // A JSON key that starts with @ shows with a second @, as AWS shows it.
+            let field = if field.starts_with('@') {
+                format!("@{field}")
+            } else {
+                field
+            };
+            *counts.entry(field).or_default() += 1;
+        }
+        true
+    });
+    let mut fields: Vec<LogGroupFieldOut> = Vec::new();
+    if total > 0 {
+        fields.extend(SYSTEM_FIELDS.iter().map(|name| LogGroupFieldOut {
+            name: (*name).to_owned(),
+            percent: 100,
+        }));
+        fields.extend(counts.into_iter().map(|(name, count)| LogGroupFieldOut {
+            name,
+            percent: ((count * 100 + total / 2) / total) as i64,
+        }));
+    }
+    // Highest percentage first (model doc), then by name.
+    fields.sort_by(|a, b| b.percent.cmp(&a.percent).then_with(|| a.name.cmp(&b.name)));
+    Ok(Handled::json(encode(&GetLogGroupFieldsOutput {
+        log_group_fields: fields,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListLogGroupsForQueryInput {
+    query_id: Option<String>,
+    next_token: Option<String>,
+    max_results: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListLogGroupsForQueryOutput {
+    log_group_identifiers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+pub(super) fn list_log_groups_for_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let input: ListLogGroupsForQueryInput = decode(body)?;
+    let mut v = Violations::new();
+    let id = required_query_id(&mut v, input.query_id.as_deref());
+    let limit = match input.max_results {
+        Some(n) if v.range("maxResults", n, 50, 500) => n as usize,
+        _ => 50,
+    };
+    v.next_token(input.next_token.as_deref());
+    v.finish()?;
+    let record = ctx.region.query(id)?;
+    let listing = Listing::new(
+        "ListLogGroupsForQuery",
+        crate::store::tokens::fingerprint(&[id.as_bytes()]),
+    );
+    let page = listing.page(
+        input.next_token.as_deref(),
+        limit,
+        |after: Option<&String>| {
+            let after = after.cloned();
+            record
+                .log_groups
+                .iter()
+                .map(|name| {
+                    let arn = ctx.region.group_arn(name);
+                    (arn.clone(), arn)
+                })
+                .filter(move |(key, _)| after.as_ref().is_none_or(|a| key > a))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+        },
+    );
+    Ok(Handled::json(encode(&ListLogGroupsForQueryOutput {
+        log_group_identifiers: page.items,
+        next_token: page.next_token,
+    })))
+}

@@ -7,6 +7,7 @@ mod filter;
 mod groups;
 mod insights;
 mod metric_filters;
+mod query_definitions;
 mod retention;
 mod streams;
 mod tags;
@@ -122,6 +123,13 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::StopQuery => insights::stop_query(ctx, body),
         Operation::DescribeQueries => insights::describe_queries(ctx, body),
         Operation::GetLogRecord => insights::get_log_record(ctx, body),
+        Operation::GetLogGroupFields => insights::get_log_group_fields(ctx, body),
+        Operation::ListLogGroupsForQuery => insights::list_log_groups_for_query(ctx, body),
+        Operation::PutQueryDefinition => query_definitions::put_query_definition(ctx, body),
+        Operation::DescribeQueryDefinitions => {
+            query_definitions::describe_query_definitions(ctx, body)
+        }
+        Operation::DeleteQueryDefinition => query_definitions::delete_query_definition(ctx, body),
     }
 }
 

@@ -67,6 +67,11 @@ operations! {
     StopQuery,
     DescribeQueries,
     GetLogRecord,
+    GetLogGroupFields,
+    ListLogGroupsForQuery,
+    PutQueryDefinition,
+    DescribeQueryDefinitions,
+    DeleteQueryDefinition,
 }
 
 impl Operation {

@@ -82,7 +82,7 @@ impl Resource for MetricFilter {
     const LISTING: &'static str = "DescribeMetricFilters";
     const LIMIT: usize = MAX_METRIC_FILTERS;
 
-    fn name(&self) -> &str {
+    fn key(&self) -> &str {
         &self.name
     }
 

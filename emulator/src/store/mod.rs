@@ -107,6 +107,7 @@ impl Store {
                 groups: RwLock::new(BTreeMap::new()),
                 groups_created: AtomicU64::new(0),
                 queries: queries::Queries::default(),
+                query_definitions: resources::ResourceTable::default(),
             })
         }))
     }
@@ -139,6 +140,8 @@ pub struct Region {
     groups_created: AtomicU64,
     /// Logs Insights queries.
     queries: queries::Queries,
+    /// Saved Logs Insights queries.
+    query_definitions: resources::ResourceTable<queries::QueryDefinition>,
 }
 
 impl Region {

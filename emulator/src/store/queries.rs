@@ -13,11 +13,12 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use super::events::EventKey;
+use super::resources::{Resource, ResourceTable};
 use super::tokens::{seal, unseal};
 use super::{LogGroup, Region};
 use crate::error::{LogsError, LogsResult};
 use crate::insights::{Event, Output, Query, Run};
-use crate::limits::QUERY_TIMEOUT;
+use crate::limits::{MAX_QUERY_DEFINITIONS, QUERY_TIMEOUT};
 
 /// Where a query is in its life (model: `QueryStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +106,59 @@ pub struct QueryRequest {
     pub to: i64,
     /// Most rows.
     pub limit: usize,
+}
+
+/// A saved Logs Insights query (PutQueryDefinition). Stored under its id: names need not be
+/// unique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryDefinition {
+    /// Its id (a UUID).
+    pub id: String,
+    /// Its name (`/` makes console folders).
+    pub name: String,
+    /// The query text.
+    pub query_string: String,
+    /// The groups it runs over.
+    pub log_group_names: Vec<String>,
+    /// Its language.
+    pub language: String,
+    /// `{name, defaultValue?, description?}` parameters, as given.
+    pub parameters: Vec<QueryParameter>,
+    /// Last change, epoch milliseconds.
+    pub last_modified: i64,
+    /// The `clientToken` it was created with, for idempotent retries.
+    pub client_token: Option<String>,
+}
+
+/// A query definition's parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryParameter {
+    /// Its name.
+    pub name: String,
+    /// Its default value.
+    pub default_value: Option<String>,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+impl Resource for QueryDefinition {
+    const LISTING: &'static str = "DescribeQueryDefinitions";
+    const LIMIT: usize = MAX_QUERY_DEFINITIONS;
+
+    fn key(&self) -> &str {
+        &self.id
+    }
+
+    fn not_found() -> LogsError {
+        LogsError::ResourceNotFound("The specified query definition does not exist.".into())
+    }
+}
+
+impl Region {
+    /// The saved queries of this region.
+    pub fn query_definitions(&self) -> &ResourceTable<QueryDefinition> {
+        &self.query_definitions
+    }
 }
 
 /// Events between two checks for StopQuery.

@@ -18,8 +18,8 @@ pub trait Resource: Clone {
     /// Most resources of this kind in one container.
     const LIMIT: usize;
 
-    /// The name it is stored under.
-    fn name(&self) -> &str;
+    /// The key it is stored under: its name, or its id where names may repeat.
+    fn key(&self) -> &str;
 
     /// AWS's error when the named resource does not exist.
     fn not_found() -> LogsError;
@@ -54,26 +54,22 @@ pub enum Put {
 }
 
 impl<R: Resource> ResourceTable<R> {
-    /// Creates or replaces the resource named `resource.name()`; a new one past the limit is
+    /// Creates or replaces the resource named `resource.key()`; a new one past the limit is
     /// [`Resource::limit_exceeded`].
     pub fn put(&self, resource: R) -> LogsResult<Put> {
         let mut items = self.items.lock();
-        if items.contains_key(resource.name()) {
-            items.insert(resource.name().to_owned(), resource);
+        if items.contains_key(resource.key()) {
+            items.insert(resource.key().to_owned(), resource);
             return Ok(Put::Replaced);
         }
         if items.len() >= R::LIMIT {
             return Err(R::limit_exceeded());
         }
-        items.insert(resource.name().to_owned(), resource);
+        items.insert(resource.key().to_owned(), resource);
         Ok(Put::Created)
     }
 
     /// A copy of the named resource, or [`Resource::not_found`].
-    #[allow(
-        dead_code,
-        reason = "the Get* operations of the coming resources; unit-tested here"
-    )]
     pub fn get(&self, name: &str) -> LogsResult<R> {
         self.items
             .lock()
@@ -142,7 +138,7 @@ mod tests {
     impl Resource for Widget {
         const LISTING: &'static str = "DescribeWidgets";
         const LIMIT: usize = 2;
-        fn name(&self) -> &str {
+        fn key(&self) -> &str {
             &self.0
         }
         fn not_found() -> LogsError {
