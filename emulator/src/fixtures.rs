@@ -169,7 +169,7 @@ impl TryFrom<RawGenerate> for Generate {
             .ok()
             .and_then(|gaps| gaps.checked_mul(raw.interval_ms));
         let first = span.and_then(|span| last.checked_sub(span));
-        if !first.is_some_and(|first| first >= 0) || last > MAX_TIMESTAMP {
+        if first.is_none_or(|first| first < 0) || last > MAX_TIMESTAMP {
             return Err(format!(
                 "generate: {} events {} ms apart ending at {last} do not fit between 1970 and the year 9999",
                 raw.count, raw.interval_ms
