@@ -24,7 +24,8 @@ use crate::store::{LogGroup, Region, Store};
 pub struct Ctx<'a> {
     /// All state.
     pub store: &'a Store,
-    /// The request's region.
+    /// The request's region: the stored one, or an empty one not kept (see
+    /// [`Store::region_view`]); a handler that stores something asks [`Ctx::region_to_write`].
     pub region: Arc<Region>,
     touched: RefCell<Touched>,
 }
@@ -39,13 +40,19 @@ pub struct Touched {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for a request to `region`.
-    pub fn new(store: &'a Store, region: Arc<Region>) -> Self {
+    /// A context for a request to the region named `region`.
+    pub fn new(store: &'a Store, region: &str) -> Self {
         Self {
             store,
-            region,
+            region: store.region_view(region),
             touched: RefCell::default(),
         }
+    }
+
+    /// The request's region, created when it was never written: for a handler about to
+    /// store something in it (only CreateLogGroup adds to a region).
+    pub fn region_to_write(&self) -> Arc<Region> {
+        self.store.region(self.region.name())
     }
 
     /// The named group of this region (recorded for the request log).
@@ -116,6 +123,9 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     }
 }
 
+/// The partition of every ARN the emulator writes (`Region::group_arn`).
+const PARTITION: &str = "aws";
+
 /// Finds the group that `logGroupName` or `logGroupIdentifier` names (exactly one of them must
 /// be given). An identifier is a name or an ARN without the trailing `:*` (the model's pattern
 /// refuses the `*`).
@@ -145,7 +155,7 @@ fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
     let invalid = || LogsError::InvalidParameter(format!("Invalid log group ARN: {identifier}"));
     // arn:<partition>:logs:<region>:<account>:log-group:<name>
     let mut parts = rest.splitn(6, ':');
-    let (_partition, service, region, account, kind, name) = (
+    let (partition, service, region, account, kind, name) = (
         parts.next(),
         parts.next(),
         parts.next(),
@@ -156,7 +166,13 @@ fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
     if service != Some("logs") || kind != Some("log-group") {
         return Err(invalid());
     }
-    if region != Some(ctx.region.name()) || account != Some(ctx.store.account_id()) {
+    // Groups here live in the `aws` partition (their ARNs say so): an `aws-cn` or `aws-us-gov`
+    // ARN names a group of another partition, which this endpoint does not hold, as AWS
+    // answers for another region or account.
+    if partition != Some(PARTITION)
+        || region != Some(ctx.region.name())
+        || account != Some(ctx.store.account_id())
+    {
         return Err(LogsError::log_group_not_found());
     }
     Ok(name.to_owned())

@@ -93,25 +93,40 @@ impl Store {
         self.env.now()
     }
 
-    /// The state of `region`, created empty on first use.
+    /// The state of `region`, created empty on first use. Only a write that stores something
+    /// (CreateLogGroup, fixtures) calls this: every region it creates holds state.
     pub fn region(&self, region: &str) -> Arc<Region> {
         if let Some(found) = self.regions.read().get(region) {
             return Arc::clone(found);
         }
         let mut regions = self.regions.write();
-        Arc::clone(regions.entry(region.to_owned()).or_insert_with(|| {
-            Arc::new(Region {
-                name: region.to_owned(),
-                env: Arc::clone(&self.env),
-                groups: RwLock::new(BTreeMap::new()),
-                groups_created: AtomicU64::new(0),
-            })
-        }))
+        Arc::clone(
+            regions
+                .entry(region.to_owned())
+                .or_insert_with(|| self.empty_region(region)),
+        )
     }
 
     /// The state of `region`, if anything was ever stored there (a read must not create it).
     pub fn existing_region(&self, region: &str) -> Option<Arc<Region>> {
         self.regions.read().get(region).cloned()
+    }
+
+    /// The state of `region` for a request: the stored one, or an empty one that is not kept
+    /// (so a read of a region never written answers as an empty region, and leaves nothing
+    /// behind: every new region name in a signature used to cost memory for good).
+    pub fn region_view(&self, region: &str) -> Arc<Region> {
+        self.existing_region(region)
+            .unwrap_or_else(|| self.empty_region(region))
+    }
+
+    fn empty_region(&self, region: &str) -> Arc<Region> {
+        Arc::new(Region {
+            name: region.to_owned(),
+            env: Arc::clone(&self.env),
+            groups: RwLock::new(BTreeMap::new()),
+            groups_created: AtomicU64::new(0),
+        })
     }
 
     /// The regions that hold state, in name order.
@@ -124,6 +139,20 @@ impl Store {
     /// Wipes every region.
     pub fn reset(&self) {
         self.regions.write().clear();
+    }
+
+    /// An empty store with the same account, clock and sequence-token mode.
+    pub fn empty_like(&self) -> Self {
+        Self {
+            env: Arc::clone(&self.env),
+            regions: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Replaces all state with `other`'s in one step (a reset to the fixtures: readers see
+    /// the old state or the new one, never an empty store in between).
+    pub fn replace_with(&self, other: Self) {
+        *self.regions.write() = other.regions.into_inner();
     }
 }
 
