@@ -841,3 +841,111 @@ async fn two_targets_or_a_non_text_target_are_refused_by_name() {
         "Unrecognized operation target: Logs_20140328.\u{fffd}x (not ASCII text)"
     );
 }
+
+/// Any request a client could send: any method and path, any target (missing, doubled,
+/// unknown, unimplemented, not text), any credential scope and content type, any body.
+fn any_request() -> impl Strategy<Value = Request<Body>> {
+    let target = prop_oneof![
+        4 => any_target().prop_map(|t| vec![t.into_bytes()]),
+        1 => prop::sample::select(ALL_OPERATIONS.to_vec()).prop_map(|n| vec![op(n).into_bytes()]),
+        1 => Just(Vec::new()),
+        1 => (any_target(), any_target()).prop_map(|(a, b)| vec![a.into_bytes(), b.into_bytes()]),
+        1 => prop::collection::vec(any::<u8>(), 0..40).prop_map(|raw| vec![raw]),
+        1 => "[A-Za-z_.0-9]{0,30}".prop_map(|t| vec![t.into_bytes()]),
+    ];
+    let region = prop_oneof![
+        Just(None),
+        Just(Some("us-east-1".to_owned())),
+        Just(Some("eu-west-1".to_owned())),
+        "[a-zA-Z0-9_-]{0,70}".prop_map(Some),
+    ];
+    let content_type = prop::sample::select(vec![
+        None,
+        Some(CONTENT_TYPE),
+        Some("application/json"),
+        Some("text/plain"),
+    ]);
+    let route = prop::sample::select(vec![
+        ("POST", "/"),
+        ("POST", "/"),
+        ("POST", "/"),
+        ("GET", "/"),
+        ("PUT", "/"),
+        ("GET", "/health"),
+        ("POST", "/_cwlogs/reset"),
+        ("GET", "/_cwlogs/reset"),
+        ("POST", "/moto-api/reset?fixtures=reload"),
+        ("POST", "/elsewhere"),
+    ]);
+    (route, target, region, content_type, any_body()).prop_map(
+        |((method, path), targets, region, content_type, body)| {
+            let mut builder = Request::builder().method(method).uri(path);
+            for target in targets {
+                if let Ok(value) = axum::http::HeaderValue::from_bytes(&target) {
+                    builder = builder.header("x-amz-target", value);
+                }
+            }
+            if let Some(region) = region {
+                builder = builder.header(
+                    "authorization",
+                    format!("AWS4-HMAC-SHA256 Credential=AKID/20261124/{region}/logs/aws4_request, SignedHeaders=host, Signature=abc"),
+                );
+            }
+            if let Some(content_type) = content_type {
+                builder = builder.header("content-type", content_type);
+            }
+            builder.body(Body::from(body)).unwrap()
+        },
+    )
+}
+
+/// The long fuzz run (`make fuzz`): `CWLOGS_FUZZ_CASES` (default 100,000) malformed requests
+/// through one router, whose state they build up; none may answer a 5xx other than 501
+/// (an operation the emulator does not implement), and every error is in AWS's shape.
+#[test]
+#[ignore = "long: run with make fuzz"]
+fn fuzz_router() {
+    use proptest::test_runner::{Config as RunnerConfig, TestRunner};
+    let cases = std::env::var("CWLOGS_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let app = app();
+    runtime.block_on(async {
+        for setup in [
+            call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
+            call(
+                Some(&op("CreateLogStream")),
+                r#"{"logGroupName":"g","logStreamName":"s"}"#,
+            ),
+        ] {
+            send(&app, setup).await;
+        }
+    });
+    let mut runner = TestRunner::new(RunnerConfig {
+        cases,
+        failure_persistence: None,
+        ..RunnerConfig::default()
+    });
+    let result = runner.run(&any_request(), |request| {
+        let answer = runtime.block_on(send(&app, request));
+        let status = answer.status.as_u16();
+        prop_assert!(
+            status < 500 || status == 501,
+            "{} {:?}",
+            answer.status,
+            answer.json
+        );
+        if status >= 400 {
+            prop_assert!(answer.json["__type"].is_string(), "{:?}", answer.json);
+        }
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+}
