@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -318,14 +318,10 @@ async fn health(method: Method, uri: Uri) -> Response {
 /// `POST /_cwlogs/reset` wipes all state; with `?fixtures=reload` it returns to the startup
 /// state (the fixtures reloaded). Refused when a web page could have sent it (see
 /// [`browser_could_send`]).
-async fn reset(
-    State(app): State<Arc<App>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn reset(State(app): State<Arc<App>>, request: Request) -> Response {
     let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
     let body = read_body(&headers, body, app.timeouts.body_read).await;
     let outcome = match (browser_could_send(&headers, &body), body) {
         (true, _) => Err(LogsError::Forbidden(
@@ -417,54 +413,39 @@ fn browser_could_send(headers: &HeaderMap, body: &Result<axum::body::Bytes, Logs
     headers.contains_key(header::ORIGIN) || has_body
 }
 
-async fn method_not_allowed(
-    State(app): State<Arc<App>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let started = Instant::now();
-    // Read (and drop) the body, so the connection can carry the next request.
-    let unread = read_body(&headers, body, app.timeouts.body_read)
-        .await
-        .err();
+async fn method_not_allowed(State(app): State<Arc<App>>, request: Request) -> Response {
+    let path = request.uri().path();
     let error = LogsError::MethodNotAllowed(format!(
-        "{} takes {}",
-        uri.path(),
-        match uri.path() {
+        "{path} takes {}",
+        match path {
             "/" => "POST with an X-Amz-Target header (CloudWatch Logs' JSON 1.1 protocol)",
             HEALTH_PATH => "GET",
             _ => "POST",
         }
     ));
-    let response = error_answer(
-        unread.as_ref().unwrap_or(&error),
-        &uuid::Uuid::new_v4().to_string(),
-    );
-    log_route(&method, &uri, &response, started);
-    response
+    refuse_route(&app, request, error).await
 }
 
-async fn not_found(
-    State(app): State<Arc<App>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let started = Instant::now();
-    let unread = read_body(&headers, body, app.timeouts.body_read)
-        .await
-        .err();
+async fn not_found(State(app): State<Arc<App>>, request: Request) -> Response {
     let error = LogsError::NotFound(
         "No such route: CloudWatch Logs takes POST / with an X-Amz-Target header".into(),
     );
+    refuse_route(&app, request, error).await
+}
+
+/// Answers `error` to a request for a route or method that does not exist, after reading (and
+/// dropping) its body so the connection can carry the next request.
+async fn refuse_route(app: &App, request: Request, error: LogsError) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let unread = read_body(&parts.headers, body, app.timeouts.body_read)
+        .await
+        .err();
     let response = error_answer(
         unread.as_ref().unwrap_or(&error),
         &uuid::Uuid::new_v4().to_string(),
     );
-    log_route(&method, &uri, &response, started);
+    log_route(&parts.method, &parts.uri, &response, started);
     response
 }
 

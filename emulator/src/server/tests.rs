@@ -52,6 +52,18 @@ fn call(target: Option<&str>, body: impl Into<Body>) -> Request<Body> {
     builder.body(body.into()).unwrap()
 }
 
+/// Creates the log group `g`.
+async fn create_group_g(app: &axum::Router) {
+    let answer = send(
+        app,
+        call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
+    )
+    .await;
+    assert!(
+        answer.status.is_success() || answer.json["__type"] == "ResourceAlreadyExistsException"
+    );
+}
+
 fn op(name: &str) -> String {
     format!("Logs_20140328.{name}")
 }
@@ -495,6 +507,11 @@ async fn slow_heads_slow_bodies_and_idle_connections_are_closed() {
     assert!(answer.contains("RequestTimeoutException"), "{answer}");
 }
 
+/// A call to `target` signed for `region`.
+fn signed_call(region: &str, target: &str, body: &str) -> Request<Body> {
+    signed_for(region, call(Some(&op(target)), body.to_owned()))
+}
+
 fn signed_for(region: &str, request: Request<Body>) -> Request<Body> {
     let (mut parts, body) = request.into_parts();
     let auth = format!(
@@ -507,39 +524,23 @@ fn signed_for(region: &str, request: Request<Body>) -> Request<Body> {
 #[tokio::test]
 async fn a_malformed_region_in_the_scope_is_refused_not_served_the_default() {
     let app = app();
-    send(
-        &app,
-        call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
-    )
-    .await;
+    create_group_g(&app).await;
     for region in ["EU-WEST-1", "eu_west_1", &"a".repeat(65), ""] {
-        let answer = send(
-            &app,
-            signed_for(region, call(Some(&op("DescribeLogGroups")), "{}")),
-        )
-        .await;
+        let answer = send(&app, signed_call(region, "DescribeLogGroups", "{}")).await;
         assert_error(&answer, 400, "InvalidSignatureException");
         assert_eq!(
             answer.json["message"],
             format!("Credential should be scoped to a valid region, not '{region}'. ")
         );
     }
-    let answer = send(
-        &app,
-        signed_for("us-east-1", call(Some(&op("DescribeLogGroups")), "{}")),
-    )
-    .await;
+    let answer = send(&app, signed_call("us-east-1", "DescribeLogGroups", "{}")).await;
     assert_eq!(answer.json["logGroups"][0]["logGroupName"], "g");
 }
 
 #[tokio::test]
 async fn an_arn_of_another_partition_names_no_local_group() {
     let app = app();
-    send(
-        &app,
-        call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
-    )
-    .await;
+    create_group_g(&app).await;
     let local = "arn:aws:logs:us-east-1:000000000000:log-group:g";
     let answer = send(
         &app,
@@ -584,20 +585,14 @@ async fn a_read_does_not_create_a_region() {
     let app = router(Arc::clone(&store), &config, super::Timeouts::default());
     for n in 0..100 {
         let region = format!("xx-read-{n}");
-        let listed = send(
-            &app,
-            signed_for(&region, call(Some(&op("DescribeLogGroups")), "{}")),
-        )
-        .await;
+        let listed = send(&app, signed_call(&region, "DescribeLogGroups", "{}")).await;
         assert_eq!(listed.json, serde_json::json!({"logGroups": []}));
         let get = send(
             &app,
-            signed_for(
+            signed_call(
                 &region,
-                call(
-                    Some(&op("GetLogEvents")),
-                    r#"{"logGroupName":"g","logStreamName":"s"}"#,
-                ),
+                "GetLogEvents",
+                r#"{"logGroupName":"g","logStreamName":"s"}"#,
             ),
         )
         .await;
@@ -605,12 +600,10 @@ async fn a_read_does_not_create_a_region() {
         // A write that fails stores nothing either.
         let failed = send(
             &app,
-            signed_for(
+            signed_call(
                 &region,
-                call(
-                    Some(&op("CreateLogStream")),
-                    r#"{"logGroupName":"g","logStreamName":"s"}"#,
-                ),
+                "CreateLogStream",
+                r#"{"logGroupName":"g","logStreamName":"s"}"#,
             ),
         )
         .await;
@@ -623,10 +616,7 @@ async fn a_read_does_not_create_a_region() {
     );
     let created = send(
         &app,
-        signed_for(
-            "xx-write-1",
-            call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
-        ),
+        signed_call("xx-write-1", "CreateLogGroup", r#"{"logGroupName":"g"}"#),
     )
     .await;
     assert_eq!(created.status, StatusCode::OK);
@@ -664,11 +654,7 @@ async fn reset_refuses_what_a_web_page_could_send() {
                     .unwrap(),
             ),
         ] {
-            send(
-                &app,
-                call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
-            )
-            .await;
+            create_group_g(&app).await;
             let answer = send(&app, request).await;
             assert_error(&answer, 403, "AccessDeniedException");
             let listed = send(&app, call(Some(&op("DescribeLogGroups")), "{}")).await;
@@ -704,11 +690,7 @@ async fn reset_refuses_what_a_web_page_could_send() {
                     .unwrap(),
             ),
         ] {
-            send(
-                &app,
-                call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
-            )
-            .await;
+            create_group_g(&app).await;
             let answer = send(&app, request).await;
             assert_eq!(answer.status, StatusCode::OK, "{what}: {:?}", answer.json);
             let listed = send(&app, call(Some(&op("DescribeLogGroups")), "{}")).await;
