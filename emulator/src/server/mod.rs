@@ -176,6 +176,10 @@ async fn answer_json(
     line: &mut LogLine,
 ) -> Result<Response, LogsError> {
     let body = read_body(headers, body, app.timeouts.body_read).await;
+    // A body left unread (too large, too slow) is answered first: the connection must close.
+    if let Err(error @ (LogsError::RequestTooLarge(_) | LogsError::RequestTimeout(_))) = &body {
+        return Err(error.clone());
+    }
     let target = protocol::target_from_headers(headers);
     line.operation = match &target {
         Ok(Some(target)) => target.strip_prefix("Logs_20140328.").unwrap_or(target),

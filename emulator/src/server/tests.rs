@@ -433,20 +433,21 @@ async fn an_early_error_leaves_a_keep_alive_connection_usable() {
 async fn an_unread_body_closes_the_connection_and_says_so() {
     use tokio::io::AsyncWriteExt;
     let emulator = served(crate::Emulator::builder()).await;
-    let stream = tokio::net::TcpStream::connect(emulator.local_addr())
-        .await
-        .unwrap();
-    let mut reader = tokio::io::BufReader::new(stream);
-    let head = format!(
-        "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {}\r\nContent-Length: 1000000000\r\n\r\n",
-        op("PutLogEvents")
-    );
-    reader.get_mut().write_all(head.as_bytes()).await.unwrap();
-    let (status, headers, _) = read_response(&mut reader).await.unwrap();
-    assert_eq!(status, 413);
-    assert!(headers
-        .iter()
-        .any(|(n, v)| n == "connection" && v == "close"));
+    for target in [op("PutLogEvents"), "nonsense".to_owned()] {
+        let stream = tokio::net::TcpStream::connect(emulator.local_addr())
+            .await
+            .unwrap();
+        let mut reader = tokio::io::BufReader::new(stream);
+        let head = format!(
+            "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {target}\r\nContent-Length: 1000000000\r\n\r\n",
+        );
+        reader.get_mut().write_all(head.as_bytes()).await.unwrap();
+        let (status, headers, _) = read_response(&mut reader).await.unwrap();
+        assert_eq!(status, 413, "{target}");
+        assert!(headers
+            .iter()
+            .any(|(n, v)| n == "connection" && v == "close"));
+    }
 }
 
 #[tokio::test]
