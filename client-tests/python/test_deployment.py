@@ -29,8 +29,12 @@ IMAGE_ENV = {
 
 
 @pytest.fixture(scope="module")
-def container_like():
-    emu = Emulator(env=IMAGE_ENV)
+def container_like(tmp_path_factory):
+    # The image's CWLOGS_PORT_FILE, in a folder of this test's own.
+    env = {**IMAGE_ENV,
+           "CWLOGS_PORT_FILE": str(tmp_path_factory.mktemp("image") / "cwlogs-emulator.port")}
+    emu = Emulator(env=env)
+    emu.image_env = env
     yield emu
     emu.stop()
 
@@ -70,6 +74,11 @@ def test_health_route_and_healthcheck_probe(container_like):
         assert resp.status == 200
     port = container_like.url.rsplit(":", 1)[1]
     probe = subprocess.run([_binary(), "--healthcheck"], env={"CWLOGS_PORT": port},
+                           capture_output=True, text=True, timeout=10)
+    assert probe.returncode == 0, probe.stderr
+    # The HEALTHCHECK command gets the image's environment only (here CWLOGS_PORT=0, not the
+    # port the server got): it finds the server through the port file.
+    probe = subprocess.run([_binary(), "--healthcheck"], env=container_like.image_env,
                            capture_output=True, text=True, timeout=10)
     assert probe.returncode == 0, probe.stderr
     down = subprocess.run([_binary(), "--healthcheck", "--port", "1"], capture_output=True,
