@@ -123,9 +123,6 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     }
 }
 
-/// The partition of every ARN the emulator writes (`Region::group_arn`).
-const PARTITION: &str = "aws";
-
 /// Finds the group that `logGroupName` or `logGroupIdentifier` names (exactly one of them must
 /// be given). An identifier is a name or an ARN without the trailing `:*` (the model's pattern
 /// refuses the `*`).
@@ -166,10 +163,9 @@ fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
     if service != Some("logs") || kind != Some("log-group") {
         return Err(invalid());
     }
-    // Groups here live in the `aws` partition (their ARNs say so): an `aws-cn` or `aws-us-gov`
-    // ARN names a group of another partition, which this endpoint does not hold, as AWS
-    // answers for another region or account.
-    if partition != Some(PARTITION)
+    // An ARN of another partition (`aws-cn` for a `us-east-1` request) names a group this
+    // endpoint does not hold, as one of another region or account does.
+    if partition != Some(ctx.region.partition())
         || region != Some(ctx.region.name())
         || account != Some(ctx.store.account_id())
     {

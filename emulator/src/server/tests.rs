@@ -580,6 +580,32 @@ async fn an_arn_of_another_partition_names_no_local_group() {
 }
 
 #[tokio::test]
+async fn a_region_of_another_partition_writes_and_resolves_its_own_arns() {
+    let app = app();
+    let created = send(
+        &app,
+        signed_call("cn-north-1", "CreateLogGroup", r#"{"logGroupName":"g"}"#),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK);
+    let listed = send(&app, signed_call("cn-north-1", "DescribeLogGroups", "{}")).await;
+    let arn = listed.json["logGroups"][0]["logGroupArn"].as_str().unwrap();
+    assert_eq!(arn, "arn:aws-cn:logs:cn-north-1:000000000000:log-group:g");
+    for (identifier, found) in [
+        (arn.to_owned(), true),
+        (arn.replace("aws-cn", "aws"), false),
+    ] {
+        let body = format!(r#"{{"logGroupIdentifier":"{identifier}"}}"#);
+        let answer = send(&app, signed_call("cn-north-1", "DescribeLogStreams", &body)).await;
+        if found {
+            assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.json);
+        } else {
+            assert_error(&answer, 400, "ResourceNotFoundException");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_read_does_not_create_a_region() {
     let config = Config::default();
     let store = Arc::new(Store::from_config(&config));

@@ -152,7 +152,7 @@ pub struct LogGroup {
 pub struct GroupInfo {
     /// The group's name.
     pub name: String,
-    /// `arn:aws:logs:<region>:<account>:log-group:<name>` (no `:*`).
+    /// `arn:<partition>:logs:<region>:<account>:log-group:<name>` (no `:*`).
     pub arn: String,
     /// Creation time, epoch milliseconds.
     pub creation_time: i64,

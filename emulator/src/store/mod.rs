@@ -177,11 +177,30 @@ impl Region {
         tokens::fingerprint(&[self.env.account_id.as_bytes(), self.name.as_bytes()])
     }
 
+    /// The AWS partition the region belongs to, as its ARNs name it: `aws-cn` for `cn-*`,
+    /// `aws-us-gov` for `us-gov-*`, `aws-iso`/`aws-iso-b` for `us-iso-*`/`us-isob-*`, else `aws`.
+    pub fn partition(&self) -> &'static str {
+        let name = self.name.as_str();
+        if name.starts_with("cn-") {
+            "aws-cn"
+        } else if name.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else if name.starts_with("us-isob-") {
+            "aws-iso-b"
+        } else if name.starts_with("us-iso-") {
+            "aws-iso"
+        } else {
+            "aws"
+        }
+    }
+
     /// The ARN of a log group in this region, without the trailing `:*`.
     pub fn group_arn(&self, group: &str) -> String {
         format!(
-            "arn:aws:logs:{}:{}:log-group:{group}",
-            self.name, self.env.account_id
+            "arn:{}:logs:{}:{}:log-group:{group}",
+            self.partition(),
+            self.name,
+            self.env.account_id
         )
     }
 

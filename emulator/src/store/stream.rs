@@ -99,7 +99,7 @@ fn messages_digest(events: &[NewEvent<'_>]) -> u64 {
 pub struct StreamInfo {
     /// The stream's name.
     pub name: String,
-    /// `arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`.
+    /// `arn:<partition>:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`.
     pub arn: String,
     /// Creation time, epoch milliseconds.
     pub creation_time: i64,
