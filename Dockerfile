@@ -12,7 +12,8 @@ COPY --from=build /src/fixtures /fixtures
 ENV CWLOGS_HOST=0.0.0.0 \
     CWLOGS_PORT=4566 \
     CWLOGS_REGION=us-east-1 \
-    CWLOGS_LOG_LEVEL=info
+    CWLOGS_LOG_LEVEL=info \
+    CWLOGS_PORT_FILE=/tmp/cwlogs-emulator.port
 EXPOSE 4566
 USER nonroot
 HEALTHCHECK --interval=2s --timeout=3s --start-period=2s --retries=10 \

@@ -12,7 +12,7 @@ BIN := target/debug/cwlogs-emulator
 RELEASE_BIN := target/release/cwlogs-emulator
 
 .PHONY: run test test-rust test-python test-js build build-release fmt fmt-check lint check venv clean \
-	bench bench-smoke bench-compare
+	bench bench-smoke bench-compare fuzz
 
 JS_DIR := client-tests/js
 JS_STAMP := $(JS_DIR)/node_modules/.installed
@@ -36,6 +36,13 @@ test-rust:
 ## other features; test-rust and bench-smoke then reuse everything
 build:
 	$(CARGO) test --workspace --no-run --quiet
+
+## fuzz: FUZZ_CASES (default 100000) malformed requests through the router; none may answer a
+## 5xx other than 501 (the 512-case proptest of the same kind runs in `make test`)
+FUZZ_CASES ?= 100000
+fuzz:
+	CWLOGS_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test -p cwlogs-emulator --lib fuzz_router -- \
+		--ignored --nocapture
 
 $(VENV_STAMP): $(PY_REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)

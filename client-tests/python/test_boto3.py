@@ -426,6 +426,32 @@ def test_regions_are_separate_partitions(emulator, logs, names):
     assert g["arn"].startswith(f"arn:aws:logs:{REGION}:")
 
 
+def test_a_region_that_is_no_region_name_is_refused_not_served_another(emulator, logs, names):
+    name = names.group()
+    logs.create_log_group(logGroupName=name)
+    # botocore accepts upper case (its own check is only the host-name alphabet) and signs with it.
+    shouting = make_client(emulator.url, REGION.upper())
+    with pytest.raises(shouting.exceptions.ClientError) as e:
+        shouting.describe_log_groups(logGroupNamePrefix=name)
+    assert_aws_error(e, "InvalidSignatureException",
+                     f"Credential should be scoped to a valid region, not '{REGION.upper()}'. ")
+
+
+def test_an_arn_of_another_partition_is_no_local_group(emulator, logs, names):
+    name = names.group()
+    logs.create_log_group(logGroupName=name)
+    (g,) = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    assert logs.describe_log_streams(logGroupIdentifier=g["logGroupArn"])["logStreams"] == []
+    for partition in ("aws-cn", "aws-us-gov"):
+        arn = g["logGroupArn"].replace("arn:aws:", f"arn:{partition}:", 1)
+        with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
+            logs.describe_log_streams(logGroupIdentifier=arn)
+        assert_aws_error(e, "ResourceNotFoundException", NO_GROUP)
+        with pytest.raises(logs.exceptions.ResourceNotFoundException) as e:
+            logs.list_tags_for_resource(resourceArn=arn)
+        assert_aws_error(e, "ResourceNotFoundException", NO_GROUP)
+
+
 def test_aws_endpoint_url_environment_variable(emulator, names, monkeypatch):
     for key, value in emulator.env().items():
         if key.startswith("AWS_"):

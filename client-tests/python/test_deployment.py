@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -27,8 +29,12 @@ IMAGE_ENV = {
 
 
 @pytest.fixture(scope="module")
-def container_like():
-    emu = Emulator(env=IMAGE_ENV)
+def container_like(tmp_path_factory):
+    # The image's CWLOGS_PORT_FILE, in a folder of this test's own.
+    env = {**IMAGE_ENV,
+           "CWLOGS_PORT_FILE": str(tmp_path_factory.mktemp("image") / "cwlogs-emulator.port")}
+    emu = Emulator(env=env)
+    emu.image_env = env
     yield emu
     emu.stop()
 
@@ -68,6 +74,11 @@ def test_health_route_and_healthcheck_probe(container_like):
         assert resp.status == 200
     port = container_like.url.rsplit(":", 1)[1]
     probe = subprocess.run([_binary(), "--healthcheck"], env={"CWLOGS_PORT": port},
+                           capture_output=True, text=True, timeout=10)
+    assert probe.returncode == 0, probe.stderr
+    # The HEALTHCHECK command gets the image's environment only (here CWLOGS_PORT=0, not the
+    # port the server got): it finds the server through the port file.
+    probe = subprocess.run([_binary(), "--healthcheck"], env=container_like.image_env,
                            capture_output=True, text=True, timeout=10)
     assert probe.returncode == 0, probe.stderr
     down = subprocess.run([_binary(), "--healthcheck", "--port", "1"], capture_output=True,
@@ -110,3 +121,75 @@ def test_bad_fixture_stops_startup_naming_file_and_line(tmp_path, name, content,
     # One line: the file, the line where it has one, and what is wrong.
     assert run.stderr == f"cwlogs-emulator: {path}{expected}\n"
     assert run.stdout == ""
+
+
+def test_healthcheck_finds_the_port_the_server_was_given(tmp_path):
+    """`docker run IMAGE --port 5000`: the server gets the flag, the HEALTHCHECK command only the
+    image's environment (CWLOGS_PORT=4566). The server writes its port to CWLOGS_PORT_FILE, and
+    the probe reads it."""
+    port_file = tmp_path / "cwlogs.port"
+    emu = Emulator("--port", "0", env={"CWLOGS_PORT_FILE": str(port_file)})
+    try:
+        port = emu.url.rsplit(":", 1)[1]
+        assert port_file.read_text() == f"{port}\n"
+        image_env = {"CWLOGS_PORT": "1", "CWLOGS_PORT_FILE": str(port_file)}
+        probe = subprocess.run([_binary(), "--healthcheck"], env=image_env,
+                               capture_output=True, text=True, timeout=10)
+        assert probe.returncode == 0, probe.stderr
+        # An explicit --port still wins.
+        probe = subprocess.run([_binary(), "--healthcheck", "--port", "1"], env=image_env,
+                               capture_output=True, text=True, timeout=10)
+        assert probe.returncode == 1, probe
+    finally:
+        emu.proc.send_signal(signal.SIGTERM)
+        assert emu.proc.wait(timeout=10) == 0
+    assert not port_file.exists(), "the port file outlived the server"
+
+
+def _raw_post(url: str, headers: dict[str, str], body: bytes = b"{}") -> int:
+    req = urllib.request.Request(url + "/", data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_every_request_gets_one_plain_log_line(tmp_path):
+    emu = Emulator(env={"CWLOGS_PORT": "0", "CWLOGS_LOG_LEVEL": "info"})
+    try:
+        logs = make_client(emu.url, "us-east-1")
+        logs.create_log_group(logGroupName="g")
+        logs.create_log_stream(logGroupName="g", logStreamName="s")
+        logs.put_log_events(logGroupName="g", logStreamName="s",
+                            logEvents=[{"timestamp": int(time.time() * 1000), "message": "m"}])
+        amz = "application/x-amz-json-1.1"
+        assert _raw_post(emu.url, {"Content-Type": amz}) == 400  # no X-Amz-Target
+        assert _raw_post(emu.url, {"Content-Type": amz,
+                                   "X-Amz-Target": "Logs_20140328.StartQuery"}) == 501
+        with urllib.request.urlopen(emu.url + "/health", timeout=5) as resp:
+            assert resp.status == 200
+        # A line is written after its answer: wait until all seven are there.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if len([line for line in emu.output if "status=" in line]) >= 7:
+                break
+            time.sleep(0.05)
+    finally:
+        emu.stop()
+    log = "".join(emu.output)
+    assert "\x1b[" not in log, "colour codes in a log that is not a terminal"
+    lines = [line for line in emu.output if "status=" in line]
+    for line in lines:
+        for field in ("operation=", "group=", "stream=", "status=", "error=", "micros="):
+            assert field in line, (field, line)
+    def one(pattern: str) -> str:
+        found = [line for line in lines if re.search(pattern, line)]
+        assert len(found) == 1, (pattern, lines)
+        return found[0]
+    one(r'operation="?CreateLogGroup"? .*group="?g"? .*status=200')
+    one(r'operation="?CreateLogStream"? .*group="?g"? stream="?s"? status=200')
+    one(r'operation="?PutLogEvents"? .*group="?g"? stream="?s"? status=200')
+    one(r'operation="?"? .*status=400 error="?UnknownOperationException"?')
+    one(r'operation="?StartQuery"? .*status=501 error="?NotImplementedException"?')
+    one(r'operation="?GET /health"? .*status=200')

@@ -78,6 +78,16 @@ pub enum LogsError {
     /// `/` was reached with a method other than POST.
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// The SigV4 credential scope is unusable, e.g. it names no valid region (AWS's front end
+    /// answers `InvalidSignatureException` before the service sees the request).
+    #[error("{0}")]
+    InvalidSignature(String),
+    /// The request body did not arrive in time (the connection is closed after the answer).
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// A state-changing emulator route was called the way a web page could call it.
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl LogsError {
@@ -100,6 +110,9 @@ impl LogsError {
             Self::RequestTooLarge(_) => "RequestEntityTooLargeException",
             Self::NotFound(_) => "NotFoundException",
             Self::MethodNotAllowed(_) => "MethodNotAllowedException",
+            Self::InvalidSignature(_) => "InvalidSignatureException",
+            Self::Forbidden(_) => "AccessDeniedException",
+            Self::RequestTimeout(_) => "RequestTimeoutException",
         }
     }
 
@@ -116,7 +129,10 @@ impl LogsError {
             | Self::TooManyTags { .. }
             | Self::Validation(_)
             | Self::Serialization(_)
-            | Self::UnknownOperation(_) => 400,
+            | Self::UnknownOperation(_)
+            | Self::InvalidSignature(_) => 400,
+            Self::Forbidden(_) => 403,
+            Self::RequestTimeout(_) => 408,
             Self::NotFound(_) => 404,
             Self::MethodNotAllowed(_) => 405,
             Self::RequestTooLarge(_) => 413,

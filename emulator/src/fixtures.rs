@@ -70,9 +70,11 @@ struct StreamFixture {
     generate: Option<Generate>,
 }
 
+/// An event as written in the file; checked into an [`EventFixture`] while parsing, so a bad
+/// one is reported with its line.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct EventFixture {
+struct RawEvent {
     timestamp: Option<i64>,
     relative_ms: Option<i64>,
     message: String,
@@ -81,8 +83,41 @@ struct EventFixture {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(try_from = "RawEvent")]
+struct EventFixture {
+    /// Epoch milliseconds, in `0..=MAX_TIMESTAMP`.
+    time: i64,
+    message: String,
+    log_stream_name: Option<String>,
+}
+
+impl TryFrom<RawEvent> for EventFixture {
+    type Error = String;
+
+    fn try_from(raw: RawEvent) -> Result<Self, String> {
+        let time = match (raw.timestamp, raw.relative_ms) {
+            (Some(t), None) if t < 0 => return Err("timestamp must not be negative".into()),
+            (Some(t), None) => t,
+            (None, Some(offset)) => from_now(offset, "relativeMs")?,
+            _ => return Err("an event needs exactly one of timestamp and relativeMs".into()),
+        };
+        if time > MAX_TIMESTAMP {
+            return Err(format!(
+                "timestamp {time} is after the year 9999 (epoch milliseconds are expected)"
+            ));
+        }
+        Ok(Self {
+            time,
+            message: raw.message,
+            log_stream_name: raw.log_stream_name,
+        })
+    }
+}
+
+/// A `generate` block as written in the file.
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Generate {
+struct RawGenerate {
     count: usize,
     #[serde(default = "one")]
     interval_ms: i64,
@@ -95,6 +130,82 @@ struct Generate {
 
 fn one() -> i64 {
     1
+}
+
+/// A checked `generate` block: its first and last timestamps are in `0..=MAX_TIMESTAMP`, so
+/// no event time computed from them can overflow.
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "RawGenerate")]
+struct Generate {
+    count: usize,
+    interval_ms: i64,
+    /// The last event's time.
+    last: i64,
+    message: String,
+    width: usize,
+}
+
+impl TryFrom<RawGenerate> for Generate {
+    type Error = String;
+
+    fn try_from(raw: RawGenerate) -> Result<Self, String> {
+        if raw.count > MAX_GENERATED {
+            return Err(format!("generate.count is above {MAX_GENERATED}"));
+        }
+        if raw.width > MAX_WIDTH {
+            return Err(format!("generate.width {} is above {MAX_WIDTH}", raw.width));
+        }
+        if raw.message.replace("{i}", "").is_empty() && raw.width == 0 {
+            return Err("generate.message must not be empty".into());
+        }
+        if raw.interval_ms < 0 {
+            return Err(format!(
+                "generate.intervalMs {} is negative: events are generated oldest first",
+                raw.interval_ms
+            ));
+        }
+        let last = from_now(raw.end_relative_ms, "generate.endRelativeMs")?;
+        let span = i64::try_from(raw.count.saturating_sub(1))
+            .ok()
+            .and_then(|gaps| gaps.checked_mul(raw.interval_ms));
+        let first = span.and_then(|span| last.checked_sub(span));
+        if first.is_none_or(|first| first < 0) || last > MAX_TIMESTAMP {
+            return Err(format!(
+                "generate: {} events {} ms apart ending at {last} do not fit between 1970 and the year 9999",
+                raw.count, raw.interval_ms
+            ));
+        }
+        Ok(Self {
+            count: raw.count,
+            interval_ms: raw.interval_ms,
+            last,
+            message: raw.message,
+            width: raw.width,
+        })
+    }
+}
+
+/// The latest timestamp a fixture may hold: 9999-12-31T23:59:59.999Z in epoch milliseconds.
+/// Anything later is a unit mistake (microseconds, nanoseconds), and it keeps every time
+/// computed from a fixture far from overflowing.
+const MAX_TIMESTAMP: i64 = 253_402_300_799_999;
+
+/// The widest zero padding of `{i}` (a 10,000-digit event number is already absurd; the
+/// formatter itself panics past 65,535).
+const MAX_WIDTH: usize = 10_000;
+
+thread_local! {
+    /// "Now" of the load in progress, so relative times are checked (with their line) while
+    /// the file is parsed.
+    static LOAD_NOW: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// `now + offset`, the time of a relative field, checked to lie in `0..=MAX_TIMESTAMP`.
+fn from_now(offset: i64, field: &str) -> Result<i64, String> {
+    let now = LOAD_NOW.with(std::cell::Cell::get);
+    now.checked_add(offset)
+        .filter(|time| (0..=MAX_TIMESTAMP).contains(time))
+        .ok_or_else(|| format!("{field} {offset} puts the event outside 1970 to the year 9999"))
 }
 
 /// The most events one `generate` block may make (a guard against a typo eating memory).
@@ -127,9 +238,10 @@ pub(crate) fn load(
 ) -> Result<usize, FixtureError> {
     let files = fixture_files(path)?;
     let now = store.now();
+    LOAD_NOW.with(|cell| cell.set(now));
     let mut loaded = Vec::new();
     for file in &files {
-        loaded.push(parse_file(file, now, default_region)?);
+        loaded.push(parse_file(file, default_region)?);
     }
     let mut seen = std::collections::BTreeSet::new();
     for (group, file) in loaded.iter().zip(&files) {
@@ -143,7 +255,7 @@ pub(crate) fn load(
     }
     let mut events = 0;
     for group in loaded {
-        events += store_group(store, group, now);
+        events += store_group(store, group);
     }
     Ok(events)
 }
@@ -175,11 +287,12 @@ fn error(file: &Path, line: Option<usize>, message: impl Into<String>) -> Fixtur
     }
 }
 
-fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, FixtureError> {
+fn parse_file(file: &Path, default_region: &str) -> Result<Loaded, FixtureError> {
     let text = std::fs::read_to_string(file).map_err(|e| error(file, None, e.to_string()))?;
     let ndjson = file.extension().and_then(|e| e.to_str()) == Some("ndjson");
     let json_error = |line_offset: usize, e: serde_json::Error| {
-        error(file, Some(line_offset + e.line()), e.to_string())
+        // A check failing on a whole line's value (an `.ndjson` event) comes without a line.
+        error(file, Some(line_offset + e.line().max(1)), e.to_string())
     };
     let mut lines = text
         .lines()
@@ -197,22 +310,9 @@ fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, Fix
     for stream in std::mem::take(&mut group.streams) {
         let events = streams.entry(stream.log_stream_name.clone()).or_default();
         for event in stream.events {
-            let time = event_time(&event, now).map_err(|m| error(file, None, m))?;
-            events.listed.push((time, event.message));
+            events.listed.push((event.time, event.message));
         }
-        if let Some(generate) = stream.generate {
-            if generate.count > MAX_GENERATED {
-                return Err(error(
-                    file,
-                    None,
-                    format!("generate.count is above {MAX_GENERATED}"),
-                ));
-            }
-            if generate.message.replace("{i}", "").is_empty() && generate.width == 0 {
-                return Err(error(file, None, "generate.message must not be empty"));
-            }
-            events.generated.push(generate);
-        }
+        events.generated.extend(stream.generate);
     }
     if ndjson {
         for (index, line) in lines {
@@ -222,12 +322,11 @@ fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, Fix
                 .log_stream_name
                 .clone()
                 .ok_or_else(|| error(file, Some(index + 1), "an event line needs logStreamName"))?;
-            let time = event_time(&event, now).map_err(|m| error(file, Some(index + 1), m))?;
             streams
                 .entry(stream)
                 .or_default()
                 .listed
-                .push((time, event.message));
+                .push((event.time, event.message));
         }
     }
     let settings = validate(&group, &streams).map_err(|m| error(file, None, m))?;
@@ -237,15 +336,6 @@ fn parse_file(file: &Path, now: i64, default_region: &str) -> Result<Loaded, Fix
         settings,
         streams,
     })
-}
-
-fn event_time(event: &EventFixture, now: i64) -> Result<i64, String> {
-    match (event.timestamp, event.relative_ms) {
-        (Some(t), None) if t >= 0 => Ok(t),
-        (None, Some(offset)) => Ok(now + offset),
-        (Some(_), None) => Err("timestamp must not be negative".into()),
-        _ => Err("an event needs exactly one of timestamp and relativeMs".into()),
-    }
 }
 
 fn validate(
@@ -296,7 +386,7 @@ fn validate(
 const LOAD_BATCH: usize = 100_000;
 
 /// Stores a validated group; returns the number of events stored.
-fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
+fn store_group(store: &Store, group: Loaded) -> usize {
     let region = store.region(&group.region);
     // Names were validated and duplicates refused, so creation cannot fail; a group that
     // exists already (a second load into the same store) is reused.
@@ -325,7 +415,7 @@ fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
             store_batch(&batch);
         }
         for generate in &events.generated {
-            generate_in_batches(generate, now, &mut store_batch);
+            generate_in_batches(generate, &mut store_batch);
         }
     }
     total
@@ -333,14 +423,10 @@ fn store_group(store: &Store, group: Loaded, now: i64) -> usize {
 
 /// Makes a `generate` block's events in timestamp order, [`LOAD_BATCH`] at a time, writing
 /// the messages into one reused buffer.
-fn generate_in_batches(
-    generate: &Generate,
-    now: i64,
-    store_batch: &mut impl FnMut(&[NewEvent<'_>]),
-) {
+fn generate_in_batches(generate: &Generate, store_batch: &mut impl FnMut(&[NewEvent<'_>])) {
     use std::fmt::Write;
     let pieces: Vec<&str> = generate.message.split("{i}").collect();
-    let last = now + generate.end_relative_ms;
+    let last = generate.last;
     let mut text = String::new();
     let mut ends = Vec::with_capacity(LOAD_BATCH);
     let mut first = 0;
@@ -371,5 +457,82 @@ fn generate_in_batches(
             .collect();
         store_batch(&batch);
         first = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+
+    /// Loads `text` as a fixture file named `name`; the error as `file:line: why`, with the
+    /// file's folder left out.
+    fn load_text(name: &str, text: &str) -> Result<usize, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "cwlogs-fixtures-unit-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        let store = Store::from_config(&Config::default());
+        let result = load(&file, &store, "us-east-1")
+            .map_err(|e| e.to_string().replace(&format!("{}/", dir.display()), ""));
+        std::fs::remove_dir_all(&dir).unwrap();
+        result
+    }
+
+    fn generate(block: &str) -> String {
+        format!(
+            "{{\"logGroupName\": \"g\",\n \"streams\": [{{\"logStreamName\": \"s\",\n  \"generate\": {block}}}]}}"
+        )
+    }
+
+    #[test]
+    fn an_absurd_width_is_an_error_with_its_line_not_a_panic() {
+        let text = generate(r#"{"count": 2, "message": "m{i}", "width": 1000000000}"#);
+        let error = load_text("wide.json", &text).unwrap_err();
+        assert!(
+            error.starts_with("wide.json:3: generate.width 1000000000 is above 10000 at line 3"),
+            "{error}"
+        );
+        let text = generate(r#"{"count": 2, "message": "m{i}", "width": 10000}"#);
+        assert_eq!(load_text("ok.json", &text), Ok(2));
+    }
+
+    #[test]
+    fn relative_times_near_the_i64_range_are_errors_not_wrapped_timestamps() {
+        for (name, text, want) in [
+            (
+                "end.json",
+                generate(r#"{"count": 2, "message": "m", "endRelativeMs": 9223372036854775807}"#),
+                "end.json:3: generate.endRelativeMs 9223372036854775807 puts the event outside 1970 to the year 9999",
+            ),
+            (
+                "interval.json",
+                generate(r#"{"count": 3, "message": "m", "intervalMs": 9223372036854775807}"#),
+                "interval.json:3: generate: 3 events 9223372036854775807 ms apart ending at NOW do not fit between 1970 and the year 9999",
+            ),
+            (
+                "backwards.json",
+                generate(r#"{"count": 3, "message": "m", "intervalMs": -5}"#),
+                "backwards.json:3: generate.intervalMs -5 is negative: events are generated oldest first",
+            ),
+            (
+                "relative.ndjson",
+                "{\"logGroupName\": \"g\"}\n{\"logStreamName\": \"s\", \"relativeMs\": -9223372036854775807, \"message\": \"m\"}\n".to_owned(),
+                "relative.ndjson:2: relativeMs -9223372036854775807 puts the event outside 1970 to the year 9999",
+            ),
+            (
+                "future.json",
+                "{\"logGroupName\": \"g\", \"streams\": [\n {\"logStreamName\": \"s\", \"events\": [\n  {\"timestamp\": 9223372036854775807, \"message\": \"m\"}]}]}".to_owned(),
+                "future.json:3: timestamp 9223372036854775807 is after the year 9999 (epoch milliseconds are expected)",
+            ),
+        ] {
+            let got = load_text(name, &text).unwrap_err();
+            let now = LOAD_NOW.with(std::cell::Cell::get).to_string();
+            let want = want.replace("NOW", &now);
+            assert!(got.starts_with(&want), "{name}: {got}");
+        }
     }
 }

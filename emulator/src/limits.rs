@@ -125,3 +125,13 @@ pub const MAX_SEARCH_SCAN_EVENTS: usize = 5_000_000;
 pub const MAX_SEARCH_SCAN_BYTES: usize = 512 << 20;
 /// Wall-clock time one FilterLogEvents page may scan, for patterns that are slow per byte.
 pub const MAX_SEARCH_SCAN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How long a connection may take to send a request's head (request line and headers),
+/// counted from when the server starts waiting for it. hyper starts the same wait for the
+/// next request on a keep-alive connection, so this is also the idle keep-alive timeout: a
+/// connection without a request for this long is closed (SDK connection pools reconnect, as
+/// they do when AWS closes an idle connection). Ends slowloris clients.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long a request's body may take to arrive once its head has (an 8 MiB body at a slow
+/// 1 Mbit/s takes about 70 s); past it the answer is 408 and the connection is closed.
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);

@@ -34,22 +34,37 @@ struct Cli {
     /// fixtures/README.md for the format.
     #[arg(long, env = "CWLOGS_FIXTURES")]
     fixtures: Option<std::path::PathBuf>,
-    /// Instead of serving, ask the emulator on 127.0.0.1:<port> for GET /health and exit 0 if it
-    /// answers 200 (a container HEALTHCHECK that needs no curl).
+    /// A file the server writes the port it listens on to once it is ready (and removes when it
+    /// stops); `--healthcheck` reads it, so the probe finds the server whatever `--port` it was
+    /// given. The container image sets it.
+    #[arg(long, env = "CWLOGS_PORT_FILE")]
+    port_file: Option<std::path::PathBuf>,
+    /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
+    /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
+    /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
     #[arg(long)]
     healthcheck: bool,
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     if cli.healthcheck {
-        return healthcheck(cli.port);
+        let port_flag =
+            matches.value_source("port") == Some(clap::parser::ValueSource::CommandLine);
+        return healthcheck(probe_port(&cli, port_flag));
     }
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only for a person at a terminal: a pipe or a file gets plain text.
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -77,6 +92,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let addr: SocketAddr = format!("{}:{}", cli.host, cli.port)
         .parse()
         .map_err(|e| format!("invalid --host/--port {}:{}: {e}", cli.host, cli.port))?;
+    let port_file = cli.port_file.clone();
     let config = Config {
         default_region: cli.region,
         account_id: cli.account_id,
@@ -90,6 +106,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         .start()
         .await?;
     let shutdown = shutdown_signal()?;
+    if let Some(path) = &port_file {
+        std::fs::write(path, format!("{}\n", emulator.local_addr().port()))
+            .map_err(|e| format!("cannot write the port file {}: {e}", path.display()))?;
+    }
     println!("cwlogs-emulator listening on {}", emulator.endpoint_url());
     tracing::info!(
         region = %config.default_region,
@@ -98,9 +118,26 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         "ready"
     );
     shutdown.await;
+    if let Some(path) = &port_file {
+        let _ = std::fs::remove_file(path);
+    }
     emulator.shutdown().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The port `--healthcheck` probes: an explicit `--port`, else the running server's port file,
+/// else `CWLOGS_PORT` (or the default). So `docker run IMAGE --port 5000` stays healthy: the
+/// HEALTHCHECK command cannot see the CMD's flags, but it reads the file the server wrote.
+fn probe_port(cli: &Cli, port_flag: bool) -> u16 {
+    if port_flag {
+        return cli.port;
+    }
+    cli.port_file
+        .as_ref()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(cli.port)
 }
 
 /// `GET /health` on the local port with a plain socket: 0 when it answers 200.

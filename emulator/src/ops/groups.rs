@@ -59,7 +59,7 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
         tags: input.tags.unwrap_or_default(),
     };
     ctx.touch_group(name);
-    ctx.region.create_group(name, settings)?;
+    ctx.region_to_write().create_group(name, settings)?;
     Ok(Handled::empty())
 }
 

@@ -26,7 +26,8 @@ use crate::store::{LogGroup, Region, Store};
 pub struct Ctx<'a> {
     /// All state.
     pub store: &'a Store,
-    /// The request's region.
+    /// The request's region: the stored one, or an empty one not kept (see
+    /// [`Store::region_view`]); a handler that stores something asks [`Ctx::region_to_write`].
     pub region: Arc<Region>,
     /// The request's `x-amzn-RequestId` (some AWS messages quote it).
     pub request_id: &'a str,
@@ -43,14 +44,20 @@ pub struct Touched {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for a request to `region`.
-    pub fn new(store: &'a Store, region: Arc<Region>, request_id: &'a str) -> Self {
+    /// A context for a request to the region named `region`.
+    pub fn new(store: &'a Store, region: &str, request_id: &'a str) -> Self {
         Self {
             store,
-            region,
+            region: store.region_view(region),
             request_id,
             touched: RefCell::default(),
         }
+    }
+
+    /// The request's region, created when it was never written: for a handler about to
+    /// store something in it (only CreateLogGroup adds to a region).
+    pub fn region_to_write(&self) -> Arc<Region> {
+        self.store.region(self.region.name())
     }
 
     /// The named group of this region (recorded for the request log).
@@ -162,7 +169,7 @@ fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
     let invalid = || LogsError::InvalidParameter(format!("Invalid log group ARN: {identifier}"));
     // arn:<partition>:logs:<region>:<account>:log-group:<name>
     let mut parts = rest.splitn(6, ':');
-    let (_partition, service, region, account, kind, name) = (
+    let (partition, service, region, account, kind, name) = (
         parts.next(),
         parts.next(),
         parts.next(),
@@ -173,7 +180,12 @@ fn group_name_in(ctx: &Ctx<'_>, identifier: &str) -> LogsResult<String> {
     if service != Some("logs") || kind != Some("log-group") {
         return Err(invalid());
     }
-    if region != Some(ctx.region.name()) || account != Some(ctx.store.account_id()) {
+    // An ARN of another partition (`aws-cn` for a `us-east-1` request) names a group this
+    // endpoint does not hold, as one of another region or account does.
+    if partition != Some(ctx.region.partition())
+        || region != Some(ctx.region.name())
+        || account != Some(ctx.store.account_id())
+    {
         return Err(LogsError::log_group_not_found());
     }
     Ok(name.to_owned())

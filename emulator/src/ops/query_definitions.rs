@@ -94,7 +94,9 @@ pub(super) fn put_query_definition(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
     let language = input.query_language.as_deref().unwrap_or("CWLI");
     v.one_of("queryLanguage", language, &QUERY_LANGUAGES);
     v.finish()?;
-    let table = ctx.region.query_definitions();
+    // Saving a query stores state: the region is created if this is its first.
+    let region = ctx.region_to_write();
+    let table = region.query_definitions();
     let id = match &input.query_definition_id {
         // An update replaces every member; none of the current values are kept (model doc).
         Some(id) => table.get(id)?.id,

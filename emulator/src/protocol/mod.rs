@@ -89,19 +89,57 @@ pub fn encode<T: serde::Serialize>(output: &T) -> Vec<u8> {
     serde_json::to_vec(output).expect("output types always serialize")
 }
 
+/// The `X-Amz-Target` header: `None` when it is missing; UnknownOperationException when it is
+/// sent twice (which one would be meant?) or is not text.
+pub fn target_from_headers(headers: &HeaderMap) -> LogsResult<Option<&str>> {
+    let mut targets = headers.get_all("x-amz-target").iter();
+    let Some(target) = targets.next() else {
+        return Ok(None);
+    };
+    let count = 1 + targets.count();
+    if count > 1 {
+        return Err(LogsError::UnknownOperation(format!(
+            "Expected one X-Amz-Target header, got {count}"
+        )));
+    }
+    target.to_str().map(Some).map_err(|_| {
+        LogsError::UnknownOperation(format!(
+            "Unrecognized operation target: {} (not ASCII text)",
+            String::from_utf8_lossy(target.as_bytes())
+        ))
+    })
+}
+
 /// The region named by the SigV4 credential scope of `Authorization`
-/// (`Credential=AKID/20261124/us-east-1/logs/aws4_request`), if there is a usable one.
-pub fn region_from_headers(headers: &HeaderMap) -> Option<&str> {
-    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let credential = auth.split("Credential=").nth(1)?;
-    let scope = credential.split([',', ' ']).next()?;
-    let region = scope.split('/').nth(2)?;
-    let plausible = !region.is_empty()
+/// (`Credential=AKID/20261124/us-east-1/logs/aws4_request`); `None` when the request carries
+/// no credential scope (then the configured default region applies). A scope whose region is
+/// not a region name (upper case, `_`, longer than 64) is AWS's InvalidSignatureException: it
+/// must never be served another region's data.
+pub fn region_from_headers(headers: &HeaderMap) -> LogsResult<Option<&str>> {
+    let Some(auth) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let Some(credential) = auth
+        .to_str()
+        .ok()
+        .and_then(|auth| auth.split("Credential=").nth(1))
+    else {
+        return Ok(None);
+    };
+    let scope = credential.split([',', ' ']).next().unwrap_or_default();
+    let region = scope.split('/').nth(2).unwrap_or_default();
+    let valid = !region.is_empty()
         && region.len() <= 64
         && region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    plausible.then_some(region)
+    if valid {
+        Ok(Some(region))
+    } else {
+        Err(LogsError::InvalidSignature(format!(
+            "Credential should be scoped to a valid region, not '{region}'. "
+        )))
+    }
 }
 
 /// A successful answer: 200, the JSON 1.1 content type, the request id, and `body`.
@@ -154,9 +192,11 @@ mod tests {
                 "AWS4-HMAC-SHA256 Credential=test/20261124/ap-northeast-1/logs/aws4_request, SignedHeaders=host, Signature=abc",
             ),
         );
-        assert_eq!(region_from_headers(&headers), Some("ap-northeast-1"));
+        assert_eq!(region_from_headers(&headers), Ok(Some("ap-northeast-1")));
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer x"));
-        assert_eq!(region_from_headers(&headers), None);
+        assert_eq!(region_from_headers(&headers), Ok(None));
+        headers.remove(header::AUTHORIZATION);
+        assert_eq!(region_from_headers(&headers), Ok(None));
     }
 
     #[test]

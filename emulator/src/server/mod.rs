@@ -6,12 +6,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -23,9 +24,10 @@ use tokio::task::JoinHandle;
 use crate::clock::SharedClock;
 use crate::config::{Config, SequenceTokenMode};
 use crate::error::LogsError;
-use crate::limits::MAX_REQUEST_BODY_BYTES;
+use crate::fixtures::FixtureError;
+use crate::limits::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_REQUEST_BODY_BYTES};
 use crate::ops::{self, Ctx};
-use crate::protocol::{self, Operation};
+use crate::protocol;
 use crate::store::Store;
 
 /// What every request handler shares.
@@ -33,6 +35,9 @@ use crate::store::Store;
 struct App {
     store: Arc<Store>,
     default_region: String,
+    /// The fixtures loaded at startup, which `POST /_cwlogs/reset?fixtures=reload` reloads.
+    fixtures: Option<PathBuf>,
+    timeouts: Timeouts,
 }
 
 /// The path that wipes all state (for suites sharing one emulator).
@@ -45,51 +50,159 @@ pub const HEALTH_PATH: &str = "/health";
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The router serving `store`: the JSON 1.1 endpoint on `POST /`, plus health and reset.
-pub(crate) fn router(store: Arc<Store>, default_region: String) -> Router {
+/// `config` gives the default region and the fixtures a reset may reload.
+pub(crate) fn router(store: Arc<Store>, config: &Config, timeouts: Timeouts) -> Router {
     let app = Arc::new(App {
         store,
-        default_region,
+        default_region: config.default_region.clone(),
+        fixtures: config.fixtures.clone(),
+        timeouts,
     });
     Router::new()
         .route("/", post(handle_json).fallback(method_not_allowed))
-        .route(HEALTH_PATH, get(health))
-        .route(RESET_PATH, post(reset))
-        .route(MOTO_RESET_PATH, post(reset))
+        .route(HEALTH_PATH, get(health).fallback(method_not_allowed))
+        .route(RESET_PATH, post(reset).fallback(method_not_allowed))
+        .route(MOTO_RESET_PATH, post(reset).fallback(method_not_allowed))
         .fallback(not_found)
         .with_state(app)
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves.
+/// How long a connection may take: the header read timeout, which also closes keep-alive
+/// connections that stay idle, and the body read timeout.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) header_read: Duration,
+    pub(crate) body_read: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            header_read: HEADER_READ_TIMEOUT,
+            body_read: BODY_READ_TIMEOUT,
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves: HTTP/1.1 with keep-alive, a
+/// connection closed when its next request's head does not arrive within
+/// `timeouts.header_read` (slowloris clients and idle keep-alive connections alike).
 async fn serve(
     listener: TcpListener,
     router: Router,
+    timeouts: Timeouts,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        shutdown.await;
+        drop(stop_rx);
+    });
+    // Each connection task holds a receiver; all are gone when every connection has ended.
+    let (done_tx, done_rx) = tokio::sync::watch::channel(());
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop_tx.closed() => break,
+        };
+        let stream = match stream {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // Out of file descriptors and the like: wait a little rather than spin.
+                tracing::warn!(%error, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let stop_tx = stop_tx.clone();
+        let done_rx = done_rx.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(timeouts.header_read)
+                .keep_alive(true);
+            let connection =
+                builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            let mut stopping = std::pin::pin!(stop_tx.closed());
+            let mut stop_sent = false;
+            loop {
+                tokio::select! {
+                    _ = connection.as_mut() => break,
+                    _ = &mut stopping, if !stop_sent => {
+                        stop_sent = true;
+                        connection.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+            drop(done_rx);
+        });
+    }
+    drop(done_rx);
+    drop(listener);
+    done_tx.closed().await;
+    Ok(())
+}
+
+/// What the request log says about one request.
+#[derive(Debug, Default)]
+struct LogLine {
+    operation: String,
+    region: String,
+    touched: ops::Touched,
 }
 
 async fn handle_json(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let target = headers.get("x-amz-target").and_then(|t| t.to_str().ok());
-    let operation = match protocol::parse_target(target) {
-        Ok(operation) => operation,
-        Err(error) => return protocol::error_response(&error, &request_id),
+    let mut line = LogLine::default();
+    let response = match answer_json(&app, &headers, body, &request_id, &mut line).await {
+        Ok(response) => response,
+        Err(error) => error_answer(&error, &request_id),
     };
-    let body = match read_body(&headers, body).await {
-        Ok(body) => body,
-        Err(error) => return protocol::error_response(&error, &request_id),
-    };
-    let region_name = protocol::region_from_headers(&headers)
-        .unwrap_or(&app.default_region)
-        .to_owned();
+    let response = stamp_request_id(response, &request_id);
+    log_request(&line, &response, started);
+    response
+}
+
+/// The body is read (up to the cap) before any answer, even an early error: a keep-alive
+/// client sends its next request on the same connection right after this body.
+async fn answer_json(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    body: Body,
+    request_id: &str,
+    line: &mut LogLine,
+) -> Result<Response, LogsError> {
+    let body = read_body(headers, body, app.timeouts.body_read).await;
+    // A body left unread (too large, too slow) is answered first: the connection must close.
+    if let Err(error @ (LogsError::RequestTooLarge(_) | LogsError::RequestTimeout(_))) = &body {
+        return Err(error.clone());
+    }
+    let target = protocol::target_from_headers(headers);
+    line.operation = match &target {
+        Ok(Some(target)) => target.strip_prefix("Logs_20140328.").unwrap_or(target),
+        _ => "",
+    }
+    .chars()
+    .take(128)
+    .collect();
+    let operation = protocol::parse_target(target?)?;
+    operation.name().clone_into(&mut line.operation);
+    let body = body?;
+    let region_name = match protocol::region_from_headers(headers)? {
+        Some(region) => region,
+        None => &app.default_region,
+    }
+    .to_owned();
+    line.region.clone_from(&region_name);
     let run = {
-        let region_name = region_name.clone();
-        let request_id = request_id.clone();
+        let app = Arc::clone(app);
+        let request_id = request_id.to_owned();
         move || {
-            let ctx = Ctx::new(&app.store, app.store.region(&region_name), &request_id);
+            let ctx = Ctx::new(&app.store, &region_name, &request_id);
             let result = ops::dispatch(operation, &ctx, &body);
             (result, ctx.touched())
         }
@@ -104,16 +217,41 @@ async fn handle_json(State(app): State<Arc<App>>, headers: HeaderMap, body: Body
     } else {
         run()
     };
-    let response = match result {
-        Ok(handled) => protocol::success(handled.body, &request_id),
-        Err(error) => protocol::error_response(&error, &request_id),
-    };
-    log_request(operation, &region_name, &touched, &response, started);
+    line.touched = touched;
+    Ok(protocol::success(result?.body, ""))
+}
+
+/// An error answer; after one that leaves the body unread (too large, too slow), the
+/// connection is closed, and said to be.
+fn error_answer(error: &LogsError, request_id: &str) -> Response {
+    let mut response = protocol::error_response(error, request_id);
+    if matches!(
+        error,
+        LogsError::RequestTooLarge(_) | LogsError::RequestTimeout(_)
+    ) {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     response
 }
 
-/// Reads the body, refusing (413) anything over [`MAX_REQUEST_BODY_BYTES`] without buffering it.
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, LogsError> {
+fn stamp_request_id(mut response: Response, request_id: &str) -> Response {
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        response
+            .headers_mut()
+            .insert(protocol::REQUEST_ID_HEADER, id);
+    }
+    response
+}
+
+/// Reads the body, refusing (413) anything over [`MAX_REQUEST_BODY_BYTES`] without buffering
+/// it, and (408) a body that does not arrive within `timeout`.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    timeout: Duration,
+) -> Result<axum::body::Bytes, LogsError> {
     let too_large = || {
         LogsError::RequestTooLarge(format!(
             "Request body exceeds the {MAX_REQUEST_BODY_BYTES} byte limit"
@@ -126,31 +264,28 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
     if declared.is_some_and(|len| len > MAX_REQUEST_BODY_BYTES as u64) {
         return Err(too_large());
     }
-    match http_body_util::Limited::new(body, MAX_REQUEST_BODY_BYTES)
-        .collect()
-        .await
-    {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(error) => Err(LogsError::Serialization(format!(
+    let collect = http_body_util::Limited::new(body, MAX_REQUEST_BODY_BYTES).collect();
+    match tokio::time::timeout(timeout, collect).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Ok(Err(error)) => Err(LogsError::Serialization(format!(
             "Could not read the request body: {error}"
+        ))),
+        Err(_) => Err(LogsError::RequestTimeout(format!(
+            "The request body did not arrive within {} seconds",
+            timeout.as_secs()
         ))),
     }
 }
 
-/// One info line per request: operation, group/stream, status and duration.
-fn log_request(
-    operation: Operation,
-    region: &str,
-    touched: &ops::Touched,
-    response: &Response,
-    started: Instant,
-) {
+/// One info line per request, whatever route or answer: operation (or route), region,
+/// group/stream, status, error code and duration.
+fn log_request(line: &LogLine, response: &Response, started: Instant) {
     tracing::info!(
-        operation = operation.name(),
-        region,
-        group = touched.group.as_str(),
-        stream = touched.stream.as_str(),
+        operation = line.operation.as_str(),
+        region = line.region.as_str(),
+        group = line.touched.group.as_str(),
+        stream = line.touched.stream.as_str(),
         status = response.status().as_u16(),
         error = response
             .headers()
@@ -162,37 +297,162 @@ fn log_request(
     );
 }
 
-async fn health() -> Response {
+/// The request log line of a route other than `POST /`, named by its method and path.
+fn log_route(method: &Method, uri: &Uri, response: &Response, started: Instant) {
+    let line = LogLine {
+        operation: format!("{method} {}", uri.path())
+            .chars()
+            .take(128)
+            .collect(),
+        ..LogLine::default()
+    };
+    log_request(&line, response, started);
+}
+
+async fn health(method: Method, uri: Uri) -> Response {
+    let started = Instant::now();
     let body = serde_json::json!({
         "status": "ok",
         "service": "logs",
         "version": env!("CARGO_PKG_VERSION"),
     });
-    (StatusCode::OK, axum::Json(body)).into_response()
+    let response = (StatusCode::OK, axum::Json(body)).into_response();
+    log_route(&method, &uri, &response, started);
+    response
 }
 
-async fn reset(State(app): State<Arc<App>>) -> Response {
-    app.store.reset();
-    tracing::info!("state reset");
-    (
-        StatusCode::OK,
-        axum::Json(serde_json::json!({"reset": true})),
-    )
-        .into_response()
+/// `POST /_cwlogs/reset` wipes all state; with `?fixtures=reload` it returns to the startup
+/// state (the fixtures reloaded). Refused when a web page could have sent it (see
+/// [`browser_could_send`]).
+async fn reset(State(app): State<Arc<App>>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
+    let body = read_body(&headers, body, app.timeouts.body_read).await;
+    let outcome = match (browser_could_send(&headers, &body), body) {
+        (true, _) => Err(LogsError::Forbidden(
+            "Refused: a web page could send this request. Send it without an Origin header \
+             and without a body (curl -X POST), or with Content-Type: application/json."
+                .into(),
+        )),
+        (false, Err(error)) => Err(error),
+        (false, Ok(_)) => reset_state(&app, uri.query()),
+    };
+    let response = match outcome {
+        Ok(body) => (StatusCode::OK, axum::Json(body)).into_response(),
+        Err(error) => error_answer(&error, &uuid::Uuid::new_v4().to_string()),
+    };
+    log_route(&method, &uri, &response, started);
+    response
 }
 
-async fn method_not_allowed() -> Response {
-    let error = LogsError::MethodNotAllowed(
-        "CloudWatch Logs takes POST / with an X-Amz-Target header".into(),
-    );
-    protocol::error_response(&error, &uuid::Uuid::new_v4().to_string())
+fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, LogsError> {
+    let reload = match query.unwrap_or("") {
+        "" => false,
+        "fixtures=reload" => true,
+        other => {
+            return Err(LogsError::Validation(format!(
+                "Unknown reset option {other:?}: the only one is fixtures=reload"
+            )))
+        }
+    };
+    if !reload {
+        app.store.reset();
+        tracing::info!("state reset");
+        return Ok(serde_json::json!({"reset": true}));
+    }
+    let events = reload_fixtures(&app.store, app.fixtures.as_deref(), &app.default_region)
+        .map_err(|error| {
+            LogsError::Validation(format!("The fixtures could not be reloaded: {error}"))
+        })?;
+    tracing::info!(events, "state reset to the fixtures");
+    Ok(serde_json::json!({"reset": true, "fixtureEvents": events}))
 }
 
-async fn not_found() -> Response {
+/// Replaces all state with the fixtures at `path` (none: an empty store), in one step; on a
+/// bad file nothing changes.
+fn reload_fixtures(
+    store: &Store,
+    path: Option<&std::path::Path>,
+    default_region: &str,
+) -> Result<usize, FixtureError> {
+    let fresh = store.empty_like();
+    let events = match path {
+        Some(path) => crate::fixtures::load(path, &fresh, default_region)?,
+        None => 0,
+    };
+    store.replace_with(fresh);
+    Ok(events)
+}
+
+/// Whether a web page on another origin could have sent this state-changing request without
+/// the browser asking first (a CORS "simple" request, which the emulator never answers a
+/// preflight for). Such a request carries an `Origin` header (browsers send one with every
+/// cross-origin POST) or a body; a non-simple request (a JSON content type, or an `X-Amz-*`
+/// / `X-Cwlogs-*` header) needs a preflight that the emulator does not grant, so a page cannot
+/// send it. `curl -X POST` (no Origin, no body) and SDK-style calls are accepted.
+fn browser_could_send(headers: &HeaderMap, body: &Result<axum::body::Bytes, LogsError>) -> bool {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let simple_type = content_type.as_deref().is_none_or(|t| {
+        matches!(
+            t,
+            "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+        )
+    });
+    let custom_header = headers.keys().any(|name| {
+        let name = name.as_str();
+        name.starts_with("x-amz-") || name.starts_with("x-cwlogs-")
+    });
+    if !simple_type || custom_header {
+        return false;
+    }
+    let has_body = !matches!(body, Ok(bytes) if bytes.is_empty());
+    headers.contains_key(header::ORIGIN) || has_body
+}
+
+async fn method_not_allowed(State(app): State<Arc<App>>, request: Request) -> Response {
+    let path = request.uri().path();
+    let error = LogsError::MethodNotAllowed(format!(
+        "{path} takes {}",
+        match path {
+            "/" => "POST with an X-Amz-Target header (CloudWatch Logs' JSON 1.1 protocol)",
+            HEALTH_PATH => "GET",
+            _ => "POST",
+        }
+    ));
+    refuse_route(&app, request, error).await
+}
+
+async fn not_found(State(app): State<Arc<App>>, request: Request) -> Response {
     let error = LogsError::NotFound(
         "No such route: CloudWatch Logs takes POST / with an X-Amz-Target header".into(),
     );
-    protocol::error_response(&error, &uuid::Uuid::new_v4().to_string())
+    refuse_route(&app, request, error).await
+}
+
+/// Answers `error` to a request for a route or method that does not exist, after reading (and
+/// dropping) its body so the connection can carry the next request.
+async fn refuse_route(app: &App, request: Request, error: LogsError) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let unread = read_body(&parts.headers, body, app.timeouts.body_read)
+        .await
+        .err();
+    let response = error_answer(
+        unread.as_ref().unwrap_or(&error),
+        &uuid::Uuid::new_v4().to_string(),
+    );
+    log_route(&parts.method, &parts.uri, &response, started);
+    response
 }
 
 /// A running emulator: stops when dropped, or on [`Emulator::shutdown`].
@@ -215,6 +475,7 @@ async fn not_found() -> Response {
 pub struct Emulator {
     addr: SocketAddr,
     store: Arc<Store>,
+    config: Config,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -245,9 +506,21 @@ impl Emulator {
         crate::StoreView::new(&self.store)
     }
 
-    /// Wipes all state, as the reset route does.
+    /// Wipes all state, as the reset route does (fixtures included).
     pub fn reset(&self) {
         self.store.reset();
+    }
+
+    /// Returns to the startup state: all state replaced by the fixtures, reloaded from their
+    /// files (as `POST /_cwlogs/reset?fixtures=reload` does); without fixtures, the same as
+    /// [`Emulator::reset`]. Returns the number of events loaded. A file that has become
+    /// invalid since startup is an error, and then nothing changes.
+    pub fn reset_to_fixtures(&self) -> Result<usize, FixtureError> {
+        reload_fixtures(
+            &self.store,
+            self.config.fixtures.as_deref(),
+            &self.config.default_region,
+        )
     }
 
     /// Stops the server: in-flight requests get [`SHUTDOWN_GRACE`] to finish (clients may
@@ -284,6 +557,7 @@ impl Drop for Emulator {
 pub struct EmulatorBuilder {
     config: Config,
     addr: SocketAddr,
+    timeouts: Timeouts,
 }
 
 impl Default for EmulatorBuilder {
@@ -291,6 +565,7 @@ impl Default for EmulatorBuilder {
         Self {
             config: Config::default(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -332,6 +607,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Other connection timeouts than [`HEADER_READ_TIMEOUT`] and [`BODY_READ_TIMEOUT`] (tests
+    /// of the timeouts use short ones).
+    #[cfg(test)]
+    pub(crate) fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
     /// Replaces every setting at once.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
@@ -356,14 +639,15 @@ impl EmulatorBuilder {
             )
         })?;
         let addr = listener.local_addr()?;
-        let router = router(Arc::clone(&store), self.config.default_region.clone());
+        let router = router(Arc::clone(&store), &self.config, self.timeouts);
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, router, async move {
+        let task = tokio::spawn(serve(listener, router, self.timeouts, async move {
             let _ = stopped.await;
         }));
         Ok(Emulator {
             addr,
             store,
+            config: self.config,
             stop: Some(stop),
             task: Some(task),
         })

@@ -14,7 +14,11 @@ use tower::ServiceExt;
 
 fn app() -> axum::Router {
     let config = Config::default();
-    router(Arc::new(Store::from_config(&config)), config.default_region)
+    router(
+        Arc::new(Store::from_config(&config)),
+        &config,
+        super::Timeouts::default(),
+    )
 }
 
 struct Answer {
@@ -46,6 +50,18 @@ fn call(target: Option<&str>, body: impl Into<Body>) -> Request<Body> {
         builder = builder.header("x-amz-target", target);
     }
     builder.body(body.into()).unwrap()
+}
+
+/// Creates the log group `g`.
+async fn create_group_g(app: &axum::Router) {
+    let answer = send(
+        app,
+        call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
+    )
+    .await;
+    assert!(
+        answer.status.is_success() || answer.json["__type"] == "ResourceAlreadyExistsException"
+    );
 }
 
 fn op(name: &str) -> String {
@@ -318,7 +334,7 @@ proptest! {
     /// Whatever a client sends, the answer is a well-formed 2xx or 4xx: never a panic or 5xx.
     #[test]
     fn no_input_causes_a_server_error(target in any_target(), body in any_body()) {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
         let answer = runtime.block_on(async {
             let app = app();
             send(&app, call(Some("Logs_20140328.CreateLogGroup"), r#"{"logGroupName":"g"}"#)).await;
@@ -328,5 +344,617 @@ proptest! {
         if !answer.status.is_success() {
             prop_assert!(answer.json["__type"].is_string());
         }
+    }
+}
+
+/// An in-process emulator on a real socket, for tests about connections.
+async fn served(builder: crate::EmulatorBuilder) -> crate::Emulator {
+    builder.start().await.unwrap()
+}
+
+/// Reads one HTTP/1.1 response (status, lower-cased headers, body) from `reader`; `None` when
+/// the connection closed first.
+async fn read_response(
+    reader: &mut tokio::io::BufReader<tokio::net::TcpStream>,
+) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut status_line = String::new();
+    if reader.read_line(&mut status_line).await.ok()? == 0 {
+        return None;
+    }
+    let status = status_line.split(' ').nth(1)?.parse().ok()?;
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).await.ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':')?;
+        headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).await.ok()?;
+    Some((status, headers, body))
+}
+
+fn raw_call(target: &str, body: &str) -> String {
+    format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: {CONTENT_TYPE}\r\nX-Amz-Target: {target}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[tokio::test]
+async fn an_early_error_leaves_a_keep_alive_connection_usable() {
+    use tokio::io::AsyncWriteExt;
+    let emulator = served(crate::Emulator::builder()).await;
+    for first_target in [
+        "Logs_20140328.Frobnicate".to_owned(),
+        op("StartQuery"),
+        "nonsense".to_owned(),
+    ] {
+        let stream = tokio::net::TcpStream::connect(emulator.local_addr())
+            .await
+            .unwrap();
+        let mut reader = tokio::io::BufReader::new(stream);
+        // The head first, the body a moment later, as a client streaming its body sends it:
+        // an answer given before the body is read must not cost the connection.
+        let body = format!("{{\"logGroupName\": \"{}\"}}", "x".repeat(4000));
+        let first = raw_call(&first_target, &body);
+        let (head, rest) = first.split_at(first.find("\r\n\r\n").unwrap() + 4);
+        reader.get_mut().write_all(head.as_bytes()).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        reader.get_mut().write_all(rest.as_bytes()).await.unwrap();
+        let second = raw_call(&op("DescribeLogGroups"), "{}");
+        reader.get_mut().write_all(second.as_bytes()).await.unwrap();
+        let (status, headers, _) = read_response(&mut reader).await.unwrap();
+        assert!([400, 501].contains(&status), "{first_target}: {status}");
+        assert!(
+            !headers
+                .iter()
+                .any(|(n, v)| n == "connection" && v == "close"),
+            "{headers:?}"
+        );
+        let (status, _, body) = read_response(&mut reader)
+            .await
+            .unwrap_or_else(|| panic!("{first_target}: the connection was dropped"));
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(body, br#"{"logGroups":[]}"#);
+    }
+}
+
+#[tokio::test]
+async fn an_unread_body_closes_the_connection_and_says_so() {
+    use tokio::io::AsyncWriteExt;
+    let emulator = served(crate::Emulator::builder()).await;
+    for target in [op("PutLogEvents"), "nonsense".to_owned()] {
+        let stream = tokio::net::TcpStream::connect(emulator.local_addr())
+            .await
+            .unwrap();
+        let mut reader = tokio::io::BufReader::new(stream);
+        let head = format!(
+            "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {target}\r\nContent-Length: 1000000000\r\n\r\n",
+        );
+        reader.get_mut().write_all(head.as_bytes()).await.unwrap();
+        let (status, headers, _) = read_response(&mut reader).await.unwrap();
+        assert_eq!(status, 413, "{target}");
+        assert!(headers
+            .iter()
+            .any(|(n, v)| n == "connection" && v == "close"));
+    }
+}
+
+#[tokio::test]
+async fn slow_heads_slow_bodies_and_idle_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let short = std::time::Duration::from_millis(300);
+    let emulator = served(crate::Emulator::builder().timeouts(super::Timeouts {
+        header_read: short,
+        body_read: short,
+    }))
+    .await;
+    let connect = || tokio::net::TcpStream::connect(emulator.local_addr());
+    let closed_within = |mut stream: tokio::net::TcpStream| async move {
+        let mut rest = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_end(&mut rest),
+        )
+        .await
+        .map(|_| rest)
+    };
+    // Idle: connected, nothing sent.
+    let idle = connect().await.unwrap();
+    assert!(
+        closed_within(idle).await.is_ok(),
+        "an idle connection stays open"
+    );
+    // Slowloris: half a head, then silence.
+    let mut slow = connect().await.unwrap();
+    slow.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    assert!(
+        closed_within(slow).await.is_ok(),
+        "a slow head is waited for"
+    );
+    // Idle after a request on a keep-alive connection.
+    let mut kept = connect().await.unwrap();
+    kept.write_all(raw_call(&op("DescribeLogGroups"), "{}").as_bytes())
+        .await
+        .unwrap();
+    let after = closed_within(kept)
+        .await
+        .expect("an idle keep-alive connection stays open");
+    assert!(after.starts_with(b"HTTP/1.1 200"));
+    // A body that never comes: 408, and the connection closed.
+    let mut slow_body = connect().await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {}\r\nContent-Length: 100\r\n\r\n{{",
+        op("DescribeLogGroups")
+    );
+    slow_body.write_all(head.as_bytes()).await.unwrap();
+    let answer = closed_within(slow_body)
+        .await
+        .expect("a slow body is waited for");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("RequestTimeoutException"), "{answer}");
+}
+
+/// A call to `target` signed for `region`.
+fn signed_call(region: &str, target: &str, body: &str) -> Request<Body> {
+    signed_for(region, call(Some(&op(target)), body.to_owned()))
+}
+
+fn signed_for(region: &str, request: Request<Body>) -> Request<Body> {
+    let (mut parts, body) = request.into_parts();
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential=AKID/20261124/{region}/logs/aws4_request, SignedHeaders=host, Signature=abc"
+    );
+    parts.headers.insert("authorization", auth.parse().unwrap());
+    Request::from_parts(parts, body)
+}
+
+#[tokio::test]
+async fn a_malformed_region_in_the_scope_is_refused_not_served_the_default() {
+    let app = app();
+    create_group_g(&app).await;
+    for region in ["EU-WEST-1", "eu_west_1", &"a".repeat(65), ""] {
+        let answer = send(&app, signed_call(region, "DescribeLogGroups", "{}")).await;
+        assert_error(&answer, 400, "InvalidSignatureException");
+        assert_eq!(
+            answer.json["message"],
+            format!("Credential should be scoped to a valid region, not '{region}'. ")
+        );
+    }
+    let answer = send(&app, signed_call("us-east-1", "DescribeLogGroups", "{}")).await;
+    assert_eq!(answer.json["logGroups"][0]["logGroupName"], "g");
+}
+
+#[tokio::test]
+async fn an_arn_of_another_partition_names_no_local_group() {
+    let app = app();
+    create_group_g(&app).await;
+    let local = "arn:aws:logs:us-east-1:000000000000:log-group:g";
+    let answer = send(
+        &app,
+        call(
+            Some(&op("DescribeLogStreams")),
+            format!(r#"{{"logGroupIdentifier":"{local}"}}"#),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.json);
+    for partition in ["aws-cn", "aws-us-gov", "aws-iso"] {
+        let arn = local.replace("arn:aws:", &format!("arn:{partition}:"));
+        let answer = send(
+            &app,
+            call(
+                Some(&op("DescribeLogStreams")),
+                format!(r#"{{"logGroupIdentifier":"{arn}"}}"#),
+            ),
+        )
+        .await;
+        assert_error(&answer, 400, "ResourceNotFoundException");
+        assert_eq!(
+            answer.json["message"],
+            "The specified log group does not exist."
+        );
+        let answer = send(
+            &app,
+            call(
+                Some(&op("ListTagsForResource")),
+                format!(r#"{{"resourceArn":"{arn}"}}"#),
+            ),
+        )
+        .await;
+        assert_error(&answer, 400, "ResourceNotFoundException");
+    }
+}
+
+#[tokio::test]
+async fn a_region_of_another_partition_writes_and_resolves_its_own_arns() {
+    let app = app();
+    let created = send(
+        &app,
+        signed_call("cn-north-1", "CreateLogGroup", r#"{"logGroupName":"g"}"#),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK);
+    let listed = send(&app, signed_call("cn-north-1", "DescribeLogGroups", "{}")).await;
+    let arn = listed.json["logGroups"][0]["logGroupArn"].as_str().unwrap();
+    assert_eq!(arn, "arn:aws-cn:logs:cn-north-1:000000000000:log-group:g");
+    for (identifier, found) in [
+        (arn.to_owned(), true),
+        (arn.replace("aws-cn", "aws"), false),
+    ] {
+        let body = format!(r#"{{"logGroupIdentifier":"{identifier}"}}"#);
+        let answer = send(&app, signed_call("cn-north-1", "DescribeLogStreams", &body)).await;
+        if found {
+            assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.json);
+        } else {
+            assert_error(&answer, 400, "ResourceNotFoundException");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_read_does_not_create_a_region() {
+    let config = Config::default();
+    let store = Arc::new(Store::from_config(&config));
+    let app = router(Arc::clone(&store), &config, super::Timeouts::default());
+    for n in 0..100 {
+        let region = format!("xx-read-{n}");
+        let listed = send(&app, signed_call(&region, "DescribeLogGroups", "{}")).await;
+        assert_eq!(listed.json, serde_json::json!({"logGroups": []}));
+        let get = send(
+            &app,
+            signed_call(
+                &region,
+                "GetLogEvents",
+                r#"{"logGroupName":"g","logStreamName":"s"}"#,
+            ),
+        )
+        .await;
+        assert_error(&get, 400, "ResourceNotFoundException");
+        // A write that fails stores nothing either.
+        let failed = send(
+            &app,
+            signed_call(
+                &region,
+                "CreateLogStream",
+                r#"{"logGroupName":"g","logStreamName":"s"}"#,
+            ),
+        )
+        .await;
+        assert_error(&failed, 400, "ResourceNotFoundException");
+    }
+    assert!(
+        store.region_names().is_empty(),
+        "{:?}",
+        store.region_names()
+    );
+    let created = send(
+        &app,
+        signed_call("xx-write-1", "CreateLogGroup", r#"{"logGroupName":"g"}"#),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK);
+    assert_eq!(store.region_names(), ["xx-write-1"]);
+}
+
+fn post_reset(path: &str) -> axum::http::request::Builder {
+    Request::post(path)
+}
+
+#[tokio::test]
+async fn reset_refuses_what_a_web_page_could_send() {
+    let app = app();
+    for path in ["/_cwlogs/reset", "/moto-api/reset"] {
+        for (what, request) in [
+            (
+                "text/plain body",
+                post_reset(path)
+                    .header("content-type", "text/plain")
+                    .body(Body::from("x"))
+                    .unwrap(),
+            ),
+            (
+                "form body",
+                post_reset(path)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from("a=b"))
+                    .unwrap(),
+            ),
+            (
+                "an Origin, no body",
+                post_reset(path)
+                    .header("origin", "https://evil.example")
+                    .body(Body::empty())
+                    .unwrap(),
+            ),
+        ] {
+            create_group_g(&app).await;
+            let answer = send(&app, request).await;
+            assert_error(&answer, 403, "AccessDeniedException");
+            let listed = send(&app, call(Some(&op("DescribeLogGroups")), "{}")).await;
+            assert_eq!(listed.json["logGroups"][0]["logGroupName"], "g", "{what}");
+        }
+        for (what, request) in [
+            (
+                "curl -X POST",
+                post_reset(path).body(Body::empty()).unwrap(),
+            ),
+            (
+                "an empty form (urllib's data=b'')",
+                post_reset(path)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("content-length", "0")
+                    .body(Body::empty())
+                    .unwrap(),
+            ),
+            (
+                "JSON, even with an Origin (a page would need a preflight)",
+                post_reset(path)
+                    .header("content-type", "application/json")
+                    .header("origin", "https://evil.example")
+                    .body(Body::from("{}"))
+                    .unwrap(),
+            ),
+            (
+                "a custom header",
+                post_reset(path)
+                    .header("x-cwlogs-reset", "1")
+                    .header("content-type", "text/plain")
+                    .body(Body::from("x"))
+                    .unwrap(),
+            ),
+        ] {
+            create_group_g(&app).await;
+            let answer = send(&app, request).await;
+            assert_eq!(answer.status, StatusCode::OK, "{what}: {:?}", answer.json);
+            let listed = send(&app, call(Some(&op("DescribeLogGroups")), "{}")).await;
+            assert_eq!(listed.json["logGroups"], serde_json::json!([]), "{what}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn reset_can_return_to_the_fixtures() {
+    let dir = std::env::temp_dir().join(format!("cwlogs-reset-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("g.json"),
+        r#"{"logGroupName": "fixed", "streams": [{"logStreamName": "s", "events": [{"relativeMs": -1000, "message": "m"}]}]}"#,
+    )
+    .unwrap();
+    let config = Config {
+        fixtures: Some(dir.clone()),
+        ..Config::default()
+    };
+    let store = Arc::new(Store::from_config(&config));
+    crate::fixtures::load(&dir, &store, "us-east-1").unwrap();
+    let app = router(Arc::clone(&store), &config, super::Timeouts::default());
+    let names = |json: &serde_json::Value| -> Vec<String> {
+        json["logGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["logGroupName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    send(
+        &app,
+        call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"mine"}"#),
+    )
+    .await;
+    let reload = send(
+        &app,
+        Request::post("/_cwlogs/reset?fixtures=reload")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reload.status, StatusCode::OK, "{:?}", reload.json);
+    assert_eq!(
+        reload.json,
+        serde_json::json!({"reset": true, "fixtureEvents": 1})
+    );
+    let listed = send(&app, call(Some(&op("DescribeLogGroups")), "{}")).await;
+    assert_eq!(names(&listed.json), ["fixed"]);
+    // The plain reset wipes the fixtures too.
+    send(
+        &app,
+        Request::post("/_cwlogs/reset").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let listed = send(&app, call(Some(&op("DescribeLogGroups")), "{}")).await;
+    assert!(names(&listed.json).is_empty());
+    let unknown = send(
+        &app,
+        Request::post("/_cwlogs/reset?fixtures=maybe")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_error(&unknown, 400, "ValidationException");
+
+    // The handle does the same.
+    let emulator = crate::Emulator::builder()
+        .fixtures(&dir)
+        .start()
+        .await
+        .unwrap();
+    emulator.reset();
+    assert!(emulator.store().log_groups("us-east-1").is_empty());
+    assert_eq!(emulator.reset_to_fixtures(), Ok(1));
+    let groups = emulator.store().log_groups("us-east-1");
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].name, "fixed");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn other_methods_on_emulator_routes_are_json_405s() {
+    let app = app();
+    for (method, path) in [
+        ("GET", "/_cwlogs/reset"),
+        ("GET", "/moto-api/reset"),
+        ("POST", "/health"),
+        ("PUT", "/"),
+    ] {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        assert_error(&send(&app, request).await, 405, "MethodNotAllowedException");
+    }
+}
+
+#[tokio::test]
+async fn two_targets_or_a_non_text_target_are_refused_by_name() {
+    let app = app();
+    let two = Request::post("/")
+        .header("x-amz-target", op("DescribeLogGroups"))
+        .header("x-amz-target", op("CreateLogGroup"))
+        .body(Body::from(r#"{"logGroupName":"g"}"#))
+        .unwrap();
+    let answer = send(&app, two).await;
+    assert_error(&answer, 400, "UnknownOperationException");
+    assert_eq!(
+        answer.json["message"],
+        "Expected one X-Amz-Target header, got 2"
+    );
+    let listed = send(&app, call(Some(&op("DescribeLogGroups")), "{}")).await;
+    assert_eq!(listed.json["logGroups"], serde_json::json!([]));
+
+    let binary = Request::post("/")
+        .header(
+            "x-amz-target",
+            axum::http::HeaderValue::from_bytes(b"Logs_20140328.\xffx").unwrap(),
+        )
+        .body(Body::from("{}"))
+        .unwrap();
+    let answer = send(&app, binary).await;
+    assert_error(&answer, 400, "UnknownOperationException");
+    assert_eq!(
+        answer.json["message"],
+        "Unrecognized operation target: Logs_20140328.\u{fffd}x (not ASCII text)"
+    );
+}
+
+/// Any request a client could send: any method and path, any target (missing, doubled,
+/// unknown, unimplemented, not text), any credential scope and content type, any body.
+fn any_request() -> impl Strategy<Value = Request<Body>> {
+    let target = prop_oneof![
+        4 => any_target().prop_map(|t| vec![t.into_bytes()]),
+        1 => prop::sample::select(ALL_OPERATIONS.to_vec()).prop_map(|n| vec![op(n).into_bytes()]),
+        1 => Just(Vec::new()),
+        1 => (any_target(), any_target()).prop_map(|(a, b)| vec![a.into_bytes(), b.into_bytes()]),
+        1 => prop::collection::vec(any::<u8>(), 0..40).prop_map(|raw| vec![raw]),
+        1 => "[A-Za-z_.0-9]{0,30}".prop_map(|t| vec![t.into_bytes()]),
+    ];
+    let region = prop_oneof![
+        Just(None),
+        Just(Some("us-east-1".to_owned())),
+        Just(Some("eu-west-1".to_owned())),
+        "[a-zA-Z0-9_-]{0,70}".prop_map(Some),
+    ];
+    let content_type = prop::sample::select(vec![
+        None,
+        Some(CONTENT_TYPE),
+        Some("application/json"),
+        Some("text/plain"),
+    ]);
+    let route = prop::sample::select(vec![
+        ("POST", "/"),
+        ("POST", "/"),
+        ("POST", "/"),
+        ("GET", "/"),
+        ("PUT", "/"),
+        ("GET", "/health"),
+        ("POST", "/_cwlogs/reset"),
+        ("GET", "/_cwlogs/reset"),
+        ("POST", "/moto-api/reset?fixtures=reload"),
+        ("POST", "/elsewhere"),
+    ]);
+    (route, target, region, content_type, any_body()).prop_map(
+        |((method, path), targets, region, content_type, body)| {
+            let mut builder = Request::builder().method(method).uri(path);
+            for target in targets {
+                if let Ok(value) = axum::http::HeaderValue::from_bytes(&target) {
+                    builder = builder.header("x-amz-target", value);
+                }
+            }
+            if let Some(region) = region {
+                builder = builder.header(
+                    "authorization",
+                    format!("AWS4-HMAC-SHA256 Credential=AKID/20261124/{region}/logs/aws4_request, SignedHeaders=host, Signature=abc"),
+                );
+            }
+            if let Some(content_type) = content_type {
+                builder = builder.header("content-type", content_type);
+            }
+            builder.body(Body::from(body)).unwrap()
+        },
+    )
+}
+
+/// The long fuzz run (`make fuzz`): `CWLOGS_FUZZ_CASES` (default 100,000) malformed requests
+/// through one router, whose state they build up; none may answer a 5xx other than 501
+/// (an operation the emulator does not implement), and every error is in AWS's shape.
+#[test]
+#[ignore = "long: run with make fuzz"]
+fn fuzz_router() {
+    use proptest::test_runner::{Config as RunnerConfig, TestRunner};
+    let cases = std::env::var("CWLOGS_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let app = app();
+    runtime.block_on(async {
+        for setup in [
+            call(Some(&op("CreateLogGroup")), r#"{"logGroupName":"g"}"#),
+            call(
+                Some(&op("CreateLogStream")),
+                r#"{"logGroupName":"g","logStreamName":"s"}"#,
+            ),
+        ] {
+            send(&app, setup).await;
+        }
+    });
+    let mut runner = TestRunner::new(RunnerConfig {
+        cases,
+        failure_persistence: None,
+        ..RunnerConfig::default()
+    });
+    let result = runner.run(&any_request(), |request| {
+        let answer = runtime.block_on(send(&app, request));
+        let status = answer.status.as_u16();
+        prop_assert!(
+            status < 500 || status == 501,
+            "{} {:?}",
+            answer.status,
+            answer.json
+        );
+        if status >= 400 {
+            prop_assert!(answer.json["__type"].is_string(), "{:?}", answer.json);
+        }
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
     }
 }

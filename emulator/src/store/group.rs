@@ -8,7 +8,7 @@ use parking_lot::{Mutex, RwLock};
 
 use super::listing::{ListPage, Listing};
 use super::resources::{Resource, ResourceTable};
-use super::stream::{LogStream, StreamInfo};
+use super::stream::{time_key, LogStream, StreamInfo, TimeIndex};
 use super::Env;
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{DAY_MILLIS, MAX_METRIC_FILTERS};
@@ -136,6 +136,9 @@ pub struct LogGroup {
     creation_time: i64,
     settings: Mutex<GroupSettings>,
     streams: RwLock<BTreeMap<String, Arc<LogStream>>>,
+    /// The streams by newest event time, for DescribeLogStreams' `LastEventTime` order; each
+    /// stream keeps its own entry current (see [`TimeIndex`]).
+    by_event_time: Arc<TimeIndex>,
     stored_bytes: AtomicU64,
     metric_filters: ResourceTable<MetricFilter>,
     fingerprint: u64,
@@ -149,7 +152,7 @@ pub struct LogGroup {
 pub struct GroupInfo {
     /// The group's name.
     pub name: String,
-    /// `arn:aws:logs:<region>:<account>:log-group:<name>` (no `:*`).
+    /// `arn:<partition>:logs:<region>:<account>:log-group:<name>` (no `:*`).
     pub arn: String,
     /// Creation time, epoch milliseconds.
     pub creation_time: i64,
@@ -176,6 +179,7 @@ impl LogGroup {
             creation_time: env.now(),
             settings: Mutex::new(settings),
             streams: RwLock::new(BTreeMap::new()),
+            by_event_time: Arc::default(),
             stored_bytes: AtomicU64::new(0),
             metric_filters: ResourceTable::default(),
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
@@ -293,23 +297,32 @@ impl LogGroup {
         }
         let arn = format!("{}:log-stream:{name}", self.arn);
         let incarnation = self.fingerprint ^ self.streams_created.fetch_add(1, Ordering::Relaxed);
-        let stream = Arc::new(LogStream::new(
+        let stream = Arc::new(LogStream::indexed(
             name.to_owned(),
             arn,
             self.env.now(),
             incarnation,
+            Arc::clone(&self.by_event_time),
         ));
+        self.by_event_time
+            .lock()
+            .insert((time_key(None), name.to_owned()));
         streams.insert(name.to_owned(), Arc::clone(&stream));
         Ok(stream)
     }
 
     /// Deletes a stream and its events; ResourceNotFound if there is none.
     pub fn delete_stream(&self, name: &str) -> LogsResult<()> {
-        let stream = self
-            .streams
-            .write()
-            .remove(name)
-            .ok_or_else(LogsError::log_stream_not_found)?;
+        let stream = {
+            // Out of the index while the map is locked, so a stream created again under the
+            // same name cannot lose its entry to this one's removal.
+            let mut streams = self.streams.write();
+            let stream = streams
+                .remove(name)
+                .ok_or_else(LogsError::log_stream_not_found)?;
+            stream.detach();
+            stream
+        };
         let bytes = stream.info().message_bytes;
         self.remove_stored_bytes(bytes);
         Ok(())
@@ -342,15 +355,16 @@ impl LogGroup {
             .collect()
     }
 
-    /// One DescribeLogStreams page (after applying the group's retention, so event times are
-    /// current).
+    /// One DescribeLogStreams page. Retention is applied to the streams it expired entirely
+    /// (their order changes) and to the page's streams (their metadata), so a page costs
+    /// O(page + streams expired), not O(streams).
     pub fn describe_streams(
         &self,
         query: &StreamQuery<'_>,
         token: Option<&str>,
         limit: usize,
     ) -> ListPage<StreamInfo> {
-        self.apply_retention_to_all();
+        self.expire_streams_past_retention();
         let page = match query.order {
             StreamOrder::Name => {
                 let streams = self.streams.read();
@@ -365,42 +379,218 @@ impl LogGroup {
             }
             StreamOrder::LastEventTime => Listing::new("DescribeLogStreams/time", self.fingerprint)
                 .page(token, limit, |after: Option<&(i64, String)>| {
-                    self.streams_by_event_time(after, query.descending)
+                    self.streams_by_event_time(after.cloned(), query.descending)
                 }),
         };
         // Metadata is read after the map's lock is released.
-        page.map(|stream| stream.info())
+        page.map(|stream| {
+            self.apply_retention(&stream);
+            stream.info()
+        })
+    }
+
+    /// Applies retention to every stream whose newest event is past it (found through the
+    /// time index): they lose all their events and move to the front of the time order.
+    fn expire_streams_past_retention(&self) {
+        let Some(cutoff) = self.retention_cutoff() else {
+            return;
+        };
+        let expired: Vec<String> = self
+            .by_event_time
+            .lock()
+            .range((time_key(None) + 1, String::new())..(cutoff, String::new()))
+            .map(|(_, name)| name.clone())
+            .collect();
+        for name in expired {
+            if let Ok(stream) = self.stream(&name) {
+                self.apply_retention(&stream);
+            }
+        }
     }
 
     /// Streams ordered by their newest event time (streams without events first), ties by
-    /// name, after `after` in that order. O(streams) per page.
+    /// name, after `after` in that order: read from the time index a chunk at a time, so a
+    /// page costs O(page log streams).
     fn streams_by_event_time(
         &self,
-        after: Option<&(i64, String)>,
+        after: Option<(i64, String)>,
         descending: bool,
-    ) -> impl Iterator<Item = ((i64, String), Arc<LogStream>)> {
-        let mut keyed: Vec<((i64, String), Arc<LogStream>)> = self
-            .streams
-            .read()
-            .iter()
-            .map(|(name, s)| {
-                let time = s.last_event_timestamp().unwrap_or(0);
-                ((time, name.clone()), Arc::clone(s))
+    ) -> impl Iterator<Item = ((i64, String), Arc<LogStream>)> + '_ {
+        use std::ops::Bound::{Excluded, Unbounded};
+        const CHUNK: usize = 64;
+        let mut cursor = after;
+        let mut chunk: std::collections::VecDeque<(i64, String)> = Default::default();
+        let mut exhausted = false;
+        std::iter::from_fn(move || loop {
+            if let Some(key) = chunk.pop_front() {
+                // A stream deleted since its key was read is skipped.
+                if let Ok(stream) = self.stream(&key.1) {
+                    return Some((key, stream));
+                }
+                continue;
+            }
+            if exhausted {
+                return None;
+            }
+            {
+                let index = self.by_event_time.lock();
+                let keys: Box<dyn Iterator<Item = &(i64, String)>> = match (&cursor, descending) {
+                    (None, false) => Box::new(index.iter()),
+                    (None, true) => Box::new(index.iter().rev()),
+                    (Some(c), false) => Box::new(index.range((Excluded(c), Unbounded))),
+                    (Some(c), true) => Box::new(index.range((Unbounded, Excluded(c))).rev()),
+                };
+                chunk.extend(keys.take(CHUNK).cloned());
+            }
+            exhausted = chunk.len() < CHUNK;
+            cursor = chunk.back().cloned();
+            if chunk.is_empty() {
+                return None;
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{Clock, ManualClock};
+    use crate::config::SequenceTokenMode;
+    use crate::store::events::NewEvent;
+    use crate::store::Store;
+    use proptest::prelude::*;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn group() -> (Arc<ManualClock>, Arc<LogGroup>) {
+        let clock = Arc::new(ManualClock::new(NOW));
+        let store = Store::new("1".into(), clock.clone(), SequenceTokenMode::Ignore);
+        let group = store
+            .region("r")
+            .create_group("g", GroupSettings::default())
+            .unwrap();
+        (clock, group)
+    }
+
+    fn put(group: &LogGroup, stream: &str, timestamp: i64) {
+        let event = NewEvent {
+            timestamp,
+            message: "m",
+        };
+        group.preload_events(stream, &[event]).unwrap();
+    }
+
+    /// Every stream, paged through in LastEventTime order, 3 a page.
+    fn by_time(group: &LogGroup, descending: bool) -> Vec<String> {
+        let query = StreamQuery {
+            prefix: "",
+            order: StreamOrder::LastEventTime,
+            descending,
+        };
+        let mut names = Vec::new();
+        let mut token = None;
+        loop {
+            let page = group.describe_streams(&query, token.as_deref(), 3);
+            names.extend(page.items.into_iter().map(|s| s.name));
+            match page.next_token {
+                Some(next) => token = Some(next),
+                None => return names,
+            }
+        }
+    }
+
+    /// The order computed from scratch: newest event time (none first), then name.
+    fn model(group: &LogGroup, descending: bool) -> Vec<String> {
+        let mut keyed: Vec<(i64, String)> = group
+            .stream_names()
+            .into_iter()
+            .map(|name| {
+                let stream = group.stream(&name).unwrap();
+                group.apply_retention(&stream);
+                (time_key(stream.info().last_event_timestamp), name)
             })
             .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort();
         if descending {
             keyed.reverse();
         }
-        let start = after.map_or(0, |after| {
-            keyed.partition_point(|(key, _)| {
-                if descending {
-                    key >= after
-                } else {
-                    key <= after
+        keyed.into_iter().map(|(_, name)| name).collect()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Create(u8),
+        Put(u8, i64),
+        Delete(u8),
+        Retention(Option<i32>),
+        Advance(i64),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0..8u8).prop_map(Step::Create),
+            (0..8u8, -3 * DAY_MILLIS..0).prop_map(|(s, t)| Step::Put(s, t)),
+            (0..8u8).prop_map(Step::Delete),
+            prop::option::of(prop::sample::select(vec![1, 3])).prop_map(Step::Retention),
+            (0..2 * DAY_MILLIS).prop_map(Step::Advance),
+        ]
+    }
+
+    proptest! {
+        /// The time index agrees with the order computed from scratch, whatever puts,
+        /// deletions, re-creations and retention expiry came before.
+        #[test]
+        fn the_last_event_time_index_stays_correct(steps in prop::collection::vec(step(), 1..60)) {
+            let (clock, group) = group();
+            for step in steps {
+                match step {
+                    Step::Create(s) => { let _ = group.create_stream(&format!("s{s}")); }
+                    Step::Put(s, t) => {
+                        if group.stream(&format!("s{s}")).is_ok() {
+                            put(&group, &format!("s{s}"), clock.now_millis() + t);
+                        }
+                    }
+                    Step::Delete(s) => { let _ = group.delete_stream(&format!("s{s}")); }
+                    Step::Retention(days) => group.set_retention(days),
+                    Step::Advance(ms) => clock.advance(ms),
                 }
-            })
+                for descending in [false, true] {
+                    let listed = by_time(&group, descending);
+                    prop_assert_eq!(listed, model(&group, descending));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_last_event_time_page_touches_only_its_own_streams() {
+        let (_, group) = group();
+        for n in 0..1000 {
+            let name = format!("s{n:04}");
+            group.create_stream(&name).unwrap();
+            put(&group, &name, NOW - 1_000_000 + n);
+        }
+        // A writer holds the stream that sorts last; the first page (the oldest) must not
+        // wait for it, as it would if a page read every stream.
+        let last = group.stream("s0999").unwrap();
+        let held = last.lock_for_test();
+        let (done, finished) = std::sync::mpsc::channel();
+        let reader = Arc::clone(&group);
+        std::thread::spawn(move || {
+            let query = StreamQuery {
+                prefix: "",
+                order: StreamOrder::LastEventTime,
+                descending: false,
+            };
+            let page = reader.describe_streams(&query, None, 50);
+            let _ = done.send(page.items.len());
         });
-        keyed.into_iter().skip(start)
+        let answer = finished.recv_timeout(std::time::Duration::from_secs(10));
+        drop(held);
+        assert_eq!(
+            answer,
+            Ok(50),
+            "the page waited for a stream it does not list"
+        );
     }
 }

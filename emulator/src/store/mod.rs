@@ -94,27 +94,42 @@ impl Store {
         self.env.now()
     }
 
-    /// The state of `region`, created empty on first use.
+    /// The state of `region`, created empty on first use. Only a write that stores something
+    /// (CreateLogGroup, fixtures) calls this: every region it creates holds state.
     pub fn region(&self, region: &str) -> Arc<Region> {
         if let Some(found) = self.regions.read().get(region) {
             return Arc::clone(found);
         }
         let mut regions = self.regions.write();
-        Arc::clone(regions.entry(region.to_owned()).or_insert_with(|| {
-            Arc::new(Region {
-                name: region.to_owned(),
-                env: Arc::clone(&self.env),
-                groups: RwLock::new(BTreeMap::new()),
-                groups_created: AtomicU64::new(0),
-                queries: queries::Queries::default(),
-                query_definitions: resources::ResourceTable::default(),
-            })
-        }))
+        Arc::clone(
+            regions
+                .entry(region.to_owned())
+                .or_insert_with(|| self.empty_region(region)),
+        )
     }
 
     /// The state of `region`, if anything was ever stored there (a read must not create it).
     pub fn existing_region(&self, region: &str) -> Option<Arc<Region>> {
         self.regions.read().get(region).cloned()
+    }
+
+    /// The state of `region` for a request: the stored one, or an empty one that is not kept
+    /// (so a read of a region never written answers as an empty region, and leaves nothing
+    /// behind: every new region name in a signature used to cost memory for good).
+    pub fn region_view(&self, region: &str) -> Arc<Region> {
+        self.existing_region(region)
+            .unwrap_or_else(|| self.empty_region(region))
+    }
+
+    fn empty_region(&self, region: &str) -> Arc<Region> {
+        Arc::new(Region {
+            name: region.to_owned(),
+            env: Arc::clone(&self.env),
+            groups: RwLock::new(BTreeMap::new()),
+            groups_created: AtomicU64::new(0),
+            queries: queries::Queries::default(),
+            query_definitions: resources::ResourceTable::default(),
+        })
     }
 
     /// The regions that hold state, in name order.
@@ -127,6 +142,20 @@ impl Store {
     /// Wipes every region.
     pub fn reset(&self) {
         self.regions.write().clear();
+    }
+
+    /// An empty store with the same account, clock and sequence-token mode.
+    pub fn empty_like(&self) -> Self {
+        Self {
+            env: Arc::clone(&self.env),
+            regions: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Replaces all state with `other`'s in one step (a reset to the fixtures: readers see
+    /// the old state or the new one, never an empty store in between).
+    pub fn replace_with(&self, other: Self) {
+        *self.regions.write() = other.regions.into_inner();
     }
 }
 
@@ -155,11 +184,30 @@ impl Region {
         tokens::fingerprint(&[self.env.account_id.as_bytes(), self.name.as_bytes()])
     }
 
+    /// The AWS partition the region belongs to, as its ARNs name it: `aws-cn` for `cn-*`,
+    /// `aws-us-gov` for `us-gov-*`, `aws-iso`/`aws-iso-b` for `us-iso-*`/`us-isob-*`, else `aws`.
+    pub fn partition(&self) -> &'static str {
+        let name = self.name.as_str();
+        if name.starts_with("cn-") {
+            "aws-cn"
+        } else if name.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else if name.starts_with("us-isob-") {
+            "aws-iso-b"
+        } else if name.starts_with("us-iso-") {
+            "aws-iso"
+        } else {
+            "aws"
+        }
+    }
+
     /// The ARN of a log group in this region, without the trailing `:*`.
     pub fn group_arn(&self, group: &str) -> String {
         format!(
-            "arn:aws:logs:{}:{}:log-group:{group}",
-            self.name, self.env.account_id
+            "arn:{}:logs:{}:{}:log-group:{group}",
+            self.partition(),
+            self.name,
+            self.env.account_id
         )
     }
 

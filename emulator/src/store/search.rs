@@ -320,7 +320,16 @@ struct ScanBudget {
     events: usize,
     bytes: usize,
     deadline: Instant,
+    /// Events and bytes scanned since the clock was last read.
+    events_unclocked: usize,
+    bytes_unclocked: usize,
 }
+
+/// The clock is read after this many events...
+const CLOCK_EVERY_EVENTS: usize = 4096;
+/// ...or this many message bytes, whichever comes first: at the slowest patterns' speed per
+/// byte, 1 MiB takes a few milliseconds, so a page overruns its time budget by no more.
+const CLOCK_EVERY_BYTES: usize = 1 << 20;
 
 impl ScanBudget {
     fn new(events: usize) -> Self {
@@ -328,6 +337,8 @@ impl ScanBudget {
             events,
             bytes: MAX_SEARCH_SCAN_BYTES,
             deadline: Instant::now() + MAX_SEARCH_SCAN_TIME,
+            events_unclocked: 0,
+            bytes_unclocked: 0,
         }
     }
 
@@ -335,16 +346,33 @@ impl ScanBudget {
     fn charge_many(&mut self, events: usize, bytes: usize) -> bool {
         self.events = self.events.saturating_sub(events);
         self.bytes = self.bytes.saturating_sub(bytes);
+        self.events_unclocked = 0;
+        self.bytes_unclocked = 0;
         self.events > 0 && self.bytes > 0 && Instant::now() <= self.deadline
     }
 
-    /// Charges one scanned event; false once the budget is spent. The clock is read every
-    /// 4,096 events or for each large message, not for every event.
+    /// Charges one scanned event; false once the budget is spent. The clock is read only
+    /// when [`Self::clock_due`] says so, not for every event.
     fn charge(&mut self, message_len: usize) -> bool {
         self.events = self.events.saturating_sub(1);
         self.bytes = self.bytes.saturating_sub(message_len);
-        let look_at_clock = self.events.is_multiple_of(4096) || message_len > 64 * 1024;
+        let look_at_clock = self.clock_due(message_len);
         self.events > 0 && self.bytes > 0 && !(look_at_clock && Instant::now() > self.deadline)
+    }
+
+    /// Counts one event of `message_len` bytes; true when the clock must be read now: every
+    /// [`CLOCK_EVERY_EVENTS`] events or [`CLOCK_EVERY_BYTES`] bytes since the last reading
+    /// (large messages are slow to match, so counting events alone overran the time budget).
+    fn clock_due(&mut self, message_len: usize) -> bool {
+        self.events_unclocked += 1;
+        self.bytes_unclocked = self.bytes_unclocked.saturating_add(message_len);
+        let due = self.events_unclocked >= CLOCK_EVERY_EVENTS
+            || self.bytes_unclocked >= CLOCK_EVERY_BYTES;
+        if due {
+            self.events_unclocked = 0;
+            self.bytes_unclocked = 0;
+        }
+        due
     }
 }
 
@@ -460,6 +488,28 @@ mod tests {
     use crate::config::SequenceTokenMode;
     use crate::store::events::NewEvent;
     use crate::store::stream::PutBatch;
+
+    /// How many events of `len` bytes pass before the budget first asks for the clock.
+    fn events_until_clock(budget: &mut ScanBudget, len: usize) -> usize {
+        (1..=10_000).find(|_| budget.clock_due(len)).unwrap_or(0)
+    }
+
+    #[test]
+    fn the_scan_budget_reads_the_clock_by_bytes_as_well_as_by_events() {
+        let mut budget = ScanBudget::new(MAX_SEARCH_SCAN_EVENTS);
+        // Short messages: every 4,096 events, again and again.
+        assert_eq!(events_until_clock(&mut budget, 100), 4096);
+        assert_eq!(events_until_clock(&mut budget, 100), 4096);
+        // 8 KiB JSON messages: every MiB, i.e. every 128 events (it was every 4,096 = 32 MiB).
+        assert_eq!(events_until_clock(&mut budget, 8 << 10), 128);
+        assert_eq!(events_until_clock(&mut budget, 8 << 10), 128);
+        // A message of a MiB or more: at once.
+        assert_eq!(events_until_clock(&mut budget, 1 << 20), 1);
+        // A bulk charge reads the clock itself, so counting starts afresh after it.
+        budget.clock_due(1000);
+        assert!(budget.charge_many(10, 10));
+        assert_eq!(events_until_clock(&mut budget, 100), 4096);
+    }
 
     #[test]
     fn a_word_split_across_two_messages_is_not_found() {

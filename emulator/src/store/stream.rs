@@ -5,7 +5,10 @@
 //! A put validates its sequence token and appends under the same write lock, which is what
 //! makes "exactly one of several racing puts with the same token wins" hold.
 
-use parking_lot::RwLock;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
 
 use super::events::{EventLog, NewEvent};
 use super::tokens::{fingerprint, sequence_token};
@@ -20,6 +23,20 @@ pub struct LogStream {
     creation_time: i64,
     fingerprint: u64,
     state: RwLock<StreamState>,
+    /// The group's [`TimeIndex`], in which this stream keeps its entry current.
+    time_index: Option<Arc<TimeIndex>>,
+}
+
+/// A group's streams by newest event time: `(time key, name)` for each stream, where the key
+/// is [`time_key`] of its newest event. A stream updates its own entry under its write lock,
+/// so the index changes in the order the stream does; the index's lock is a leaf (nothing is
+/// locked while it is held), so it adds no lock-order cycle.
+pub type TimeIndex = Mutex<BTreeSet<(i64, String)>>;
+
+/// The LastEventTime sort key of a stream whose newest event is at `last`: streams without
+/// events sort first.
+pub fn time_key(last: Option<i64>) -> i64 {
+    last.unwrap_or(i64::MIN)
 }
 
 #[derive(Debug, Default)]
@@ -30,6 +47,8 @@ struct StreamState {
     accepted_batches: u64,
     /// What the last accepted batch looked like, to recognise a resend of it.
     last_batch: Option<BatchDigest>,
+    /// Deleted from its group: it no longer has a [`TimeIndex`] entry to keep current.
+    detached: bool,
 }
 
 /// Identifies an accepted batch the way AWS did for DataAlreadyAcceptedException: by the
@@ -80,7 +99,7 @@ fn messages_digest(events: &[NewEvent<'_>]) -> u64 {
 pub struct StreamInfo {
     /// The stream's name.
     pub name: String,
-    /// `arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`.
+    /// `arn:<partition>:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`.
     pub arn: String,
     /// Creation time, epoch milliseconds.
     pub creation_time: i64,
@@ -130,6 +149,47 @@ impl LogStream {
             creation_time,
             fingerprint,
             state: RwLock::new(StreamState::default()),
+            time_index: None,
+        }
+    }
+
+    /// A new, empty stream listed in its group's `index` (the caller inserts its first entry,
+    /// `(time_key(None), name)`).
+    pub fn indexed(
+        name: String,
+        arn: String,
+        creation_time: i64,
+        incarnation: u64,
+        index: Arc<TimeIndex>,
+    ) -> Self {
+        Self {
+            time_index: Some(index),
+            ..Self::new(name, arn, creation_time, incarnation)
+        }
+    }
+
+    /// Moves this stream's index entry from `before` to `after` (its newest event times);
+    /// called with the state's write lock held.
+    fn reindex(&self, state: &StreamState, before: Option<i64>, after: Option<i64>) {
+        let Some(index) = &self.time_index else {
+            return;
+        };
+        if before == after || state.detached {
+            return;
+        }
+        let mut index = index.lock();
+        index.remove(&(time_key(before), self.name.clone()));
+        index.insert((time_key(after), self.name.clone()));
+    }
+
+    /// Takes the stream out of its group's index, for good (it was deleted; a put still
+    /// holding it must not list it again).
+    pub fn detach(&self) {
+        let mut state = self.state.write();
+        state.detached = true;
+        if let Some(index) = &self.time_index {
+            let last = state.events.time_bounds().map(|b| b.1);
+            index.lock().remove(&(time_key(last), self.name.clone()));
         }
     }
 
@@ -159,9 +219,11 @@ impl LogStream {
         }
     }
 
-    /// The newest event timestamp (DescribeLogStreams' `LastEventTime` order), if any.
-    pub fn last_event_timestamp(&self) -> Option<i64> {
-        self.state.read().events.time_bounds().map(|b| b.1)
+    /// Holds the stream's write lock for as long as the guard lives (tests of what reads
+    /// touch which streams).
+    #[cfg(test)]
+    pub(crate) fn lock_for_test(&self) -> impl Drop + '_ {
+        self.state.write()
     }
 
     /// Checks the sequence token (in strict mode) and stores the accepted events, atomically.
@@ -178,7 +240,10 @@ impl LogStream {
             state.check_sequence_token(self.fingerprint, batch.sequence_token, digest)?;
         }
         let accepted = &batch.all_events[batch.accepted.clone()];
+        let before = state.events.time_bounds().map(|b| b.1);
         let stored = state.events.insert_sorted_batch(accepted, ingestion_time);
+        let after = state.events.time_bounds().map(|b| b.1);
+        self.reindex(&state, before, after);
         if stored > 0 {
             state.last_ingestion_time = Some(ingestion_time);
         }
@@ -211,7 +276,11 @@ impl LogStream {
             .time_bounds()
             .is_some_and(|(first, _)| first < cutoff)
         {
-            state.events.drop_before(cutoff).1
+            let before = state.events.time_bounds().map(|b| b.1);
+            let freed = state.events.drop_before(cutoff).1;
+            let after = state.events.time_bounds().map(|b| b.1);
+            self.reindex(&state, before, after);
+            freed
         } else {
             0
         }
