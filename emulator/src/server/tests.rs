@@ -396,7 +396,7 @@ async fn an_early_error_leaves_a_keep_alive_connection_usable() {
     let emulator = served(crate::Emulator::builder()).await;
     for first_target in [
         "Logs_20140328.Frobnicate".to_owned(),
-        op("StartQuery"),
+        op("PutSyslogConfiguration"),
         "nonsense".to_owned(),
     ] {
         let stream = tokio::net::TcpStream::connect(emulator.local_addr())
