@@ -29,6 +29,9 @@ pub struct Config {
     pub clock: SharedClock,
     /// A fixture file or folder to preload (see [`crate::fixtures`]).
     pub fixtures: Option<PathBuf>,
+    /// The least time a Logs Insights query stays Running, so a test can exercise its
+    /// polling loop (zero: a query completes as soon as it has scanned).
+    pub query_min_duration: std::time::Duration,
 }
 
 /// The region used when none is configured.
@@ -44,6 +47,7 @@ impl Default for Config {
             sequence_tokens: SequenceTokenMode::default(),
             clock: Arc::new(SystemClock),
             fixtures: None,
+            query_min_duration: std::time::Duration::ZERO,
         }
     }
 }

@@ -39,6 +39,15 @@ struct Cli {
     /// given. The container image sets it.
     #[arg(long, env = "CWLOGS_PORT_FILE")]
     port_file: Option<std::path::PathBuf>,
+    /// The least time, in milliseconds, a Logs Insights query stays Running (its rows come as
+    /// partial results until then), so a client's polling loop can be tested.
+    #[arg(
+        long,
+        env = "CWLOGS_QUERY_MIN_DURATION",
+        default_value_t = 0,
+        value_name = "MS"
+    )]
+    query_min_duration: u64,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -99,6 +108,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         sequence_tokens: cli.sequence_tokens,
         clock: Arc::new(SystemClock),
         fixtures: cli.fixtures,
+        query_min_duration: std::time::Duration::from_millis(cli.query_min_duration),
     };
     let emulator = Emulator::builder()
         .config(config.clone())

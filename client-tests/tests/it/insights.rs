@@ -144,3 +144,87 @@ async fn a_malformed_query_is_refused_with_its_location() {
         (Some(6), Some(10))
     );
 }
+
+#[tokio::test]
+async fn a_minimum_duration_keeps_a_query_running_with_partial_results() {
+    let emulator = cwlogs_emulator::Emulator::builder()
+        .query_min_duration(std::time::Duration::from_millis(400))
+        .start()
+        .await
+        .unwrap();
+    let client = crate::common::client_for(&emulator, "us-east-1");
+    client
+        .create_log_group()
+        .log_group_name("app")
+        .send()
+        .await
+        .unwrap();
+    let started = client
+        .start_query()
+        .log_group_name("app")
+        .start_time(0)
+        .end_time(4_000_000_000)
+        .query_string("stats count(*) as n")
+        .send()
+        .await
+        .unwrap();
+    let id = started.query_id().unwrap();
+    let mut seen_running = false;
+    let mut last = None;
+    for _ in 0..200 {
+        let out = client
+            .get_query_results()
+            .query_id(id)
+            .send()
+            .await
+            .unwrap();
+        match out.status() {
+            Some(QueryStatus::Running) => seen_running = true,
+            _ => {
+                last = Some(out);
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(
+        seen_running,
+        "the query stayed Running for its minimum duration"
+    );
+    let out = last.expect("the query completed");
+    assert_eq!(out.status(), Some(&QueryStatus::Complete));
+    assert_eq!(cells(&out), [[("n".to_owned(), "0".to_owned())]]);
+
+    // StopQuery on a running query succeeds, and the query ends Cancelled.
+    let running = client
+        .start_query()
+        .log_group_name("app")
+        .start_time(0)
+        .end_time(4_000_000_000)
+        .query_string("fields @message")
+        .send()
+        .await
+        .unwrap();
+    let stopped = client
+        .stop_query()
+        .query_id(running.query_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(stopped.success());
+    let mut status = None;
+    for _ in 0..200 {
+        let out = client
+            .get_query_results()
+            .query_id(running.query_id().unwrap())
+            .send()
+            .await
+            .unwrap();
+        if out.status() != Some(&QueryStatus::Running) {
+            status = out.status().cloned();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(status, Some(QueryStatus::Cancelled));
+}

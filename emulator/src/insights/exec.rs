@@ -11,7 +11,7 @@ use super::syntax::{
     AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
     Projection, Query,
 };
-use super::value::{period_millis, Value};
+use super::value::{period, Value};
 
 /// One log event as a query sees it.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,17 @@ pub struct Event<'a> {
     pub log_stream: &'a str,
     /// `@log`: `account-id:log-group-name`.
     pub log: &'a str,
+}
+
+/// What a query knows about its own run: `now()`, `queryStartTime()` and friends read it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The window's first millisecond.
+    pub start: i64,
+    /// The window's last millisecond.
+    pub end: i64,
+    /// When the query started, epoch milliseconds.
+    pub now: i64,
 }
 
 /// What a query produced.
@@ -138,9 +149,10 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Value
 
 /// A query being run: events are pushed one at a time (from each stream in turn, under that
 /// stream's read lock only), then [`Run::finish`] orders, limits and renders.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Run<'q> {
     query: &'q Query,
+    context: Context,
     streaming: &'q [Command],
     rest: &'q [Command],
     rows: Vec<Record>,
@@ -148,8 +160,8 @@ pub struct Run<'q> {
 }
 
 impl<'q> Run<'q> {
-    /// Starts running `query`.
-    pub fn new(query: &'q Query) -> Self {
+    /// Starts running `query` in `context`.
+    pub fn new(query: &'q Query, context: Context) -> Self {
         let blocking = query
             .commands
             .iter()
@@ -166,6 +178,7 @@ impl<'q> Run<'q> {
         let (streaming, rest) = query.commands.split_at(blocking);
         Self {
             query,
+            context,
             streaming,
             rest,
             rows: Vec::new(),
@@ -179,7 +192,7 @@ impl<'q> Run<'q> {
         self.output.bytes_scanned += event.message.len() as u64;
         let mut record = record_of(event, String::new());
         for command in self.streaming {
-            if !apply_row(command, &mut record) {
+            if !apply_row(command, &mut record, &self.context) {
                 return;
             }
         }
@@ -200,6 +213,7 @@ impl<'q> Run<'q> {
     pub fn finish(self, limit: usize) -> Output {
         let Run {
             query,
+            context,
             rest,
             mut rows,
             mut output,
@@ -215,12 +229,12 @@ impl<'q> Run<'q> {
                     if !grouped {
                         output.records_matched = rows.len() as u64;
                     }
-                    rows = stats(&rows, aggregations, by);
+                    rows = stats(&rows, aggregations, by, &context);
                     grouped = true;
                     sorted = true;
                 }
                 Command::Sort(keys) => {
-                    sort_rows(&mut rows, keys);
+                    sort_rows(&mut rows, keys, &context);
                     sorted = true;
                 }
                 Command::Limit(n) => {
@@ -231,17 +245,22 @@ impl<'q> Run<'q> {
                     rows.truncate(*n);
                 }
                 Command::Dedup(fields) => {
+                    if !sorted {
+                        sort_newest_first(&mut rows);
+                        sorted = true;
+                    }
+                    // A row missing a field is never a duplicate (the Dedup page).
                     let mut seen = HashSet::new();
                     rows.retain(|row| {
-                        let key: Vec<Option<String>> = fields
+                        let key: Option<Vec<String>> = fields
                             .iter()
                             .map(|f| row.get(f).as_text().map(|t| t.into_owned()))
                             .collect();
-                        seen.insert(key)
+                        key.is_none_or(|key| seen.insert(key))
                     });
                 }
                 other => {
-                    rows.retain_mut(|row| apply_row(other, row));
+                    rows.retain_mut(|row| apply_row(other, row, &context));
                     if !grouped {
                         output.records_matched = rows.len() as u64;
                     }
@@ -326,11 +345,11 @@ fn sort_newest_first(rows: &mut [Record]) {
     rows.sort_by_key(|row| std::cmp::Reverse(row.timestamp()));
 }
 
-fn sort_rows(rows: &mut [Record], keys: &[(Expr, bool)]) {
+fn sort_rows(rows: &mut [Record], keys: &[(Expr, bool)], cx: &Context) {
     let mut keyed: Vec<(Vec<Value>, usize)> = rows
         .iter()
         .enumerate()
-        .map(|(i, row)| (keys.iter().map(|(e, _)| eval(e, row)).collect(), i))
+        .map(|(i, row)| (keys.iter().map(|(e, _)| eval(e, row, cx)).collect(), i))
         .collect();
     keyed.sort_by(|(a, _), (b, _)| {
         for (i, (_, descending)) in keys.iter().enumerate() {
@@ -360,20 +379,20 @@ fn sort_rows(rows: &mut [Record], keys: &[(Expr, bool)]) {
 }
 
 /// Applies a per-row command; false when the row is filtered out.
-fn apply_row(command: &Command, row: &mut Record) -> bool {
+fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
     match command {
-        Command::Filter(expr) => eval(expr, row).is_true(),
+        Command::Filter(expr) => eval(expr, row, cx).is_true(),
         Command::Fields(projections) | Command::Display(projections) => {
             for Projection { expr, name } in projections {
                 if !matches!(expr, Expr::Field(field) if field == name) {
-                    let value = eval(expr, row);
+                    let value = eval(expr, row, cx);
                     row.set(name, value);
                 }
             }
             true
         }
         Command::Parse { source, pattern } => {
-            let text = eval(source, row).as_text().map(|t| t.into_owned());
+            let text = eval(source, row, cx).as_text().map(|t| t.into_owned());
             let captured = text.as_deref().and_then(|text| parse_text(pattern, text));
             match pattern {
                 ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
@@ -428,22 +447,22 @@ fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>>
 }
 
 /// Evaluates an expression on a record.
-fn eval(expr: &Expr, row: &Record) -> Value {
+fn eval(expr: &Expr, row: &Record, cx: &Context) -> Value {
     match expr {
         Expr::Field(name) => row.get(name).clone(),
         Expr::Number(n) => Value::Number(*n),
         Expr::Text(text) => Value::Text(text.clone()),
-        Expr::Not(inner) => Value::Bool(!eval(inner, row).is_true()),
-        Expr::Negate(inner) => eval(inner, row)
+        Expr::Not(inner) => Value::Bool(!eval(inner, row, cx).is_true()),
+        Expr::Negate(inner) => eval(inner, row, cx)
             .as_number()
             .map_or(Value::Missing, |n| Value::Number(-n)),
-        Expr::Binary(op, left, right) => binary(*op, left, right, row),
+        Expr::Binary(op, left, right) => binary(*op, left, right, row, cx),
         Expr::Like {
             value,
             pattern,
             negated,
         } => {
-            let value = eval(value, row);
+            let value = eval(value, row, cx);
             let Some(text) = value.as_text() else {
                 return Value::Bool(false);
             };
@@ -458,30 +477,32 @@ fn eval(expr: &Expr, row: &Record) -> Value {
             list,
             negated,
         } => {
-            let value = eval(value, row);
+            let value = eval(value, row, cx);
             if !value.is_present() {
                 return Value::Bool(false);
             }
             let found = list
                 .iter()
-                .any(|candidate| value.compare(&eval(candidate, row)) == Some(Ordering::Equal));
+                .any(|candidate| value.compare(&eval(candidate, row, cx)) == Some(Ordering::Equal));
             Value::Bool(found != *negated)
         }
-        Expr::Call(function, args) => call(*function, args, row),
+        Expr::Call(function, args) => call(*function, args, row, cx),
+        // Only a function argument, read by that function.
+        Expr::Pattern(_) => Value::Missing,
     }
 }
 
-fn binary(op: BinaryOp, left: &Expr, right: &Expr, row: &Record) -> Value {
+fn binary(op: BinaryOp, left: &Expr, right: &Expr, row: &Record, cx: &Context) -> Value {
     match op {
         BinaryOp::And => {
-            return Value::Bool(eval(left, row).is_true() && eval(right, row).is_true())
+            return Value::Bool(eval(left, row, cx).is_true() && eval(right, row, cx).is_true())
         }
         BinaryOp::Or => {
-            return Value::Bool(eval(left, row).is_true() || eval(right, row).is_true())
+            return Value::Bool(eval(left, row, cx).is_true() || eval(right, row, cx).is_true())
         }
         _ => {}
     }
-    let (a, b) = (eval(left, row), eval(right, row));
+    let (a, b) = (eval(left, row, cx), eval(right, row, cx));
     let compared = |want: fn(Ordering) -> bool| Value::Bool(a.compare(&b).is_some_and(want));
     match op {
         BinaryOp::Eq => compared(|o| o == Ordering::Equal),
@@ -508,14 +529,14 @@ fn binary(op: BinaryOp, left: &Expr, right: &Expr, row: &Record) -> Value {
     }
 }
 
-fn call(function: Function, args: &[Expr], row: &Record) -> Value {
-    let arg = |i: usize| eval(&args[i], row);
+fn call(function: Function, args: &[Expr], row: &Record, cx: &Context) -> Value {
+    let arg = |i: usize| eval(&args[i], row, cx);
     let text = |i: usize| arg(i).as_text().map(|t| t.into_owned());
     let number = |i: usize| arg(i).as_number();
     let with_text = |f: &dyn Fn(&str) -> Value| text(0).map_or(Value::Missing, |t| f(&t));
     let with_number = |f: fn(f64) -> f64| number(0).map_or(Value::Missing, |n| Value::Number(f(n)));
     let period = |i: usize| match &args[i] {
-        Expr::Text(p) => period_millis(p),
+        Expr::Text(p) => period(p),
         _ => None,
     };
     let time_of = |value: Value| match value {
@@ -524,25 +545,102 @@ fn call(function: Function, args: &[Expr], row: &Record) -> Value {
     };
     match function {
         Function::Bin => match (row.timestamp(), period(0)) {
-            (Some(t), Some(p)) => Value::Time(t.div_euclid(p) * p),
+            (Some(t), Some(p)) => Value::Time(p.floor(t)),
             _ => Value::Missing,
         },
         Function::DateFloor => match (time_of(arg(0)), period(1)) {
-            (Some(t), Some(p)) => Value::Time(t.div_euclid(p) * p),
+            (Some(t), Some(p)) => Value::Time(p.floor(t)),
             _ => Value::Missing,
         },
         Function::DateCeil => match (time_of(arg(0)), period(1)) {
-            (Some(t), Some(p)) => {
-                Value::Time(t.div_euclid(p) * p + if t.rem_euclid(p) == 0 { 0 } else { p })
+            (Some(t), Some(p)) => Value::Time(p.ceil(t)),
+            _ => Value::Missing,
+        },
+        Function::Now => Value::Number(cx.now.div_euclid(1000) as f64),
+        Function::QueryStartTime => Value::Number(cx.start as f64),
+        Function::QueryEndTime => Value::Number(cx.end as f64),
+        Function::QueryTimeRange => Value::Number((cx.end - cx.start) as f64),
+        Function::If => {
+            if arg(0).is_true() {
+                arg(1)
+            } else {
+                arg(2)
+            }
+        }
+        Function::Case => {
+            // case(c1, v1, c2, v2, ..., [default])
+            let mut i = 0;
+            while i + 1 < args.len() {
+                if arg(i).is_true() {
+                    return arg(i + 1);
+                }
+                i += 2;
+            }
+            if i < args.len() {
+                arg(i)
+            } else {
+                Value::Missing
+            }
+        }
+        Function::IsNumeric => Value::Bool(number(0).is_some()),
+        Function::ToNumber => number(0).map_or(Value::Missing, Value::Number),
+        Function::Round => {
+            let digits = if args.len() > 1 {
+                number(1).unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            number(0).map_or(Value::Missing, |n| {
+                let scale = 10f64.powi(digits.clamp(0.0, 15.0) as i32);
+                Value::Number((n * scale).round() / scale)
+            })
+        }
+        Function::StartsWith => match (text(0), text(1)) {
+            (Some(t), Some(p)) => Value::Bool(t.starts_with(&p)),
+            _ => Value::Bool(false),
+        },
+        Function::EndsWith => match (text(0), text(1)) {
+            (Some(t), Some(p)) => Value::Bool(t.ends_with(&p)),
+            _ => Value::Bool(false),
+        },
+        Function::RegexReplace => match (text(0), &args[1], text(2)) {
+            (Some(t), Expr::Pattern(regex), Some(with)) => {
+                Value::Text(regex.replace_all(&t, with.as_str()).into_owned())
             }
             _ => Value::Missing,
         },
+        Function::MessageSize => with_text(&|t| Value::Number(t.len() as f64)),
+        Function::IsValidIp => {
+            with_text(&|t| Value::Bool(t.trim().parse::<std::net::IpAddr>().is_ok()))
+        }
+        Function::IsValidIpV4 => {
+            with_text(&|t| Value::Bool(t.trim().parse::<std::net::Ipv4Addr>().is_ok()))
+        }
+        Function::IsValidIpV6 => {
+            with_text(&|t| Value::Bool(t.trim().parse::<std::net::Ipv6Addr>().is_ok()))
+        }
+        Function::IsIpInSubnet | Function::IsIpv4InSubnet | Function::IsIpv6InSubnet => {
+            match (text(0), text(1)) {
+                (Some(ip), Some(subnet)) => Value::Bool(in_subnet(function, &ip, &subnet)),
+                _ => Value::Bool(false),
+            }
+        }
+        Function::Ipv4ToNumber => with_text(&|t| {
+            t.trim()
+                .parse::<std::net::Ipv4Addr>()
+                .map_or(Value::Missing, |ip| Value::Number(f64::from(u32::from(ip))))
+        }),
+        Function::IsPrivateIp => with_text(&|t| Value::Bool(ip_class(t) == Some(IpClass::Private))),
+        Function::IsPublicIp => with_text(&|t| Value::Bool(ip_class(t) == Some(IpClass::Public))),
+        Function::IsReservedIp => {
+            with_text(&|t| Value::Bool(ip_class(t) == Some(IpClass::Reserved)))
+        }
         Function::FromMillis => number(0).map_or(Value::Missing, |n| Value::Time(n as i64)),
         Function::ToMillis => time_of(arg(0)).map_or(Value::Missing, |t| Value::Number(t as f64)),
         Function::IsPresent => Value::Bool(arg(0).is_present()),
         Function::Coalesce => args
             .iter()
-            .map(|a| eval(a, row))
+            .map(|a| eval(a, row, cx))
             .find(Value::is_present)
             .unwrap_or(Value::Missing),
         Function::IsEmpty => Value::Bool(text(0).is_none_or(|t| t.is_empty())),
@@ -553,9 +651,20 @@ fn call(function: Function, args: &[Expr], row: &Record) -> Value {
                 .collect::<Vec<String>>()
                 .concat(),
         ),
-        Function::Ltrim => with_text(&|t| Value::Text(t.trim_start().to_owned())),
-        Function::Rtrim => with_text(&|t| Value::Text(t.trim_end().to_owned())),
-        Function::Trim => with_text(&|t| Value::Text(t.trim().to_owned())),
+        Function::Ltrim | Function::Rtrim | Function::Trim => {
+            let Some(t) = text(0) else {
+                return Value::Missing;
+            };
+            // With a second argument, the characters to trim (`trim("xyZfooxyZ", "xyZ")`).
+            let set: Option<Vec<char>> =
+                (args.len() > 1).then(|| text(1).unwrap_or_default().chars().collect());
+            let trim = |c: char| set.as_ref().map_or(c.is_whitespace(), |s| s.contains(&c));
+            Value::Text(match function {
+                Function::Ltrim => t.trim_start_matches(trim).to_owned(),
+                Function::Rtrim => t.trim_end_matches(trim).to_owned(),
+                _ => t.trim_matches(trim).to_owned(),
+            })
+        }
         Function::Strlen => with_text(&|t| Value::Number(t.chars().count() as f64)),
         Function::ToUpper => with_text(&|t| Value::Text(t.to_uppercase())),
         Function::ToLower => with_text(&|t| Value::Text(t.to_lowercase())),
@@ -579,7 +688,15 @@ fn call(function: Function, args: &[Expr], row: &Record) -> Value {
             _ => Value::Missing,
         },
         Function::StrContains => match (text(0), text(1)) {
-            (Some(t), Some(sub)) => Value::Number(if t.contains(&sub) { 1.0 } else { 0.0 }),
+            (Some(t), Some(sub)) => {
+                // A true third argument makes it case-insensitive.
+                let found = if args.len() > 2 && arg(2).is_true() {
+                    t.to_lowercase().contains(&sub.to_lowercase())
+                } else {
+                    t.contains(&sub)
+                };
+                Value::Bool(found)
+            }
             _ => Value::Missing,
         },
         Function::Abs => with_number(f64::abs),
@@ -599,15 +716,86 @@ fn call(function: Function, args: &[Expr], row: &Record) -> Value {
     }
 }
 
+/// Whether `ip` is in `subnet` (CIDR); the v4/v6 variants also require that family.
+fn in_subnet(function: Function, ip: &str, subnet: &str) -> bool {
+    use std::net::IpAddr;
+    let Ok(ip) = ip.trim().parse::<IpAddr>() else {
+        return false;
+    };
+    let Some((network, bits)) = subnet.trim().split_once('/') else {
+        return false;
+    };
+    let (Ok(network), Ok(bits)) = (network.parse::<IpAddr>(), bits.parse::<u32>()) else {
+        return false;
+    };
+    let family_ok = match function {
+        Function::IsIpv4InSubnet => ip.is_ipv4(),
+        Function::IsIpv6InSubnet => ip.is_ipv6(),
+        _ => true,
+    };
+    let matches = match (ip, network) {
+        (IpAddr::V4(a), IpAddr::V4(n)) if bits <= 32 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) if bits <= 128 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    };
+    family_ok && matches
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IpClass {
+    Private,
+    Public,
+    Reserved,
+}
+
+/// RFC 1918 private ranges; the IANA special-purpose ranges as reserved; the rest public.
+fn ip_class(text: &str) -> Option<IpClass> {
+    let ip: std::net::Ipv4Addr = text.trim().parse().ok()?;
+    let o = ip.octets();
+    Some(
+        if o[0] == 10 || (o[0] == 172 && (16..32).contains(&o[1])) || (o[0] == 192 && o[1] == 168) {
+            IpClass::Private
+        } else if o[0] == 0
+            || o[0] == 127
+            || o[0] >= 224
+            || (o[0] == 169 && o[1] == 254)
+            || (o[0] == 100 && (64..128).contains(&o[1]))
+            || (o[0] == 192 && o[1] == 0 && (o[2] == 0 || o[2] == 2))
+            || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
+            || (o[0] == 198 && o[1] == 51 && o[2] == 100)
+            || (o[0] == 203 && o[1] == 0 && o[2] == 113)
+        {
+            IpClass::Reserved
+        } else {
+            IpClass::Public
+        },
+    )
+}
+
 /// `stats`: one row per distinct combination of the `by` values, in ascending order of them.
 fn stats(
     rows: &[Record],
     aggregations: &[(Aggregation, String)],
     by: &[Projection],
+    cx: &Context,
 ) -> Vec<Record> {
     let mut groups: BTreeMap<Vec<GroupKey>, (Vec<Value>, Vec<&Record>)> = BTreeMap::new();
     for row in rows {
-        let values: Vec<Value> = by.iter().map(|p| eval(&p.expr, row)).collect();
+        let values: Vec<Value> = by.iter().map(|p| eval(&p.expr, row, cx)).collect();
         let key = values.iter().map(GroupKey::of).collect();
         groups
             .entry(key)
@@ -627,7 +815,7 @@ fn stats(
                 .map(|(p, v)| (p.name.clone(), v))
                 .collect();
             for (aggregation, name) in aggregations {
-                fields.push((name.clone(), aggregate(aggregation, &members)));
+                fields.push((name.clone(), aggregate(aggregation, &members, cx)));
             }
             Record { fields, ptr: None }
         })
@@ -681,13 +869,13 @@ impl GroupKey {
     }
 }
 
-fn aggregate(aggregation: &Aggregation, rows: &[&Record]) -> Value {
+fn aggregate(aggregation: &Aggregation, rows: &[&Record], cx: &Context) -> Value {
     let values = || {
         rows.iter().map(|row| {
             aggregation
                 .arg
                 .as_ref()
-                .map_or(Value::Bool(true), |e| eval(e, row))
+                .map_or(Value::Bool(true), |e| eval(e, row, cx))
         })
     };
     let numbers = || values().filter_map(|v| v.as_number());
@@ -763,7 +951,7 @@ fn aggregate(aggregation: &Aggregation, rows: &[&Record]) -> Value {
                     }
                     keep => keep,
                 });
-            pick.and_then(|(_, row)| aggregation.arg.as_ref().map(|e| eval(e, row)))
+            pick.and_then(|(_, row)| aggregation.arg.as_ref().map(|e| eval(e, row, cx)))
                 .unwrap_or(Value::Missing)
         }
     }

@@ -9,5 +9,5 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub use exec::{json_fields, Event, Output, Run};
+pub use exec::{json_fields, Context, Event, Output, Run};
 pub use syntax::{parse, Query};

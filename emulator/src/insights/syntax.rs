@@ -179,6 +179,8 @@ pub enum Expr {
     },
     /// A scalar function call.
     Call(Function, Vec<Expr>),
+    /// A regex given as a function argument (`regexReplace`'s pattern), compiled once.
+    Pattern(Regex),
 }
 
 /// What `like` and `=~` test against.
@@ -279,6 +281,52 @@ pub enum Function {
     Log,
     /// `sqrt(n)`.
     Sqrt,
+    /// `now()`: epoch seconds when the query started.
+    Now,
+    /// `queryStartTime()`: the window's start, epoch milliseconds.
+    QueryStartTime,
+    /// `queryEndTime()`.
+    QueryEndTime,
+    /// `queryTimeRange()`: the window's length, milliseconds.
+    QueryTimeRange,
+    /// `if(condition, then, else)`.
+    If,
+    /// `case(c1, v1, ..., [default])`.
+    Case,
+    /// `isNumeric(v)`.
+    IsNumeric,
+    /// `toNumber(v)` (and `toInt`, `toLong`, `toDouble`).
+    ToNumber,
+    /// `round(n[, digits])`.
+    Round,
+    /// `startsWith(s, prefix)`.
+    StartsWith,
+    /// `endsWith(s, suffix)`.
+    EndsWith,
+    /// `regexReplace(s, "re", with)`.
+    RegexReplace,
+    /// `messageSize(s)`: bytes.
+    MessageSize,
+    /// `isValidIp`.
+    IsValidIp,
+    /// `isValidIpV4`.
+    IsValidIpV4,
+    /// `isValidIpV6`.
+    IsValidIpV6,
+    /// `isIpInSubnet(ip, cidr)`.
+    IsIpInSubnet,
+    /// `isIpv4InSubnet`.
+    IsIpv4InSubnet,
+    /// `isIpv6InSubnet`.
+    IsIpv6InSubnet,
+    /// `ipv4ToNumber`.
+    Ipv4ToNumber,
+    /// `isPrivateIP` (RFC 1918).
+    IsPrivateIp,
+    /// `isPublicIP`.
+    IsPublicIp,
+    /// `isReservedIP`.
+    IsReservedIp,
 }
 
 impl Function {
@@ -296,15 +344,15 @@ impl Function {
             "isempty" => (Self::IsEmpty, 1, 1),
             "isblank" => (Self::IsBlank, 1, 1),
             "concat" => (Self::Concat, 1, MANY),
-            "ltrim" => (Self::Ltrim, 1, 1),
-            "rtrim" => (Self::Rtrim, 1, 1),
-            "trim" => (Self::Trim, 1, 1),
+            "ltrim" => (Self::Ltrim, 1, 2),
+            "rtrim" => (Self::Rtrim, 1, 2),
+            "trim" => (Self::Trim, 1, 2),
             "strlen" => (Self::Strlen, 1, 1),
             "toupper" => (Self::ToUpper, 1, 1),
             "tolower" => (Self::ToLower, 1, 1),
             "substr" => (Self::Substr, 2, 3),
             "replace" => (Self::Replace, 3, 3),
-            "strcontains" => (Self::StrContains, 2, 2),
+            "strcontains" => (Self::StrContains, 2, 3),
             "abs" => (Self::Abs, 1, 1),
             "ceil" => (Self::Ceil, 1, 1),
             "floor" => (Self::Floor, 1, 1),
@@ -312,6 +360,29 @@ impl Function {
             "least" => (Self::Least, 1, MANY),
             "log" => (Self::Log, 1, 1),
             "sqrt" => (Self::Sqrt, 1, 1),
+            "now" => (Self::Now, 0, 0),
+            "querystarttime" => (Self::QueryStartTime, 0, 0),
+            "queryendtime" => (Self::QueryEndTime, 0, 0),
+            "querytimerange" => (Self::QueryTimeRange, 0, 0),
+            "if" => (Self::If, 3, 3),
+            "case" => (Self::Case, 2, 21),
+            "isnumeric" => (Self::IsNumeric, 1, 1),
+            "tonumber" | "toint" | "tolong" | "todouble" => (Self::ToNumber, 1, 1),
+            "round" => (Self::Round, 1, 2),
+            "startswith" => (Self::StartsWith, 2, 2),
+            "endswith" => (Self::EndsWith, 2, 2),
+            "regexreplace" => (Self::RegexReplace, 3, 3),
+            "messagesize" => (Self::MessageSize, 1, 1),
+            "isvalidip" => (Self::IsValidIp, 1, 1),
+            "isvalidipv4" => (Self::IsValidIpV4, 1, 1),
+            "isvalidipv6" => (Self::IsValidIpV6, 1, 1),
+            "isipinsubnet" => (Self::IsIpInSubnet, 2, 2),
+            "isipv4insubnet" => (Self::IsIpv4InSubnet, 2, 2),
+            "isipv6insubnet" => (Self::IsIpv6InSubnet, 2, 2),
+            "ipv4tonumber" => (Self::Ipv4ToNumber, 1, 1),
+            "isprivateip" => (Self::IsPrivateIp, 1, 1),
+            "ispublicip" => (Self::IsPublicIp, 1, 1),
+            "isreservedip" => (Self::IsReservedIp, 1, 1),
             _ => return None,
         })
     }
@@ -338,12 +409,19 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
 pub fn parse(text: &str) -> Result<Query, CompileError> {
     let mut parser = Parser::new(text);
     let mut commands = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
     loop {
         parser.skip_space();
         if parser.at_end() {
             break;
         }
+        let start = parser.pos;
+        let keyword_end = parser.word_span(start);
         commands.push(parser.command()?);
+        spans.push(Span {
+            start,
+            end: keyword_end,
+        });
         parser.skip_space();
         if parser.at_end() {
             break;
@@ -361,6 +439,9 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
             ));
         }
     }
+    if let Some(at) = dedup_followed_by_other(&commands) {
+        return Err(spans[at].error("only limit may follow dedup"));
+    }
     if commands.is_empty() {
         return Err(CompileError {
             message: "the query is empty".into(),
@@ -369,6 +450,37 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         });
     }
     Ok(Query { commands })
+}
+
+/// Where a command's keyword stands, for errors found after parsing.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    fn error(self, message: &str) -> CompileError {
+        CompileError {
+            message: message.into(),
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+/// The index of the first command after a `dedup` that is not `limit` (the docs: "only
+/// limit may follow dedup").
+fn dedup_followed_by_other(commands: &[Command]) -> Option<usize> {
+    let dedup = commands
+        .iter()
+        .position(|c| matches!(c, Command::Dedup(_)))?;
+    commands
+        .iter()
+        .enumerate()
+        .skip(dedup + 1)
+        .find(|(_, c)| !matches!(c, Command::Limit(_) | Command::Dedup(_)))
+        .map(|(i, _)| i)
 }
 
 struct Parser {
@@ -1004,6 +1116,11 @@ impl Parser {
                 if self.peek() == Some('(') {
                     return self.call(word, start, end);
                 }
+                // `true` and `false` are the conditions they name (rendered 1 and 0).
+                if word.eq_ignore_ascii_case("true") || word.eq_ignore_ascii_case("false") {
+                    let truth = word.eq_ignore_ascii_case("true");
+                    return Ok(Expr::Number(f64::from(u8::from(truth))));
+                }
                 if ["and", "or", "not", "like", "in", "as", "by", "asc", "desc"]
                     .iter()
                     .any(|k| word.eq_ignore_ascii_case(k))
@@ -1074,12 +1191,26 @@ impl Parser {
                 format!("{name}() takes {}", arity(min, max)),
             ));
         }
+        if function == Function::RegexReplace {
+            let Expr::Text(source) = &args[1] else {
+                return Err(self.error_at(
+                    start,
+                    self.pos,
+                    "regexReplace() takes its pattern as a \"string\"",
+                ));
+            };
+            let regex = regex::RegexBuilder::new(source)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| self.error_at(start, self.pos, format!("invalid regex: {e}")))?;
+            args[1] = Expr::Pattern(regex);
+        }
         if matches!(
             function,
             Function::Bin | Function::DateFloor | Function::DateCeil
         ) {
             let period = args.last().expect("checked arity");
-            if !matches!(period, Expr::Text(p) if super::value::period_millis(p).is_some()) {
+            if !matches!(period, Expr::Text(p) if super::value::period(p).is_some()) {
                 return Err(self.error_at(
                     start,
                     self.pos,

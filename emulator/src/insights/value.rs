@@ -75,15 +75,74 @@ impl Value {
         Some(self.as_text()?.cmp(&other.as_text()?))
     }
 
-    /// The total order `sort` uses: missing values last, then [`Value::compare`].
+    /// The order `sort` uses (missing values last): AWS's "natural" order. Every value that
+    /// is not a number sorts before every number; numbers compare by value; other values are
+    /// cut into runs of digits and runs of other characters, compared run by run, two digit
+    /// runs by length and then value, any other pair as Unicode text.
     pub fn sort_cmp(&self, other: &Value) -> Ordering {
         match (self.is_present(), other.is_present()) {
-            (false, false) => Ordering::Equal,
-            (false, true) => Ordering::Greater,
-            (true, false) => Ordering::Less,
-            (true, true) => self.compare(other).unwrap_or(Ordering::Equal),
+            (false, false) => return Ordering::Equal,
+            (false, true) => return Ordering::Greater,
+            (true, false) => return Ordering::Less,
+            (true, true) => {}
+        }
+        let number = |v: &Value| match v {
+            Value::Number(n) => Some(*n),
+            Value::Time(t) => Some(*t as f64),
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            Value::Text(text) => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+            Value::Missing => None,
+        };
+        let (a, b) = (
+            self.as_text().unwrap_or_default(),
+            other.as_text().unwrap_or_default(),
+        );
+        match (number(self), number(other)) {
+            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(&b)),
+            (Some(_), None) => Ordering::Greater,
+            (None, Some(_)) => Ordering::Less,
+            (None, None) => natural_cmp(&a, &b),
         }
     }
+}
+
+/// Run-by-run comparison of two texts (see [`Value::sort_cmp`]).
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (runs(a), runs(b));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) => {
+                let digits = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
+                let order = if digits(x) && digits(y) {
+                    x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+                } else {
+                    x.cmp(y)
+                };
+                if order != Ordering::Equal {
+                    return order;
+                }
+            }
+        }
+    }
+}
+
+/// A text cut into maximal runs of ASCII digits and of other characters.
+fn runs(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let digit = first.is_ascii_digit();
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| c.is_ascii_digit() != digit)
+            .map_or(rest.len(), |(i, _)| i);
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        Some(run)
+    })
 }
 
 fn both_numeric_text(a: &Value, b: &Value) -> bool {
@@ -128,21 +187,85 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-/// A period such as `5m`, `30s`, `1h`, `100ms`, `1d` or `1w`, in milliseconds.
-pub fn period_millis(period: &str) -> Option<i64> {
-    let split = period.find(|c: char| !c.is_ascii_digit())?;
-    let (amount, unit) = period.split_at(split);
+/// A period of `bin`, `datefloor` and `dateceil`: a fixed length, or whole calendar months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Milliseconds.
+    Fixed(i64),
+    /// Calendar months (`mo`, `q` = 3, `y` = 12), in UTC.
+    Months(i64),
+}
+
+/// Parses `5m`, `30s`, `1h`, `100ms`, `1d`, `1w`, `1mo`, `1q`, `1y` and the documented aliases
+/// (`msec`, `sec`, `min`, `hr`, `day`, `week`, `mon`, `qtr`, `yr`, plurals of the longer ones).
+/// The documented caps apply: at most 1000 ms, 60 s or m, 24 h ("bin(300s) is implemented as
+/// 60 s").
+pub fn period(text: &str) -> Option<Period> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (amount, unit) = text.split_at(split);
     let amount: i64 = amount.parse().ok().filter(|n| *n > 0)?;
-    let unit_ms = match unit {
-        "ms" => 1,
-        "s" | "sec" => 1_000,
-        "m" | "min" => 60_000,
-        "h" | "hr" => 3_600_000,
-        "d" => 86_400_000,
-        "w" => 7 * 86_400_000,
+    let unit = unit.to_ascii_lowercase();
+    let unit = match unit.as_str() {
+        "ms" | "s" | "m" | "h" | "d" | "w" | "q" | "y" | "mo" => unit.as_str(),
+        long => long.strip_suffix('s').unwrap_or(long),
+    };
+    let (unit_ms, cap) = match unit {
+        "ms" | "msec" | "millisecond" => (1, 1000),
+        "s" | "sec" | "second" => (1_000, 60),
+        "m" | "min" | "minute" => (60_000, 60),
+        "h" | "hr" | "hour" => (3_600_000, 24),
+        "d" | "day" => (86_400_000, i64::MAX),
+        "w" | "week" => (7 * 86_400_000, i64::MAX),
+        "mo" | "mon" | "month" => return Some(Period::Months(amount)),
+        "q" | "qtr" | "quarter" => return amount.checked_mul(3).map(Period::Months),
+        "y" | "yr" | "year" => return amount.checked_mul(12).map(Period::Months),
         _ => return None,
     };
-    amount.checked_mul(unit_ms)
+    amount.min(cap).checked_mul(unit_ms).map(Period::Fixed)
+}
+
+impl Period {
+    /// The start of the period `millis` falls in.
+    pub fn floor(self, millis: i64) -> i64 {
+        match self {
+            Period::Fixed(p) => millis.div_euclid(p) * p,
+            Period::Months(n) => {
+                let (year, month, _) = civil_from_days(millis.div_euclid(86_400_000));
+                let index = year * 12 + i64::from(month) - 1;
+                let start = index - index.rem_euclid(n);
+                days_from_civil(start.div_euclid(12), (start.rem_euclid(12) + 1) as u32, 1)
+                    * 86_400_000
+            }
+        }
+    }
+
+    /// The end of the period `millis` falls in (itself when it starts one).
+    pub fn ceil(self, millis: i64) -> i64 {
+        let floor = self.floor(millis);
+        if floor == millis {
+            return millis;
+        }
+        match self {
+            Period::Fixed(p) => floor + p,
+            Period::Months(n) => {
+                let (year, month, _) = civil_from_days(floor.div_euclid(86_400_000));
+                let next = year * 12 + i64::from(month) - 1 + n;
+                days_from_civil(next.div_euclid(12), (next.rem_euclid(12) + 1) as u32, 1)
+                    * 86_400_000
+            }
+        }
+    }
+}
+
+/// (year, month, day) → days since 1970-01-01 (the inverse of `civil_from_days`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -168,9 +291,66 @@ mod tests {
         assert_eq!(text("10").compare(&text("9")), Some(Ordering::Greater));
         assert_eq!(text("abc").compare(&text("abd")), Some(Ordering::Less));
         assert_eq!(Value::Missing.compare(&text("a")), None);
-        assert_eq!(period_millis("5m"), Some(300_000));
-        assert_eq!(period_millis("100ms"), Some(100));
-        assert_eq!(period_millis("5x"), None);
-        assert_eq!(period_millis("m"), None);
+        assert_eq!(period("5m"), Some(Period::Fixed(300_000)));
+        assert_eq!(period("100ms"), Some(Period::Fixed(100)));
+        assert_eq!(
+            period("300s"),
+            Some(Period::Fixed(60_000)),
+            "the documented cap"
+        );
+        assert_eq!(period("2hrs"), Some(Period::Fixed(7_200_000)));
+        assert_eq!(period("1q"), Some(Period::Months(3)));
+        assert_eq!(period("5x"), None);
+        assert_eq!(period("m"), None);
+        // 2026-05-17 → the quarter starts 2026-04-01, the year 2026-01-01.
+        let may = 1_778_976_000_000;
+        assert_eq!(
+            format_time(Period::Months(3).floor(may)),
+            "2026-04-01 00:00:00.000"
+        );
+        assert_eq!(
+            format_time(Period::Months(12).floor(may)),
+            "2026-01-01 00:00:00.000"
+        );
+        assert_eq!(
+            format_time(Period::Months(1).ceil(may)),
+            "2026-06-01 00:00:00.000"
+        );
+    }
+
+    #[test]
+    fn sort_uses_the_documented_natural_order() {
+        // The ascending order the Sort page documents.
+        let documented = [
+            "!:",
+            "#",
+            "*%04",
+            "0#",
+            "5A",
+            "111A",
+            "2345_",
+            "@",
+            "@_",
+            "A",
+            "A9876fghj",
+            "a12345hfh",
+            "0",
+            "01",
+            "1",
+            "2",
+            "3",
+        ];
+        let mut shuffled: Vec<Value> = documented
+            .iter()
+            .rev()
+            .map(|s| Value::Text((*s).into()))
+            .collect();
+        shuffled.rotate_left(7);
+        shuffled.sort_by(|a, b| a.sort_cmp(b));
+        let sorted: Vec<String> = shuffled
+            .iter()
+            .map(|v| v.as_text().unwrap().into_owned())
+            .collect();
+        assert_eq!(sorted, documented);
     }
 }

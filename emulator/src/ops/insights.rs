@@ -155,6 +155,7 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
         from: start.saturating_mul(1000),
         to: end.saturating_mul(1000).saturating_add(1000),
         limit,
+        started: ctx.store.now(),
     };
     let query_id = ctx
         .region

@@ -607,6 +607,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The least time a Logs Insights query stays Running (default zero), to test polling.
+    pub fn query_min_duration(mut self, duration: std::time::Duration) -> Self {
+        self.config.query_min_duration = duration;
+        self
+    }
+
     /// Other connection timeouts than [`HEADER_READ_TIMEOUT`] and [`BODY_READ_TIMEOUT`] (tests
     /// of the timeouts use short ones).
     #[cfg(test)]

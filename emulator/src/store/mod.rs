@@ -46,6 +46,8 @@ pub struct Env {
     pub clock: SharedClock,
     /// How PutLogEvents treats sequence tokens.
     pub sequence_tokens: SequenceTokenMode,
+    /// The least time a Logs Insights query stays Running.
+    pub query_min_duration: std::time::Duration,
 }
 
 impl Env {
@@ -63,13 +65,16 @@ pub struct Store {
 }
 
 impl Store {
-    /// An empty store for `account_id`, reading time from `clock`.
+    /// An empty store for `account_id`, reading time from `clock` (tests; the emulator starts
+    /// from its `Config`).
+    #[cfg(test)]
     pub fn new(account_id: String, clock: SharedClock, sequence_tokens: SequenceTokenMode) -> Self {
         Self {
             env: Arc::new(Env {
                 account_id,
                 clock,
                 sequence_tokens,
+                query_min_duration: std::time::Duration::ZERO,
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -77,11 +82,15 @@ impl Store {
 
     /// An empty store with `config`'s account, clock and sequence-token mode.
     pub fn from_config(config: &crate::config::Config) -> Self {
-        Self::new(
-            config.account_id.clone(),
-            Arc::clone(&config.clock),
-            config.sequence_tokens,
-        )
+        Self {
+            env: Arc::new(Env {
+                account_id: config.account_id.clone(),
+                clock: Arc::clone(&config.clock),
+                sequence_tokens: config.sequence_tokens,
+                query_min_duration: config.query_min_duration,
+            }),
+            regions: RwLock::new(HashMap::new()),
+        }
     }
 
     /// The account id that ARNs carry.

@@ -17,7 +17,7 @@ use super::resources::{Resource, ResourceTable};
 use super::tokens::{seal, unseal};
 use super::{LogGroup, Region};
 use crate::error::{LogsError, LogsResult};
-use crate::insights::{Event, Output, Query, Run};
+use crate::insights::{Context, Event, Output, Query, Run};
 use crate::limits::{MAX_QUERY_DEFINITIONS, QUERY_TIMEOUT};
 
 /// Where a query is in its life (model: `QueryStatus`).
@@ -106,6 +106,8 @@ pub struct QueryRequest {
     pub to: i64,
     /// Most rows.
     pub limit: usize,
+    /// When it was started, epoch milliseconds (`now()`).
+    pub started: i64,
 }
 
 /// A saved Logs Insights query (PutQueryDefinition). Stored under its id: names need not be
@@ -161,6 +163,9 @@ impl Region {
     }
 }
 
+/// How often a running query publishes its partial results.
+const PARTIAL_RESULTS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Events between two checks for StopQuery.
 const STOP_CHECK_EVENTS: usize = 4096;
 
@@ -200,16 +205,34 @@ impl Region {
         let account = self.env.account_id.clone();
         let fingerprint = self.fingerprint();
         let clock = Arc::clone(&self.env.clock);
+        let min_duration = self.env.query_min_duration;
         std::thread::Builder::new()
             .name(format!("query-{id}"))
             .spawn(move || {
                 let started = clock.now_millis();
+                let wall_start = std::time::Instant::now();
                 // A query that panics (an emulator bug) fails instead of staying Running.
                 let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     run_query(&request, &slot, &account, fingerprint)
                 }));
                 let (output, status) =
                     ran.unwrap_or_else(|_| (Output::default(), QueryStatus::Failed));
+                // With a minimum duration, the final rows show as partial results until then.
+                let left = min_duration.saturating_sub(wall_start.elapsed());
+                if !left.is_zero() {
+                    slot.record.lock().output = output.clone();
+                    let deadline = std::time::Instant::now() + left;
+                    while std::time::Instant::now() < deadline && !slot.stop.load(Ordering::Relaxed)
+                    {
+                        std::thread::sleep(PARTIAL_RESULTS_EVERY.min(left));
+                    }
+                    if slot.stop.load(Ordering::Relaxed) {
+                        let mut record = slot.record.lock();
+                        record.status = QueryStatus::Cancelled;
+                        record.duration = Some(clock.now_millis().saturating_sub(started));
+                        return;
+                    }
+                }
                 let mut record = slot.record.lock();
                 record.output = output;
                 record.status = status;
@@ -306,10 +329,16 @@ fn run_query(
     account: &str,
     region: u64,
 ) -> (Output, QueryStatus) {
-    let mut run = Run::new(&request.query);
+    let context = Context {
+        start: request.from,
+        end: request.to - 1,
+        now: request.started,
+    };
+    let mut run = Run::new(&request.query, context);
     let mut since_check = 0;
     let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
     let mut timed_out = false;
+    let mut last_partial = std::time::Instant::now();
     for group in &request.groups {
         let log = format!("{account}:{}", group.name());
         let stopped = group.scan(request.from, request.to, |stream, view| {
@@ -323,7 +352,11 @@ fn run_query(
                     timed_out = true;
                     return false;
                 }
-                slot.record.lock().output = run.statistics();
+                // Partial results: what the query would answer now, a few times a second.
+                if last_partial.elapsed() >= PARTIAL_RESULTS_EVERY {
+                    last_partial = std::time::Instant::now();
+                    slot.record.lock().output = run.clone().finish(request.limit);
+                }
             }
             let event = Event {
                 timestamp: view.key.timestamp,
