@@ -24,6 +24,8 @@ pub struct Sizes {
     pub describe_reps: usize,
     pub sdk: usize,
     pub filter: usize,
+    /// Events in the Insights group (half text, half JSON).
+    pub insights: usize,
     pub cold_reps: usize,
     pub in_process_reps: usize,
 }
@@ -44,6 +46,7 @@ impl Sizes {
             describe_reps: 5,
             sdk: 1_000_000,
             filter: 1_000_000,
+            insights: 10_000_000,
             cold_reps: 5,
             in_process_reps: 20,
         }
@@ -59,6 +62,7 @@ impl Sizes {
             describe_reps: 3,
             sdk: 50_000,
             filter: 50_000,
+            insights: 50_000,
             cold_reps: 2,
             in_process_reps: 5,
             ..Self::full()
@@ -74,6 +78,7 @@ impl Sizes {
             memory: down(self.memory),
             sdk: down(self.sdk),
             filter: down(self.filter),
+            insights: down(self.insights),
             page_reps: self.page_reps.min(3),
             describe_reps: self.describe_reps.min(3),
             ..self
@@ -83,7 +88,7 @@ impl Sizes {
     pub fn describe(&self) -> String {
         format!(
             "put {} events ({} writers), pages over {}, big/small stream {}/{}, memory {}, \
-             streams {}/{}, sdk {}, filter {}",
+             streams {}/{}, sdk {}, filter {}, insights {}",
             thousands(self.put),
             self.writers,
             thousands(self.put),
@@ -94,6 +99,7 @@ impl Sizes {
             thousands(self.streams_few),
             thousands(self.sdk),
             thousands(self.filter),
+            thousands(self.insights),
         )
     }
 }
@@ -103,6 +109,6 @@ pub fn sizes_json(s: &Sizes) -> serde_json::Value {
         "put_events": s.put, "writers": s.writers, "big_stream": s.big, "small_stream": s.small,
         "page_limit": s.page_limit, "page_reps": s.page_reps, "memory_events": s.memory,
         "streams_many": s.streams_many, "streams_few": s.streams_few, "sdk_events": s.sdk,
-        "filter_events": s.filter,
+        "filter_events": s.filter, "insights_events": s.insights,
     })
 }

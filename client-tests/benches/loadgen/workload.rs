@@ -61,10 +61,31 @@ pub fn json_message(g: usize) -> String {
     out
 }
 
+/// Event `g` as a 100-byte JSON document with a service and a latency (`latency_of`).
+pub fn service_message(g: usize) -> String {
+    let mut out = format!(
+        r#"{{"level":"{}","service":"svc{}","latency":{},"pad":""#,
+        level_of(g).trim_end(),
+        g % 8,
+        latency_of(g)
+    );
+    let pad = MESSAGE_BYTES - out.len() - 2;
+    out.push_str(&FILLER[..pad]);
+    out.push_str("\"}");
+    out
+}
+
+/// The latency of event `g`: spread over 0–999.
+pub fn latency_of(g: usize) -> usize {
+    (g * 7919) % 1000
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
     Json,
+    /// JSON with `service` (one of 8) and `latency` (0–999), for Insights stats.
+    Service,
 }
 
 /// `"logEvents":[…]}`: the tail of a PutLogEvents body for events `first..first + count`.
@@ -85,6 +106,7 @@ pub fn events_tail(
         match kind {
             Kind::Text => push_text_message(&mut out, g, w_of(g)),
             Kind::Json => out.push_str(&json_message(g).replace('"', "\\\"")),
+            Kind::Service => out.push_str(&service_message(g).replace('"', "\\\"")),
         }
         out.push_str("\"}");
     }

@@ -149,19 +149,38 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Value
 
 /// A query being run: events are pushed one at a time (from each stream in turn, under that
 /// stream's read lock only), then [`Run::finish`] orders, limits and renders.
+///
+/// Memory stays bounded by the answer, not the group: the first `stats` aggregates as events
+/// arrive, and a query that only sorts and limits keeps its best rows only.
 #[derive(Debug, Clone)]
 pub struct Run<'q> {
     query: &'q Query,
     context: Context,
     streaming: &'q [Command],
     rest: &'q [Command],
-    rows: Vec<Record>,
+    sink: Sink<'q>,
+    matched: u64,
     output: Output,
 }
 
+/// Where the rows that pass the per-event commands go.
+#[derive(Debug, Clone)]
+enum Sink<'q> {
+    /// Every row (a later command needs them all).
+    Rows(Vec<Record>),
+    /// The best `keep` rows by `keys` (`None`: newest first), compacted at twice that.
+    Best {
+        rows: Vec<Record>,
+        keys: Option<&'q [(Expr, bool)]>,
+        keep: usize,
+    },
+    /// The first `stats`, aggregating as events arrive.
+    Stats(Aggregator<'q>),
+}
+
 impl<'q> Run<'q> {
-    /// Starts running `query` in `context`.
-    pub fn new(query: &'q Query, context: Context) -> Self {
+    /// Starts running `query` in `context`, for at most `limit` rows.
+    pub fn new(query: &'q Query, context: Context, limit: usize) -> Self {
         let blocking = query
             .commands
             .iter()
@@ -176,12 +195,39 @@ impl<'q> Run<'q> {
             })
             .unwrap_or(query.commands.len());
         let (streaming, rest) = query.commands.split_at(blocking);
+        let sink = match rest {
+            [Command::Stats { aggregations, by }, ..] => {
+                Sink::Stats(Aggregator::new(aggregations, by))
+            }
+            [] => Sink::Best {
+                rows: Vec::new(),
+                keys: None,
+                keep: limit,
+            },
+            [Command::Limit(n)] => Sink::Best {
+                rows: Vec::new(),
+                keys: None,
+                keep: limit.min(*n),
+            },
+            [Command::Sort(keys)] => Sink::Best {
+                rows: Vec::new(),
+                keys: Some(keys),
+                keep: limit,
+            },
+            [Command::Sort(keys), Command::Limit(n)] => Sink::Best {
+                rows: Vec::new(),
+                keys: Some(keys),
+                keep: limit.min(*n),
+            },
+            _ => Sink::Rows(Vec::new()),
+        };
         Self {
             query,
             context,
             streaming,
             rest,
-            rows: Vec::new(),
+            sink,
+            matched: 0,
             output: Output::default(),
         }
     }
@@ -196,15 +242,34 @@ impl<'q> Run<'q> {
                 return;
             }
         }
-        record.ptr = Some(ptr());
-        self.rows.push(record);
+        self.matched += 1;
+        match &mut self.sink {
+            Sink::Stats(aggregator) => aggregator.add(&record, &self.context),
+            Sink::Rows(rows) => {
+                record.ptr = Some(ptr());
+                rows.push(record);
+            }
+            Sink::Best { rows, keys, keep } => {
+                record.ptr = Some(ptr());
+                rows.push(record);
+                // Compacting at twice the size (at least a few hundred rows) keeps the cost of
+                // sorting amortized.
+                if rows.len() >= (*keep).max(512) * 2 {
+                    match keys {
+                        Some(keys) => sort_rows(rows, keys, &self.context),
+                        None => sort_newest_first(rows),
+                    }
+                    rows.truncate(*keep);
+                }
+            }
+        }
     }
 
-    /// Rows so far and the statistics, for a query still running.
+    /// The statistics so far, for a query still running.
     pub fn statistics(&self) -> Output {
         Output {
             rows: Vec::new(),
-            records_matched: self.rows.len() as u64,
+            records_matched: self.matched,
             ..self.output.clone()
         }
     }
@@ -215,21 +280,34 @@ impl<'q> Run<'q> {
             query,
             context,
             rest,
-            mut rows,
+            sink,
+            matched,
             mut output,
             ..
         } = self;
         let mut sorted = false;
         let mut grouped = false;
         // Records matched: those that passed every filter before the first stats.
-        output.records_matched = rows.len() as u64;
+        output.records_matched = matched;
+        let (mut rows, rest) = match sink {
+            Sink::Rows(rows) | Sink::Best { rows, .. } => (rows, rest),
+            Sink::Stats(aggregator) => {
+                grouped = true;
+                sorted = true;
+                (aggregator.finish(&context), &rest[1..])
+            }
+        };
         for command in rest {
             match command {
                 Command::Stats { aggregations, by } => {
                     if !grouped {
                         output.records_matched = rows.len() as u64;
                     }
-                    rows = stats(&rows, aggregations, by, &context);
+                    let mut aggregator = Aggregator::new(aggregations, by);
+                    for row in &rows {
+                        aggregator.add(row, &context);
+                    }
+                    rows = aggregator.finish(&context);
                     grouped = true;
                     sorted = true;
                 }
@@ -786,40 +864,192 @@ fn ip_class(text: &str) -> Option<IpClass> {
     )
 }
 
-/// `stats`: one row per distinct combination of the `by` values, in ascending order of them.
-fn stats(
-    rows: &[Record],
-    aggregations: &[(Aggregation, String)],
-    by: &[Projection],
-    cx: &Context,
-) -> Vec<Record> {
-    let mut groups: BTreeMap<Vec<GroupKey>, (Vec<Value>, Vec<&Record>)> = BTreeMap::new();
-    for row in rows {
-        let values: Vec<Value> = by.iter().map(|p| eval(&p.expr, row, cx)).collect();
-        let key = values.iter().map(GroupKey::of).collect();
-        groups
-            .entry(key)
-            .or_insert_with(|| (values, Vec::new()))
-            .1
-            .push(row);
+/// `stats` as rows arrive: one group per distinct combination of the `by` values, each with
+/// an accumulator per aggregation; groups come out in ascending order of their values.
+#[derive(Debug, Clone)]
+struct Aggregator<'q> {
+    aggregations: &'q [(Aggregation, String)],
+    by: &'q [Projection],
+    groups: BTreeMap<Vec<GroupKey>, (Vec<Value>, Vec<Accumulator>)>,
+}
+
+/// One aggregation's running state.
+#[derive(Debug, Clone)]
+enum Accumulator {
+    Count(u64),
+    Distinct(HashSet<String>),
+    Sum(f64),
+    Avg(f64, u64),
+    Min(Option<f64>),
+    Max(Option<f64>),
+    /// Every value (pct, stddev).
+    Values(Vec<f64>),
+    /// The value at the earliest or latest `@timestamp` so far.
+    AtTime(Option<(i64, Value)>),
+    /// The value that sorts first or last so far.
+    Extreme(Option<Value>),
+}
+
+impl<'q> Aggregator<'q> {
+    fn new(aggregations: &'q [(Aggregation, String)], by: &'q [Projection]) -> Self {
+        Self {
+            aggregations,
+            by,
+            groups: BTreeMap::new(),
+        }
     }
-    if groups.is_empty() && by.is_empty() {
-        groups.insert(Vec::new(), (Vec::new(), Vec::new()));
-    }
-    groups
-        .into_values()
-        .map(|(values, members)| {
-            let mut fields: Vec<(String, Value)> = by
+
+    fn add(&mut self, row: &Record, cx: &Context) {
+        let values: Vec<Value> = self.by.iter().map(|p| eval(&p.expr, row, cx)).collect();
+        let key: Vec<GroupKey> = values.iter().map(GroupKey::of).collect();
+        let aggregations = self.aggregations;
+        let (_, accumulators) = self.groups.entry(key).or_insert_with(|| {
+            let accumulators = aggregations
                 .iter()
-                .zip(values)
-                .map(|(p, v)| (p.name.clone(), v))
+                .map(|(a, _)| Accumulator::for_function(a.function))
                 .collect();
-            for (aggregation, name) in aggregations {
-                fields.push((name.clone(), aggregate(aggregation, &members, cx)));
+            (values, accumulators)
+        });
+        for ((aggregation, _), accumulator) in aggregations.iter().zip(accumulators) {
+            let value = aggregation
+                .arg
+                .as_ref()
+                .map_or(Value::Bool(true), |e| eval(e, row, cx));
+            accumulator.add(aggregation, value, row);
+        }
+    }
+
+    fn finish(mut self, _cx: &Context) -> Vec<Record> {
+        if self.groups.is_empty() && self.by.is_empty() {
+            let accumulators = self
+                .aggregations
+                .iter()
+                .map(|(a, _)| Accumulator::for_function(a.function))
+                .collect();
+            self.groups.insert(Vec::new(), (Vec::new(), accumulators));
+        }
+        let (aggregations, by) = (self.aggregations, self.by);
+        self.groups
+            .into_values()
+            .map(|(values, accumulators)| {
+                let mut fields: Vec<(String, Value)> = by
+                    .iter()
+                    .zip(values)
+                    .map(|(p, v)| (p.name.clone(), v))
+                    .collect();
+                for ((aggregation, name), accumulator) in aggregations.iter().zip(accumulators) {
+                    fields.push((name.clone(), accumulator.result(aggregation)));
+                }
+                Record { fields, ptr: None }
+            })
+            .collect()
+    }
+}
+
+impl Accumulator {
+    fn for_function(function: AggregateFunction) -> Self {
+        match function {
+            AggregateFunction::Count => Self::Count(0),
+            AggregateFunction::CountDistinct => Self::Distinct(HashSet::new()),
+            AggregateFunction::Sum => Self::Sum(0.0),
+            AggregateFunction::Avg => Self::Avg(0.0, 0),
+            AggregateFunction::Min => Self::Min(None),
+            AggregateFunction::Max => Self::Max(None),
+            AggregateFunction::Pct | AggregateFunction::Stddev => Self::Values(Vec::new()),
+            AggregateFunction::Earliest | AggregateFunction::Latest => Self::AtTime(None),
+            AggregateFunction::SortsFirst | AggregateFunction::SortsLast => Self::Extreme(None),
+        }
+    }
+
+    fn add(&mut self, aggregation: &Aggregation, value: Value, row: &Record) {
+        let number = value.as_number();
+        match self {
+            Self::Count(n) => *n += u64::from(value.is_present()),
+            Self::Distinct(seen) => {
+                if let Some(text) = value.as_text() {
+                    seen.insert(text.into_owned());
+                }
             }
-            Record { fields, ptr: None }
-        })
-        .collect()
+            Self::Sum(sum) => *sum += number.unwrap_or(0.0),
+            Self::Avg(sum, n) => {
+                if let Some(x) = number {
+                    *sum += x;
+                    *n += 1;
+                }
+            }
+            Self::Min(min) => {
+                if let Some(x) = number {
+                    *min = Some(min.map_or(x, |m| m.min(x)));
+                }
+            }
+            Self::Max(max) => {
+                if let Some(x) = number {
+                    *max = Some(max.map_or(x, |m| m.max(x)));
+                }
+            }
+            Self::Values(all) => all.extend(number),
+            Self::AtTime(best) => {
+                let Some(t) = row.timestamp() else {
+                    return;
+                };
+                let earliest = aggregation.function == AggregateFunction::Earliest;
+                let better = best
+                    .as_ref()
+                    .is_none_or(|(bt, _)| if earliest { t < *bt } else { t > *bt });
+                if better {
+                    *best = Some((t, value));
+                }
+            }
+            Self::Extreme(best) => {
+                if !value.is_present() {
+                    return;
+                }
+                let first = aggregation.function == AggregateFunction::SortsFirst;
+                let better = best.as_ref().is_none_or(|b| {
+                    let order = value.sort_cmp(b);
+                    if first {
+                        order == Ordering::Less
+                    } else {
+                        order == Ordering::Greater
+                    }
+                });
+                if better {
+                    *best = Some(value);
+                }
+            }
+        }
+    }
+
+    fn result(self, aggregation: &Aggregation) -> Value {
+        match self {
+            Self::Count(n) => Value::Number(n as f64),
+            Self::Distinct(seen) => Value::Number(seen.len() as f64),
+            Self::Sum(sum) => Value::Number(sum),
+            Self::Avg(_, 0) => Value::Missing,
+            Self::Avg(sum, n) => Value::Number(sum / n as f64),
+            Self::Min(x) | Self::Max(x) => x.map_or(Value::Missing, Value::Number),
+            Self::Values(mut all) => {
+                if all.is_empty() {
+                    return Value::Missing;
+                }
+                if aggregation.function == AggregateFunction::Stddev {
+                    if all.len() < 2 {
+                        return Value::Number(0.0);
+                    }
+                    let mean = all.iter().sum::<f64>() / all.len() as f64;
+                    let variance = all.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+                        / (all.len() - 1) as f64;
+                    return Value::Number(variance.sqrt());
+                }
+                // pct: nearest rank.
+                all.sort_by(|a, b| a.total_cmp(b));
+                let rank = ((aggregation.percentile / 100.0) * all.len() as f64).ceil() as usize;
+                Value::Number(all[rank.clamp(1, all.len()) - 1])
+            }
+            Self::AtTime(best) => best.map_or(Value::Missing, |(_, v)| v),
+            Self::Extreme(best) => best.unwrap_or(Value::Missing),
+        }
+    }
 }
 
 /// A group key: missing values first, then numbers (numerically), then text.
@@ -865,94 +1095,6 @@ impl GroupKey {
             Value::Number(n) => Self::Number(*n),
             Value::Time(t) => Self::Number(*t as f64),
             other => Self::Text(other.as_text().map(|t| t.into_owned()).unwrap_or_default()),
-        }
-    }
-}
-
-fn aggregate(aggregation: &Aggregation, rows: &[&Record], cx: &Context) -> Value {
-    let values = || {
-        rows.iter().map(|row| {
-            aggregation
-                .arg
-                .as_ref()
-                .map_or(Value::Bool(true), |e| eval(e, row, cx))
-        })
-    };
-    let numbers = || values().filter_map(|v| v.as_number());
-    match aggregation.function {
-        AggregateFunction::Count => {
-            Value::Number(values().filter(Value::is_present).count() as f64)
-        }
-        AggregateFunction::CountDistinct => {
-            let distinct: HashSet<String> = values()
-                .filter_map(|v| v.as_text().map(|t| t.into_owned()))
-                .collect();
-            Value::Number(distinct.len() as f64)
-        }
-        AggregateFunction::Sum => Value::Number(numbers().sum()),
-        AggregateFunction::Avg => {
-            let (sum, n) = numbers().fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-            if n == 0 {
-                Value::Missing
-            } else {
-                Value::Number(sum / n as f64)
-            }
-        }
-        AggregateFunction::Min => numbers()
-            .reduce(f64::min)
-            .map_or(Value::Missing, Value::Number),
-        AggregateFunction::Max => numbers()
-            .reduce(f64::max)
-            .map_or(Value::Missing, Value::Number),
-        AggregateFunction::Pct => {
-            let mut sorted: Vec<f64> = numbers().collect();
-            if sorted.is_empty() {
-                return Value::Missing;
-            }
-            sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(Ordering::Equal));
-            // Nearest rank.
-            let rank = ((aggregation.percentile / 100.0) * sorted.len() as f64).ceil() as usize;
-            Value::Number(sorted[rank.clamp(1, sorted.len()) - 1])
-        }
-        AggregateFunction::Stddev => {
-            let all: Vec<f64> = numbers().collect();
-            if all.len() < 2 {
-                return if all.is_empty() {
-                    Value::Missing
-                } else {
-                    Value::Number(0.0)
-                };
-            }
-            let mean = all.iter().sum::<f64>() / all.len() as f64;
-            let variance =
-                all.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (all.len() - 1) as f64;
-            Value::Number(variance.sqrt())
-        }
-        AggregateFunction::SortsFirst | AggregateFunction::SortsLast => {
-            let present = values().filter(Value::is_present);
-            let pick = if aggregation.function == AggregateFunction::SortsFirst {
-                present.min_by(|a, b| a.sort_cmp(b))
-            } else {
-                present.max_by(|a, b| a.sort_cmp(b))
-            };
-            pick.unwrap_or(Value::Missing)
-        }
-        AggregateFunction::Earliest | AggregateFunction::Latest => {
-            let pick = rows
-                .iter()
-                .filter_map(|row| row.timestamp().map(|t| (t, *row)))
-                .fold(None, |best: Option<(i64, &Record)>, (t, row)| match best {
-                    None => Some((t, row)),
-                    Some((bt, _))
-                        if (aggregation.function == AggregateFunction::Earliest && t < bt)
-                            || (aggregation.function == AggregateFunction::Latest && t > bt) =>
-                    {
-                        Some((t, row))
-                    }
-                    keep => keep,
-                });
-            pick.and_then(|(_, row)| aggregation.arg.as_ref().map(|e| eval(e, row, cx)))
-                .unwrap_or(Value::Missing)
         }
     }
 }

@@ -40,7 +40,7 @@ fn run(query: &str) -> Output {
         end: T0 + 3_600_000,
         now: T0 + 3_600_000,
     };
-    let mut run = Run::new(&query, context);
+    let mut run = Run::new(&query, context, 10_000);
     for (i, (timestamp, stream, message)) in log().into_iter().enumerate() {
         let event = Event {
             timestamp,

@@ -93,15 +93,24 @@ impl Value {
             Value::Text(text) => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
             Value::Missing => None,
         };
-        let (a, b) = (
-            self.as_text().unwrap_or_default(),
-            other.as_text().unwrap_or_default(),
-        );
+        // Text is formatted only when the numbers tie or neither is a number.
+        let texts = || {
+            (
+                self.as_text().unwrap_or_default(),
+                other.as_text().unwrap_or_default(),
+            )
+        };
         match (number(self), number(other)) {
-            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(&b)),
+            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| {
+                let (a, b) = texts();
+                a.cmp(&b)
+            }),
             (Some(_), None) => Ordering::Greater,
             (None, Some(_)) => Ordering::Less,
-            (None, None) => natural_cmp(&a, &b),
+            (None, None) => {
+                let (a, b) = texts();
+                natural_cmp(&a, &b)
+            }
         }
     }
 }

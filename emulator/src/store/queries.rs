@@ -334,7 +334,7 @@ fn run_query(
         end: request.to - 1,
         now: request.started,
     };
-    let mut run = Run::new(&request.query, context);
+    let mut run = Run::new(&request.query, context, request.limit);
     let mut since_check = 0;
     let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
     let mut timed_out = false;

@@ -4,6 +4,7 @@
 pub mod cold;
 pub mod filter;
 pub mod flat;
+pub mod insights;
 pub mod memory;
 pub mod put;
 pub mod sdk;
@@ -17,7 +18,9 @@ use crate::sizes::Sizes;
 use crate::target::Target;
 
 /// The sections `--only` may name.
-pub const SECTIONS: [&str; 7] = ["put", "flat", "filter", "streams", "memory", "sdk", "cold"];
+pub const SECTIONS: [&str; 8] = [
+    "put", "flat", "filter", "streams", "memory", "sdk", "cold", "insights",
+];
 
 /// Whether `--only` (empty: everything) asks for `section`.
 pub fn wanted(only: &[String], section: &str) -> bool {
@@ -59,6 +62,7 @@ pub async fn run_suite(
     section!("filter", filter::run(target, sizes, &mut report));
     section!("streams", streams::run(target, sizes, &mut report));
     section!("sdk", sdk::run(target, sizes, &mut report));
+    section!("insights", insights::run(target, sizes, &mut report));
     if cold {
         section!("cold", cold::run(sizes, binary, &mut report));
     }
