@@ -74,9 +74,11 @@ async fn a_query_runs_to_complete_with_rows_and_statistics() {
     assert_eq!(rows[0][0], ("@message".into(), "ERROR request 9".into()));
     assert_eq!(rows[1][0], ("@message".into(), "ERROR request 6".into()));
     assert_eq!(rows[0][1].0, "@ptr");
+    // A newest-N query reads each stream newest first only until its N-th match: the two
+    // newest ERRORs (9 and 6) are found after reading four events.
     let statistics = out.statistics().unwrap();
-    assert_eq!(statistics.records_scanned(), 10.0);
-    assert_eq!(statistics.records_matched(), 4.0);
+    assert_eq!(statistics.records_scanned(), 4.0);
+    assert_eq!(statistics.records_matched(), 2.0);
 
     let stats = h
         .client
@@ -89,6 +91,9 @@ async fn a_query_runs_to_complete_with_rows_and_statistics() {
         .await
         .unwrap();
     let out = finished(&h, stats.query_id().unwrap()).await;
+    let statistics = out.statistics().unwrap();
+    assert_eq!(statistics.records_scanned(), 10.0);
+    assert_eq!(statistics.records_matched(), 10.0);
     assert_eq!(
         cells(&out),
         [
@@ -227,4 +232,52 @@ async fn a_minimum_duration_keeps_a_query_running_with_partial_results() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert_eq!(status, Some(QueryStatus::Cancelled));
+}
+
+#[tokio::test]
+async fn the_newest_events_come_from_every_stream() {
+    let h = harness().await;
+    h.group_and_stream("app", "a").await;
+    h.stream("app", "b").await;
+    // Stream a holds even seconds, b odd ones; every third event says ERROR.
+    for (stream, offset) in [("a", 0), ("b", 1)] {
+        let events: Vec<(i64, String)> = (0..50)
+            .map(|i| {
+                let second = 2 * i + offset;
+                let level = if second % 3 == 0 { "ERROR" } else { "INFO" };
+                (
+                    NOW - 10 * MINUTE + second * 1000,
+                    format!("{level} {second}"),
+                )
+            })
+            .collect();
+        h.put_all("app", stream, &events).await;
+    }
+    for (query, expected) in [
+        (
+            "fields @message | sort @timestamp desc | limit 3",
+            ["ERROR 99", "INFO 98", "INFO 97"],
+        ),
+        (
+            "filter @message like /ERROR/ | fields @message | limit 3",
+            ["ERROR 99", "ERROR 96", "ERROR 93"],
+        ),
+    ] {
+        let started = h
+            .client
+            .start_query()
+            .log_group_name("app")
+            .start_time((NOW - 20 * MINUTE) / 1000)
+            .end_time(NOW / 1000)
+            .query_string(query)
+            .send()
+            .await
+            .unwrap();
+        let out = finished(&h, started.query_id().unwrap()).await;
+        let messages: Vec<String> = cells(&out)
+            .into_iter()
+            .map(|row| row[0].1.clone())
+            .collect();
+        assert_eq!(messages, expected, "{query}");
+    }
 }

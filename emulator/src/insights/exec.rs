@@ -4,6 +4,8 @@
 //! per event as the events stream by; the rest run over the rows collected there. Without a
 //! `sort` or `stats`, rows come out newest first (`@timestamp desc`), as AWS orders them.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -84,37 +86,116 @@ impl Record {
     }
 }
 
-/// Builds an event's record: the system fields, then a JSON message's fields flattened with
-/// dots (`a.b`, arrays by index `a.0`).
-fn record_of(event: &Event<'_>, ptr: String) -> Record {
-    let mut fields = vec![
-        ("@timestamp".to_owned(), Value::Time(event.timestamp)),
-        ("@message".to_owned(), Value::Text(event.message.to_owned())),
-        (
-            "@logStream".to_owned(),
-            Value::Text(event.log_stream.to_owned()),
-        ),
-        ("@log".to_owned(), Value::Text(event.log.to_owned())),
-        (
-            "@ingestionTime".to_owned(),
-            Value::Time(event.ingestion_time),
-        ),
-    ];
-    if event.message.trim_start().starts_with('{') {
-        if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(event.message) {
-            for (key, value) in &object {
-                flatten(key, value, &mut fields);
-            }
-        }
+/// What expressions read fields from: a record, or an event not yet made into one.
+trait Fields {
+    /// The field's value (missing when absent).
+    fn value(&self, name: &str) -> Value;
+    /// The field as text, borrowed where it can be.
+    fn text(&self, name: &str) -> Option<Cow<'_, str>>;
+    /// `@timestamp`.
+    fn timestamp(&self) -> Option<i64>;
+}
+
+impl Fields for Record {
+    fn value(&self, name: &str) -> Value {
+        self.get(name).clone()
     }
-    Record {
-        fields,
-        ptr: Some(ptr),
+
+    fn text(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.get(name).as_text()
+    }
+
+    fn timestamp(&self) -> Option<i64> {
+        Record::timestamp(self)
     }
 }
 
-/// A JSON message's fields, flattened with dots, as text (GetLogRecord shows these).
-pub fn json_fields(message: &str) -> Vec<(String, String)> {
+/// An event read in place: the system fields straight from the store, a JSON message's
+/// fields parsed on first use. Leading filters run on it, so an event they drop costs no
+/// record.
+struct View<'v, 'e> {
+    event: &'v Event<'e>,
+    json: OnceCell<Vec<(String, Value)>>,
+}
+
+impl<'v, 'e> View<'v, 'e> {
+    fn new(event: &'v Event<'e>) -> Self {
+        Self {
+            event,
+            json: OnceCell::new(),
+        }
+    }
+
+    fn json(&self) -> &[(String, Value)] {
+        self.json.get_or_init(|| json_values(self.event.message))
+    }
+
+    fn find(&self, name: &str) -> Option<&Value> {
+        self.json()
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The record of this event (its JSON parsed once, here or before).
+    fn into_record(self) -> Record {
+        let event = self.event;
+        let mut fields = vec![
+            ("@timestamp".to_owned(), Value::Time(event.timestamp)),
+            ("@message".to_owned(), Value::Text(event.message.to_owned())),
+            (
+                "@logStream".to_owned(),
+                Value::Text(event.log_stream.to_owned()),
+            ),
+            ("@log".to_owned(), Value::Text(event.log.to_owned())),
+            (
+                "@ingestionTime".to_owned(),
+                Value::Time(event.ingestion_time),
+            ),
+        ];
+        let json = self
+            .json
+            .into_inner()
+            .unwrap_or_else(|| json_values(event.message));
+        fields.extend(json);
+        Record { fields, ptr: None }
+    }
+}
+
+impl Fields for View<'_, '_> {
+    fn value(&self, name: &str) -> Value {
+        let event = self.event;
+        match name {
+            "@timestamp" => Value::Time(event.timestamp),
+            "@ingestionTime" => Value::Time(event.ingestion_time),
+            "@message" => Value::Text(event.message.to_owned()),
+            "@logStream" => Value::Text(event.log_stream.to_owned()),
+            "@log" => Value::Text(event.log.to_owned()),
+            _ => self.find(name).cloned().unwrap_or(Value::Missing),
+        }
+    }
+
+    fn text(&self, name: &str) -> Option<Cow<'_, str>> {
+        let event = self.event;
+        match name {
+            "@message" => Some(Cow::Borrowed(event.message)),
+            "@logStream" => Some(Cow::Borrowed(event.log_stream)),
+            "@log" => Some(Cow::Borrowed(event.log)),
+            "@timestamp" | "@ingestionTime" => self
+                .value(name)
+                .as_text()
+                .map(|t| Cow::Owned(t.into_owned())),
+            _ => self.find(name).and_then(Value::as_text),
+        }
+    }
+
+    fn timestamp(&self) -> Option<i64> {
+        Some(self.event.timestamp)
+    }
+}
+
+/// A JSON message's fields, flattened (none for other messages).
+fn json_values(message: &str) -> Vec<(String, Value)> {
     let mut fields = Vec::new();
     if message.trim_start().starts_with('{') {
         if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(message) {
@@ -124,6 +205,11 @@ pub fn json_fields(message: &str) -> Vec<(String, String)> {
         }
     }
     fields
+}
+
+/// A JSON message's fields, flattened with dots, as text (GetLogRecord shows these).
+pub fn json_fields(message: &str) -> Vec<(String, String)> {
+    json_values(message)
         .into_iter()
         .filter_map(|(name, value)| value.as_text().map(|v| (name, v.into_owned())))
         .collect()
@@ -232,14 +318,54 @@ impl<'q> Run<'q> {
         }
     }
 
+    /// When the answer is the newest `n` events that pass the per-event commands (a query
+    /// that only filters, sorts by `@timestamp desc` or not at all, and limits), that `n`:
+    /// each stream can then be read newest first and left after its `n`-th kept event.
+    pub fn newest_first_limit(&self) -> Option<usize> {
+        match &self.sink {
+            Sink::Best {
+                keys: None, keep, ..
+            } => Some(*keep),
+            Sink::Best {
+                keys: Some([(Expr::Field(field), true)]),
+                keep,
+                ..
+            } if field == "@timestamp" => Some(*keep),
+            _ => None,
+        }
+    }
+
     /// Feeds one event; `ptr` makes its `@ptr`, asked for only when the event is kept.
-    pub fn push(&mut self, event: &Event<'_>, ptr: impl FnOnce() -> String) {
+    /// Returns whether it was kept (it passed every per-event command).
+    pub fn push(&mut self, event: &Event<'_>, ptr: impl FnOnce() -> String) -> bool {
         self.output.records_scanned += 1;
         self.output.bytes_scanned += event.message.len() as u64;
-        let mut record = record_of(event, String::new());
-        for command in self.streaming {
+        let view = View::new(event);
+        // Leading filters run on the event in place; a record is built only past them.
+        let first_other = self
+            .streaming
+            .iter()
+            .position(|c| !matches!(c, Command::Filter(_)))
+            .unwrap_or(self.streaming.len());
+        let (filters, others) = self.streaming.split_at(first_other);
+        for command in filters {
+            if let Command::Filter(expr) = command {
+                if !eval(expr, &view, &self.context).is_true() {
+                    return false;
+                }
+            }
+        }
+        if others.is_empty() {
+            if let Sink::Stats(aggregator) = &mut self.sink {
+                self.matched += 1;
+                aggregator.add(&view, &self.context);
+                return true;
+            }
+        }
+        let mut record = view.into_record();
+        for command in others {
             if !apply_row(command, &mut record, &self.context) {
-                return;
+                return false;
             }
         }
         self.matched += 1;
@@ -263,6 +389,7 @@ impl<'q> Run<'q> {
                 }
             }
         }
+        true
     }
 
     /// The statistics so far, for a query still running.
@@ -525,9 +652,9 @@ fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>>
 }
 
 /// Evaluates an expression on a record.
-fn eval(expr: &Expr, row: &Record, cx: &Context) -> Value {
+fn eval<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> Value {
     match expr {
-        Expr::Field(name) => row.get(name).clone(),
+        Expr::Field(name) => row.value(name),
         Expr::Number(n) => Value::Number(*n),
         Expr::Text(text) => Value::Text(text.clone()),
         Expr::Not(inner) => Value::Bool(!eval(inner, row, cx).is_true()),
@@ -540,8 +667,15 @@ fn eval(expr: &Expr, row: &Record, cx: &Context) -> Value {
             pattern,
             negated,
         } => {
-            let value = eval(value, row, cx);
-            let Some(text) = value.as_text() else {
+            let evaluated;
+            let text = match value.as_ref() {
+                Expr::Field(name) => row.text(name),
+                other => {
+                    evaluated = eval(other, row, cx);
+                    evaluated.as_text()
+                }
+            };
+            let Some(text) = text else {
                 return Value::Bool(false);
             };
             let found = match pattern {
@@ -570,7 +704,7 @@ fn eval(expr: &Expr, row: &Record, cx: &Context) -> Value {
     }
 }
 
-fn binary(op: BinaryOp, left: &Expr, right: &Expr, row: &Record, cx: &Context) -> Value {
+fn binary<F: Fields>(op: BinaryOp, left: &Expr, right: &Expr, row: &F, cx: &Context) -> Value {
     match op {
         BinaryOp::And => {
             return Value::Bool(eval(left, row, cx).is_true() && eval(right, row, cx).is_true())
@@ -607,7 +741,7 @@ fn binary(op: BinaryOp, left: &Expr, right: &Expr, row: &Record, cx: &Context) -
     }
 }
 
-fn call(function: Function, args: &[Expr], row: &Record, cx: &Context) -> Value {
+fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> Value {
     let arg = |i: usize| eval(&args[i], row, cx);
     let text = |i: usize| arg(i).as_text().map(|t| t.into_owned());
     let number = |i: usize| arg(i).as_number();
@@ -899,7 +1033,7 @@ impl<'q> Aggregator<'q> {
         }
     }
 
-    fn add(&mut self, row: &Record, cx: &Context) {
+    fn add<F: Fields>(&mut self, row: &F, cx: &Context) {
         let values: Vec<Value> = self.by.iter().map(|p| eval(&p.expr, row, cx)).collect();
         let key: Vec<GroupKey> = values.iter().map(GroupKey::of).collect();
         let aggregations = self.aggregations;
@@ -915,7 +1049,7 @@ impl<'q> Aggregator<'q> {
                 .arg
                 .as_ref()
                 .map_or(Value::Bool(true), |e| eval(e, row, cx));
-            accumulator.add(aggregation, value, row);
+            accumulator.add(aggregation, value, row.timestamp());
         }
     }
 
@@ -961,7 +1095,7 @@ impl Accumulator {
         }
     }
 
-    fn add(&mut self, aggregation: &Aggregation, value: Value, row: &Record) {
+    fn add(&mut self, aggregation: &Aggregation, value: Value, timestamp: Option<i64>) {
         let number = value.as_number();
         match self {
             Self::Count(n) => *n += u64::from(value.is_present()),
@@ -989,7 +1123,7 @@ impl Accumulator {
             }
             Self::Values(all) => all.extend(number),
             Self::AtTime(best) => {
-                let Some(t) = row.timestamp() else {
+                let Some(t) = timestamp else {
                     return;
                 };
                 let earliest = aggregation.function == AggregateFunction::Earliest;

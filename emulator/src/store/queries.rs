@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::events::EventKey;
+use super::events::{EventKey, EventView};
+use super::read::Step;
 use super::resources::{Resource, ResourceTable};
 use super::tokens::{seal, unseal};
 use super::{LogGroup, Region};
@@ -339,18 +340,23 @@ fn run_query(
     let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
     let mut timed_out = false;
     let mut last_partial = std::time::Instant::now();
+    let newest_first = run.newest_first_limit();
     for group in &request.groups {
         let log = format!("{account}:{}", group.name());
-        let stopped = group.scan(request.from, request.to, |stream, view| {
+        let mut kept_in_stream = 0usize;
+        let mut current_stream = String::new();
+        // One event: the periodic checks, then the query. `None` stops the scan; `Some(kept)`
+        // says whether the event was kept.
+        let mut step = |stream: &str, view: EventView<'_>| -> Option<bool> {
             since_check += 1;
             if since_check >= STOP_CHECK_EVENTS {
                 since_check = 0;
                 if slot.stop.load(Ordering::Relaxed) {
-                    return false;
+                    return None;
                 }
                 if std::time::Instant::now() > deadline {
                     timed_out = true;
-                    return false;
+                    return None;
                 }
                 // Partial results: what the query would answer now, a few times a second.
                 if last_partial.elapsed() >= PARTIAL_RESULTS_EVERY {
@@ -365,9 +371,32 @@ fn run_query(
                 log_stream: stream,
                 log: &log,
             };
-            run.push(&event, || pointer(region, group.name(), stream, view.key));
-            true
-        });
+            Some(run.push(&event, || pointer(region, group.name(), stream, view.key)))
+        };
+        let stopped = match newest_first {
+            // The newest N kept events overall are among each stream's newest N kept events:
+            // read every stream newest first and leave it after its N-th.
+            Some(n) => group.scan_newest_first(request.from, request.to, |stream, view| {
+                if stream != current_stream {
+                    stream.clone_into(&mut current_stream);
+                    kept_in_stream = 0;
+                }
+                match step(stream, view) {
+                    None => Step::Stop,
+                    Some(kept) => {
+                        kept_in_stream += usize::from(kept);
+                        if kept_in_stream >= n {
+                            Step::NextStream
+                        } else {
+                            Step::Next
+                        }
+                    }
+                }
+            }),
+            None => group.scan(request.from, request.to, |stream, view| {
+                step(stream, view).is_some()
+            }),
+        };
         if timed_out {
             return (run.statistics(), QueryStatus::Timeout);
         }

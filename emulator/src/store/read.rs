@@ -88,6 +88,17 @@ impl LogGroup {
     }
 }
 
+/// What a newest-first scan does after an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Read the next event.
+    Next,
+    /// Leave this stream for the next one.
+    NextStream,
+    /// Stop the scan.
+    Stop,
+}
+
 impl LogGroup {
     /// Visits every event with a timestamp in `[from, to)` (after retention), a stream at a time
     /// under that stream's read lock only, with the stream's name. `visit` answers false to
@@ -108,6 +119,34 @@ impl LogGroup {
                     .any(|event| !visit(stream.name(), event))
             });
             if stopped {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Like [`LogGroup::scan`], but each stream newest first; `visit` answers what to do next
+    /// (the last-N queries leave a stream after its N-th kept event).
+    pub fn scan_newest_first(
+        &self,
+        from: i64,
+        to: i64,
+        mut visit: impl for<'e> FnMut(&str, EventView<'e>) -> Step,
+    ) -> bool {
+        let cutoff = self.apply_retention_to_all();
+        let from = EventKey::at_time(cutoff.map_or(from, |c| c.max(from)));
+        let to = EventKey::at_time(to);
+        for stream in self.streams_with_prefix("") {
+            let step = stream.with_events(|log| {
+                for event in log.iter_before(to).take_while(|event| event.key >= from) {
+                    match visit(stream.name(), event) {
+                        Step::Next => {}
+                        other => return other,
+                    }
+                }
+                Step::Next
+            });
+            if step == Step::Stop {
                 return true;
             }
         }
