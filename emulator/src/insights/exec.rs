@@ -5,7 +5,6 @@
 //! `sort` or `stats`, rows come out newest first (`@timestamp desc`), as AWS orders them.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -111,33 +110,23 @@ impl Fields for Record {
 }
 
 /// An event read in place: the system fields straight from the store, a JSON message's
-/// fields parsed on first use. Leading filters run on it, so an event they drop costs no
-/// record.
+/// fields read from its text when asked for. Leading filters run on it, so an event they
+/// drop costs no record.
 struct View<'v, 'e> {
     event: &'v Event<'e>,
-    json: OnceCell<Vec<(String, Value)>>,
 }
 
 impl<'v, 'e> View<'v, 'e> {
     fn new(event: &'v Event<'e>) -> Self {
-        Self {
-            event,
-            json: OnceCell::new(),
-        }
+        Self { event }
     }
 
-    fn json(&self) -> &[(String, Value)] {
-        self.json.get_or_init(|| json_values(self.event.message))
+    /// A JSON message's field, read straight from its text (no tree is built).
+    fn find(&self, name: &str) -> Option<Value> {
+        super::json_path::lookup(self.event.message, name).filter(Value::is_present)
     }
 
-    fn find(&self, name: &str) -> Option<&Value> {
-        self.json()
-            .iter()
-            .find(|(field, _)| field == name)
-            .map(|(_, v)| v)
-    }
-
-    /// The record of this event (its JSON parsed once, here or before).
+    /// The record of this event.
     fn into_record(self) -> Record {
         let event = self.event;
         let mut fields = vec![
@@ -153,11 +142,7 @@ impl<'v, 'e> View<'v, 'e> {
                 Value::Time(event.ingestion_time),
             ),
         ];
-        let json = self
-            .json
-            .into_inner()
-            .unwrap_or_else(|| json_values(event.message));
-        fields.extend(json);
+        fields.extend(json_values(event.message));
         Record { fields, ptr: None }
     }
 }
@@ -171,7 +156,7 @@ impl Fields for View<'_, '_> {
             "@message" => Value::Text(event.message.to_owned()),
             "@logStream" => Value::Text(event.log_stream.to_owned()),
             "@log" => Value::Text(event.log.to_owned()),
-            _ => self.find(name).cloned().unwrap_or(Value::Missing),
+            _ => self.find(name).unwrap_or(Value::Missing),
         }
     }
 
@@ -185,7 +170,9 @@ impl Fields for View<'_, '_> {
                 .value(name)
                 .as_text()
                 .map(|t| Cow::Owned(t.into_owned())),
-            _ => self.find(name).and_then(Value::as_text),
+            _ => self
+                .find(name)
+                .and_then(|v| v.as_text().map(|t| Cow::Owned(t.into_owned()))),
         }
     }
 
@@ -195,7 +182,7 @@ impl Fields for View<'_, '_> {
 }
 
 /// A JSON message's fields, flattened (none for other messages).
-fn json_values(message: &str) -> Vec<(String, Value)> {
+pub(super) fn json_values(message: &str) -> Vec<(String, Value)> {
     let mut fields = Vec::new();
     if message.trim_start().starts_with('{') {
         if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(message) {

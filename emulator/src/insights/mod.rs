@@ -3,6 +3,7 @@
 //! handlers in `ops/insights.rs` own the query lifecycle.
 
 mod exec;
+mod json_path;
 mod syntax;
 mod value;
 
