@@ -23,6 +23,7 @@ MIRROR_CANDIDATES = [
     str(Path.home() / ".local" / "share" / "terraform" / "plugins"),
 ]
 PROVIDER = "registry.terraform.io/hashicorp/aws"
+PLUGIN_CACHE = Path(tempfile.gettempdir()) / "cwlogs-tf-plugin-cache"
 
 
 def find_mirror() -> str | None:
@@ -56,7 +57,11 @@ class Terraform:
         self.mirror = find_mirror()
         self.dir = Path(tempfile.mkdtemp(prefix="cwlogs-tf-"))
         self.cli_config = self.dir / "terraformrc"
+        # The provider is 700 MB: a cache shared by every test of the run lets `init` link it
+        # instead of copying it each time.
+        PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
         self.cli_config.write_text(
+            f'plugin_cache_dir = "{PLUGIN_CACHE}"\n'
             "provider_installation {\n"
             f'  filesystem_mirror {{\n    path    = "{self.mirror}"\n'
             f'    include = ["{PROVIDER}"]\n  }}\n'

@@ -1,6 +1,9 @@
 """Infrastructure as code against the emulator: Terraform's AWS provider creates, reads back
 (no drift), updates and destroys CloudWatch Logs resources, and what it did is visible through
-boto3. Skipped, saying why, only where Terraform or the provider mirror is absent."""
+boto3. Skipped, saying why, only where Terraform or the provider mirror is absent.
+
+Each Terraform command starts the 700 MB provider, so the resources share one configuration
+and one apply / plan / update / plan / destroy cycle."""
 from __future__ import annotations
 
 import pytest
@@ -19,55 +22,16 @@ def terraform(emulator):
     tf.cleanup()
 
 
-def log_group(name: str, retention: int, tags: dict[str, str]) -> str:
+def resources(group: str, retention: int, tags: dict[str, str], query: str) -> str:
     tag_lines = "\n".join(f'    {key} = "{value}"' for key, value in tags.items())
+    query_name = group.strip("/").replace("/", "-")
     return f"""
 resource "aws_cloudwatch_log_group" "app" {{
-  name              = "{name}"
+  name              = "{group}"
   retention_in_days = {retention}
   tags = {{
 {tag_lines}
   }}
-}}
-"""
-
-
-def test_log_group_apply_plan_update_destroy(terraform, logs, names):
-    name = names.group("tf")
-    terraform.write(log_group(name, 7, {"team": "core"}))
-    terraform.apply()
-    terraform.assert_no_drift()
-
-    described = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
-    assert [g["logGroupName"] for g in described] == [name]
-    assert described[0]["retentionInDays"] == 7
-    arn = described[0]["logGroupArn"]
-    assert logs.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "core"}
-    state = terraform.state()["aws_cloudwatch_log_group.app"]
-    assert state["arn"] == described[0]["arn"].removesuffix(":*")
-
-    terraform.write(log_group(name, 14, {"team": "platform", "env": "test"}))
-    terraform.apply()
-    terraform.assert_no_drift()
-    described = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
-    assert described[0]["retentionInDays"] == 14
-    assert logs.list_tags_for_resource(resourceArn=arn)["tags"] == {
-        "team": "platform",
-        "env": "test",
-    }
-
-    terraform.destroy()
-    assert logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
-    with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
-        logs.list_tags_for_resource(resourceArn=arn)
-    assert_aws_error(error, "ResourceNotFoundException", "The specified log group does not exist.")
-
-
-def test_log_stream_and_metric_filter(terraform, logs, names):
-    group = names.group("tf")
-    terraform.write(f"""
-resource "aws_cloudwatch_log_group" "app" {{
-  name = "{group}"
 }}
 
 resource "aws_cloudwatch_log_stream" "web" {{
@@ -85,46 +49,58 @@ resource "aws_cloudwatch_log_metric_filter" "errors" {{
     value     = "1"
   }}
 }}
-""")
-    terraform.apply()
-    terraform.assert_no_drift()
-    streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
-    assert [s["logStreamName"] for s in streams] == ["web"]
-    filters = logs.describe_metric_filters(logGroupName=group)["metricFilters"]
-    assert [(f["filterName"], f["filterPattern"]) for f in filters] == [("errors", "ERROR")]
-    assert filters[0]["metricTransformations"] == [
-        # The provider sends its default unit explicitly.
-        {"metricName": "ErrorCount", "metricNamespace": "App", "metricValue": "1", "unit": "None"}
-    ]
 
-    terraform.destroy()
-    assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
-
-
-def test_query_definition(terraform, logs, names):
-    name = names.group("tfq").strip("/").replace("/", "-")
-
-    def definition(query: str) -> str:
-        return f"""
 resource "aws_cloudwatch_query_definition" "errors" {{
-  name            = "{name}"
-  log_group_names = ["/app/a"]
+  name            = "{query_name}"
+  log_group_names = [aws_cloudwatch_log_group.app.name]
   query_string    = "{query}"
 }}
 """
 
-    terraform.write(definition("fields @timestamp, @message | filter @message like /ERROR/"))
-    terraform.apply()
-    terraform.assert_no_drift()
-    listed = logs.describe_query_definitions(queryDefinitionNamePrefix=name)["queryDefinitions"]
-    assert [(d["name"], d["queryString"], d["logGroupNames"]) for d in listed] == [
-        (name, "fields @timestamp, @message | filter @message like /ERROR/", ["/app/a"])]
 
-    terraform.write(definition("stats count(*) by bin(5m)"))
+def test_log_resources_apply_plan_update_destroy(terraform, logs, names):
+    group = names.group("tf")
+    query_name = group.strip("/").replace("/", "-")
+    terraform.write(resources(group, 7, {"team": "core"},
+                              "fields @timestamp, @message | filter @message like /ERROR/"))
     terraform.apply()
     terraform.assert_no_drift()
-    listed = logs.describe_query_definitions(queryDefinitionNamePrefix=name)["queryDefinitions"]
-    assert [d["queryString"] for d in listed] == ["stats count(*) by bin(5m)"]
+
+    described = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert [g["logGroupName"] for g in described] == [group]
+    assert described[0]["retentionInDays"] == 7
+    arn = described[0]["logGroupArn"]
+    assert logs.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "core"}
+    state = terraform.state()
+    assert state["aws_cloudwatch_log_group.app"]["arn"] == described[0]["arn"].removesuffix(":*")
+    streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+    assert [s["logStreamName"] for s in streams] == ["web"]
+    filters = logs.describe_metric_filters(logGroupName=group)["metricFilters"]
+    assert [(f["filterName"], f["filterPattern"]) for f in filters] == [("errors", "ERROR")]
+    # The provider sends its default unit explicitly.
+    assert filters[0]["metricTransformations"] == [
+        {"metricName": "ErrorCount", "metricNamespace": "App", "metricValue": "1", "unit": "None"}
+    ]
+    queries = logs.describe_query_definitions(queryDefinitionNamePrefix=query_name)["queryDefinitions"]
+    assert [(q["name"], q["queryString"], q["logGroupNames"]) for q in queries] == [
+        (query_name, "fields @timestamp, @message | filter @message like /ERROR/", [group])]
+
+    terraform.write(resources(group, 14, {"team": "platform", "env": "test"},
+                              "stats count(*) by bin(5m)"))
+    terraform.apply()
+    terraform.assert_no_drift()
+    described = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert described[0]["retentionInDays"] == 14
+    assert logs.list_tags_for_resource(resourceArn=arn)["tags"] == {
+        "team": "platform",
+        "env": "test",
+    }
+    queries = logs.describe_query_definitions(queryDefinitionNamePrefix=query_name)["queryDefinitions"]
+    assert [q["queryString"] for q in queries] == ["stats count(*) by bin(5m)"]
 
     terraform.destroy()
-    assert logs.describe_query_definitions(queryDefinitionNamePrefix=name)["queryDefinitions"] == []
+    assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
+    assert logs.describe_query_definitions(queryDefinitionNamePrefix=query_name)["queryDefinitions"] == []
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
+        logs.list_tags_for_resource(resourceArn=arn)
+    assert_aws_error(error, "ResourceNotFoundException", "The specified log group does not exist.")
