@@ -43,6 +43,10 @@ pub enum LogsError {
         /// The ARN of the resource.
         resource_name: String,
     },
+    /// The caller may not do this (AWS's `AccessDeniedException`), e.g. a subscription to
+    /// another account's Lambda function.
+    #[error("{0}")]
+    AccessDenied(String),
     /// A request-level validation failure (AWS's `ValidationException`).
     #[error("{0}")]
     Validation(String),
@@ -81,6 +85,7 @@ impl LogsError {
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
             Self::TooManyTags { .. } => "TooManyTagsException",
+            Self::AccessDenied(_) => "AccessDeniedException",
             Self::Validation(_) => "ValidationException",
             Self::Serialization(_) => "SerializationException",
             Self::UnknownOperation(_) => "UnknownOperationException",
@@ -102,6 +107,7 @@ impl LogsError {
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
             | Self::TooManyTags { .. }
+            | Self::AccessDenied(_)
             | Self::Validation(_)
             | Self::Serialization(_)
             | Self::UnknownOperation(_) => 400,

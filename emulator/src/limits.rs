@@ -88,6 +88,13 @@ pub const MAX_METRIC_TRANSFORMATIONS: usize = 1;
 /// Longest `fieldSelectionCriteria` (model: `FieldSelectionCriteria` max 2000).
 pub const MAX_FIELD_SELECTION_CRITERIA_LEN: usize = 2000;
 
+/// Most subscription filters on one log group (model doc of PutSubscriptionFilter: "Each log
+/// group can have up to two subscription filters associated with it").
+pub const MAX_SUBSCRIPTION_FILTERS: usize = 2;
+/// Longest destination access policy (model doc of `PutDestinationPolicy.accessPolicy`: "This
+/// can be up to 5120 bytes").
+pub const MAX_ACCESS_POLICY_BYTES: usize = 5120;
+
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 
 /// Events one FilterLogEvents page may scan before it answers with what it found and a
@@ -98,3 +105,6 @@ pub const MAX_SEARCH_SCAN_EVENTS: usize = 5_000_000;
 pub const MAX_SEARCH_SCAN_BYTES: usize = 512 << 20;
 /// Wall-clock time one FilterLogEvents page may scan, for patterns that are slow per byte.
 pub const MAX_SEARCH_SCAN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most destinations in one region. The model and the docs name no number; this only keeps a
+/// runaway test from growing the table without bound.
+pub const MAX_DESTINATIONS: usize = 10_000;

@@ -81,7 +81,7 @@ struct PutMetricFilterInput {
     emit_system_field_dimensions: Option<Vec<String>>,
 }
 
-fn check_filter_name(v: &mut Violations, field: &str, name: &str) {
+pub(super) fn check_filter_name(v: &mut Violations, field: &str, name: &str) {
     if v.length(field, name, 1, MAX_FILTER_NAME_LEN) {
         v.pattern(field, name, FILTER_NAME_PATTERN, |c| c != ':' && c != '*');
     }

@@ -2,12 +2,14 @@
 //! input (`protocol::decode`), validate it into plain values and call the store, encode the
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
+mod destinations;
 mod events;
 mod filter;
 mod groups;
 mod metric_filters;
 mod retention;
 mod streams;
+mod subscriptions;
 mod tags;
 
 use std::cell::RefCell;
@@ -113,6 +115,15 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutMetricFilter => metric_filters::put_metric_filter(ctx, body),
         Operation::DescribeMetricFilters => metric_filters::describe_metric_filters(ctx, body),
         Operation::DeleteMetricFilter => metric_filters::delete_metric_filter(ctx, body),
+        Operation::PutSubscriptionFilter => subscriptions::put_subscription_filter(ctx, body),
+        Operation::DescribeSubscriptionFilters => {
+            subscriptions::describe_subscription_filters(ctx, body)
+        }
+        Operation::DeleteSubscriptionFilter => subscriptions::delete_subscription_filter(ctx, body),
+        Operation::PutDestination => destinations::put_destination(ctx, body),
+        Operation::PutDestinationPolicy => destinations::put_destination_policy(ctx, body),
+        Operation::DescribeDestinations => destinations::describe_destinations(ctx, body),
+        Operation::DeleteDestination => destinations::delete_destination(ctx, body),
     }
 }
 

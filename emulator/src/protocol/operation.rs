@@ -62,6 +62,13 @@ operations! {
     PutMetricFilter,
     DescribeMetricFilters,
     DeleteMetricFilter,
+    PutSubscriptionFilter,
+    DescribeSubscriptionFilters,
+    DeleteSubscriptionFilter,
+    PutDestination,
+    PutDestinationPolicy,
+    DescribeDestinations,
+    DeleteDestination,
 }
 
 impl Operation {
@@ -70,7 +77,10 @@ impl Operation {
     pub fn is_search(self) -> bool {
         matches!(
             self,
-            Operation::FilterLogEvents | Operation::TestMetricFilter | Operation::PutMetricFilter
+            Operation::FilterLogEvents
+                | Operation::TestMetricFilter
+                | Operation::PutMetricFilter
+                | Operation::PutSubscriptionFilter
         )
     }
 }

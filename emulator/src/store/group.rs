@@ -9,6 +9,7 @@ use parking_lot::{Mutex, RwLock};
 use super::listing::{ListPage, Listing};
 use super::resources::{Resource, ResourceTable};
 use super::stream::{LogStream, StreamInfo};
+use super::subscriptions::SubscriptionFilter;
 use super::Env;
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{DAY_MILLIS, MAX_METRIC_FILTERS};
@@ -138,6 +139,7 @@ pub struct LogGroup {
     streams: RwLock<BTreeMap<String, Arc<LogStream>>>,
     stored_bytes: AtomicU64,
     metric_filters: ResourceTable<MetricFilter>,
+    subscription_filters: ResourceTable<SubscriptionFilter>,
     fingerprint: u64,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
@@ -178,6 +180,7 @@ impl LogGroup {
             streams: RwLock::new(BTreeMap::new()),
             stored_bytes: AtomicU64::new(0),
             metric_filters: ResourceTable::default(),
+            subscription_filters: ResourceTable::default(),
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             arn,
@@ -198,6 +201,11 @@ impl LogGroup {
     /// The group's metric filters.
     pub fn metric_filters(&self) -> &ResourceTable<MetricFilter> {
         &self.metric_filters
+    }
+
+    /// The group's subscription filters.
+    pub fn subscription_filters(&self) -> &ResourceTable<SubscriptionFilter> {
+        &self.subscription_filters
     }
 
     /// The group's name.

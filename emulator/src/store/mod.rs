@@ -15,6 +15,7 @@ pub mod read;
 pub mod resources;
 pub mod search;
 pub mod stream;
+pub mod subscriptions;
 pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
@@ -27,8 +28,10 @@ pub use group::{
     GroupInfo, GroupSettings, LogGroup, LogGroupClass, MetricFilter, MetricTransformation,
 };
 pub use stream::StreamInfo;
+pub use subscriptions::{Destination, Distribution, SubscriptionFilter, TargetArn, Vendor};
 
 use listing::{ListPage, Listing};
+use resources::ResourceTable;
 
 use crate::clock::SharedClock;
 use crate::config::SequenceTokenMode;
@@ -105,6 +108,7 @@ impl Store {
                 env: Arc::clone(&self.env),
                 groups: RwLock::new(BTreeMap::new()),
                 groups_created: AtomicU64::new(0),
+                destinations: ResourceTable::default(),
             })
         }))
     }
@@ -135,9 +139,23 @@ pub struct Region {
     groups: RwLock<BTreeMap<String, Arc<LogGroup>>>,
     /// Groups ever created here: numbers each group's incarnation.
     groups_created: AtomicU64,
+    destinations: ResourceTable<Destination>,
 }
 
 impl Region {
+    /// The region's logs destinations (PutDestination).
+    pub fn destinations(&self) -> &ResourceTable<Destination> {
+        &self.destinations
+    }
+
+    /// The ARN of a logs destination in this region.
+    pub fn destination_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:logs:{}:{}:destination:{name}",
+            self.name, self.env.account_id
+        )
+    }
+
     /// The region's name, e.g. `us-east-1`.
     pub fn name(&self) -> &str {
         &self.name
