@@ -200,3 +200,55 @@ def test_destination_errors(logs, names):
         "1 validation error detected: Value at 'DestinationNamePrefix' failed to satisfy "
         "constraint: Member must satisfy regular expression pattern: [^:*]*")
     logs.delete_destination(destinationName=name)
+
+
+def http(method: str, url: str) -> dict:
+    import urllib.request
+    with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def test_deliveries_endpoint_filters_drains_clears_bounds_and_resets(start_emulator, names):
+    import base64
+    import gzip
+    import urllib.parse
+    emu = start_emulator("--outbox-size", "4", "--sequence-tokens", "ignore")
+    logs = emu.client()
+    group = names.group()
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    logs.put_subscription_filter(logGroupName=group, filterName="k", filterPattern="ERROR",
+                                 destinationArn=KINESIS, roleArn=ROLE)
+    logs.put_subscription_filter(logGroupName=group, filterName="l", filterPattern="",
+                                 destinationArn=LAMBDA)
+    from support import now_ms
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": now_ms(), "message": "ERROR one"}])
+    url = emu.url + "/_cwlogs/deliveries"
+    listed = http("GET", url)
+    # The Kinesis control message, then one delivery per filter.
+    assert [(d["filterName"], d["payload"]["messageType"], d["status"])
+            for d in listed["deliveries"]] == [
+        ("k", "CONTROL_MESSAGE", "recorded"), ("k", "DATA_MESSAGE", "recorded"),
+        ("l", "DATA_MESSAGE", "recorded")]
+    assert listed["dropped"] == 0
+    data = listed["deliveries"][2]
+    assert json.loads(gzip.decompress(base64.b64decode(data["data"]))) == data["payload"]
+    assert data["payload"]["logEvents"][0]["message"] == "ERROR one"
+    only = http("GET", f"{url}?destination={urllib.parse.quote(LAMBDA, safe='')}&drain=true")
+    assert [d["destinationArn"] for d in only["deliveries"]] == [LAMBDA]
+    assert [d["destinationArn"] for d in http("GET", url)["deliveries"]] == [KINESIS, KINESIS]
+    # Bounded: 4 entries; the oldest go first and are counted.
+    for i in range(3):
+        logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+            {"timestamp": now_ms(), "message": f"INFO {i}"}])
+    after = http("GET", url)
+    assert len(after["deliveries"]) == 4 and after["dropped"] == 1
+    assert after["deliveries"][0]["payload"]["messageType"] == "DATA_MESSAGE"
+    assert http("DELETE", url) == {"cleared": True}
+    assert http("GET", url) == {"deliveries": [], "dropped": 0}
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": now_ms(), "message": "INFO again"}])
+    assert len(http("GET", url)["deliveries"]) == 1
+    http("POST", emu.url + "/_cwlogs/reset")
+    assert http("GET", url)["deliveries"] == []

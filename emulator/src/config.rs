@@ -29,8 +29,13 @@ pub struct Config {
     pub clock: SharedClock,
     /// A fixture file or folder to preload (see [`crate::fixtures`]).
     pub fixtures: Option<PathBuf>,
+    /// Most subscription deliveries the outbox keeps; past it the oldest are dropped (and
+    /// counted).
+    pub outbox_size: usize,
 }
 
+/// How many subscription deliveries the outbox keeps when nothing else is configured.
+pub const DEFAULT_OUTBOX_SIZE: usize = 10_000;
 /// The region used when none is configured.
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// The account id used when none is configured (the conventional emulator account).
@@ -44,6 +49,7 @@ impl Default for Config {
             sequence_tokens: SequenceTokenMode::default(),
             clock: Arc::new(SystemClock),
             fixtures: None,
+            outbox_size: DEFAULT_OUTBOX_SIZE,
         }
     }
 }

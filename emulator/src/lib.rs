@@ -20,6 +20,7 @@
 
 pub mod clock;
 pub mod config;
+mod delivery;
 mod error;
 mod filter;
 mod fixtures;
@@ -33,8 +34,10 @@ mod validate;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
+pub use delivery::{Delivery, DeliveryStatus, MessageType, Payload, PayloadEvent};
 pub use fixtures::FixtureError;
 pub use inspect::{LogGroupSnapshot, StoreView, StoredEvent};
 pub use server::{
-    Emulator, EmulatorBuilder, HEALTH_PATH, MOTO_RESET_PATH, RESET_PATH, SHUTDOWN_GRACE,
+    Emulator, EmulatorBuilder, DELIVERIES_PATH, HEALTH_PATH, MOTO_RESET_PATH, RESET_PATH,
+    SHUTDOWN_GRACE,
 };

@@ -34,6 +34,10 @@ struct Cli {
     /// fixtures/README.md for the format.
     #[arg(long, env = "CWLOGS_FIXTURES")]
     fixtures: Option<std::path::PathBuf>,
+    /// Most subscription deliveries kept for GET /_cwlogs/deliveries; past it the oldest are
+    /// dropped, and counted in that answer's `dropped`.
+    #[arg(long, env = "CWLOGS_OUTBOX_SIZE", default_value_t = cwlogs_emulator::config::DEFAULT_OUTBOX_SIZE)]
+    outbox_size: usize,
     /// Instead of serving, ask the emulator on 127.0.0.1:<port> for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl).
     #[arg(long)]
@@ -83,6 +87,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         sequence_tokens: cli.sequence_tokens,
         clock: Arc::new(SystemClock),
         fixtures: cli.fixtures,
+        outbox_size: cli.outbox_size,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

@@ -13,3 +13,4 @@ mod readme;
 mod retention_tags;
 mod sequence_tokens;
 mod streams;
+mod subscriptions;

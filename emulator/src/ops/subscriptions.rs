@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::filter::parse_pattern;
 use super::metric_filters::check_filter_name;
 use super::{Ctx, Handled};
+use crate::delivery::Payload;
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_DESCRIBE_LIMIT, MAX_FIELD_SELECTION_CRITERIA_LEN, MAX_FILTER_PATTERN_LEN};
 use crate::protocol::{decode, encode};
@@ -107,8 +108,11 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         .as_deref()
         .and_then(Distribution::parse)
         .unwrap_or_default();
+    let filter_name = input.filter_name.unwrap_or_default();
+    let vendor = target.vendor;
+    let control_to = destination_arn.clone();
     group.subscription_filters().put(SubscriptionFilter {
-        name: input.filter_name.unwrap_or_default(),
+        name: filter_name.clone(),
         pattern,
         compiled: Arc::new(compiled),
         destination_arn,
@@ -120,6 +124,18 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         emit_system_fields: input.emit_system_fields,
         creation_time: ctx.store.now(),
     })?;
+    // AWS checks a Kinesis or Firehose destination with a control message when the filter is
+    // put (AWS docs: the first record such a stream receives).
+    if matches!(vendor, Vendor::Kinesis | Vendor::Firehose) {
+        let now = ctx.store.now();
+        ctx.store.outbox().deliver(
+            now,
+            ctx.region.name(),
+            &filter_name,
+            &control_to,
+            Payload::control(now, vendor == Vendor::Kinesis),
+        );
+    }
     Ok(Handled::empty())
 }
 

@@ -39,6 +39,9 @@ struct App {
 pub const RESET_PATH: &str = "/_cwlogs/reset";
 /// moto_server's reset path, answered too so suites written for moto run unchanged.
 pub const MOTO_RESET_PATH: &str = "/moto-api/reset";
+/// The subscription deliveries: `GET` lists them (`?destination=<arn>` filters,
+/// `?drain=true` removes what it returns), `DELETE` clears them.
+pub const DELIVERIES_PATH: &str = "/_cwlogs/deliveries";
 /// The health route for compose healthchecks.
 pub const HEALTH_PATH: &str = "/health";
 /// How long a stop waits for in-flight requests before it ends them.
@@ -55,6 +58,10 @@ pub(crate) fn router(store: Arc<Store>, default_region: String) -> Router {
         .route(HEALTH_PATH, get(health))
         .route(RESET_PATH, post(reset))
         .route(MOTO_RESET_PATH, post(reset))
+        .route(
+            DELIVERIES_PATH,
+            get(list_deliveries).delete(clear_deliveries),
+        )
         .fallback(not_found)
         .with_state(app)
 }
@@ -180,6 +187,50 @@ async fn reset(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
+/// The query of `GET /_cwlogs/deliveries`.
+#[derive(Debug, serde::Deserialize)]
+struct DeliveriesQuery {
+    destination: Option<String>,
+    #[serde(default)]
+    drain: bool,
+}
+
+async fn list_deliveries(
+    State(app): State<Arc<App>>,
+    query: Result<axum::extract::Query<DeliveriesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = match query {
+        Ok(axum::extract::Query(query)) => query,
+        Err(rejection) => {
+            let body = serde_json::json!({
+                "message": format!("Invalid query: {rejection}. Use ?destination=<arn>&drain=true|false"),
+            });
+            return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+        }
+    };
+    let outbox = app.store.outbox();
+    let deliveries = outbox.list(query.drain, |d| {
+        query
+            .destination
+            .as_ref()
+            .is_none_or(|arn| &d.destination_arn == arn)
+    });
+    let body = serde_json::json!({
+        "deliveries": deliveries,
+        "dropped": outbox.dropped(),
+    });
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+async fn clear_deliveries(State(app): State<Arc<App>>) -> Response {
+    app.store.outbox().clear();
+    (
+        StatusCode::OK,
+        axum::Json(serde_json::json!({"cleared": true})),
+    )
+        .into_response()
+}
+
 async fn method_not_allowed() -> Response {
     let error = LogsError::MethodNotAllowed(
         "CloudWatch Logs takes POST / with an X-Amz-Target header".into(),
@@ -247,6 +298,29 @@ impl Emulator {
     /// Wipes all state, as the reset route does.
     pub fn reset(&self) {
         self.store.reset();
+    }
+
+    /// Every subscription delivery in the outbox, oldest first (`GET /_cwlogs/deliveries`).
+    pub fn deliveries(&self) -> Vec<crate::Delivery> {
+        self.store.outbox().list(false, |_| true)
+    }
+
+    /// Returns the deliveries to `destination_arn` and removes them from the outbox
+    /// (`GET /_cwlogs/deliveries?destination=<arn>&drain=true`).
+    pub fn drain_deliveries(&self, destination_arn: &str) -> Vec<crate::Delivery> {
+        self.store
+            .outbox()
+            .list(true, |d| d.destination_arn == destination_arn)
+    }
+
+    /// How many deliveries the full outbox dropped (oldest first).
+    pub fn deliveries_dropped(&self) -> u64 {
+        self.store.outbox().dropped()
+    }
+
+    /// Empties the outbox (`DELETE /_cwlogs/deliveries`).
+    pub fn clear_deliveries(&self) {
+        self.store.outbox().clear();
     }
 
     /// Stops the server: in-flight requests get [`SHUTDOWN_GRACE`] to finish (clients may
@@ -328,6 +402,12 @@ impl EmulatorBuilder {
     /// Preloads the fixture file or folder at `path` (see [`crate::fixtures`]).
     pub fn fixtures(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.config.fixtures = Some(path.into());
+        self
+    }
+
+    /// Most deliveries the outbox keeps (default [`crate::config::DEFAULT_OUTBOX_SIZE`]).
+    pub fn outbox_size(mut self, size: usize) -> Self {
+        self.config.outbox_size = size;
         self
     }
 

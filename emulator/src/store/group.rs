@@ -133,7 +133,7 @@ pub struct StreamQuery<'a> {
 #[derive(Debug)]
 pub struct LogGroup {
     name: String,
-    arn: String,
+    pub(super) arn: String,
     creation_time: i64,
     settings: Mutex<GroupSettings>,
     streams: RwLock<BTreeMap<String, Arc<LogStream>>>,

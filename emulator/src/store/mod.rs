@@ -35,6 +35,7 @@ use resources::ResourceTable;
 
 use crate::clock::SharedClock;
 use crate::config::SequenceTokenMode;
+use crate::delivery::Outbox;
 use crate::error::{LogsError, LogsResult};
 
 /// What every level of the store reads: the account, the one clock, the sequence-token mode.
@@ -48,6 +49,8 @@ pub struct Env {
     pub clock: SharedClock,
     /// How PutLogEvents treats sequence tokens.
     pub sequence_tokens: SequenceTokenMode,
+    /// Every subscription delivery.
+    pub outbox: Arc<Outbox>,
 }
 
 impl Env {
@@ -65,13 +68,20 @@ pub struct Store {
 }
 
 impl Store {
-    /// An empty store for `account_id`, reading time from `clock`.
-    pub fn new(account_id: String, clock: SharedClock, sequence_tokens: SequenceTokenMode) -> Self {
+    /// An empty store for `account_id`, reading time from `clock`, keeping at most
+    /// `outbox_size` subscription deliveries.
+    pub fn new(
+        account_id: String,
+        clock: SharedClock,
+        sequence_tokens: SequenceTokenMode,
+        outbox_size: usize,
+    ) -> Self {
         Self {
             env: Arc::new(Env {
                 account_id,
                 clock,
                 sequence_tokens,
+                outbox: Arc::new(Outbox::new(outbox_size)),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -83,6 +93,7 @@ impl Store {
             config.account_id.clone(),
             Arc::clone(&config.clock),
             config.sequence_tokens,
+            config.outbox_size,
         )
     }
 
@@ -125,9 +136,15 @@ impl Store {
         names
     }
 
-    /// Wipes every region.
+    /// The subscription deliveries.
+    pub fn outbox(&self) -> &Arc<Outbox> {
+        &self.env.outbox
+    }
+
+    /// Wipes every region and the delivery outbox.
     pub fn reset(&self) {
         self.regions.write().clear();
+        self.env.outbox.clear();
     }
 }
 

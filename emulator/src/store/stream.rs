@@ -117,6 +117,8 @@ pub struct PutOutcome {
     pub stored: usize,
     /// UTF-8 message bytes stored.
     pub stored_bytes: usize,
+    /// The arrival number of the first stored event; the others follow in batch order.
+    pub first_seq: u32,
 }
 
 impl LogStream {
@@ -178,6 +180,7 @@ impl LogStream {
             state.check_sequence_token(self.fingerprint, batch.sequence_token, digest)?;
         }
         let accepted = &batch.all_events[batch.accepted.clone()];
+        let first_seq = state.events.next_seq();
         let stored = state.events.insert_sorted_batch(accepted, ingestion_time);
         if stored > 0 {
             state.last_ingestion_time = Some(ingestion_time);
@@ -188,6 +191,7 @@ impl LogStream {
             next_sequence_token: sequence_token(self.fingerprint, state.accepted_batches),
             stored,
             stored_bytes: accepted.iter().map(|e| e.message.len()).sum(),
+            first_seq,
         })
     }
 

@@ -5,7 +5,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::events::{EventKey, NewEvent};
 use super::resources::Resource;
+use super::stream::LogStream;
+use super::tokens::event_id;
+use super::LogGroup;
+use crate::delivery::{MessageType, Payload, PayloadEvent};
 use crate::error::LogsError;
 use crate::filter::FilterPattern;
 use crate::limits::{MAX_DESTINATIONS, MAX_SUBSCRIPTION_FILTERS};
@@ -200,6 +205,55 @@ impl Resource for Destination {
 
     fn not_found() -> LogsError {
         LogsError::ResourceNotFound("The specified destination does not exist.".into())
+    }
+}
+
+impl LogGroup {
+    /// Hands the events just stored in `stream` (`events`, whose arrival numbers start at
+    /// `first_seq`) to each subscription filter: one payload per filter with its matching
+    /// events, each with the eventId FilterLogEvents returns.
+    pub(super) fn deliver_to_subscriptions(
+        &self,
+        stream: &LogStream,
+        events: &[NewEvent<'_>],
+        first_seq: u32,
+    ) {
+        let filters = self.subscription_filters().all();
+        let env = self.env();
+        let now = env.now();
+        // arn:aws:logs:<region>:<account>:log-group:<name>
+        let region = self.arn.split(':').nth(3).unwrap_or_default();
+        for filter in filters {
+            let matched: Vec<PayloadEvent> = events
+                .iter()
+                .zip(first_seq..)
+                .filter(|(event, _)| filter.compiled.matches(event.message))
+                .map(|(event, seq)| PayloadEvent {
+                    id: event_id(
+                        stream.fingerprint(),
+                        EventKey {
+                            timestamp: event.timestamp,
+                            seq,
+                        },
+                    ),
+                    timestamp: event.timestamp,
+                    message: event.message.to_owned(),
+                })
+                .collect();
+            if matched.is_empty() {
+                continue;
+            }
+            let payload = Payload {
+                message_type: MessageType::Data,
+                owner: env.account_id.clone(),
+                log_group: self.name().to_owned(),
+                log_stream: stream.name().to_owned(),
+                subscription_filters: vec![filter.name.clone()],
+                log_events: matched,
+            };
+            env.outbox
+                .deliver(now, region, &filter.name, &filter.destination_arn, payload);
+        }
     }
 }
 

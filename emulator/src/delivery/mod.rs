@@ -1,0 +1,321 @@
+//! Subscription delivery: AWS's payloads and the outbox that keeps every one of them.
+//!
+//! The store's ingest path hands each (filter, stream, put) with matching events to
+//! [`Outbox::deliver`]; this module writes AWS's payload (gzip-compressed JSON
+//! `{"messageType":"DATA_MESSAGE", ...}`), keeps it in the bounded outbox (oldest dropped and
+//! counted when full) and, when forwarding is configured, queues it for the background
+//! forwarder. Nothing here knows the store.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use base64::Engine;
+use parking_lot::Mutex;
+use serde::Serialize;
+
+/// `messageType` of a payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MessageType {
+    /// Log events that matched a filter.
+    #[serde(rename = "DATA_MESSAGE")]
+    Data,
+    /// The health check AWS sends when a Kinesis or Firehose filter is put.
+    #[serde(rename = "CONTROL_MESSAGE")]
+    Control,
+}
+
+/// One log event of a payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayloadEvent {
+    /// The eventId FilterLogEvents returns for the same event ("" in a control message).
+    pub id: String,
+    /// Event time, epoch milliseconds.
+    pub timestamp: i64,
+    /// The message.
+    pub message: String,
+}
+
+/// The JSON AWS delivers, before compression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payload {
+    /// DATA_MESSAGE or CONTROL_MESSAGE.
+    pub message_type: MessageType,
+    /// The account that owns the log group (`CloudwatchLogs` in a control message).
+    pub owner: String,
+    /// The log group.
+    pub log_group: String,
+    /// The log stream.
+    pub log_stream: String,
+    /// The filter whose matches these are.
+    pub subscription_filters: Vec<String>,
+    /// The events.
+    pub log_events: Vec<PayloadEvent>,
+}
+
+impl Payload {
+    /// AWS's control message, sent when a subscription to a Kinesis stream (`kinesis`) or a
+    /// Firehose delivery stream is put (AWS docs, "Subscription filters with Amazon Kinesis
+    /// Data Streams" / "... Firehose": the first record is this health check).
+    pub fn control(now: i64, kinesis: bool) -> Self {
+        let what = if kinesis {
+            "Kinesis stream"
+        } else {
+            "Firehose"
+        };
+        Self {
+            message_type: MessageType::Control,
+            owner: "CloudwatchLogs".into(),
+            log_group: String::new(),
+            log_stream: String::new(),
+            subscription_filters: Vec::new(),
+            log_events: vec![PayloadEvent {
+                id: String::new(),
+                timestamp: now,
+                message: format!("CWL CONTROL MESSAGE: Checking health of destination {what}."),
+            }],
+        }
+    }
+
+    /// The JSON text and its gzip compression (what every destination receives).
+    pub fn encode(&self) -> (String, Vec<u8>) {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut gz = flate2::write::GzEncoder::new(
+            Vec::with_capacity(json.len() / 4 + 64),
+            flate2::Compression::fast(),
+        );
+        // Writing to a Vec cannot fail.
+        let _ = gz.write_all(json.as_bytes());
+        (json, gz.finish().unwrap_or_default())
+    }
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeliveryStatus {
+    /// Kept in the outbox only: no forwarding endpoint is configured for its service.
+    Recorded,
+    /// Queued for (or being retried by) the forwarder.
+    Pending,
+    /// The destination accepted it.
+    Delivered,
+    /// The forwarder gave up; `error` says why.
+    Failed,
+}
+
+/// One payload as it was (or will be) delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// Increasing from 1 for the life of the process.
+    pub id: u64,
+    /// When it was produced, epoch milliseconds.
+    pub time: i64,
+    /// The filter's `destinationArn`.
+    pub destination_arn: String,
+    /// The filter ("" for a control message).
+    pub filter_name: String,
+    /// The region of the log group.
+    pub region: String,
+    /// The decoded payload.
+    pub payload: Payload,
+    /// The payload as delivered: base64 of the gzip bytes.
+    pub data: String,
+    /// Where it stands.
+    pub status: DeliveryStatus,
+    /// Forwarding attempts made.
+    pub attempts: u32,
+    /// The last forwarding error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Delivery {
+    /// The gzip bytes.
+    pub fn gzip_bytes(&self) -> Vec<u8> {
+        base64::engine::general_purpose::STANDARD
+            .decode(&self.data)
+            .unwrap_or_default()
+    }
+}
+
+/// The bounded record of every delivery; when full, the oldest entry is dropped and counted.
+#[derive(Debug)]
+pub struct Outbox {
+    entries: Mutex<VecDeque<Delivery>>,
+    capacity: usize,
+    next_id: AtomicU64,
+    dropped: AtomicU64,
+    warned: AtomicBool,
+    forward: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Delivery>>>,
+}
+
+impl Outbox {
+    /// An empty outbox holding at most `capacity` deliveries (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            entries: Mutex::new(VecDeque::new()),
+            capacity: capacity.max(1),
+            next_id: AtomicU64::new(1),
+            dropped: AtomicU64::new(0),
+            warned: AtomicBool::new(false),
+            forward: Mutex::new(None),
+        }
+    }
+
+    /// Hands every later delivery to `sender` (the background forwarder) as well.
+    #[allow(dead_code, reason = "the forwarder attaches here; it lands in the next commit")]
+    pub fn forward_to(&self, sender: tokio::sync::mpsc::UnboundedSender<Delivery>) {
+        *self.forward.lock() = Some(sender);
+    }
+
+    /// Whether deliveries are forwarded.
+    fn forwards(&self) -> bool {
+        self.forward.lock().is_some()
+    }
+
+    /// Encodes `payload` for the filter's destination and records it (and queues it for
+    /// forwarding when a forwarder is attached).
+    pub fn deliver(
+        &self,
+        now: i64,
+        region: &str,
+        filter_name: &str,
+        destination_arn: &str,
+        payload: Payload,
+    ) {
+        let (_, gzip) = payload.encode();
+        let forwarded = self.forwards();
+        let delivery = Delivery {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            time: now,
+            destination_arn: destination_arn.to_owned(),
+            filter_name: filter_name.to_owned(),
+            region: region.to_owned(),
+            payload,
+            data: base64::engine::general_purpose::STANDARD.encode(gzip),
+            status: if forwarded {
+                DeliveryStatus::Pending
+            } else {
+                DeliveryStatus::Recorded
+            },
+            attempts: 0,
+            error: None,
+        };
+        if forwarded {
+            if let Some(sender) = self.forward.lock().as_ref() {
+                let _ = sender.send(delivery.clone());
+            }
+        }
+        let mut entries = self.entries.lock();
+        if entries.len() >= self.capacity {
+            entries.pop_front();
+            let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if !self.warned.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    capacity = self.capacity,
+                    dropped,
+                    "the delivery outbox is full: the oldest deliveries are dropped (and counted)"
+                );
+            }
+        }
+        entries.push_back(delivery);
+    }
+
+    /// Records what the forwarder did with delivery `id` (if it is still in the outbox).
+    #[allow(dead_code, reason = "the forwarder reports here; it lands in the next commit")]
+    pub fn update(&self, id: u64, change: impl FnOnce(&mut Delivery)) {
+        let mut entries = self.entries.lock();
+        let at = entries.partition_point(|d| d.id < id);
+        if let Some(delivery) = entries.get_mut(at).filter(|d| d.id == id) {
+            change(delivery);
+        }
+    }
+
+    /// The deliveries `keep` accepts, oldest first; with `drain`, they are removed too.
+    pub fn list(&self, drain: bool, mut keep: impl FnMut(&Delivery) -> bool) -> Vec<Delivery> {
+        let mut entries = self.entries.lock();
+        if !drain {
+            return entries.iter().filter(|d| keep(d)).cloned().collect();
+        }
+        let mut taken = Vec::new();
+        entries.retain(|d| {
+            if keep(d) {
+                taken.push(d.clone());
+                false
+            } else {
+                true
+            }
+        });
+        taken
+    }
+
+    /// How many deliveries were dropped because the outbox was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Empties the outbox and zeroes the drop count.
+    pub fn clear(&self) {
+        self.entries.lock().clear();
+        self.dropped.store(0, Ordering::Relaxed);
+        self.warned.store(false, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn payload(message: &str) -> Payload {
+        Payload {
+            message_type: MessageType::Data,
+            owner: "000000000000".into(),
+            log_group: "g".into(),
+            log_stream: "s".into(),
+            subscription_filters: vec!["f".into()],
+            log_events: vec![PayloadEvent {
+                id: "1".into(),
+                timestamp: 5,
+                message: message.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn payloads_are_gzip_json_in_aws_field_order() {
+        let (json, gzip) = payload("hi").encode();
+        assert_eq!(
+            json,
+            r#"{"messageType":"DATA_MESSAGE","owner":"000000000000","logGroup":"g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":5,"message":"hi"}]}"#
+        );
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, json);
+    }
+
+    #[test]
+    fn a_full_outbox_drops_the_oldest_and_counts() {
+        let outbox = Outbox::new(2);
+        for m in ["a", "b", "c"] {
+            outbox.deliver(0, "r", "f", "arn", payload(m));
+        }
+        let kept = outbox.list(false, |_| true);
+        assert_eq!(kept.iter().map(|d| d.id).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(outbox.dropped(), 1);
+        outbox.update(3, |d| d.status = DeliveryStatus::Delivered);
+        let drained = outbox.list(true, |d| d.status == DeliveryStatus::Delivered);
+        assert_eq!(drained.len(), 1);
+        assert_eq!(outbox.list(false, |_| true).len(), 1);
+        outbox.clear();
+        assert_eq!(
+            (outbox.list(false, |_| true).len(), outbox.dropped()),
+            (0, 0)
+        );
+    }
+}
