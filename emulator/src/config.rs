@@ -32,6 +32,8 @@ pub struct Config {
     /// Most subscription deliveries the outbox keeps; past it the oldest are dropped (and
     /// counted).
     pub outbox_size: usize,
+    /// Where subscription deliveries are forwarded (none by default).
+    pub forward: crate::delivery::Endpoints,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -50,6 +52,7 @@ impl Default for Config {
             clock: Arc::new(SystemClock),
             fixtures: None,
             outbox_size: DEFAULT_OUTBOX_SIZE,
+            forward: crate::delivery::Endpoints::default(),
         }
     }
 }

@@ -34,7 +34,7 @@ mod validate;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
-pub use delivery::{Delivery, DeliveryStatus, MessageType, Payload, PayloadEvent};
+pub use delivery::{Delivery, DeliveryStatus, Endpoints, MessageType, Payload, PayloadEvent};
 pub use fixtures::FixtureError;
 pub use inspect::{LogGroupSnapshot, StoreView, StoredEvent};
 pub use server::{

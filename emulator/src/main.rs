@@ -38,6 +38,18 @@ struct Cli {
     /// dropped, and counted in that answer's `dropped`.
     #[arg(long, env = "CWLOGS_OUTBOX_SIZE", default_value_t = cwlogs_emulator::config::DEFAULT_OUTBOX_SIZE)]
     outbox_size: usize,
+    /// Forward subscription deliveries to Kinesis streams here (`Kinesis_20131202.PutRecords`,
+    /// SigV4-signed for --region with test credentials), e.g. http://localhost:4567.
+    #[arg(long, env = "CWLOGS_KINESIS_ENDPOINT")]
+    kinesis_endpoint: Option<String>,
+    /// Forward subscription deliveries to Firehose delivery streams here
+    /// (`Firehose_20150804.PutRecordBatch`).
+    #[arg(long, env = "CWLOGS_FIREHOSE_ENDPOINT")]
+    firehose_endpoint: Option<String>,
+    /// Forward subscription deliveries to Lambda functions here (an asynchronous Invoke, e.g.
+    /// `sam local start-lambda`'s http://127.0.0.1:3001).
+    #[arg(long, env = "CWLOGS_LAMBDA_ENDPOINT")]
+    lambda_endpoint: Option<String>,
     /// Instead of serving, ask the emulator on 127.0.0.1:<port> for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl).
     #[arg(long)]
@@ -88,6 +100,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         clock: Arc::new(SystemClock),
         fixtures: cli.fixtures,
         outbox_size: cli.outbox_size,
+        forward: cwlogs_emulator::Endpoints {
+            kinesis: cli.kinesis_endpoint,
+            firehose: cli.firehose_endpoint,
+            lambda: cli.lambda_endpoint,
+        },
     };
     let emulator = Emulator::builder()
         .config(config.clone())

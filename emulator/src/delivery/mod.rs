@@ -10,9 +10,14 @@ use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+pub mod forward;
+
 use base64::Engine;
 use parking_lot::Mutex;
 use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub use forward::Endpoints;
 
 /// `messageType` of a payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -119,6 +124,9 @@ pub struct Delivery {
     pub filter_name: String,
     /// The region of the log group.
     pub region: String,
+    /// The Kinesis partition key: the log stream for `ByLogStream`, random for `Random` and
+    /// for control messages.
+    pub partition_key: String,
     /// The decoded payload.
     pub payload: Payload,
     /// The payload as delivered: base64 of the gzip bytes.
@@ -149,7 +157,20 @@ pub struct Outbox {
     next_id: AtomicU64,
     dropped: AtomicU64,
     warned: AtomicBool,
-    forward: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Delivery>>>,
+    forward: Mutex<Option<(UnboundedSender<Delivery>, Endpoints)>>,
+}
+
+/// Where one delivery goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The region of the log group.
+    pub region: &'a str,
+    /// The subscription filter.
+    pub filter_name: &'a str,
+    /// The filter's `destinationArn`.
+    pub destination_arn: &'a str,
+    /// The Kinesis partition key.
+    pub partition_key: &'a str,
 }
 
 impl Outbox {
@@ -165,35 +186,30 @@ impl Outbox {
         }
     }
 
-    /// Hands every later delivery to `sender` (the background forwarder) as well.
-    #[allow(dead_code, reason = "the forwarder attaches here; it lands in the next commit")]
-    pub fn forward_to(&self, sender: tokio::sync::mpsc::UnboundedSender<Delivery>) {
-        *self.forward.lock() = Some(sender);
+    /// Hands every later delivery to a service of `endpoints` to `sender` (the background
+    /// forwarder) as well.
+    pub fn forward_to(&self, sender: UnboundedSender<Delivery>, endpoints: Endpoints) {
+        *self.forward.lock() = Some((sender, endpoints));
     }
 
-    /// Whether deliveries are forwarded.
-    fn forwards(&self) -> bool {
-        self.forward.lock().is_some()
-    }
-
-    /// Encodes `payload` for the filter's destination and records it (and queues it for
-    /// forwarding when a forwarder is attached).
-    pub fn deliver(
-        &self,
-        now: i64,
-        region: &str,
-        filter_name: &str,
-        destination_arn: &str,
-        payload: Payload,
-    ) {
+    /// Encodes `payload` for `target` and records it (and queues it for forwarding when a
+    /// forwarder serves its service).
+    pub fn deliver(&self, now: i64, target: Target<'_>, payload: Payload) {
         let (_, gzip) = payload.encode();
-        let forwarded = self.forwards();
+        let forward = self
+            .forward
+            .lock()
+            .as_ref()
+            .filter(|(_, endpoints)| endpoints.covers(target.destination_arn))
+            .map(|(sender, _)| sender.clone());
+        let forwarded = forward.is_some();
         let delivery = Delivery {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             time: now,
-            destination_arn: destination_arn.to_owned(),
-            filter_name: filter_name.to_owned(),
-            region: region.to_owned(),
+            destination_arn: target.destination_arn.to_owned(),
+            filter_name: target.filter_name.to_owned(),
+            region: target.region.to_owned(),
+            partition_key: target.partition_key.to_owned(),
             payload,
             data: base64::engine::general_purpose::STANDARD.encode(gzip),
             status: if forwarded {
@@ -204,11 +220,7 @@ impl Outbox {
             attempts: 0,
             error: None,
         };
-        if forwarded {
-            if let Some(sender) = self.forward.lock().as_ref() {
-                let _ = sender.send(delivery.clone());
-            }
-        }
+        // Recorded before it is handed over, so the forwarder's report always finds it.
         let mut entries = self.entries.lock();
         if entries.len() >= self.capacity {
             entries.pop_front();
@@ -221,11 +233,17 @@ impl Outbox {
                 );
             }
         }
-        entries.push_back(delivery);
+        match forward {
+            Some(sender) => {
+                entries.push_back(delivery.clone());
+                drop(entries);
+                let _ = sender.send(delivery);
+            }
+            None => entries.push_back(delivery),
+        }
     }
 
     /// Records what the forwarder did with delivery `id` (if it is still in the outbox).
-    #[allow(dead_code, reason = "the forwarder reports here; it lands in the next commit")]
     pub fn update(&self, id: u64, change: impl FnOnce(&mut Delivery)) {
         let mut entries = self.entries.lock();
         let at = entries.partition_point(|d| d.id < id);
@@ -302,8 +320,14 @@ mod tests {
     #[test]
     fn a_full_outbox_drops_the_oldest_and_counts() {
         let outbox = Outbox::new(2);
+        let target = Target {
+            region: "r",
+            filter_name: "f",
+            destination_arn: "arn",
+            partition_key: "s",
+        };
         for m in ["a", "b", "c"] {
-            outbox.deliver(0, "r", "f", "arn", payload(m));
+            outbox.deliver(0, target, payload(m));
         }
         let kept = outbox.list(false, |_| true);
         assert_eq!(kept.iter().map(|d| d.id).collect::<Vec<_>>(), [2, 3]);

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::filter::parse_pattern;
 use super::metric_filters::check_filter_name;
 use super::{Ctx, Handled};
-use crate::delivery::Payload;
+use crate::delivery::{Payload, Target};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_DESCRIBE_LIMIT, MAX_FIELD_SELECTION_CRITERIA_LEN, MAX_FILTER_PATTERN_LEN};
 use crate::protocol::{decode, encode};
@@ -128,11 +128,16 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     // put (AWS docs: the first record such a stream receives).
     if matches!(vendor, Vendor::Kinesis | Vendor::Firehose) {
         let now = ctx.store.now();
+        let partition_key = uuid::Uuid::new_v4().simple().to_string();
+        let target = Target {
+            region: ctx.region.name(),
+            filter_name: &filter_name,
+            destination_arn: &control_to,
+            partition_key: &partition_key,
+        };
         ctx.store.outbox().deliver(
             now,
-            ctx.region.name(),
-            &filter_name,
-            &control_to,
+            target,
             Payload::control(now, vendor == Vendor::Kinesis),
         );
     }

@@ -267,6 +267,8 @@ pub struct Emulator {
     store: Arc<Store>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    /// The subscription forwarder, when endpoints are configured.
+    forwarder: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
@@ -326,6 +328,9 @@ impl Emulator {
     /// Stops the server: in-flight requests get [`SHUTDOWN_GRACE`] to finish (clients may
     /// hold keep-alive connections open, so it does not wait on them forever).
     pub async fn shutdown(mut self) {
+        if let Some(forwarder) = self.forwarder.take() {
+            forwarder.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -346,6 +351,9 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if let Some(forwarder) = self.forwarder.take() {
+            forwarder.abort();
+        }
         if let Some(task) = self.task.take() {
             task.abort();
         }
@@ -411,6 +419,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Forwards subscription deliveries to the Kinesis, Firehose and Lambda endpoints given.
+    pub fn forward(mut self, endpoints: crate::Endpoints) -> Self {
+        self.config.forward = endpoints;
+        self
+    }
+
     /// Replaces every setting at once.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
@@ -435,6 +449,13 @@ impl EmulatorBuilder {
             )
         })?;
         let addr = listener.local_addr()?;
+        let forwarder = self.config.forward.any().then(|| {
+            forwarding(
+                &store,
+                self.config.forward.clone(),
+                self.config.default_region.clone(),
+            )
+        });
         let router = router(Arc::clone(&store), self.config.default_region.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, async move {
@@ -445,8 +466,38 @@ impl EmulatorBuilder {
             store,
             stop: Some(stop),
             task: Some(task),
+            forwarder,
         })
     }
+}
+
+/// Starts the background forwarder of `store`'s deliveries to `endpoints`, signing for
+/// `region`. It resolves logs destinations through the store, which it does not keep alive.
+fn forwarding(store: &Arc<Store>, endpoints: crate::Endpoints, region: String) -> JoinHandle<()> {
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    store.outbox().forward_to(sender, endpoints.clone());
+    let weak = Arc::downgrade(store);
+    let resolve: crate::delivery::forward::Resolver = Arc::new(move |arn: &str| {
+        // arn:aws:logs:<region>:<account>:destination:<name>
+        let parts: Vec<&str> = arn.splitn(7, ':').collect();
+        let [_, _, "logs", region, _, "destination", name] = parts[..] else {
+            return None;
+        };
+        let store = weak.upgrade()?;
+        let destination = store
+            .existing_region(region)?
+            .destinations()
+            .get(name)
+            .ok()?;
+        Some(destination.target_arn)
+    });
+    let forwarder = crate::delivery::forward::Forwarder::new(
+        endpoints,
+        region,
+        Arc::clone(store.outbox()),
+        resolve,
+    );
+    tokio::spawn(forwarder.run(receiver))
 }
 
 #[cfg(test)]

@@ -75,10 +75,6 @@ impl<R: Resource> ResourceTable<R> {
     }
 
     /// A copy of the named resource, or [`Resource::not_found`].
-    #[allow(
-        dead_code,
-        reason = "the Get* operations of the coming resources; unit-tested here"
-    )]
     pub fn get(&self, name: &str) -> LogsResult<R> {
         self.items
             .lock()

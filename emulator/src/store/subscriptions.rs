@@ -10,7 +10,7 @@ use super::resources::Resource;
 use super::stream::LogStream;
 use super::tokens::event_id;
 use super::LogGroup;
-use crate::delivery::{MessageType, Payload, PayloadEvent};
+use crate::delivery::{MessageType, Payload, PayloadEvent, Target};
 use crate::error::LogsError;
 use crate::filter::FilterPattern;
 use crate::limits::{MAX_DESTINATIONS, MAX_SUBSCRIPTION_FILTERS};
@@ -251,8 +251,21 @@ impl LogGroup {
                 subscription_filters: vec![filter.name.clone()],
                 log_events: matched,
             };
-            env.outbox
-                .deliver(now, region, &filter.name, &filter.destination_arn, payload);
+            let random_key;
+            let partition_key = match filter.distribution {
+                Distribution::ByLogStream => stream.name(),
+                Distribution::Random => {
+                    random_key = uuid::Uuid::new_v4().simple().to_string();
+                    &random_key
+                }
+            };
+            let target = Target {
+                region,
+                filter_name: &filter.name,
+                destination_arn: &filter.destination_arn,
+                partition_key,
+            };
+            env.outbox.deliver(now, target, payload);
         }
     }
 }
