@@ -252,3 +252,27 @@ def test_deliveries_endpoint_filters_drains_clears_bounds_and_resets(start_emula
     assert len(http("GET", url)["deliveries"]) == 1
     http("POST", emu.url + "/_cwlogs/reset")
     assert http("GET", url)["deliveries"] == []
+
+
+def test_metrics_endpoint_shows_what_metric_filters_counted(start_emulator, names):
+    from support import now_ms
+    emu = start_emulator("--sequence-tokens", "ignore")
+    logs = emu.client()
+    group = names.group()
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    logs.put_metric_filter(logGroupName=group, filterName="latency",
+                           filterPattern="{ $.latency > 0 }", metricTransformations=[
+                               {"metricName": "Latency", "metricNamespace": "Api",
+                                "metricValue": "$.latency", "unit": "Milliseconds"}])
+    minute = now_ms() // 60_000 * 60_000 - 60_000
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": minute + 1, "message": '{"latency": 30}'},
+        {"timestamp": minute + 2, "message": '{"latency": 12.5}'},
+        {"timestamp": minute + 3, "message": "not json"}])
+    assert http("GET", emu.url + "/_cwlogs/metrics") == {"metrics": [
+        {"namespace": "Api", "metricName": "Latency", "dimensions": {},
+         "unit": "Milliseconds", "timestamp": minute, "sampleCount": 2, "sum": 42.5,
+         "minimum": 12.5, "maximum": 30.0}]}
+    http("POST", emu.url + "/_cwlogs/reset")
+    assert http("GET", emu.url + "/_cwlogs/metrics") == {"metrics": []}

@@ -26,6 +26,7 @@ mod filter;
 mod fixtures;
 pub mod inspect;
 pub mod limits;
+mod metrics;
 mod ops;
 mod protocol;
 mod server;
@@ -37,7 +38,8 @@ pub use config::{Config, SequenceTokenMode};
 pub use delivery::{Delivery, DeliveryStatus, Endpoints, MessageType, Payload, PayloadEvent};
 pub use fixtures::FixtureError;
 pub use inspect::{LogGroupSnapshot, StoreView, StoredEvent};
+pub use metrics::MetricDatum;
 pub use server::{
-    Emulator, EmulatorBuilder, DELIVERIES_PATH, HEALTH_PATH, MOTO_RESET_PATH, RESET_PATH,
-    SHUTDOWN_GRACE,
+    Emulator, EmulatorBuilder, DELIVERIES_PATH, HEALTH_PATH, METRICS_PATH, MOTO_RESET_PATH,
+    RESET_PATH, SHUTDOWN_GRACE,
 };

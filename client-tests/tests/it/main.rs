@@ -8,6 +8,7 @@ mod events_put;
 mod filter;
 mod fixtures;
 mod groups;
+mod metrics;
 mod paging_props;
 mod readme;
 mod retention_tags;

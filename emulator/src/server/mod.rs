@@ -42,6 +42,8 @@ pub const MOTO_RESET_PATH: &str = "/moto-api/reset";
 /// The subscription deliveries: `GET` lists them (`?destination=<arn>` filters,
 /// `?drain=true` removes what it returns), `DELETE` clears them.
 pub const DELIVERIES_PATH: &str = "/_cwlogs/deliveries";
+/// What metric filters counted: `GET` lists it (one data point per metric and minute).
+pub const METRICS_PATH: &str = "/_cwlogs/metrics";
 /// The health route for compose healthchecks.
 pub const HEALTH_PATH: &str = "/health";
 /// How long a stop waits for in-flight requests before it ends them.
@@ -58,6 +60,7 @@ pub(crate) fn router(store: Arc<Store>, default_region: String) -> Router {
         .route(HEALTH_PATH, get(health))
         .route(RESET_PATH, post(reset))
         .route(MOTO_RESET_PATH, post(reset))
+        .route(METRICS_PATH, get(list_metrics))
         .route(
             DELIVERIES_PATH,
             get(list_deliveries).delete(clear_deliveries),
@@ -222,6 +225,11 @@ async fn list_deliveries(
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
+async fn list_metrics(State(app): State<Arc<App>>) -> Response {
+    let body = serde_json::json!({"metrics": app.store.metrics().all()});
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
 async fn clear_deliveries(State(app): State<Arc<App>>) -> Response {
     app.store.outbox().clear();
     (
@@ -318,6 +326,12 @@ impl Emulator {
     /// How many deliveries the full outbox dropped (oldest first).
     pub fn deliveries_dropped(&self) -> u64 {
         self.store.outbox().dropped()
+    }
+
+    /// What metric filters counted, one data point per metric and minute
+    /// (`GET /_cwlogs/metrics`).
+    pub fn metrics(&self) -> Vec<crate::MetricDatum> {
+        self.store.metrics().all()
     }
 
     /// Empties the outbox (`DELETE /_cwlogs/deliveries`).

@@ -75,6 +75,9 @@ impl LogGroup {
         if !self.subscription_filters().is_empty() {
             self.deliver_to_subscriptions(&stream, valid, outcome.first_seq);
         }
+        if !self.metric_filters().is_empty() {
+            self.count_metrics(valid);
+        }
         self.apply_retention(&stream);
         Ok(Accepted {
             next_sequence_token: outcome.next_sequence_token,

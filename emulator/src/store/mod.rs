@@ -11,6 +11,7 @@ pub mod events;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod metrics;
 pub mod read;
 pub mod resources;
 pub mod search;
@@ -37,6 +38,7 @@ use crate::clock::SharedClock;
 use crate::config::SequenceTokenMode;
 use crate::delivery::Outbox;
 use crate::error::{LogsError, LogsResult};
+use crate::metrics::Metrics;
 
 /// What every level of the store reads: the account, the one clock, the sequence-token mode.
 /// Shared by `Arc`, so a group applies its retention and a put its token rules without the
@@ -51,6 +53,8 @@ pub struct Env {
     pub sequence_tokens: SequenceTokenMode,
     /// Every subscription delivery.
     pub outbox: Arc<Outbox>,
+    /// What metric filters counted.
+    pub metrics: Metrics,
 }
 
 impl Env {
@@ -82,6 +86,7 @@ impl Store {
                 clock,
                 sequence_tokens,
                 outbox: Arc::new(Outbox::new(outbox_size)),
+                metrics: Metrics::default(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -141,10 +146,16 @@ impl Store {
         &self.env.outbox
     }
 
-    /// Wipes every region and the delivery outbox.
+    /// What metric filters counted.
+    pub fn metrics(&self) -> &Metrics {
+        &self.env.metrics
+    }
+
+    /// Wipes every region, the delivery outbox and the metrics.
     pub fn reset(&self) {
         self.regions.write().clear();
         self.env.outbox.clear();
+        self.env.metrics.clear();
     }
 }
 
