@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -41,8 +42,11 @@ class Recorder:
                         self.send_response(500)
                         self.end_headers()
                         return
-                    recorder.calls.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                                           "body": json.loads(body)})
+                    headers = {k.lower(): v for k, v in self.headers.items()}
+                    form = headers.get("content-type", "").startswith("application/x-www-form")
+                    recorder.calls.append({"path": self.path, "headers": headers,
+                                           "body": (dict(parse_qsl(body.decode())) if form
+                                                    else json.loads(body))})
                 target = self.headers.get("X-Amz-Target", "")
                 if target.startswith("Kinesis"):
                     answer = {"FailedRecordCount": 0,
@@ -251,3 +255,44 @@ def test_a_destination_that_is_down_fails_after_retries_without_slowing_puts(nam
             "http://127.0.0.1:9/2015-03-31/functions/handler/invocations: "), failed["error"]
     finally:
         emu.stop()
+
+
+def test_metric_filters_publish_with_put_metric_data_flushed_at_shutdown(recorders, names):
+    cloudwatch = recorders()
+    emu = Emulator("--sequence-tokens", "ignore", "--region", REGION,
+                   "--cloudwatch-endpoint", cloudwatch.url)
+    try:
+        logs = emu.client()
+        group = names.group()
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="s")
+        logs.put_metric_filter(logGroupName=group, filterName="bytes",
+                               filterPattern="[ip, status, bytes]", metricTransformations=[
+                                   {"metricName": "Bytes", "metricNamespace": "Web",
+                                    "metricValue": "$bytes", "unit": "Bytes",
+                                    "dimensions": {"Status": "$status"}}])
+        minute = now_ms() // 60_000 * 60_000 - 60_000
+        logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+            {"timestamp": minute + 1, "message": "1.2.3.4 200 100"},
+            {"timestamp": minute + 2, "message": "1.2.3.4 200 20"}])
+        with urllib.request.urlopen(emu.url + "/_cwlogs/metrics", timeout=10) as answer:
+            before = json.loads(answer.read())
+        assert before["publishing"] == {"requests": 0, "dataPoints": 0, "failedDataPoints": 0}
+        assert cloudwatch.calls == []  # batched per minute, not per put
+    finally:
+        emu.stop()  # SIGTERM: the shutdown flushes
+    [call] = cloudwatch.calls
+    assert_signed(call, "monitoring")
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(minute / 1000))
+    assert call["body"] == {
+        "Action": "PutMetricData", "Version": "2010-08-01", "Namespace": "Web",
+        "MetricData.member.1.MetricName": "Bytes",
+        "MetricData.member.1.Timestamp": stamp,
+        "MetricData.member.1.Unit": "Bytes",
+        "MetricData.member.1.StatisticValues.SampleCount": "2",
+        "MetricData.member.1.StatisticValues.Sum": "120",
+        "MetricData.member.1.StatisticValues.Minimum": "20",
+        "MetricData.member.1.StatisticValues.Maximum": "100",
+        "MetricData.member.1.Dimensions.member.1.Name": "Status",
+        "MetricData.member.1.Dimensions.member.1.Value": "200",
+    }

@@ -34,6 +34,8 @@ pub struct Config {
     pub outbox_size: usize,
     /// Where subscription deliveries are forwarded (none by default).
     pub forward: crate::delivery::Endpoints,
+    /// Where metric filters' metrics are sent with PutMetricData (none by default).
+    pub cloudwatch_endpoint: Option<String>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -53,6 +55,7 @@ impl Default for Config {
             fixtures: None,
             outbox_size: DEFAULT_OUTBOX_SIZE,
             forward: crate::delivery::Endpoints::default(),
+            cloudwatch_endpoint: None,
         }
     }
 }

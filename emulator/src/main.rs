@@ -50,6 +50,10 @@ struct Cli {
     /// `sam local start-lambda`'s http://127.0.0.1:3001).
     #[arg(long, env = "CWLOGS_LAMBDA_ENDPOINT")]
     lambda_endpoint: Option<String>,
+    /// Send metric filters' metrics to this CloudWatch-compatible endpoint with PutMetricData,
+    /// once a minute and at shutdown.
+    #[arg(long, env = "CWLOGS_CLOUDWATCH_ENDPOINT")]
+    cloudwatch_endpoint: Option<String>,
     /// Instead of serving, ask the emulator on 127.0.0.1:<port> for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl).
     #[arg(long)]
@@ -105,6 +109,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             firehose: cli.firehose_endpoint,
             lambda: cli.lambda_endpoint,
         },
+        cloudwatch_endpoint: cli.cloudwatch_endpoint,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

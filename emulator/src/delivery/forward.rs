@@ -65,7 +65,7 @@ pub struct Forwarder {
     region: String,
     outbox: Arc<Outbox>,
     resolve: Resolver,
-    client: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    client: HttpClient,
 }
 
 impl Forwarder {
@@ -81,7 +81,7 @@ impl Forwarder {
             region,
             outbox,
             resolve,
-            client: Client::builder(TokioExecutor::new()).build_http(),
+            client: http_client(),
         }
     }
 
@@ -246,25 +246,7 @@ impl Forwarder {
 
     /// One signed attempt: Ok when the service accepted every record.
     async fn attempt(&self, outgoing: &Outgoing) -> Result<(), String> {
-        let request = self.signed(outgoing)?;
-        let answer = tokio::time::timeout(ATTEMPT_TIMEOUT, self.client.request(request))
-            .await
-            .map_err(|_| format!("{}: no answer within {ATTEMPT_TIMEOUT:?}", outgoing.url))?
-            .map_err(|error| format!("{}: {error}", outgoing.url))?;
-        let status = answer.status();
-        let body = answer
-            .into_body()
-            .collect()
-            .await
-            .map_err(|error| format!("{}: reading the answer: {error}", outgoing.url))?
-            .to_bytes();
-        if !status.is_success() {
-            return Err(format!(
-                "{} answered {status}: {}",
-                outgoing.url,
-                String::from_utf8_lossy(&body[..body.len().min(500)])
-            ));
-        }
+        let body = send(&self.client, &self.region, outgoing).await?;
         if let Some(member) = outgoing.failed_count_member {
             let failed = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
@@ -280,58 +262,95 @@ impl Forwarder {
         }
         Ok(())
     }
+}
 
-    fn signed(&self, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>>, String> {
-        let uri: http::Uri = outgoing
-            .url
-            .parse()
-            .map_err(|error| format!("invalid endpoint URL {}: {error}", outgoing.url))?;
-        let host = uri
-            .authority()
-            .map(|a| a.as_str().to_owned())
-            .unwrap_or_default();
-        let mut builder = http::Request::post(uri).header("host", host);
-        for (name, value) in &outgoing.headers {
-            builder = builder.header(*name, value.as_str());
-        }
-        let mut request = builder
-            .body(Full::new(outgoing.body.clone()))
-            .map_err(|error| format!("building the request to {}: {error}", outgoing.url))?;
-        let identity = Credentials::new("test", "test", None, None, "cwlogs-emulator").into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&self.region)
-            .name(outgoing.service)
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|error| format!("signing: {error}"))?
-            .into();
-        let headers = request
-            .headers()
-            .iter()
-            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
-        let signable = SignableRequest::new(
-            "POST",
-            outgoing.url.as_str(),
-            headers,
-            SignableBody::Bytes(&outgoing.body),
-        )
-        .map_err(|error| format!("signing: {error}"))?;
-        let (instructions, _) = sign(signable, &params)
-            .map_err(|error| format!("signing: {error}"))?
-            .into_parts();
-        instructions.apply_to_request_http1x(&mut request);
-        Ok(request)
+/// The HTTP client forwarding and metric publishing share.
+pub type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+/// A new pooled HTTP/1 client.
+pub fn http_client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// Sends `outgoing`, SigV4-signed for `region` with test credentials; the answer's body when
+/// its status is a success, else the error, worded for the outbox.
+pub async fn send(client: &HttpClient, region: &str, outgoing: &Outgoing) -> Result<Bytes, String> {
+    let request = signed(region, outgoing)?;
+    let answer = tokio::time::timeout(ATTEMPT_TIMEOUT, client.request(request))
+        .await
+        .map_err(|_| format!("{}: no answer within {ATTEMPT_TIMEOUT:?}", outgoing.url))?
+        .map_err(|error| format!("{}: {error}", outgoing.url))?;
+    let status = answer.status();
+    let body = answer
+        .into_body()
+        .collect()
+        .await
+        .map_err(|error| format!("{}: reading the answer: {error}", outgoing.url))?
+        .to_bytes();
+    if !status.is_success() {
+        return Err(format!(
+            "{} answered {status}: {}",
+            outgoing.url,
+            String::from_utf8_lossy(&body[..body.len().min(500)])
+        ));
     }
+    Ok(body)
+}
+
+fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>>, String> {
+    let uri: http::Uri = outgoing
+        .url
+        .parse()
+        .map_err(|error| format!("invalid endpoint URL {}: {error}", outgoing.url))?;
+    let host = uri
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .unwrap_or_default();
+    let mut builder = http::Request::post(uri).header("host", host);
+    for (name, value) in &outgoing.headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    let mut request = builder
+        .body(Full::new(outgoing.body.clone()))
+        .map_err(|error| format!("building the request to {}: {error}", outgoing.url))?;
+    let identity = Credentials::new("test", "test", None, None, "cwlogs-emulator").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(outgoing.service)
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|error| format!("signing: {error}"))?
+        .into();
+    let headers = request
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+    let signable = SignableRequest::new(
+        "POST",
+        outgoing.url.as_str(),
+        headers,
+        SignableBody::Bytes(&outgoing.body),
+    )
+    .map_err(|error| format!("signing: {error}"))?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|error| format!("signing: {error}"))?
+        .into_parts();
+    instructions.apply_to_request_http1x(&mut request);
+    Ok(request)
 }
 
 /// One service call, before signing.
-struct Outgoing {
-    url: String,
-    service: &'static str,
-    headers: Vec<(&'static str, String)>,
-    body: Bytes,
+pub struct Outgoing {
+    /// The full URL.
+    pub url: String,
+    /// The SigV4 service name.
+    pub service: &'static str,
+    /// Headers besides `host` and the signature's.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Bytes,
     /// The answer's member that counts refused records (PutRecords, PutRecordBatch).
-    failed_count_member: Option<&'static str>,
+    pub failed_count_member: Option<&'static str>,
 }

@@ -226,7 +226,11 @@ async fn list_deliveries(
 }
 
 async fn list_metrics(State(app): State<Arc<App>>) -> Response {
-    let body = serde_json::json!({"metrics": app.store.metrics().all()});
+    let metrics = app.store.metrics();
+    let mut body = serde_json::json!({"metrics": metrics.all()});
+    if let Some(report) = metrics.publish_report() {
+        body["publishing"] = serde_json::json!(report);
+    }
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
@@ -277,6 +281,8 @@ pub struct Emulator {
     task: Option<JoinHandle<std::io::Result<()>>>,
     /// The subscription forwarder, when endpoints are configured.
     forwarder: Option<JoinHandle<()>>,
+    /// The metric publisher and its stop signal, when a CloudWatch endpoint is configured.
+    publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
 impl Emulator {
@@ -345,6 +351,18 @@ impl Emulator {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
         }
+        // The last minute's metrics are flushed before the server stops.
+        if let Some((stop, publisher)) = self.publisher.take() {
+            let _ = stop.send(());
+            let abort = publisher.abort_handle();
+            if tokio::time::timeout(SHUTDOWN_GRACE, publisher)
+                .await
+                .is_err()
+            {
+                tracing::warn!("the metric flush did not finish in time");
+                abort.abort();
+            }
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -367,6 +385,9 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        if let Some((_, publisher)) = self.publisher.take() {
+            publisher.abort();
         }
         if let Some(task) = self.task.take() {
             task.abort();
@@ -433,6 +454,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Sends metric filters' metrics to a CloudWatch-compatible `endpoint` with PutMetricData,
+    /// once a minute and at [`Emulator::shutdown`].
+    pub fn cloudwatch_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.config.cloudwatch_endpoint = Some(endpoint.into());
+        self
+    }
+
     /// Forwards subscription deliveries to the Kinesis, Firehose and Lambda endpoints given.
     pub fn forward(mut self, endpoints: crate::Endpoints) -> Self {
         self.config.forward = endpoints;
@@ -470,6 +498,16 @@ impl EmulatorBuilder {
                 self.config.default_region.clone(),
             )
         });
+        let publisher = self.config.cloudwatch_endpoint.clone().map(|endpoint| {
+            let publisher = crate::metrics::Publisher::new(
+                endpoint,
+                self.config.default_region.clone(),
+                Arc::clone(store.metrics()),
+            );
+            let (stop, stopped) = oneshot::channel();
+            let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
+            (stop, task)
+        });
         let router = router(Arc::clone(&store), self.config.default_region.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, async move {
@@ -481,6 +519,7 @@ impl EmulatorBuilder {
             stop: Some(stop),
             task: Some(task),
             forwarder,
+            publisher,
         })
     }
 }

@@ -54,7 +54,7 @@ pub struct Env {
     /// Every subscription delivery.
     pub outbox: Arc<Outbox>,
     /// What metric filters counted.
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
 }
 
 impl Env {
@@ -86,7 +86,7 @@ impl Store {
                 clock,
                 sequence_tokens,
                 outbox: Arc::new(Outbox::new(outbox_size)),
-                metrics: Metrics::default(),
+                metrics: Arc::default(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -147,7 +147,7 @@ impl Store {
     }
 
     /// What metric filters counted.
-    pub fn metrics(&self) -> &Metrics {
+    pub fn metrics(&self) -> &Arc<Metrics> {
         &self.env.metrics
     }
 
