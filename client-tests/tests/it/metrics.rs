@@ -2,59 +2,19 @@
 //! filter's metric, per minute, with its dimensions (read back through `Emulator::metrics`).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use aws_sdk_cloudwatchlogs::types::{InputLogEvent, MetricTransformation};
-use cwlogs_emulator::{Emulator, ManualClock, MetricDatum, SequenceTokenMode};
+use aws_sdk_cloudwatchlogs::types::MetricTransformation;
+use cwlogs_emulator::{Emulator, MetricDatum};
 
 use crate::common::*;
 
 /// A data point as compared: metric, dimensions, minute offset, count, sum, min, max.
 type Point = (String, BTreeMap<String, String>, i64, u64, f64, f64, f64);
 
-async fn put(client: &aws_sdk_cloudwatchlogs::Client, events: Vec<(i64, &str)>) {
-    let events = events
-        .into_iter()
-        .map(|(t, m)| {
-            InputLogEvent::builder()
-                .timestamp(t)
-                .message(m)
-                .build()
-                .unwrap()
-        })
-        .collect();
-    client
-        .put_log_events()
-        .log_group_name("g")
-        .log_stream_name("s")
-        .set_log_events(Some(events))
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn matching_events_add_their_values_per_minute_with_dimensions_and_defaults() {
-    let emulator = Emulator::builder()
-        .clock(Arc::new(ManualClock::new(NOW)))
-        .sequence_tokens(SequenceTokenMode::Ignore)
-        .start()
-        .await
-        .unwrap();
-    let client = client_for(&emulator, "us-east-1");
-    client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
-    client
-        .create_log_stream()
-        .log_group_name("g")
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap();
+    let (emulator, client) = started(Emulator::builder()).await;
+    group_with_streams(&client, "g", &["s"]).await;
     let bytes = MetricTransformation::builder()
         .metric_name("Bytes")
         .metric_namespace("Web")
@@ -89,9 +49,11 @@ async fn matching_events_add_their_values_per_minute_with_dimensions_and_default
         .await
         .unwrap();
     let minute = NOW - NOW % MINUTE - 10 * MINUTE;
-    put(
+    put_events(
         &client,
-        vec![
+        "g",
+        "s",
+        &[
             (minute + 1, "1.2.3.4 alice 200 100"),
             (minute + 2, "1.2.3.4 bob 200 50"),
             (minute + 3, "1.2.3.4 bob 404 7"),
@@ -102,7 +64,7 @@ async fn matching_events_add_their_values_per_minute_with_dimensions_and_default
     )
     .await;
     // A batch without a match adds the default value.
-    put(&client, vec![(minute + 2 * MINUTE, "all quiet")]).await;
+    put_events(&client, "g", "s", &[(minute + 2 * MINUTE, "all quiet")]).await;
 
     let got: Vec<Point> = emulator
         .metrics()

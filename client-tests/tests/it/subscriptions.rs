@@ -3,12 +3,10 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::Arc;
 
-use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use aws_sdk_cloudwatchlogs::Client;
 use base64::Engine;
-use cwlogs_emulator::{Delivery, Emulator, ManualClock, MessageType, SequenceTokenMode};
+use cwlogs_emulator::{Delivery, Emulator, MessageType};
 
 use crate::common::*;
 
@@ -17,15 +15,7 @@ const LAMBDA: &str = "arn:aws:lambda:us-east-1:000000000000:function:everything"
 const ROLE: &str = "arn:aws:iam::000000000000:role/cwl";
 
 async fn start(outbox_size: usize) -> (Emulator, Client) {
-    let emulator = Emulator::builder()
-        .clock(Arc::new(ManualClock::new(NOW)))
-        .sequence_tokens(SequenceTokenMode::Ignore)
-        .outbox_size(outbox_size)
-        .start()
-        .await
-        .unwrap();
-    let client = client_for(&emulator, "us-east-1");
-    (emulator, client)
+    started(Emulator::builder().outbox_size(outbox_size)).await
 }
 
 async fn subscribe(client: &Client, name: &str, pattern: &str, arn: &str) {
@@ -42,25 +32,7 @@ async fn subscribe(client: &Client, name: &str, pattern: &str, arn: &str) {
 }
 
 async fn put(client: &Client, stream: &str, messages: &[(i64, &str)]) {
-    let events = messages
-        .iter()
-        .map(|(t, m)| {
-            InputLogEvent::builder()
-                .timestamp(*t)
-                .message(*m)
-                .build()
-                .unwrap()
-        })
-        .collect();
-    let out = client
-        .put_log_events()
-        .log_group_name("g")
-        .log_stream_name(stream)
-        .set_log_events(Some(events))
-        .send()
-        .await
-        .unwrap();
-    assert!(out.rejected_log_events_info().is_none());
+    put_events(client, "g", stream, messages).await;
 }
 
 fn gunzip(delivery: &Delivery) -> serde_json::Value {
@@ -77,21 +49,7 @@ fn gunzip(delivery: &Delivery) -> serde_json::Value {
 #[tokio::test]
 async fn every_matching_event_is_delivered_once_in_aws_payload_with_filter_event_ids() {
     let (emulator, client) = start(1000).await;
-    client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
-    for stream in ["a", "b", "c"] {
-        client
-            .create_log_stream()
-            .log_group_name("g")
-            .log_stream_name(stream)
-            .send()
-            .await
-            .unwrap();
-    }
+    group_with_streams(&client, "g", &["a", "b", "c"]).await;
     subscribe(&client, "errors", "ERROR", KINESIS).await;
     subscribe(&client, "everything", "", LAMBDA).await;
     // The Kinesis filter got AWS's health check; the Lambda one does not.
@@ -202,19 +160,7 @@ async fn every_matching_event_is_delivered_once_in_aws_payload_with_filter_event
 #[tokio::test]
 async fn a_full_outbox_drops_the_oldest_and_counts_them() {
     let (emulator, client) = start(3).await;
-    client
-        .create_log_group()
-        .log_group_name("g")
-        .send()
-        .await
-        .unwrap();
-    client
-        .create_log_stream()
-        .log_group_name("g")
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap();
+    group_with_streams(&client, "g", &["s"]).await;
     subscribe(&client, "all", "", LAMBDA).await;
     for i in 0..5 {
         put(&client, "s", &[(NOW - 1000 + i, &format!("event {i}"))]).await;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::filter::parse_pattern;
-use super::metric_filters::check_filter_name;
+use super::metric_filters::{check_filter_name, filter_to_delete};
 use super::{Ctx, Handled};
 use crate::delivery::{Payload, Target};
 use crate::error::{LogsError, LogsResult};
@@ -144,25 +144,9 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     Ok(Handled::empty())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DeleteSubscriptionFilterInput {
-    log_group_name: Option<String>,
-    filter_name: Option<String>,
-}
-
 pub(super) fn delete_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
-    let input: DeleteSubscriptionFilterInput = decode(body)?;
-    let mut v = Violations::new();
-    let group_name = v.required_group_name(input.log_group_name.as_deref());
-    let filter_name = v.required("filterName", input.filter_name.as_deref());
-    if let Some(name) = filter_name {
-        check_filter_name(&mut v, "filterName", name);
-    }
-    v.finish()?;
-    ctx.group(group_name)?
-        .subscription_filters()
-        .delete(filter_name.unwrap_or_default())?;
+    let (group, filter_name) = filter_to_delete(ctx, body)?;
+    group.subscription_filters().delete(&filter_name)?;
     Ok(Handled::empty())
 }
 
