@@ -188,3 +188,45 @@ async fn a_full_outbox_drops_the_oldest_and_counts_them() {
     put(&client, "s", &[(NOW, "after")]).await;
     assert!(emulator.deliveries().is_empty());
 }
+
+#[tokio::test]
+async fn a_put_too_large_for_a_lambda_payload_is_split_in_order() {
+    let (emulator, client) = start(1000).await;
+    group_with_streams(&client, "g", &["s"]).await;
+    subscribe(&client, "all", "", LAMBDA).await;
+    // 100 events of 10,000 pseudo-random characters: about 750 KB compressed, three times what
+    // one asynchronous Lambda invocation takes.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let messages: Vec<String> = (0..100)
+        .map(|_| {
+            (0..10_000)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    char::from(
+                        b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            [(state % 62) as usize],
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let events: Vec<(i64, &str)> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (NOW - 1000 + i as i64, m.as_str()))
+        .collect();
+    put(&client, "s", &events).await;
+    let deliveries = emulator.deliveries();
+    assert!(deliveries.len() >= 3, "{} deliveries", deliveries.len());
+    let mut delivered = Vec::new();
+    for d in &deliveries {
+        assert!(d.data.len() <= 256 * 1024, "{} bytes", d.data.len());
+        let payload = gunzip(d);
+        for event in payload["logEvents"].as_array().unwrap() {
+            delivered.push(event["message"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(delivered, messages);
+}

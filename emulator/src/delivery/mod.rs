@@ -59,7 +59,35 @@ pub struct Payload {
     pub log_events: Vec<PayloadEvent>,
 }
 
+/// The largest delivery (counted as its base64 text, which is what a Lambda event or a JSON
+/// record body carries) each service takes: Lambda's asynchronous invocation payload
+/// (256 KB), a Kinesis record (1 MiB) and a Firehose record (1,000 KiB); a logs destination
+/// leads to one of the latter two.
+fn max_payload_bytes(destination_arn: &str) -> usize {
+    match destination_arn.split(':').nth(2) {
+        Some("lambda") => 256 * 1024 - 1024,
+        Some("firehose") | Some("logs") => 1000 * 1024,
+        _ => 1024 * 1024,
+    }
+}
+
+/// The length of the base64 text of `bytes` bytes.
+fn base64_len(bytes: usize) -> usize {
+    bytes.div_ceil(3) * 4
+}
+
 impl Payload {
+    /// The same payload split into two with the first and second half of its events.
+    fn halves(self) -> (Self, Self) {
+        let mut first = self;
+        let rest = first.log_events.split_off(first.log_events.len() / 2);
+        let second = Self {
+            log_events: rest,
+            ..first.clone()
+        };
+        (first, second)
+    }
+
     /// AWS's control message, sent when a subscription to a Kinesis stream (`kinesis`) or a
     /// Firehose delivery stream is put (AWS docs, "Subscription filters with Amazon Kinesis
     /// Data Streams" / "... Firehose": the first record is this health check).
@@ -196,6 +224,14 @@ impl Outbox {
     /// forwarder serves its service).
     pub fn deliver(&self, now: i64, target: Target<'_>, payload: Payload) {
         let (_, gzip) = payload.encode();
+        let limit = max_payload_bytes(target.destination_arn);
+        if base64_len(gzip.len()) > limit && payload.log_events.len() > 1 {
+            // Split where the receiving service's size limit forces it, keeping event order.
+            let (first, second) = payload.halves();
+            self.deliver(now, target, first);
+            self.deliver(now, target, second);
+            return;
+        }
         let forward = self
             .forward
             .lock()
