@@ -276,3 +276,43 @@ def test_metrics_endpoint_shows_what_metric_filters_counted(start_emulator, name
          "minimum": 12.5, "maximum": 30.0}]}
     http("POST", emu.url + "/_cwlogs/reset")
     assert http("GET", emu.url + "/_cwlogs/metrics") == {"metrics": []}
+
+
+def test_aws_cli_subscription_and_destination_commands(cli_env, logs, group, names):
+    import subprocess
+
+    def aws(*args, check=True):
+        proc = subprocess.run(["aws", "logs", *args, "--output", "json"], env=cli_env,
+                              capture_output=True, text=True, timeout=60)
+        if check:
+            assert proc.returncode == 0, proc.stderr
+        return proc
+
+    aws("put-subscription-filter", "--log-group-name", group, "--filter-name", "errors",
+        "--filter-pattern", "ERROR", "--destination-arn", KINESIS, "--role-arn", ROLE,
+        "--distribution", "Random")
+    [f] = json.loads(aws("describe-subscription-filters", "--log-group-name",
+                         group).stdout)["subscriptionFilters"]
+    assert (f["filterName"], f["destinationArn"], f["distribution"]) == (
+        "errors", KINESIS, "Random")
+    no_role = aws("put-subscription-filter", "--log-group-name", group, "--filter-name", "f",
+                  "--filter-pattern", "", "--destination-arn", FIREHOSE, check=False)
+    assert_aws_error(no_role, "InvalidParameterException",
+                     "destinationArn for vendor firehose cannot be used without roleArn",
+                     "PutSubscriptionFilter")
+    aws("delete-subscription-filter", "--log-group-name", group, "--filter-name", "errors")
+    assert logs.describe_subscription_filters(logGroupName=group)["subscriptionFilters"] == []
+
+    name = names.stream("cli-dest")
+    created = json.loads(aws("put-destination", "--destination-name", name, "--target-arn",
+                             KINESIS, "--role-arn", ROLE).stdout)["destination"]
+    assert created["arn"] == f"arn:aws:logs:{REGION}:{ACCOUNT}:destination:{name}"
+    aws("put-destination-policy", "--destination-name", name, "--access-policy",
+        json.dumps({"Version": "2012-10-17", "Statement": []}))
+    [d] = json.loads(aws("describe-destinations", "--destination-name-prefix",
+                         name).stdout)["destinations"]
+    assert json.loads(d["accessPolicy"]) == {"Version": "2012-10-17", "Statement": []}
+    aws("delete-destination", "--destination-name", name)
+    missing = aws("delete-destination", "--destination-name", name, check=False)
+    assert_aws_error(missing, "ResourceNotFoundException",
+                     "The specified destination does not exist.", "DeleteDestination")
