@@ -14,7 +14,8 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
+use tokio::sync::Semaphore;
 
 use super::{Delivery, DeliveryStatus, Outbox};
 
@@ -22,6 +23,11 @@ use super::{Delivery, DeliveryStatus, Outbox};
 pub const MAX_ATTEMPTS: u32 = 5;
 /// The wait before the second attempt; it doubles after each failure.
 pub const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// Deliveries waiting for the forwarder; past it a delivery is recorded as failed at once
+/// (the queue is full), so a destination that is down cannot grow memory without bound.
+pub const MAX_QUEUED_DELIVERIES: usize = 10_000;
+/// Deliveries being sent (or retried) at once.
+pub const MAX_CONCURRENT_DELIVERIES: usize = 64;
 /// How long one attempt may take.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -85,13 +91,20 @@ impl Forwarder {
         }
     }
 
-    /// Forwards every delivery `deliveries` yields, each in its own task, until the channel
-    /// closes.
-    pub async fn run(self, mut deliveries: UnboundedReceiver<Delivery>) {
+    /// Forwards every delivery `deliveries` yields, at most [`MAX_CONCURRENT_DELIVERIES`] at a
+    /// time, each in its own task, until the channel closes.
+    pub async fn run(self, mut deliveries: Receiver<Delivery>) {
         let this = Arc::new(self);
+        let slots = Arc::new(Semaphore::new(MAX_CONCURRENT_DELIVERIES));
         while let Some(delivery) = deliveries.recv().await {
+            let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+                return;
+            };
             let this = Arc::clone(&this);
-            tokio::spawn(async move { this.forward(delivery).await });
+            tokio::spawn(async move {
+                this.forward(delivery).await;
+                drop(slot);
+            });
         }
     }
 

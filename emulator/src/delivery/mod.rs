@@ -15,7 +15,8 @@ pub mod forward;
 use base64::Engine;
 use parking_lot::Mutex;
 use serde::Serialize;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::mpsc::Sender;
 
 pub use forward::Endpoints;
 
@@ -185,7 +186,7 @@ pub struct Outbox {
     next_id: AtomicU64,
     dropped: AtomicU64,
     warned: AtomicBool,
-    forward: Mutex<Option<(UnboundedSender<Delivery>, Endpoints)>>,
+    forward: Mutex<Option<(Sender<Delivery>, Endpoints)>>,
 }
 
 /// Where one delivery goes.
@@ -216,7 +217,7 @@ impl Outbox {
 
     /// Hands every later delivery to a service of `endpoints` to `sender` (the background
     /// forwarder) as well.
-    pub fn forward_to(&self, sender: UnboundedSender<Delivery>, endpoints: Endpoints) {
+    pub fn forward_to(&self, sender: Sender<Delivery>, endpoints: Endpoints) {
         *self.forward.lock() = Some((sender, endpoints));
     }
 
@@ -273,7 +274,24 @@ impl Outbox {
             Some(sender) => {
                 entries.push_back(delivery.clone());
                 drop(entries);
-                let _ = sender.send(delivery);
+                let id = delivery.id;
+                let refused = match sender.try_send(delivery) {
+                    Ok(()) => None,
+                    Err(TrySendError::Full(_)) => Some(format!(
+                        "not forwarded: {} deliveries are already waiting for the forwarder",
+                        sender.max_capacity()
+                    )),
+                    Err(TrySendError::Closed(_)) => {
+                        Some("not forwarded: the forwarder has stopped".to_owned())
+                    }
+                };
+                // Never silent: the outbox says why it was not sent.
+                if let Some(error) = refused {
+                    self.update(id, |d| {
+                        d.status = DeliveryStatus::Failed;
+                        d.error = Some(error);
+                    });
+                }
             }
             None => entries.push_back(delivery),
         }
@@ -351,6 +369,32 @@ mod tests {
             .read_to_string(&mut unzipped)
             .unwrap();
         assert_eq!(unzipped, json);
+    }
+
+    #[test]
+    fn a_full_forwarding_queue_fails_the_delivery_with_the_reason() {
+        let outbox = Outbox::new(10);
+        let (sender, _receiver) = tokio::sync::mpsc::channel(1);
+        let endpoints = Endpoints {
+            lambda: Some("http://127.0.0.1:9".into()),
+            ..Endpoints::default()
+        };
+        outbox.forward_to(sender, endpoints);
+        let target = Target {
+            region: "r",
+            filter_name: "f",
+            destination_arn: "arn:aws:lambda:r:1:function:f",
+            partition_key: "s",
+        };
+        outbox.deliver(0, target, payload("queued"));
+        outbox.deliver(0, target, payload("refused"));
+        let all = outbox.list(false, |_| true);
+        assert_eq!(all[0].status, DeliveryStatus::Pending);
+        assert_eq!(all[1].status, DeliveryStatus::Failed);
+        assert_eq!(
+            all[1].error.as_deref(),
+            Some("not forwarded: 1 deliveries are already waiting for the forwarder")
+        );
     }
 
     #[test]

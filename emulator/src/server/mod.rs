@@ -527,7 +527,8 @@ impl EmulatorBuilder {
 /// Starts the background forwarder of `store`'s deliveries to `endpoints`, signing for
 /// `region`. It resolves logs destinations through the store, which it does not keep alive.
 fn forwarding(store: &Arc<Store>, endpoints: crate::Endpoints, region: String) -> JoinHandle<()> {
-    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    let (sender, receiver) =
+        tokio::sync::mpsc::channel(crate::delivery::forward::MAX_QUEUED_DELIVERIES);
     store.outbox().forward_to(sender, endpoints.clone());
     let weak = Arc::downgrade(store);
     let resolve: crate::delivery::forward::Resolver = Arc::new(move |arn: &str| {
