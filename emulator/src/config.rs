@@ -32,8 +32,17 @@ pub struct Config {
     /// The least time a Logs Insights query stays Running, so a test can exercise its
     /// polling loop (zero: a query completes as soon as it has scanned).
     pub query_min_duration: std::time::Duration,
+    /// Most subscription deliveries the outbox keeps; past it the oldest are dropped (and
+    /// counted).
+    pub outbox_size: usize,
+    /// Where subscription deliveries are forwarded (none by default).
+    pub forward: crate::delivery::Endpoints,
+    /// Where metric filters' metrics are sent with PutMetricData (none by default).
+    pub cloudwatch_endpoint: Option<String>,
 }
 
+/// How many subscription deliveries the outbox keeps when nothing else is configured.
+pub const DEFAULT_OUTBOX_SIZE: usize = 10_000;
 /// The region used when none is configured.
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// The account id used when none is configured (the conventional emulator account).
@@ -48,6 +57,9 @@ impl Default for Config {
             clock: Arc::new(SystemClock),
             fixtures: None,
             query_min_duration: std::time::Duration::ZERO,
+            outbox_size: DEFAULT_OUTBOX_SIZE,
+            forward: crate::delivery::Endpoints::default(),
+            cloudwatch_endpoint: None,
         }
     }
 }

@@ -53,6 +53,10 @@ pub enum LogsError {
         /// One past its last character.
         end: usize,
     },
+    /// The caller may not do this (AWS's `AccessDeniedException`), e.g. a subscription to
+    /// another account's Lambda function.
+    #[error("{0}")]
+    AccessDenied(String),
     /// A request-level validation failure (AWS's `ValidationException`).
     #[error("{0}")]
     Validation(String),
@@ -102,6 +106,7 @@ impl LogsError {
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
             Self::TooManyTags { .. } => "TooManyTagsException",
+            Self::AccessDenied(_) => "AccessDeniedException",
             Self::Validation(_) => "ValidationException",
             Self::Serialization(_) => "SerializationException",
             Self::UnknownOperation(_) => "UnknownOperationException",
@@ -127,6 +132,7 @@ impl LogsError {
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
             | Self::TooManyTags { .. }
+            | Self::AccessDenied(_)
             | Self::Validation(_)
             | Self::Serialization(_)
             | Self::UnknownOperation(_)

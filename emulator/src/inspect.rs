@@ -137,7 +137,12 @@ mod tests {
     #[test]
     fn the_view_shows_what_was_written_and_creates_nothing() {
         let clock = ManualClock::new(1_000_000);
-        let store = Store::new("1".into(), Arc::new(clock), SequenceTokenMode::Ignore);
+        let store = Store::new(
+            "1".into(),
+            Arc::new(clock),
+            SequenceTokenMode::Ignore,
+            crate::config::DEFAULT_OUTBOX_SIZE,
+        );
         let view = StoreView::new(&store);
         assert!(view.log_groups("eu-west-1").is_empty());
         assert!(view.regions().is_empty(), "a read creates no region");

@@ -20,12 +20,14 @@
 
 pub mod clock;
 pub mod config;
+mod delivery;
 mod error;
 mod filter;
 pub mod fixtures;
 mod insights;
 pub mod inspect;
 pub mod limits;
+mod metrics;
 mod ops;
 mod protocol;
 mod server;
@@ -34,8 +36,11 @@ mod validate;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
+pub use delivery::{Delivery, DeliveryStatus, Endpoints, MessageType, Payload, PayloadEvent};
 pub use fixtures::FixtureError;
 pub use inspect::{LogGroupSnapshot, StoreView, StoredEvent};
+pub use metrics::MetricDatum;
 pub use server::{
-    Emulator, EmulatorBuilder, HEALTH_PATH, MOTO_RESET_PATH, RESET_PATH, SHUTDOWN_GRACE,
+    Emulator, EmulatorBuilder, DELIVERIES_PATH, HEALTH_PATH, METRICS_PATH, MOTO_RESET_PATH,
+    RESET_PATH, SHUTDOWN_GRACE,
 };

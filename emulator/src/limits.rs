@@ -114,6 +114,12 @@ pub const MAX_QUERY_DEFINITIONS: usize = 1000;
 pub const MAX_QUERY_PARAMETERS: usize = 20;
 /// Longest query definition name (model: `QueryDefinitionName` max 255).
 pub const MAX_QUERY_DEFINITION_NAME_LEN: usize = 255;
+/// Most subscription filters on one log group (model doc of PutSubscriptionFilter: "Each log
+/// group can have up to two subscription filters associated with it").
+pub const MAX_SUBSCRIPTION_FILTERS: usize = 2;
+/// Longest destination access policy (model doc of `PutDestinationPolicy.accessPolicy`: "This
+/// can be up to 5120 bytes").
+pub const MAX_ACCESS_POLICY_BYTES: usize = 5120;
 
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 
@@ -135,3 +141,6 @@ pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_s
 /// How long a request's body may take to arrive once its head has (an 8 MiB body at a slow
 /// 1 Mbit/s takes about 70 s); past it the answer is 408 and the connection is closed.
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+/// Most destinations in one region. The model and the docs name no number; this only keeps a
+/// runaway test from growing the table without bound.
+pub const MAX_DESTINATIONS: usize = 10_000;

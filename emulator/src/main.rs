@@ -48,6 +48,26 @@ struct Cli {
         value_name = "MS"
     )]
     query_min_duration: u64,
+    /// Most subscription deliveries kept for GET /_cwlogs/deliveries; past it the oldest are
+    /// dropped, and counted in that answer's `dropped`.
+    #[arg(long, env = "CWLOGS_OUTBOX_SIZE", default_value_t = cwlogs_emulator::config::DEFAULT_OUTBOX_SIZE)]
+    outbox_size: usize,
+    /// Forward subscription deliveries to Kinesis streams here (`Kinesis_20131202.PutRecords`,
+    /// SigV4-signed for --region with test credentials), e.g. http://localhost:4567.
+    #[arg(long, env = "CWLOGS_KINESIS_ENDPOINT")]
+    kinesis_endpoint: Option<String>,
+    /// Forward subscription deliveries to Firehose delivery streams here
+    /// (`Firehose_20150804.PutRecordBatch`).
+    #[arg(long, env = "CWLOGS_FIREHOSE_ENDPOINT")]
+    firehose_endpoint: Option<String>,
+    /// Forward subscription deliveries to Lambda functions here (an asynchronous Invoke, e.g.
+    /// `sam local start-lambda`'s http://127.0.0.1:3001).
+    #[arg(long, env = "CWLOGS_LAMBDA_ENDPOINT")]
+    lambda_endpoint: Option<String>,
+    /// Send metric filters' metrics to this CloudWatch-compatible endpoint with PutMetricData,
+    /// once a minute and at shutdown.
+    #[arg(long, env = "CWLOGS_CLOUDWATCH_ENDPOINT")]
+    cloudwatch_endpoint: Option<String>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -109,6 +129,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         clock: Arc::new(SystemClock),
         fixtures: cli.fixtures,
         query_min_duration: std::time::Duration::from_millis(cli.query_min_duration),
+        outbox_size: cli.outbox_size,
+        forward: cwlogs_emulator::Endpoints {
+            kinesis: cli.kinesis_endpoint,
+            firehose: cli.firehose_endpoint,
+            lambda: cli.lambda_endpoint,
+        },
+        cloudwatch_endpoint: cli.cloudwatch_endpoint,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

@@ -47,6 +47,61 @@ pub async fn harness_with(mode: SequenceTokenMode) -> Harness {
     }
 }
 
+/// An emulator from `builder` with the pinned clock and tokens ignored, and an SDK client for
+/// it; for tests that also read the handle (deliveries, metrics).
+pub async fn started(builder: cwlogs_emulator::EmulatorBuilder) -> (Emulator, Client) {
+    let emulator = builder
+        .clock(Arc::new(ManualClock::new(NOW)))
+        .sequence_tokens(SequenceTokenMode::Ignore)
+        .start()
+        .await
+        .expect("emulator starts");
+    let client = client_for(&emulator, "us-east-1");
+    (emulator, client)
+}
+
+/// Creates `group` with `streams`.
+pub async fn group_with_streams(client: &Client, group: &str, streams: &[&str]) {
+    client
+        .create_log_group()
+        .log_group_name(group)
+        .send()
+        .await
+        .expect("create group");
+    for stream in streams {
+        client
+            .create_log_stream()
+            .log_group_name(group)
+            .log_stream_name(*stream)
+            .send()
+            .await
+            .expect("create stream");
+    }
+}
+
+/// Puts `events` (timestamp, message) in one PutLogEvents call; all must be accepted.
+pub async fn put_events(client: &Client, group: &str, stream: &str, events: &[(i64, &str)]) {
+    let events = events
+        .iter()
+        .map(|(t, m)| {
+            InputLogEvent::builder()
+                .timestamp(*t)
+                .message(*m)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let out = client
+        .put_log_events()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .set_log_events(Some(events))
+        .send()
+        .await
+        .expect("put events");
+    assert!(out.rejected_log_events_info().is_none());
+}
+
 /// An SDK client for `emulator` signing for `region`.
 pub fn client_for(emulator: &Emulator, region: &str) -> Client {
     let config = aws_sdk_cloudwatchlogs::Config::builder()

@@ -2,6 +2,7 @@
 //! same engine FilterLogEvents uses; metrics are not computed (there is no CloudWatch here).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,7 @@ use crate::limits::{
     MAX_METRIC_VALUE_LEN,
 };
 use crate::protocol::{decode, encode};
-use crate::store::{MetricFilter, MetricTransformation};
+use crate::store::{LogGroup, MetricFilter, MetricTransformation};
 use crate::validate::Violations;
 
 /// The model's pattern for filter names (`FilterName`).
@@ -81,7 +82,7 @@ struct PutMetricFilterInput {
     emit_system_field_dimensions: Option<Vec<String>>,
 }
 
-fn check_filter_name(v: &mut Violations, field: &str, name: &str) {
+pub(super) fn check_filter_name(v: &mut Violations, field: &str, name: &str) {
     if v.length(field, name, 1, MAX_FILTER_NAME_LEN) {
         v.pattern(field, name, FILTER_NAME_PATTERN, |c| c != ':' && c != '*');
     }
@@ -200,25 +201,32 @@ pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
     Ok(Handled::empty())
 }
 
+/// The input of DeleteMetricFilter and DeleteSubscriptionFilter.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DeleteMetricFilterInput {
+struct DeleteFilterInput {
     log_group_name: Option<String>,
     filter_name: Option<String>,
 }
 
-pub(super) fn delete_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
-    let input: DeleteMetricFilterInput = decode(body)?;
+/// Decodes and validates a Delete*Filter input: the group it names and the filter name.
+pub(super) fn filter_to_delete(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<(Arc<LogGroup>, String)> {
+    let input: DeleteFilterInput = decode(body)?;
     let mut v = Violations::new();
     let group_name = v.required_group_name(input.log_group_name.as_deref());
-    let filter_name = v.required("filterName", input.filter_name.as_deref());
-    if let Some(name) = filter_name {
+    if let Some(name) = v.required("filterName", input.filter_name.as_deref()) {
         check_filter_name(&mut v, "filterName", name);
     }
     v.finish()?;
-    ctx.group(group_name)?
-        .metric_filters()
-        .delete(filter_name.unwrap_or_default())?;
+    Ok((
+        ctx.group(group_name)?,
+        input.filter_name.unwrap_or_default(),
+    ))
+}
+
+pub(super) fn delete_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let (group, filter_name) = filter_to_delete(ctx, body)?;
+    group.metric_filters().delete(&filter_name)?;
     Ok(Handled::empty())
 }
 

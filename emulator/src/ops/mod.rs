@@ -2,6 +2,7 @@
 //! input (`protocol::decode`), validate it into plain values and call the store, encode the
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
+mod destinations;
 mod events;
 mod filter;
 mod groups;
@@ -10,6 +11,7 @@ mod metric_filters;
 mod query_definitions;
 mod retention;
 mod streams;
+mod subscriptions;
 mod tags;
 
 use std::cell::RefCell;
@@ -137,6 +139,15 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
             query_definitions::describe_query_definitions(ctx, body)
         }
         Operation::DeleteQueryDefinition => query_definitions::delete_query_definition(ctx, body),
+        Operation::PutSubscriptionFilter => subscriptions::put_subscription_filter(ctx, body),
+        Operation::DescribeSubscriptionFilters => {
+            subscriptions::describe_subscription_filters(ctx, body)
+        }
+        Operation::DeleteSubscriptionFilter => subscriptions::delete_subscription_filter(ctx, body),
+        Operation::PutDestination => destinations::put_destination(ctx, body),
+        Operation::PutDestinationPolicy => destinations::put_destination_policy(ctx, body),
+        Operation::DescribeDestinations => destinations::describe_destinations(ctx, body),
+        Operation::DeleteDestination => destinations::delete_destination(ctx, body),
     }
 }
 

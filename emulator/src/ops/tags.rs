@@ -1,5 +1,5 @@
-//! Tags: TagResource, UntagResource, ListTagsForResource on log group ARNs, and the legacy
-//! TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
+//! Tags: TagResource, UntagResource, ListTagsForResource on log group and destination ARNs,
+//! and the legacy TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,7 +10,8 @@ use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_RESOURCE_ARN_LEN, MAX_TAGS, MAX_TAG_KEY_LEN};
 use crate::protocol::{decode, encode};
-use crate::store::LogGroup;
+use crate::store::resources::Resource;
+use crate::store::{Destination, LogGroup};
 use crate::validate::Violations;
 
 /// The model's pattern for `resourceArn` (`AmazonResourceName`).
@@ -43,8 +44,32 @@ struct TagsOutput<'a> {
     tags: &'a BTreeMap<String, String>,
 }
 
-/// Validates `resourceArn` and finds the log group it names.
-fn group_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> LogsResult<Arc<LogGroup>> {
+/// A resource that takes tags: the record that holds them.
+enum Tagged {
+    Group(Arc<LogGroup>),
+    /// A destination of the request's region, by name.
+    Destination(String),
+}
+
+impl Tagged {
+    /// Changes the resource's tags.
+    fn update<T>(
+        &self,
+        ctx: &Ctx<'_>,
+        change: impl FnOnce(&mut BTreeMap<String, String>) -> T,
+    ) -> LogsResult<T> {
+        match self {
+            Self::Group(group) => Ok(group.update_settings(|settings| change(&mut settings.tags))),
+            Self::Destination(name) => ctx
+                .region
+                .destinations()
+                .update(name, |d| change(&mut d.tags)),
+        }
+    }
+}
+
+/// Validates `resourceArn` and finds the log group or destination it names.
+fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> LogsResult<Tagged> {
     let arn = match v.required("resourceArn", arn) {
         Some(arn) => {
             if v.length("resourceArn", arn, 1, MAX_RESOURCE_ARN_LEN) {
@@ -62,7 +87,15 @@ fn group_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> LogsRes
             "Invalid resource ARN {arn}: expected arn:aws:logs:<region>:<account>:log-group:<name>"
         )));
     }
-    ctx.group(&super::group_name_in(ctx, arn)?)
+    // arn:<partition>:logs:<region>:<account>:destination:<name>
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    if let [_, _, "logs", region, account, "destination", name] = parts[..] {
+        if region != ctx.region.name() || account != ctx.store.account_id() {
+            return Err(<Destination as Resource>::not_found());
+        }
+        return Ok(Tagged::Destination(name.to_owned()));
+    }
+    Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?))
 }
 
 fn check_tag_keys(v: &mut Violations, field: &str, keys: &[String]) {
@@ -79,36 +112,28 @@ fn check_tag_keys(v: &mut Violations, field: &str, keys: &[String]) {
 /// AWS's message past [`MAX_TAGS`] tags.
 const TOO_MANY_TAGS: &str = "A resource can have no more than 50 tags.";
 
-/// Merges `tags` into the group's; `too_many` is the error when the result exceeds [`MAX_TAGS`].
+/// Merges `tags` into `current`; `too_many` is the error when the result exceeds [`MAX_TAGS`].
 fn add_tags(
-    group: &LogGroup,
+    current: &mut BTreeMap<String, String>,
     tags: BTreeMap<String, String>,
     too_many: impl FnOnce() -> LogsError,
 ) -> LogsResult<()> {
-    group.update_settings(|settings| {
-        let added = tags
-            .keys()
-            .filter(|k| !settings.tags.contains_key(*k))
-            .count();
-        if settings.tags.len() + added > MAX_TAGS {
-            return Err(too_many());
-        }
-        settings.tags.extend(tags);
-        Ok(())
-    })
+    let added = tags.keys().filter(|k| !current.contains_key(*k)).count();
+    if current.len() + added > MAX_TAGS {
+        return Err(too_many());
+    }
+    current.extend(tags);
+    Ok(())
 }
 
-fn remove_tags(group: &LogGroup, keys: &[String]) {
-    group.update_settings(|settings| {
-        for key in keys {
-            settings.tags.remove(key);
-        }
-    });
+fn remove_tags(current: &mut BTreeMap<String, String>, keys: &[String]) {
+    for key in keys {
+        current.remove(key);
+    }
 }
 
-fn list(group: &LogGroup) -> Handled {
-    let tags = group.settings().tags;
-    Handled::json(encode(&TagsOutput { tags: &tags }))
+fn list(tags: &BTreeMap<String, String>) -> Handled {
+    Handled::json(encode(&TagsOutput { tags }))
 }
 
 pub(super) fn tag_resource(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
@@ -117,14 +142,15 @@ pub(super) fn tag_resource(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     if let Some(tags) = v.required("tags", input.tags.as_ref()) {
         v.tags("tags", tags);
     }
-    let group = group_by_arn(ctx, &mut v, input.resource_arn.as_deref())?;
+    let resource = resource_by_arn(ctx, &mut v, input.resource_arn.as_deref())?;
     let arn = input.resource_arn.clone().unwrap_or_default();
-    add_tags(&group, input.tags.unwrap_or_default(), || {
-        LogsError::TooManyTags {
+    let tags = input.tags.unwrap_or_default();
+    resource.update(ctx, |current| {
+        add_tags(current, tags, || LogsError::TooManyTags {
             message: TOO_MANY_TAGS.into(),
             resource_name: arn,
-        }
-    })?;
+        })
+    })??;
     Ok(Handled::empty())
 }
 
@@ -136,16 +162,17 @@ pub(super) fn untag_resource(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
             check_tag_keys(&mut v, "tagKeys", keys);
         }
     }
-    let group = group_by_arn(ctx, &mut v, input.resource_arn.as_deref())?;
-    remove_tags(&group, &input.tag_keys.unwrap_or_default());
+    let resource = resource_by_arn(ctx, &mut v, input.resource_arn.as_deref())?;
+    let keys = input.tag_keys.unwrap_or_default();
+    resource.update(ctx, |current| remove_tags(current, &keys))?;
     Ok(Handled::empty())
 }
 
 pub(super) fn list_tags_for_resource(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: ResourceInput = decode(body)?;
     let mut v = Violations::new();
-    let group = group_by_arn(ctx, &mut v, input.resource_arn.as_deref())?;
-    Ok(list(&group))
+    let resource = resource_by_arn(ctx, &mut v, input.resource_arn.as_deref())?;
+    resource.update(ctx, |current| list(current))
 }
 
 pub(super) fn tag_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
@@ -157,8 +184,11 @@ pub(super) fn tag_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     }
     v.finish()?;
     let group = ctx.group(name)?;
-    add_tags(&group, input.tags.clone().unwrap_or_default(), || {
-        LogsError::InvalidParameter(TOO_MANY_TAGS.into())
+    let tags = input.tags.clone().unwrap_or_default();
+    group.update_settings(|settings| {
+        add_tags(&mut settings.tags, tags, || {
+            LogsError::InvalidParameter(TOO_MANY_TAGS.into())
+        })
     })?;
     Ok(Handled::empty())
 }
@@ -174,7 +204,12 @@ pub(super) fn untag_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled>
     }
     v.finish()?;
     let group = ctx.group(name)?;
-    remove_tags(&group, input.tags.as_deref().unwrap_or_default());
+    group.update_settings(|settings| {
+        remove_tags(
+            &mut settings.tags,
+            input.tags.as_deref().unwrap_or_default(),
+        );
+    });
     Ok(Handled::empty())
 }
 
@@ -184,5 +219,5 @@ pub(super) fn list_tags_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
     let name = v.required_group_name(input.log_group_name.as_deref());
     v.finish()?;
     let group = ctx.group(name)?;
-    Ok(list(&group))
+    Ok(list(&group.settings().tags))
 }

@@ -72,6 +72,13 @@ operations! {
     PutQueryDefinition,
     DescribeQueryDefinitions,
     DeleteQueryDefinition,
+    PutSubscriptionFilter,
+    DescribeSubscriptionFilters,
+    DeleteSubscriptionFilter,
+    PutDestination,
+    PutDestinationPolicy,
+    DescribeDestinations,
+    DeleteDestination,
 }
 
 impl Operation {
@@ -80,7 +87,10 @@ impl Operation {
     pub fn is_search(self) -> bool {
         matches!(
             self,
-            Operation::FilterLogEvents | Operation::TestMetricFilter | Operation::PutMetricFilter
+            Operation::FilterLogEvents
+                | Operation::TestMetricFilter
+                | Operation::PutMetricFilter
+                | Operation::PutSubscriptionFilter
         )
     }
 }

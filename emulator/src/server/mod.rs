@@ -44,6 +44,11 @@ struct App {
 pub const RESET_PATH: &str = "/_cwlogs/reset";
 /// moto_server's reset path, answered too so suites written for moto run unchanged.
 pub const MOTO_RESET_PATH: &str = "/moto-api/reset";
+/// The subscription deliveries: `GET` lists them (`?destination=<arn>` filters,
+/// `?drain=true` removes what it returns), `DELETE` clears them.
+pub const DELIVERIES_PATH: &str = "/_cwlogs/deliveries";
+/// What metric filters counted: `GET` lists it (one data point per metric and minute).
+pub const METRICS_PATH: &str = "/_cwlogs/metrics";
 /// The health route for compose healthchecks.
 pub const HEALTH_PATH: &str = "/health";
 /// How long a stop waits for in-flight requests before it ends them.
@@ -63,6 +68,13 @@ pub(crate) fn router(store: Arc<Store>, config: &Config, timeouts: Timeouts) -> 
         .route(HEALTH_PATH, get(health).fallback(method_not_allowed))
         .route(RESET_PATH, post(reset).fallback(method_not_allowed))
         .route(MOTO_RESET_PATH, post(reset).fallback(method_not_allowed))
+        .route(METRICS_PATH, get(list_metrics).fallback(method_not_allowed))
+        .route(
+            DELIVERIES_PATH,
+            get(list_deliveries)
+                .delete(clear_deliveries)
+                .fallback(method_not_allowed),
+        )
         .fallback(not_found)
         .with_state(app)
 }
@@ -346,6 +358,59 @@ async fn reset(State(app): State<Arc<App>>, request: Request) -> Response {
     response
 }
 
+/// The query of `GET /_cwlogs/deliveries`.
+#[derive(Debug, serde::Deserialize)]
+struct DeliveriesQuery {
+    destination: Option<String>,
+    #[serde(default)]
+    drain: bool,
+}
+
+async fn list_deliveries(
+    State(app): State<Arc<App>>,
+    query: Result<axum::extract::Query<DeliveriesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = match query {
+        Ok(axum::extract::Query(query)) => query,
+        Err(rejection) => {
+            let body = serde_json::json!({
+                "message": format!("Invalid query: {rejection}. Use ?destination=<arn>&drain=true|false"),
+            });
+            return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+        }
+    };
+    let outbox = app.store.outbox();
+    let deliveries = outbox.list(query.drain, |d| {
+        query
+            .destination
+            .as_ref()
+            .is_none_or(|arn| &d.destination_arn == arn)
+    });
+    let body = serde_json::json!({
+        "deliveries": deliveries,
+        "dropped": outbox.dropped(),
+    });
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+async fn list_metrics(State(app): State<Arc<App>>) -> Response {
+    let metrics = app.store.metrics();
+    let mut body = serde_json::json!({"metrics": metrics.all()});
+    if let Some(report) = metrics.publish_report() {
+        body["publishing"] = serde_json::json!(report);
+    }
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+async fn clear_deliveries(State(app): State<Arc<App>>) -> Response {
+    app.store.outbox().clear();
+    (
+        StatusCode::OK,
+        axum::Json(serde_json::json!({"cleared": true})),
+    )
+        .into_response()
+}
+
 fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, LogsError> {
     let reload = match query.unwrap_or("") {
         "" => false,
@@ -478,6 +543,10 @@ pub struct Emulator {
     config: Config,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    /// The subscription forwarder, when endpoints are configured.
+    forwarder: Option<JoinHandle<()>>,
+    /// The metric publisher and its stop signal, when a CloudWatch endpoint is configured.
+    publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
 impl Emulator {
@@ -511,6 +580,35 @@ impl Emulator {
         self.store.reset();
     }
 
+    /// Every subscription delivery in the outbox, oldest first (`GET /_cwlogs/deliveries`).
+    pub fn deliveries(&self) -> Vec<crate::Delivery> {
+        self.store.outbox().list(false, |_| true)
+    }
+
+    /// Returns the deliveries to `destination_arn` and removes them from the outbox
+    /// (`GET /_cwlogs/deliveries?destination=<arn>&drain=true`).
+    pub fn drain_deliveries(&self, destination_arn: &str) -> Vec<crate::Delivery> {
+        self.store
+            .outbox()
+            .list(true, |d| d.destination_arn == destination_arn)
+    }
+
+    /// How many deliveries the full outbox dropped (oldest first).
+    pub fn deliveries_dropped(&self) -> u64 {
+        self.store.outbox().dropped()
+    }
+
+    /// What metric filters counted, one data point per metric and minute
+    /// (`GET /_cwlogs/metrics`).
+    pub fn metrics(&self) -> Vec<crate::MetricDatum> {
+        self.store.metrics().all()
+    }
+
+    /// Empties the outbox (`DELETE /_cwlogs/deliveries`).
+    pub fn clear_deliveries(&self) {
+        self.store.outbox().clear();
+    }
+
     /// Returns to the startup state: all state replaced by the fixtures, reloaded from their
     /// files (as `POST /_cwlogs/reset?fixtures=reload` does); without fixtures, the same as
     /// [`Emulator::reset`]. Returns the number of events loaded. A file that has become
@@ -526,6 +624,21 @@ impl Emulator {
     /// Stops the server: in-flight requests get [`SHUTDOWN_GRACE`] to finish (clients may
     /// hold keep-alive connections open, so it does not wait on them forever).
     pub async fn shutdown(mut self) {
+        if let Some(forwarder) = self.forwarder.take() {
+            forwarder.abort();
+        }
+        // The last minute's metrics are flushed before the server stops.
+        if let Some((stop, publisher)) = self.publisher.take() {
+            let _ = stop.send(());
+            let abort = publisher.abort_handle();
+            if tokio::time::timeout(SHUTDOWN_GRACE, publisher)
+                .await
+                .is_err()
+            {
+                tracing::warn!("the metric flush did not finish in time");
+                abort.abort();
+            }
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -546,6 +659,12 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if let Some(forwarder) = self.forwarder.take() {
+            forwarder.abort();
+        }
+        if let Some((_, publisher)) = self.publisher.take() {
+            publisher.abort();
+        }
         if let Some(task) = self.task.take() {
             task.abort();
         }
@@ -607,6 +726,25 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Most deliveries the outbox keeps (default [`crate::config::DEFAULT_OUTBOX_SIZE`]).
+    pub fn outbox_size(mut self, size: usize) -> Self {
+        self.config.outbox_size = size;
+        self
+    }
+
+    /// Sends metric filters' metrics to a CloudWatch-compatible `endpoint` with PutMetricData,
+    /// once a minute and at [`Emulator::shutdown`].
+    pub fn cloudwatch_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.config.cloudwatch_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Forwards subscription deliveries to the Kinesis, Firehose and Lambda endpoints given.
+    pub fn forward(mut self, endpoints: crate::Endpoints) -> Self {
+        self.config.forward = endpoints;
+        self
+    }
+
     /// The least time a Logs Insights query stays Running (default zero), to test polling.
     pub fn query_min_duration(mut self, duration: std::time::Duration) -> Self {
         self.config.query_min_duration = duration;
@@ -645,6 +783,23 @@ impl EmulatorBuilder {
             )
         })?;
         let addr = listener.local_addr()?;
+        let forwarder = self.config.forward.any().then(|| {
+            forwarding(
+                &store,
+                self.config.forward.clone(),
+                self.config.default_region.clone(),
+            )
+        });
+        let publisher = self.config.cloudwatch_endpoint.clone().map(|endpoint| {
+            let publisher = crate::metrics::Publisher::new(
+                endpoint,
+                self.config.default_region.clone(),
+                Arc::clone(store.metrics()),
+            );
+            let (stop, stopped) = oneshot::channel();
+            let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
+            (stop, task)
+        });
         let router = router(Arc::clone(&store), &self.config, self.timeouts);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, self.timeouts, async move {
@@ -656,8 +811,40 @@ impl EmulatorBuilder {
             config: self.config,
             stop: Some(stop),
             task: Some(task),
+            forwarder,
+            publisher,
         })
     }
+}
+
+/// Starts the background forwarder of `store`'s deliveries to `endpoints`, signing for
+/// `region`. It resolves logs destinations through the store, which it does not keep alive.
+fn forwarding(store: &Arc<Store>, endpoints: crate::Endpoints, region: String) -> JoinHandle<()> {
+    let (sender, receiver) =
+        tokio::sync::mpsc::channel(crate::delivery::forward::MAX_QUEUED_DELIVERIES);
+    store.outbox().forward_to(sender, endpoints.clone());
+    let weak = Arc::downgrade(store);
+    let resolve: crate::delivery::forward::Resolver = Arc::new(move |arn: &str| {
+        // arn:aws:logs:<region>:<account>:destination:<name>
+        let parts: Vec<&str> = arn.splitn(7, ':').collect();
+        let [_, _, "logs", region, _, "destination", name] = parts[..] else {
+            return None;
+        };
+        let store = weak.upgrade()?;
+        let destination = store
+            .existing_region(region)?
+            .destinations()
+            .get(name)
+            .ok()?;
+        Some(destination.target_arn)
+    });
+    let forwarder = crate::delivery::forward::Forwarder::new(
+        endpoints,
+        region,
+        Arc::clone(store.outbox()),
+        resolve,
+    );
+    tokio::spawn(forwarder.run(receiver))
 }
 
 #[cfg(test)]

@@ -253,6 +253,11 @@ impl EventLog {
     ///
     /// Each event gets the next arrival number, so among equal timestamps it sorts after every
     /// event stored before it.
+    /// The arrival number the next stored event gets (a batch's events get consecutive ones).
+    pub fn next_seq(&self) -> u32 {
+        self.next_seq
+    }
+
     pub fn insert_sorted_batch(&mut self, batch: &[NewEvent<'_>], ingestion_time: i64) -> usize {
         debug_assert!(batch.windows(2).all(|w| w[0].timestamp <= w[1].timestamp));
         let Some(first) = batch.first() else {

@@ -9,6 +9,7 @@ use parking_lot::{Mutex, RwLock};
 use super::listing::{ListPage, Listing};
 use super::resources::{Resource, ResourceTable};
 use super::stream::{time_key, LogStream, StreamInfo, TimeIndex};
+use super::subscriptions::SubscriptionFilter;
 use super::Env;
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{DAY_MILLIS, MAX_METRIC_FILTERS};
@@ -132,7 +133,7 @@ pub struct StreamQuery<'a> {
 #[derive(Debug)]
 pub struct LogGroup {
     name: String,
-    arn: String,
+    pub(super) arn: String,
     creation_time: i64,
     settings: Mutex<GroupSettings>,
     streams: RwLock<BTreeMap<String, Arc<LogStream>>>,
@@ -141,6 +142,7 @@ pub struct LogGroup {
     by_event_time: Arc<TimeIndex>,
     stored_bytes: AtomicU64,
     metric_filters: ResourceTable<MetricFilter>,
+    subscription_filters: ResourceTable<SubscriptionFilter>,
     fingerprint: u64,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
@@ -182,6 +184,7 @@ impl LogGroup {
             by_event_time: Arc::default(),
             stored_bytes: AtomicU64::new(0),
             metric_filters: ResourceTable::default(),
+            subscription_filters: ResourceTable::default(),
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             arn,
@@ -202,6 +205,11 @@ impl LogGroup {
     /// The group's metric filters.
     pub fn metric_filters(&self) -> &ResourceTable<MetricFilter> {
         &self.metric_filters
+    }
+
+    /// The group's subscription filters.
+    pub fn subscription_filters(&self) -> &ResourceTable<SubscriptionFilter> {
+        &self.subscription_filters
     }
 
     /// The group's name.
@@ -464,7 +472,12 @@ mod tests {
 
     fn group() -> (Arc<ManualClock>, Arc<LogGroup>) {
         let clock = Arc::new(ManualClock::new(NOW));
-        let store = Store::new("1".into(), clock.clone(), SequenceTokenMode::Ignore);
+        let store = Store::new(
+            "1".into(),
+            clock.clone(),
+            SequenceTokenMode::Ignore,
+            crate::config::DEFAULT_OUTBOX_SIZE,
+        );
         let group = store
             .region("r")
             .create_group("g", GroupSettings::default())

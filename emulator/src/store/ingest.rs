@@ -71,6 +71,13 @@ impl LogGroup {
             now,
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
+        // One lock-free check when the group has no subscription filters.
+        if !self.subscription_filters().is_empty() {
+            self.deliver_to_subscriptions(&stream, valid, outcome.first_seq);
+        }
+        if !self.metric_filters().is_empty() {
+            self.count_metrics(valid);
+        }
         self.apply_retention(&stream);
         Ok(Accepted {
             next_sequence_token: outcome.next_sequence_token,

@@ -11,11 +11,13 @@ pub mod events;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod metrics;
 pub mod queries;
 pub mod read;
 pub mod resources;
 pub mod search;
 pub mod stream;
+pub mod subscriptions;
 pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,12 +30,16 @@ pub use group::{
     GroupInfo, GroupSettings, LogGroup, LogGroupClass, MetricFilter, MetricTransformation,
 };
 pub use stream::StreamInfo;
+pub use subscriptions::{Destination, Distribution, SubscriptionFilter, TargetArn, Vendor};
 
 use listing::{ListPage, Listing};
+use resources::ResourceTable;
 
 use crate::clock::SharedClock;
 use crate::config::SequenceTokenMode;
+use crate::delivery::Outbox;
 use crate::error::{LogsError, LogsResult};
+use crate::metrics::Metrics;
 
 /// What every level of the store reads: the account, the one clock, the sequence-token mode.
 /// Shared by `Arc`, so a group applies its retention and a put its token rules without the
@@ -48,6 +54,10 @@ pub struct Env {
     pub sequence_tokens: SequenceTokenMode,
     /// The least time a Logs Insights query stays Running.
     pub query_min_duration: std::time::Duration,
+    /// Every subscription delivery.
+    pub outbox: Arc<Outbox>,
+    /// What metric filters counted.
+    pub metrics: Arc<Metrics>,
 }
 
 impl Env {
@@ -65,16 +75,23 @@ pub struct Store {
 }
 
 impl Store {
-    /// An empty store for `account_id`, reading time from `clock` (tests; the emulator starts
-    /// from its `Config`).
+    /// An empty store for `account_id`, reading time from `clock`, keeping at most
+    /// `outbox_size` subscription deliveries.
     #[cfg(test)]
-    pub fn new(account_id: String, clock: SharedClock, sequence_tokens: SequenceTokenMode) -> Self {
+    pub fn new(
+        account_id: String,
+        clock: SharedClock,
+        sequence_tokens: SequenceTokenMode,
+        outbox_size: usize,
+    ) -> Self {
         Self {
             env: Arc::new(Env {
                 account_id,
                 clock,
                 sequence_tokens,
                 query_min_duration: std::time::Duration::ZERO,
+                outbox: Arc::new(Outbox::new(outbox_size)),
+                metrics: Arc::default(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -88,6 +105,8 @@ impl Store {
                 clock: Arc::clone(&config.clock),
                 sequence_tokens: config.sequence_tokens,
                 query_min_duration: config.query_min_duration,
+                outbox: Arc::new(Outbox::new(config.outbox_size)),
+                metrics: Arc::default(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -138,6 +157,7 @@ impl Store {
             groups_created: AtomicU64::new(0),
             queries: queries::Queries::default(),
             query_definitions: resources::ResourceTable::default(),
+            destinations: ResourceTable::default(),
         })
     }
 
@@ -148,9 +168,21 @@ impl Store {
         names
     }
 
-    /// Wipes every region.
+    /// The subscription deliveries.
+    pub fn outbox(&self) -> &Arc<Outbox> {
+        &self.env.outbox
+    }
+
+    /// What metric filters counted.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.env.metrics
+    }
+
+    /// Wipes every region, the delivery outbox and the metrics.
     pub fn reset(&self) {
         self.regions.write().clear();
+        self.env.outbox.clear();
+        self.env.metrics.clear();
     }
 
     /// An empty store with the same account, clock and sequence-token mode.
@@ -165,6 +197,8 @@ impl Store {
     /// the old state or the new one, never an empty store in between).
     pub fn replace_with(&self, other: Self) {
         *self.regions.write() = other.regions.into_inner();
+        self.env.outbox.clear();
+        self.env.metrics.clear();
     }
 }
 
@@ -180,9 +214,24 @@ pub struct Region {
     queries: queries::Queries,
     /// Saved Logs Insights queries.
     query_definitions: resources::ResourceTable<queries::QueryDefinition>,
+    /// Log destinations.
+    destinations: ResourceTable<Destination>,
 }
 
 impl Region {
+    /// The region's logs destinations (PutDestination).
+    pub fn destinations(&self) -> &ResourceTable<Destination> {
+        &self.destinations
+    }
+
+    /// The ARN of a logs destination in this region.
+    pub fn destination_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:logs:{}:{}:destination:{name}",
+            self.name, self.env.account_id
+        )
+    }
+
     /// The region's name, e.g. `us-east-1`.
     pub fn name(&self) -> &str {
         &self.name

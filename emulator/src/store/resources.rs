@@ -5,6 +5,7 @@
 //! [`super::LogGroup`] or a [`super::Region`]). ARCHITECTURE.md walks through adding one.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
 
@@ -34,12 +35,15 @@ pub trait Resource: Clone {
 #[derive(Debug)]
 pub struct ResourceTable<R> {
     items: Mutex<BTreeMap<String, R>>,
+    /// `items.len()`, readable without the lock (the ingest path asks on every put).
+    count: AtomicUsize,
 }
 
 impl<R> Default for ResourceTable<R> {
     fn default() -> Self {
         Self {
             items: Mutex::new(BTreeMap::new()),
+            count: AtomicUsize::new(0),
         }
     }
 }
@@ -66,6 +70,7 @@ impl<R: Resource> ResourceTable<R> {
             return Err(R::limit_exceeded());
         }
         items.insert(resource.key().to_owned(), resource);
+        self.count.store(items.len(), Ordering::Release);
         Ok(Put::Created)
     }
 
@@ -93,7 +98,15 @@ impl<R: Resource> ResourceTable<R> {
 
     /// Removes the named resource, or [`Resource::not_found`].
     pub fn delete(&self, name: &str) -> LogsResult<R> {
-        self.items.lock().remove(name).ok_or_else(R::not_found)
+        let mut items = self.items.lock();
+        let removed = items.remove(name).ok_or_else(R::not_found);
+        self.count.store(items.len(), Ordering::Release);
+        removed
+    }
+
+    /// Whether the table is empty, without taking its lock.
+    pub fn is_empty(&self) -> bool {
+        self.count.load(Ordering::Acquire) == 0
     }
 
     /// How many there are.

@@ -136,6 +136,8 @@ pub struct PutOutcome {
     pub stored: usize,
     /// UTF-8 message bytes stored.
     pub stored_bytes: usize,
+    /// The arrival number of the first stored event; the others follow in batch order.
+    pub first_seq: u32,
 }
 
 impl LogStream {
@@ -241,6 +243,7 @@ impl LogStream {
         }
         let accepted = &batch.all_events[batch.accepted.clone()];
         let before = state.events.time_bounds().map(|b| b.1);
+        let first_seq = state.events.next_seq();
         let stored = state.events.insert_sorted_batch(accepted, ingestion_time);
         let after = state.events.time_bounds().map(|b| b.1);
         self.reindex(&state, before, after);
@@ -253,6 +256,7 @@ impl LogStream {
             next_sequence_token: sequence_token(self.fingerprint, state.accepted_batches),
             stored,
             stored_bytes: accepted.iter().map(|e| e.message.len()).sum(),
+            first_seq,
         })
     }
 
