@@ -331,3 +331,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Agrees with full flattening on every field of random JSON objects.
+    #[test]
+    fn agrees_with_flattening(value in json_object()) {
+        let message = value.to_string();
+        let flat = super::exec::json_values(&message);
+        for (name, expected) in &flat {
+            let found = super::json_path::lookup(&message, name);
+            prop_assert_eq!(found.as_ref(), Some(expected), "{} in {}", name, message);
+        }
+    }
+}
+
+fn json_object() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        (-1000i64..1000).prop_map(|n| serde_json::json!(n)),
+        "[a-z \"\\\\]{0,6}".prop_map(serde_json::Value::String),
+    ];
+    let tree = leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map("[a-c]{1,2}", inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    });
+    prop::collection::btree_map("[a-c]{1,2}", tree, 0..5)
+        .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
+}
