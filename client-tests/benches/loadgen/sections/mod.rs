@@ -9,6 +9,7 @@ pub mod memory;
 pub mod put;
 pub mod sdk;
 pub mod streams;
+pub mod subscriptions;
 
 use std::path::Path;
 use std::time::Instant;
@@ -18,8 +19,16 @@ use crate::sizes::Sizes;
 use crate::target::Target;
 
 /// The sections `--only` may name.
-pub const SECTIONS: [&str; 8] = [
-    "put", "flat", "filter", "streams", "memory", "sdk", "cold", "insights",
+pub const SECTIONS: [&str; 9] = [
+    "put",
+    "flat",
+    "filter",
+    "streams",
+    "memory",
+    "sdk",
+    "cold",
+    "insights",
+    "subscriptions",
 ];
 
 /// Whether `--only` (empty: everything) asks for `section`.
@@ -63,6 +72,10 @@ pub async fn run_suite(
     section!("streams", streams::run(target, sizes, &mut report));
     section!("sdk", sdk::run(target, sizes, &mut report));
     section!("insights", insights::run(target, sizes, &mut report));
+    section!(
+        "subscriptions",
+        subscriptions::run(target, sizes, &mut report)
+    );
     if cold {
         section!("cold", cold::run(sizes, binary, &mut report));
     }
