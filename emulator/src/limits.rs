@@ -70,6 +70,9 @@ pub const MAX_LOG_GROUP_NAME_PATTERN_LEN: usize = 512;
 pub const MAX_DESCRIBE_LOG_GROUP_IDENTIFIERS: usize = 50;
 /// Most `accountIdentifiers` (model: `AccountIds` max 20).
 pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;
+/// Longest `resourceIdentifier` of Associate/DisassociateKmsKey (model: `ResourceIdentifier`
+/// max 2048).
+pub const MAX_RESOURCE_IDENTIFIER_LEN: usize = 2048;
 /// Longest resource ARN (model: `AmazonResourceName` max 1011).
 pub const MAX_RESOURCE_ARN_LEN: usize = 1011;
 /// Longest metric or subscription filter name (model: `FilterName` max 512).

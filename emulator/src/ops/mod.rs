@@ -5,6 +5,7 @@
 mod events;
 mod filter;
 mod groups;
+mod kms;
 mod metric_filters;
 mod retention;
 mod streams;
@@ -113,6 +114,14 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutMetricFilter => metric_filters::put_metric_filter(ctx, body),
         Operation::DescribeMetricFilters => metric_filters::describe_metric_filters(ctx, body),
         Operation::DeleteMetricFilter => metric_filters::delete_metric_filter(ctx, body),
+        Operation::AssociateKmsKey => kms::associate_kms_key(ctx, body),
+        Operation::DisassociateKmsKey => kms::disassociate_kms_key(ctx, body),
+        Operation::PutLogGroupDeletionProtection => {
+            groups::put_log_group_deletion_protection(ctx, body)
+        }
+        Operation::PutBearerTokenAuthentication => {
+            groups::put_bearer_token_authentication(ctx, body)
+        }
     }
 }
 

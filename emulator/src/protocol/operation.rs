@@ -62,6 +62,10 @@ operations! {
     PutMetricFilter,
     DescribeMetricFilters,
     DeleteMetricFilter,
+    AssociateKmsKey,
+    DisassociateKmsKey,
+    PutLogGroupDeletionProtection,
+    PutBearerTokenAuthentication,
 }
 
 impl Operation {

@@ -23,11 +23,18 @@ pub enum LogGroupClass {
     InfrequentAccess,
     /// `DELIVERY`.
     Delivery,
+    /// `ESSENTIALS` (added to the model by botocore 1.44.18).
+    Essentials,
 }
 
 impl LogGroupClass {
     /// Every class, in the model's order.
-    pub const ALL: [LogGroupClass; 3] = [Self::Standard, Self::InfrequentAccess, Self::Delivery];
+    pub const ALL: [LogGroupClass; 4] = [
+        Self::Standard,
+        Self::InfrequentAccess,
+        Self::Delivery,
+        Self::Essentials,
+    ];
 
     /// The wire name.
     pub fn as_str(self) -> &'static str {
@@ -35,6 +42,7 @@ impl LogGroupClass {
             Self::Standard => "STANDARD",
             Self::InfrequentAccess => "INFREQUENT_ACCESS",
             Self::Delivery => "DELIVERY",
+            Self::Essentials => "ESSENTIALS",
         }
     }
 
@@ -49,12 +57,14 @@ impl LogGroupClass {
 pub struct GroupSettings {
     /// Retention in days, when a policy is set.
     pub retention_in_days: Option<i32>,
-    /// The KMS key ARN given at creation.
+    /// The KMS key ARN given at creation or by AssociateKmsKey (nothing is encrypted).
     pub kms_key_id: Option<String>,
     /// The group's class.
     pub class: LogGroupClass,
     /// Whether DeleteLogGroup is refused.
     pub deletion_protection: bool,
+    /// `bearerTokenAuthenticationEnabled` (PutBearerTokenAuthentication); stored and shown.
+    pub bearer_token_authentication: bool,
     /// The group's tags.
     pub tags: BTreeMap<String, String>,
 }

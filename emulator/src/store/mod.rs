@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
 pub use group::{
     GroupInfo, GroupSettings, LogGroup, LogGroupClass, MetricFilter, MetricTransformation,
@@ -105,6 +105,7 @@ impl Store {
                 env: Arc::clone(&self.env),
                 groups: RwLock::new(BTreeMap::new()),
                 groups_created: AtomicU64::new(0),
+                query_results_kms_key: Mutex::new(None),
             })
         }))
     }
@@ -135,6 +136,9 @@ pub struct Region {
     groups: RwLock<BTreeMap<String, Arc<LogGroup>>>,
     /// Groups ever created here: numbers each group's incarnation.
     groups_created: AtomicU64,
+    /// The KMS key AssociateKmsKey gave the account's query results
+    /// (`arn:aws:logs:<region>:<account>:query-result:*`); stored, nothing is encrypted.
+    query_results_kms_key: Mutex<Option<String>>,
 }
 
 impl Region {
@@ -146,6 +150,11 @@ impl Region {
     /// A stable number identifying this region's listings in tokens.
     pub fn fingerprint(&self) -> u64 {
         tokens::fingerprint(&[self.env.account_id.as_bytes(), self.name.as_bytes()])
+    }
+
+    /// Sets (or with `None` removes) the KMS key of the account's query results here.
+    pub fn set_query_results_kms_key(&self, key: Option<String>) {
+        *self.query_results_kms_key.lock() = key;
     }
 
     /// The ARN of a log group in this region, without the trailing `:*`.
