@@ -1,6 +1,6 @@
 """Terraform's AWS provider on governance resources: a log group whose KMS key and class are
-set, changed and removed between applies (Associate/DisassociateKmsKey). Skipped, saying why,
-only where Terraform or the provider mirror is absent."""
+set, changed and removed between applies (Associate/DisassociateKmsKey), and resource policies.
+Skipped, saying why, only where Terraform or the provider mirror is absent."""
 from __future__ import annotations
 
 import pytest
@@ -57,3 +57,40 @@ def test_log_group_kms_key_and_class(terraform, logs, names):
     terraform.destroy()
     assert logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
 
+
+def resource_policy(name: str, service: str) -> str:
+    return f"""
+resource "aws_cloudwatch_log_resource_policy" "dns" {{
+  policy_name     = "{name}"
+  policy_document = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ Service = ["{service}"] }}
+      Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource  = "arn:aws:logs:*:*:log-group:/aws/route53/*"
+    }}]
+  }})
+}}
+"""
+
+
+def test_resource_policy(terraform, logs, names):
+    name = names.stream("tf-policy")
+    terraform.write(resource_policy(name, "route53.amazonaws.com"))
+    terraform.apply()
+    terraform.assert_no_drift()
+
+    def policy():
+        found = [p for p in logs.describe_resource_policies()["resourcePolicies"]
+                 if p["policyName"] == name]
+        return found[0] if found else None
+
+    assert "route53.amazonaws.com" in policy()["policyDocument"]
+    terraform.write(resource_policy(name, "events.amazonaws.com"))
+    terraform.apply()
+    terraform.assert_no_drift()
+    assert "events.amazonaws.com" in policy()["policyDocument"]
+
+    terraform.destroy()
+    assert policy() is None

@@ -32,6 +32,10 @@ pub enum LogsError {
         /// The token the next put must carry.
         expected_sequence_token: Option<String>,
     },
+    /// A concurrent change won, e.g. a stale `expectedRevisionId` (AWS's
+    /// `OperationAbortedException`).
+    #[error("{0}")]
+    OperationAborted(String),
     /// An account or resource quota was reached.
     #[error("{0}")]
     LimitExceeded(String),
@@ -80,6 +84,7 @@ impl LogsError {
             Self::InvalidSequenceToken { .. } => "InvalidSequenceTokenException",
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
+            Self::OperationAborted(_) => "OperationAbortedException",
             Self::TooManyTags { .. } => "TooManyTagsException",
             Self::Validation(_) => "ValidationException",
             Self::Serialization(_) => "SerializationException",
@@ -101,6 +106,7 @@ impl LogsError {
             | Self::InvalidSequenceToken { .. }
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
+            | Self::OperationAborted(_)
             | Self::TooManyTags { .. }
             | Self::Validation(_)
             | Self::Serialization(_)

@@ -91,6 +91,12 @@ pub const MAX_METRIC_TRANSFORMATIONS: usize = 1;
 /// Longest `fieldSelectionCriteria` (model: `FieldSelectionCriteria` max 2000).
 pub const MAX_FIELD_SELECTION_CRITERIA_LEN: usize = 2000;
 
+/// Most account-scoped resource policies per region (model doc of PutResourcePolicy: "a
+/// maximum of 10 policies without resourceARN and one per LogGroup resourceARN").
+pub const MAX_ACCOUNT_RESOURCE_POLICIES: usize = 10;
+/// Longest resource policy document (model: `PolicyDocument` max 51200).
+pub const MAX_POLICY_DOCUMENT_LEN: usize = 51_200;
+
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 
 /// Events one FilterLogEvents page may scan before it answers with what it found and a

@@ -7,6 +7,7 @@ mod filter;
 mod groups;
 mod kms;
 mod metric_filters;
+mod policies;
 mod retention;
 mod streams;
 mod tags;
@@ -119,6 +120,9 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutLogGroupDeletionProtection => {
             groups::put_log_group_deletion_protection(ctx, body)
         }
+        Operation::PutResourcePolicy => policies::put_resource_policy(ctx, body),
+        Operation::DescribeResourcePolicies => policies::describe_resource_policies(ctx, body),
+        Operation::DeleteResourcePolicy => policies::delete_resource_policy(ctx, body),
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
         }

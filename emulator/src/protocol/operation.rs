@@ -66,6 +66,9 @@ operations! {
     DisassociateKmsKey,
     PutLogGroupDeletionProtection,
     PutBearerTokenAuthentication,
+    PutResourcePolicy,
+    DescribeResourcePolicies,
+    DeleteResourcePolicy,
 }
 
 impl Operation {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use parking_lot::{Mutex, RwLock};
 
 use super::listing::{ListPage, Listing};
+use super::policies::GroupResourcePolicy;
 use super::resources::{Resource, ResourceTable};
 use super::stream::{LogStream, StreamInfo};
 use super::Env;
@@ -148,6 +149,8 @@ pub struct LogGroup {
     streams: RwLock<BTreeMap<String, Arc<LogStream>>>,
     stored_bytes: AtomicU64,
     metric_filters: ResourceTable<MetricFilter>,
+    /// The group's resource policy (PutResourcePolicy with `resourceArn`); see `policies.rs`.
+    resource_policy: GroupResourcePolicy,
     fingerprint: u64,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
@@ -188,6 +191,7 @@ impl LogGroup {
             streams: RwLock::new(BTreeMap::new()),
             stored_bytes: AtomicU64::new(0),
             metric_filters: ResourceTable::default(),
+            resource_policy: GroupResourcePolicy::default(),
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             arn,
@@ -213,6 +217,16 @@ impl LogGroup {
     /// The group's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The group's resource policy (PutResourcePolicy with `resourceArn`).
+    pub fn resource_policy(&self) -> &GroupResourcePolicy {
+        &self.resource_policy
+    }
+
+    /// The group's ARN, without the trailing `:*`.
+    pub fn arn(&self) -> &str {
+        &self.arn
     }
 
     /// The group's metadata now (after applying its retention, so `stored_bytes` is current).

@@ -11,6 +11,7 @@ pub mod events;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod policies;
 pub mod read;
 pub mod resources;
 pub mod search;
@@ -26,9 +27,11 @@ use parking_lot::{Mutex, RwLock};
 pub use group::{
     GroupInfo, GroupSettings, LogGroup, LogGroupClass, MetricFilter, MetricTransformation,
 };
+pub use policies::ResourcePolicy;
 pub use stream::StreamInfo;
 
 use listing::{ListPage, Listing};
+use resources::ResourceTable;
 
 use crate::clock::SharedClock;
 use crate::config::SequenceTokenMode;
@@ -106,6 +109,7 @@ impl Store {
                 groups: RwLock::new(BTreeMap::new()),
                 groups_created: AtomicU64::new(0),
                 query_results_kms_key: Mutex::new(None),
+                resource_policies: ResourceTable::default(),
             })
         }))
     }
@@ -139,6 +143,8 @@ pub struct Region {
     /// The KMS key AssociateKmsKey gave the account's query results
     /// (`arn:aws:logs:<region>:<account>:query-result:*`); stored, nothing is encrypted.
     query_results_kms_key: Mutex<Option<String>>,
+    /// The account-scoped resource policies (PutResourcePolicy without `resourceArn`).
+    resource_policies: ResourceTable<ResourcePolicy>,
 }
 
 impl Region {
@@ -155,6 +161,11 @@ impl Region {
     /// Sets (or with `None` removes) the KMS key of the account's query results here.
     pub fn set_query_results_kms_key(&self, key: Option<String>) {
         *self.query_results_kms_key.lock() = key;
+    }
+
+    /// The account-scoped resource policies.
+    pub fn resource_policies(&self) -> &ResourceTable<ResourcePolicy> {
+        &self.resource_policies
     }
 
     /// The ARN of a log group in this region, without the trailing `:*`.
