@@ -1,10 +1,14 @@
 """Log-group governance through boto3: KMS keys, deletion protection, bearer-token
-authentication, the log group classes and DescribeLogGroups' member sets; resource policies."""
+authentication, the log group classes and DescribeLogGroups' member sets; resource policies;
+data protection policies and the masking of every read."""
 from __future__ import annotations
+
+import json
+import time
 
 import pytest
 
-from support import REGION, Emulator, assert_aws_error
+from support import REGION, Emulator, assert_aws_error, put_chained
 
 ACCOUNT = "123456789012"
 KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -294,3 +298,172 @@ def test_log_group_resource_policy_with_revisions(fresh_logs, names):
     with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
         logs.put_resource_policy(policyName="grp", policyDocument=POLICY, resourceArn=missing)
     assert_aws_error(error, "ResourceNotFoundException", "The specified log group does not exist.")
+
+
+# --- Data protection ------------------------------------------------------------------------
+
+MANAGED = "arn:aws:dataprotection::aws:data-identifier/"
+
+
+def dp_policy(identifiers, custom=None, **overrides):
+    policy = {
+        "Name": "data-protection",
+        "Description": "mask PII",
+        "Version": "2021-06-01",
+        "Statement": [
+            {"Sid": "audit", "DataIdentifier": identifiers,
+             "Operation": {"Audit": {"FindingsDestination": {}}}},
+            {"Sid": "redact", "DataIdentifier": identifiers,
+             "Operation": {"Deidentify": {"MaskConfig": {}}}},
+        ],
+    }
+    if custom:
+        policy["Configuration"] = {"CustomDataIdentifier": custom}
+    policy.update(overrides)
+    return json.dumps(policy)
+
+
+ALL_MANAGED = [MANAGED + n for n in [
+    "EmailAddress", "IpAddress", "AwsSecretKey", "CreditCardNumber", "Ssn-US", "PhoneNumber-US",
+]]
+SENSITIVE = [
+    ("user jane.doe@example.com logged in", "user **** logged in"),
+    ("client 203.0.113.7 and 2001:db8::1", "client **** and ****"),
+    ("secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "secret=****"),
+    ("paid with 4111-1111-1111-1111", "paid with ****"),
+    ("ssn 078-05-1120 on file", "ssn **** on file"),
+    ("call (206) 555-0100", "call ****"),
+    ("badge EMP-123456", "badge ****"),
+    ("nothing to hide here", "nothing to hide here"),
+]
+
+
+def put_events(logs, group, stream, messages):
+    """Puts `messages` now, with the stream's sequence token (strict mode)."""
+    now = int(time.time() * 1000)
+    streams = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=stream)
+    token = streams["logStreams"][0].get("uploadSequenceToken")
+    put_chained(logs, group, stream, [{"timestamp": now, "message": m} for m in messages],
+                token=token)
+
+
+def test_data_protection_masks_every_read_unless_unmask(logs, names):
+    group, stream = names.group(), names.stream()
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    # Ingested before the policy: never masked (AWS masks at ingestion).
+    put_events(logs, group, stream, ["early jane.doe@example.com"])
+    time.sleep(0.01)
+
+    document = dp_policy(ALL_MANAGED + ["BadgeId"],
+                         custom=[{"Name": "BadgeId", "Regex": "EMP-\\d{6}"}])
+    put = logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=document)
+    assert (put["logGroupIdentifier"], put["policyDocument"]) == (group, document)
+    got = logs.get_data_protection_policy(logGroupIdentifier=group)
+    assert (got["policyDocument"], got["lastUpdatedTime"]) == (document, put["lastUpdatedTime"])
+    described = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"][0]
+    assert described["dataProtectionStatus"] == "ACTIVATED"
+
+    put_events(logs, group, stream, [m for m, _ in SENSITIVE])
+    originals = ["early jane.doe@example.com"] + [m for m, _ in SENSITIVE]
+    masked = ["early jane.doe@example.com"] + [m for _, m in SENSITIVE]
+
+    def get(**kwargs):
+        return [e["message"] for e in logs.get_log_events(
+            logGroupName=group, logStreamName=stream, **kwargs)["events"]]
+
+    def filter_(**kwargs):
+        return [e["message"] for e in logs.filter_log_events(
+            logGroupName=group, **kwargs)["events"]]
+
+    assert get(startFromHead=True) == masked
+    assert get(startFromHead=False) == masked
+    assert get(startFromHead=True, unmask=True) == originals
+    assert filter_() == masked
+    assert filter_(unmask=True) == originals
+    # The pattern matches the events as ingested; what is handed out is masked.
+    assert filter_(filterPattern='"jane.doe"') == ["early jane.doe@example.com", "user **** logged in"]
+    arn = described["logGroupArn"]
+    assert [e["message"] for e in logs.get_log_events(
+        logGroupIdentifier=arn, logStreamName=stream, startFromHead=True)["events"]] == masked
+
+    logs.delete_data_protection_policy(logGroupIdentifier=group)
+    # What was masked at ingestion stays masked; what comes later is not.
+    assert get(startFromHead=True) == masked
+    time.sleep(0.01)
+    put_events(logs, group, stream, ["late jane.doe@example.com"])
+    assert get(startFromHead=True)[-1] == "late jane.doe@example.com"
+    assert "dataProtectionStatus" not in logs.describe_log_groups(
+        logGroupNamePrefix=group)["logGroups"][0]
+    got = logs.get_data_protection_policy(logGroupIdentifier=group)
+    assert "policyDocument" not in got and got["logGroupIdentifier"] == group
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
+        logs.delete_data_protection_policy(logGroupIdentifier=group)
+    assert_aws_error(error, "ResourceNotFoundException",
+                     "The specified data protection policy does not exist.")
+
+
+@pytest.mark.parametrize("document,message", [
+    ("not json", "it is not a JSON object."),
+    (dp_policy([MANAGED + "EmailAddress"], Version="2012-10-17"),
+     "Version must be 2021-06-01."),
+    (dp_policy([MANAGED + "EmailAddress"], Statement=[]),
+     "Statement must hold exactly two statements, an Audit and a Deidentify."),
+    (dp_policy([]), "the Audit statement needs a non-empty DataIdentifier list."),
+    (dp_policy(["EmailAddress"]),
+     "EmailAddress is neither a managed data identifier ARN "
+     "(arn:aws:dataprotection::aws:data-identifier/<name>) nor a custom data identifier of the "
+     "Configuration."),
+    (json.dumps({"Version": "2021-06-01", "Statement": [
+        {"DataIdentifier": [MANAGED + "EmailAddress"], "Operation": {"Audit": {}}},
+        {"DataIdentifier": [MANAGED + "EmailAddress"],
+         "Operation": {"Deidentify": {"MaskConfig": {}}}}]}),
+     "the Audit operation must have a FindingsDestination object."),
+    (json.dumps({"Version": "2021-06-01", "Statement": [
+        {"DataIdentifier": [MANAGED + "EmailAddress"],
+         "Operation": {"Audit": {"FindingsDestination": {}}}},
+        {"DataIdentifier": [MANAGED + "IpAddress"],
+         "Operation": {"Deidentify": {"MaskConfig": {}}}}]}),
+     "the DataIdentifier lists of the Audit and Deidentify statements must match exactly."),
+    (json.dumps({"Version": "2021-06-01", "Statement": [
+        {"DataIdentifier": [MANAGED + "EmailAddress"],
+         "Operation": {"Audit": {"FindingsDestination": {}}}},
+        {"DataIdentifier": [MANAGED + "EmailAddress"],
+         "Operation": {"Deidentify": {"MaskConfig": {"MaskWith": "#"}}}}]}),
+     "the Deidentify operation must have an empty MaskConfig object."),
+    (dp_policy(["Bad"], custom=[{"Name": "Bad", "Regex": "(unclosed"}]),
+     "the Regex of custom data identifier Bad is not a valid regular expression."),
+    (dp_policy(["Big"], custom=[{"Name": "Big", "Regex": "a" * 201}]),
+     "the Regex of custom data identifier Big must be 1 to 200 characters of the supported set."),
+    (dp_policy(["c0"], custom=[{"Name": f"c{i}", "Regex": "x"} for i in range(11)]),
+     "a policy can have at most 10 custom data identifiers."),
+    ("{" + " " * 30_720 + "}", "the document can be up to 30720 characters."),
+])
+def test_data_protection_policy_validation(logs, names, document, message):
+    group = names.group()
+    logs.create_log_group(logGroupName=group)
+    with pytest.raises(logs.exceptions.InvalidParameterException) as error:
+        logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=document)
+    assert_aws_error(error, "InvalidParameterException",
+                     f"Invalid data protection policy document: {message}")
+    got = logs.get_data_protection_policy(logGroupIdentifier=group)
+    assert "policyDocument" not in got
+
+
+def test_data_protection_policy_name_and_missing_group(logs, names):
+    group = names.group()
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
+        logs.put_data_protection_policy(logGroupIdentifier=group,
+                                        policyDocument=dp_policy([MANAGED + "EmailAddress"]))
+    assert_aws_error(error, "ResourceNotFoundException", "The specified log group does not exist.")
+    logs.create_log_group(logGroupName=group)
+    with pytest.raises(logs.exceptions.InvalidParameterException) as error:
+        logs.put_data_protection_policy(
+            logGroupIdentifier=group,
+            policyDocument=dp_policy([MANAGED + "EmailAddress"], Name="data protection policy"))
+    assert_aws_error(error, "InvalidParameterException",
+                     "Policy Name can only include alphanumeric characters, hyphens (-) and "
+                     "underscores (_)")
+    # Managed identifiers the emulator does not mask are still accepted.
+    logs.put_data_protection_policy(logGroupIdentifier=group,
+                                    policyDocument=dp_policy([MANAGED + "DriversLicense-US"]))

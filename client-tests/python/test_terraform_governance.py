@@ -1,11 +1,14 @@
 """Terraform's AWS provider on governance resources: a log group whose KMS key and class are
-set, changed and removed between applies (Associate/DisassociateKmsKey), and resource policies.
+set, changed and removed between applies (Associate/DisassociateKmsKey), resource policies, and
+data protection policies that mask what is read back.
 Skipped, saying why, only where Terraform or the provider mirror is absent."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from support import REGION
+from support import REGION, put_chained
 from terraform_support import Terraform
 
 AVAILABLE, WHY_NOT = Terraform.available()
@@ -94,3 +97,63 @@ def test_resource_policy(terraform, logs, names):
 
     terraform.destroy()
     assert policy() is None
+
+
+def data_protection(group: str, identifier: str) -> str:
+    return f"""
+resource "aws_cloudwatch_log_group" "app" {{
+  name = "{group}"
+}}
+
+resource "aws_cloudwatch_log_data_protection_policy" "pii" {{
+  log_group_name = aws_cloudwatch_log_group.app.name
+  policy_document = jsonencode({{
+    Name    = "pii"
+    Version = "2021-06-01"
+    Statement = [
+      {{
+        Sid            = "Audit"
+        DataIdentifier = ["arn:aws:dataprotection::aws:data-identifier/{identifier}"]
+        Operation      = {{ Audit = {{ FindingsDestination = {{}} }} }}
+      }},
+      {{
+        Sid            = "Redact"
+        DataIdentifier = ["arn:aws:dataprotection::aws:data-identifier/{identifier}"]
+        Operation      = {{ Deidentify = {{ MaskConfig = {{}} }} }}
+      }}
+    ]
+  }})
+}}
+"""
+
+
+def test_data_protection_policy_masks(terraform, logs, names):
+    group, stream = names.group("tf-dp"), names.stream()
+    terraform.write(data_protection(group, "EmailAddress"))
+    terraform.apply()
+    terraform.assert_no_drift()
+    assert "EmailAddress" in logs.get_data_protection_policy(
+        logGroupIdentifier=group)["policyDocument"]
+
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    token = put_chained(logs, group, stream, [
+        {"timestamp": int(time.time() * 1000), "message": "mail ops@example.com from 10.1.2.3"}])
+
+    def messages():
+        return [e["message"] for e in logs.get_log_events(
+            logGroupName=group, logStreamName=stream, startFromHead=True)["events"]]
+
+    assert messages() == ["mail **** from 10.1.2.3"]
+
+    terraform.write(data_protection(group, "IpAddress"))
+    terraform.apply()
+    terraform.assert_no_drift()
+    # The event was masked at ingestion under the email policy; the new one masks later events.
+    assert messages() == ["mail **** from 10.1.2.3"]
+    put_chained(logs, group, stream, [
+        {"timestamp": int(time.time() * 1000), "message": "mail ops@example.com from 10.1.2.3"}],
+        token=token)
+    assert messages() == ["mail **** from 10.1.2.3", "mail ops@example.com from ****"]
+
+    terraform.destroy()
+    assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []

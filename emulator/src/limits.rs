@@ -96,6 +96,16 @@ pub const MAX_FIELD_SELECTION_CRITERIA_LEN: usize = 2000;
 pub const MAX_ACCOUNT_RESOURCE_POLICIES: usize = 10;
 /// Longest resource policy document (model: `PolicyDocument` max 51200).
 pub const MAX_POLICY_DOCUMENT_LEN: usize = 51_200;
+/// Longest data protection policy document ("The limit for a data protection policy is 30,720
+/// characters": model doc of PutDataProtectionPolicy and the user guide).
+pub const MAX_DATA_PROTECTION_POLICY_LEN: usize = 30_720;
+/// Most custom data identifiers in one data protection policy (user guide, "Custom data
+/// identifier constraints"; so are the two below).
+pub const MAX_CUSTOM_DATA_IDENTIFIERS: usize = 10;
+/// Longest custom data identifier name.
+pub const MAX_CUSTOM_DATA_IDENTIFIER_NAME_LEN: usize = 128;
+/// Longest custom data identifier regex.
+pub const MAX_CUSTOM_DATA_IDENTIFIER_REGEX_LEN: usize = 200;
 
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 
@@ -105,5 +115,8 @@ pub const MAX_POLICY_DOCUMENT_LEN: usize = 51_200;
 pub const MAX_SEARCH_SCAN_EVENTS: usize = 5_000_000;
 /// Message bytes one FilterLogEvents page may scan.
 pub const MAX_SEARCH_SCAN_BYTES: usize = 512 << 20;
+/// Past data protection policies a log group (or the account) remembers, so that events
+/// ingested under a replaced policy stay masked as AWS masked them at ingestion.
+pub const MAX_MASK_WINDOWS: usize = 64;
 /// Wall-clock time one FilterLogEvents page may scan, for patterns that are slow per byte.
 pub const MAX_SEARCH_SCAN_TIME: std::time::Duration = std::time::Duration::from_secs(1);

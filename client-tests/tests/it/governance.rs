@@ -84,3 +84,73 @@ async fn kms_key_deletion_protection_and_bearer_tokens_show_in_describe() {
         .await
         .unwrap();
 }
+
+const DATA_PROTECTION: &str = r#"{"Name":"pii","Version":"2021-06-01","Statement":[
+ {"DataIdentifier":["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
+  "Operation":{"Audit":{"FindingsDestination":{}}}},
+ {"DataIdentifier":["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
+  "Operation":{"Deidentify":{"MaskConfig":{}}}}]}"#;
+
+#[tokio::test]
+async fn data_protection_masks_events_ingested_under_it_in_every_read() {
+    let h = harness().await;
+    h.group_and_stream("/pii", "s").await;
+    h.put_all("/pii", "s", &[(NOW - MINUTE, "before a@b.io".into())])
+        .await;
+    h.clock.advance(1);
+    h.client
+        .put_data_protection_policy()
+        .log_group_identifier("/pii")
+        .policy_document(DATA_PROTECTION)
+        .send()
+        .await
+        .unwrap();
+    h.put_all("/pii", "s", &[(NOW, "after a@b.io".into())])
+        .await;
+
+    let get = |unmask: bool| {
+        h.client
+            .get_log_events()
+            .log_group_name("/pii")
+            .log_stream_name("s")
+            .start_from_head(true)
+            .unmask(unmask)
+            .send()
+    };
+    let messages = |events: &[aws_sdk_cloudwatchlogs::types::OutputLogEvent]| {
+        events
+            .iter()
+            .map(|e| e.message().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        messages(get(false).await.unwrap().events()),
+        ["before a@b.io", "after ****"]
+    );
+    assert_eq!(
+        messages(get(true).await.unwrap().events()),
+        ["before a@b.io", "after a@b.io"]
+    );
+    let filtered = h
+        .client
+        .filter_log_events()
+        .log_group_name("/pii")
+        .filter_pattern("after")
+        .send()
+        .await
+        .unwrap();
+    let hits: Vec<_> = filtered
+        .events()
+        .iter()
+        .filter_map(|e| e.message())
+        .collect();
+    assert_eq!(hits, ["after ****"]);
+
+    let out = h.client.describe_log_groups().send().await.unwrap();
+    assert_eq!(
+        out.log_groups()[0]
+            .data_protection_status()
+            .map(|s| s.as_str()),
+        Some("ACTIVATED")
+    );
+}

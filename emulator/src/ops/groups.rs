@@ -122,6 +122,8 @@ struct LogGroupOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     kms_key_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    data_protection_status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     log_group_class: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     log_group_arn: Option<String>,
@@ -150,6 +152,7 @@ impl LogGroupOut {
                 arn,
                 stored_bytes: None,
                 kms_key_id: None,
+                data_protection_status: None,
                 log_group_class: Some(info.settings.class.as_str()),
                 log_group_arn: Some(info.arn),
                 deletion_protection_enabled: None,
@@ -164,6 +167,8 @@ impl LogGroupOut {
             arn,
             stored_bytes: Some(info.stored_bytes),
             kms_key_id: info.settings.kms_key_id,
+            // Shown once a policy is in force (model: `DataProtectionStatus`).
+            data_protection_status: info.data_protection.then_some("ACTIVATED"),
             log_group_class: Some(info.settings.class.as_str()),
             log_group_arn: Some(info.arn),
             deletion_protection_enabled: Some(info.settings.deletion_protection),

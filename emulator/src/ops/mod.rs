@@ -2,6 +2,7 @@
 //! input (`protocol::decode`), validate it into plain values and call the store, encode the
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
+mod data_protection;
 mod events;
 mod filter;
 mod groups;
@@ -123,6 +124,15 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutResourcePolicy => policies::put_resource_policy(ctx, body),
         Operation::DescribeResourcePolicies => policies::describe_resource_policies(ctx, body),
         Operation::DeleteResourcePolicy => policies::delete_resource_policy(ctx, body),
+        Operation::PutDataProtectionPolicy => {
+            data_protection::put_data_protection_policy(ctx, body)
+        }
+        Operation::GetDataProtectionPolicy => {
+            data_protection::get_data_protection_policy(ctx, body)
+        }
+        Operation::DeleteDataProtectionPolicy => {
+            data_protection::delete_data_protection_policy(ctx, body)
+        }
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
         }

@@ -69,6 +69,9 @@ operations! {
     PutResourcePolicy,
     DescribeResourcePolicies,
     DeleteResourcePolicy,
+    PutDataProtectionPolicy,
+    GetDataProtectionPolicy,
+    DeleteDataProtectionPolicy,
 }
 
 impl Operation {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use parking_lot::{Mutex, RwLock};
 
 use super::listing::{ListPage, Listing};
+use super::masking::{DataProtectionPolicy, MaskHistory, Masks};
 use super::policies::GroupResourcePolicy;
 use super::resources::{Resource, ResourceTable};
 use super::stream::{LogStream, StreamInfo};
@@ -151,6 +152,8 @@ pub struct LogGroup {
     metric_filters: ResourceTable<MetricFilter>,
     /// The group's resource policy (PutResourcePolicy with `resourceArn`); see `policies.rs`.
     resource_policy: GroupResourcePolicy,
+    /// The group's data protection policy (PutDataProtectionPolicy); see `masking.rs`.
+    data_protection: Mutex<MaskHistory>,
     fingerprint: u64,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
@@ -172,6 +175,8 @@ pub struct GroupInfo {
     pub stored_bytes: u64,
     /// How many metric filters the group has.
     pub metric_filter_count: usize,
+    /// Whether a data protection policy of the group's own is in force.
+    pub data_protection: bool,
 }
 
 impl LogGroup {
@@ -192,6 +197,7 @@ impl LogGroup {
             stored_bytes: AtomicU64::new(0),
             metric_filters: ResourceTable::default(),
             resource_policy: GroupResourcePolicy::default(),
+            data_protection: Mutex::new(MaskHistory::default()),
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             arn,
@@ -219,6 +225,28 @@ impl LogGroup {
         &self.name
     }
 
+    /// The group's data protection policy, if it has one.
+    pub fn data_protection_policy(&self) -> Option<Arc<DataProtectionPolicy>> {
+        self.data_protection.lock().current()
+    }
+
+    /// Sets (or with `None` removes) the group's data protection policy `now`.
+    pub fn set_data_protection_policy(&self, policy: Option<DataProtectionPolicy>, now: i64) {
+        self.data_protection.lock().set(policy, now);
+    }
+
+    /// What a read hands out masked: nothing with `unmask`, else the terms of every data
+    /// protection policy in force on the group. Every read path (`read.rs`, `search.rs`) asks
+    /// here; deliveries and exports must too.
+    pub fn masks(&self, unmask: bool) -> Masks {
+        if unmask {
+            return Masks::default();
+        }
+        let mut windows = Vec::new();
+        self.data_protection.lock().windows(&mut windows);
+        Masks::new(windows)
+    }
+
     /// The group's resource policy (PutResourcePolicy with `resourceArn`).
     pub fn resource_policy(&self) -> &GroupResourcePolicy {
         &self.resource_policy
@@ -239,6 +267,7 @@ impl LogGroup {
             settings: self.settings.lock().clone(),
             stored_bytes: self.stored_bytes.load(Ordering::Relaxed),
             metric_filter_count: self.metric_filters.len(),
+            data_protection: self.data_protection.lock().current().is_some(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod events;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod masking;
 pub mod policies;
 pub mod read;
 pub mod resources;

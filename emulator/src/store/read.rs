@@ -27,6 +27,8 @@ pub struct StreamPageRequest<'a> {
     pub end_time: Option<i64>,
     /// Most events in the page (the byte budget applies too).
     pub limit: usize,
+    /// `unmask`: hand out events as ingested, not masked by data protection.
+    pub unmask: bool,
 }
 
 /// The tokens that end a GetLogEvents page.
@@ -46,7 +48,7 @@ impl LogGroup {
     pub fn read_stream_page(
         &self,
         request: &StreamPageRequest<'_>,
-        visit: impl for<'e> FnMut(EventView<'e>),
+        mut visit: impl for<'e> FnMut(EventView<'e>),
     ) -> LogsResult<StreamPageTokens> {
         let stream = self.stream(request.stream)?;
         let fingerprint = stream.fingerprint();
@@ -71,8 +73,24 @@ impl LogGroup {
             None if request.start_from_head => Direction::Forward,
             None => Direction::Backward,
         };
+        let masks = self.masks(request.unmask);
+        let masked_visit =
+            |event: EventView<'_>| match masks.apply(event.ingestion_time, event.message) {
+                std::borrow::Cow::Borrowed(_) => visit(event),
+                std::borrow::Cow::Owned(message) => visit(EventView {
+                    message: &message,
+                    ..event
+                }),
+            };
         let (end, resume) = stream.with_events(|log| {
-            read_page(log, direction, token.map(|t| t.key), range, budget, visit)
+            read_page(
+                log,
+                direction,
+                token.map(|t| t.key),
+                range,
+                budget,
+                masked_visit,
+            )
         });
         let encode_at = |direction, key| PageToken { direction, key }.encode(fingerprint);
         let (forward, backward) = match (end.first, end.last) {
