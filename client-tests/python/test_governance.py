@@ -467,3 +467,201 @@ def test_data_protection_policy_name_and_missing_group(logs, names):
     # Managed identifiers the emulator does not mask are still accepted.
     logs.put_data_protection_policy(logGroupIdentifier=group,
                                     policyDocument=dp_policy([MANAGED + "DriversLicense-US"]))
+
+
+# --- Account policies -----------------------------------------------------------------------
+
+
+def test_account_data_protection_policy_masks_every_group(fresh_logs, names):
+    logs = fresh_logs
+    existing, stream = names.group("existing"), names.stream()
+    logs.create_log_group(logGroupName=existing)
+    logs.create_log_stream(logGroupName=existing, logStreamName=stream)
+    put_events(logs, existing, stream, ["before a@b.io"])
+    time.sleep(0.01)
+
+    document = dp_policy([MANAGED + "EmailAddress"])
+    put = logs.put_account_policy(policyName="pii", policyDocument=document,
+                                  policyType="DATA_PROTECTION_POLICY")["accountPolicy"]
+    assert set(put) == {"policyName", "policyDocument", "lastUpdatedTime", "policyType", "scope",
+                        "accountId"}
+    assert (put["policyName"], put["policyDocument"], put["policyType"], put["scope"]) == (
+        "pii", document, "DATA_PROTECTION_POLICY", "ALL")
+
+    later = names.group("later")
+    logs.create_log_group(logGroupName=later)
+    logs.create_log_stream(logGroupName=later, logStreamName=stream)
+    # A group policy adds its identifiers: the two are cumulative.
+    logs.put_data_protection_policy(logGroupIdentifier=later,
+                                    policyDocument=dp_policy([MANAGED + "IpAddress"]))
+    for group in [existing, later]:
+        put_events(logs, group, stream, ["after a@b.io from 10.0.0.1"])
+    assert [e["message"] for e in logs.get_log_events(
+        logGroupName=existing, logStreamName=stream, startFromHead=True)["events"]] == [
+        "before a@b.io", "after **** from 10.0.0.1"]
+    assert [e["message"] for e in logs.filter_log_events(logGroupName=later)["events"]] == [
+        "after **** from ****"]
+    assert [e["message"] for e in logs.filter_log_events(
+        logGroupName=later, unmask=True)["events"]] == ["after a@b.io from 10.0.0.1"]
+
+    for group in logs.describe_log_groups()["logGroups"]:
+        assert group["dataProtectionStatus"] == "ACTIVATED"
+        assert group["inheritedProperties"] == ["ACCOUNT_DATA_PROTECTION"]
+
+    described = logs.describe_account_policies(policyType="DATA_PROTECTION_POLICY")
+    assert [p["policyName"] for p in described["accountPolicies"]] == ["pii"]
+    assert described["accountPolicies"][0]["accountId"] == put["accountId"]
+
+    # One account-level data protection policy per region; replacing it is fine.
+    with pytest.raises(logs.exceptions.LimitExceededException) as error:
+        logs.put_account_policy(policyName="second", policyDocument=document,
+                                policyType="DATA_PROTECTION_POLICY")
+    assert_aws_error(error, "LimitExceededException",
+                     "The account has reached its limit of account policies of type "
+                     "DATA_PROTECTION_POLICY.")
+    logs.put_account_policy(policyName="pii", policyDocument=document,
+                            policyType="DATA_PROTECTION_POLICY")
+
+    logs.delete_account_policy(policyName="pii", policyType="DATA_PROTECTION_POLICY")
+    groups = {g["logGroupName"]: g for g in logs.describe_log_groups()["logGroups"]}
+    assert "inheritedProperties" not in groups[existing]
+    assert "dataProtectionStatus" not in groups[existing]
+    assert groups[later]["dataProtectionStatus"] == "ACTIVATED"
+    # Masked at ingestion, masked still.
+    assert [e["message"] for e in logs.get_log_events(
+        logGroupName=existing, logStreamName=stream, startFromHead=True)["events"]] == [
+        "before a@b.io", "after **** from 10.0.0.1"]
+    with pytest.raises(logs.exceptions.ResourceNotFoundException) as error:
+        logs.delete_account_policy(policyName="pii", policyType="DATA_PROTECTION_POLICY")
+    assert_aws_error(error, "ResourceNotFoundException", "Policy with name [pii] does not exist.")
+
+
+SUBSCRIPTION = json.dumps({"DestinationArn": "arn:aws:lambda:ap-northeast-1:123456789012:function:f",
+                           "FilterPattern": "ERROR", "Distribution": "Random"})
+TRANSFORMER = json.dumps({"transformerConfig": [{"parseJSON": {}}]})
+FIELD_INDEX = json.dumps({"Fields": ["requestId"]})
+METRICS = json.dumps({})
+RETENTION = json.dumps({"retentionInDays": 90, "enforcementMode": "RETROACTIVE"})
+
+
+@pytest.mark.parametrize("policy_type,document,criteria", [
+    ("SUBSCRIPTION_FILTER_POLICY", SUBSCRIPTION, 'LogGroupName NOT IN ["/aws/lambda/f"]'),
+    ("TRANSFORMER_POLICY", TRANSFORMER, 'LogGroupNamePrefix IN ["/app"]'),
+    ("FIELD_INDEX_POLICY", FIELD_INDEX, 'DataSourceName = "amazon_vpc" AND DataSourceType = "flow"'),
+    ("METRIC_EXTRACTION_POLICY", METRICS, 'LogGroupNamePrefix NOT IN ["/aws/containerinsights"]'),
+    ("RETENTION_POLICY", RETENTION, 'LogGroupNamePrefix IN ["/app"]'),
+])
+def test_every_account_policy_type(fresh_logs, policy_type, document, criteria):
+    logs = fresh_logs
+    put = logs.put_account_policy(policyName="p1", policyDocument=document,
+                                  policyType=policy_type, selectionCriteria=criteria)
+    assert put["accountPolicy"]["selectionCriteria"] == criteria
+    described = logs.describe_account_policies(policyType=policy_type)["accountPolicies"]
+    assert [(p["policyName"], p["policyType"], p["selectionCriteria"]) for p in described] == [
+        ("p1", policy_type, criteria)]
+    assert logs.describe_account_policies(policyType=policy_type,
+                                          policyName="other")["accountPolicies"] == []
+    other_type = "DATA_PROTECTION_POLICY"
+    assert logs.describe_account_policies(policyType=other_type)["accountPolicies"] == []
+    logs.delete_account_policy(policyName="p1", policyType=policy_type)
+    assert logs.describe_account_policies(policyType=policy_type)["accountPolicies"] == []
+
+
+def test_account_policy_limits_and_selection_rules(fresh_logs):
+    logs = fresh_logs
+
+    def put(name, policy_type, document, criteria=None):
+        kwargs = {"selectionCriteria": criteria} if criteria else {}
+        return logs.put_account_policy(policyName=name, policyDocument=document,
+                                       policyType=policy_type, **kwargs)
+
+    def refused(code, message, *args):
+        with pytest.raises(logs.exceptions.ClientError) as error:
+            put(*args)
+        assert_aws_error(error, code, message)
+
+    # Subscription filters: one per region, criteria only `LogGroupName NOT IN`.
+    put("sub", "SUBSCRIPTION_FILTER_POLICY", SUBSCRIPTION)
+    refused("LimitExceededException",
+            "The account has reached its limit of account policies of type "
+            "SUBSCRIPTION_FILTER_POLICY.", "sub2", "SUBSCRIPTION_FILTER_POLICY", SUBSCRIPTION)
+    refused("InvalidParameterException",
+            'The selectionCriteria LogGroupNamePrefix IN ["/a"] is not supported for policy type '
+            "SUBSCRIPTION_FILTER_POLICY.",
+            "sub", "SUBSCRIPTION_FILTER_POLICY", SUBSCRIPTION, 'LogGroupNamePrefix IN ["/a"]')
+    refused("InvalidParameterException",
+            "The selectionCriteria LogGroupName NOT IN [\"x\"] is not supported for policy type "
+            "DATA_PROTECTION_POLICY.",
+            "dp", "DATA_PROTECTION_POLICY", dp_policy([MANAGED + "EmailAddress"]),
+            'LogGroupName NOT IN ["x"]')
+    refused("InvalidParameterException", "Invalid selectionCriteria: LogGroupName IS [\"x\"]",
+            "t", "TRANSFORMER_POLICY", TRANSFORMER, 'LogGroupName IS ["x"]')
+
+    # Transformers: up to 20 scoped ones, prefixes that do not overlap.
+    for i in range(20):
+        put(f"t{i:02}", "TRANSFORMER_POLICY", TRANSFORMER, f'LogGroupNamePrefix IN ["/t{i:02}/"]')
+    refused("LimitExceededException",
+            "The account has reached its limit of account policies of type TRANSFORMER_POLICY.",
+            "t20", "TRANSFORMER_POLICY", TRANSFORMER, 'LogGroupNamePrefix IN ["/t20/"]')
+    logs.delete_account_policy(policyName="t19", policyType="TRANSFORMER_POLICY")
+    refused("InvalidParameterException",
+            "The selection criteria overlap with another account policy of this type.",
+            "t20", "TRANSFORMER_POLICY", TRANSFORMER, 'LogGroupNamePrefix IN ["/t00/app"]')
+    refused("LimitExceededException",
+            "The account has reached its limit of account policies of type TRANSFORMER_POLICY.",
+            "all", "TRANSFORMER_POLICY", TRANSFORMER)
+    described = logs.describe_account_policies(policyType="TRANSFORMER_POLICY")
+    assert [p["policyName"] for p in described["accountPolicies"]] == [
+        f"t{i:02}" for i in range(19)]
+    assert "nextToken" not in described
+
+    # Documents are checked per type.
+    refused("InvalidParameterException",
+            "Invalid RETENTION_POLICY document: retentionInDays must be NEVER_EXPIRE or one of 30, "
+            "60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
+            "r", "RETENTION_POLICY", json.dumps({"retentionInDays": 7,
+                                                 "enforcementMode": "NEW_ONLY"}))
+    refused("InvalidParameterException",
+            "Invalid SUBSCRIPTION_FILTER_POLICY document: DestinationArn is required.",
+            "sub", "SUBSCRIPTION_FILTER_POLICY", "{}")
+    refused("InvalidParameterException",
+            "Invalid FIELD_INDEX_POLICY document: it must contain at least one field index.",
+            "f", "FIELD_INDEX_POLICY", json.dumps({"Fields": []}))
+    refused("InvalidParameterException", "The policy name cannot start with aws/.",
+            "aws/mine", "FIELD_INDEX_POLICY", FIELD_INDEX)
+    refused("InvalidParameterException",
+            "1 validation error detected: Value 'LOGS_POLICY' at 'policyType' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [DATA_PROTECTION_POLICY, "
+            "SUBSCRIPTION_FILTER_POLICY, FIELD_INDEX_POLICY, TRANSFORMER_POLICY, "
+            "METRIC_EXTRACTION_POLICY, RETENTION_POLICY]",
+            "x", "LOGS_POLICY", "{}")
+    with pytest.raises(logs.exceptions.InvalidParameterException) as error:
+        logs.put_account_policy(policyName="x", policyDocument=TRANSFORMER,
+                                policyType="TRANSFORMER_POLICY", dryRun=True)
+    assert_aws_error(error, "InvalidParameterException",
+                     "dryRun is supported only for policyType RETENTION_POLICY.")
+
+
+def test_retention_policy_dry_run(fresh_logs, names):
+    logs = fresh_logs
+    for suffix, days in [("short", 7), ("long", 365)]:
+        logs.create_log_group(logGroupName=names.group(suffix))
+        logs.put_retention_policy(logGroupName=names.group(suffix), retentionInDays=days)
+    logs.create_log_group(logGroupName=names.group("forever"))
+    result = logs.put_account_policy(
+        policyName="r", policyType="RETENTION_POLICY", policyDocument=RETENTION, dryRun=True)
+    assert "accountPolicy" not in result
+    assert result["dryRunResult"] == {
+        "totalMatchedLogGroups": 3, "increasedRetentionLogGroupCount": 1,
+        "decreasedRetentionLogGroupCount": 2, "unchangedRetentionLogGroupCount": 0,
+        "failedAnalysisCount": 0}
+    assert logs.describe_account_policies(policyType="RETENTION_POLICY")["accountPolicies"] == []
+
+    logs.put_account_policy(policyName="r", policyType="RETENTION_POLICY",
+                            policyDocument=RETENTION)
+    result = logs.delete_account_policy(policyName="r", policyType="RETENTION_POLICY",
+                                        dryRun=True)
+    assert result["dryRunResult"]["increasedRetentionLogGroupCount"] == 2
+    assert result["dryRunResult"]["decreasedRetentionLogGroupCount"] == 1
+    assert len(logs.describe_account_policies(policyType="RETENTION_POLICY")[
+        "accountPolicies"]) == 1

@@ -96,6 +96,22 @@ pub const MAX_FIELD_SELECTION_CRITERIA_LEN: usize = 2000;
 pub const MAX_ACCOUNT_RESOURCE_POLICIES: usize = 10;
 /// Longest resource policy document (model: `PolicyDocument` max 51200).
 pub const MAX_POLICY_DOCUMENT_LEN: usize = 51_200;
+/// Most account-level transformer policies scoped by `selectionCriteria` (model doc of
+/// PutAccountPolicy: "as many as 20"); the same doc gives the next three numbers.
+pub const MAX_ACCOUNT_TRANSFORMER_POLICIES: usize = 20;
+/// Most account-level field index policies of one selection kind (prefix, or data source).
+pub const MAX_ACCOUNT_FIELD_INDEX_POLICIES: usize = 20;
+/// Most account-level metric extraction policies scoped by `selectionCriteria`.
+pub const MAX_ACCOUNT_METRIC_EXTRACTION_POLICIES: usize = 5;
+/// Most account-level retention policies per region.
+pub const MAX_ACCOUNT_RETENTION_POLICIES: usize = 20;
+/// Longest `selectionCriteria`, in UTF-8 bytes (model doc: "up to 25KB").
+pub const MAX_SELECTION_CRITERIA_BYTES: usize = 25 * 1024;
+/// Most values in one `IN` / `NOT IN` list of a `selectionCriteria` (model doc: "up to 50").
+pub const MAX_SELECTION_CRITERIA_VALUES: usize = 50;
+/// Shortest retention of an account-level retention policy (model doc: "a minimum retention
+/// period of 30 days").
+pub const MIN_ACCOUNT_RETENTION_DAYS: i32 = 30;
 /// Longest data protection policy document ("The limit for a data protection policy is 30,720
 /// characters": model doc of PutDataProtectionPolicy and the user guide).
 pub const MAX_DATA_PROTECTION_POLICY_LEN: usize = 30_720;

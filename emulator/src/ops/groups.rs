@@ -124,6 +124,8 @@ struct LogGroupOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     data_protection_status: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    inherited_properties: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     log_group_class: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     log_group_arn: Option<String>,
@@ -153,6 +155,7 @@ impl LogGroupOut {
                 stored_bytes: None,
                 kms_key_id: None,
                 data_protection_status: None,
+                inherited_properties: None,
                 log_group_class: Some(info.settings.class.as_str()),
                 log_group_arn: Some(info.arn),
                 deletion_protection_enabled: None,
@@ -168,7 +171,13 @@ impl LogGroupOut {
             stored_bytes: Some(info.stored_bytes),
             kms_key_id: info.settings.kms_key_id,
             // Shown once a policy is in force (model: `DataProtectionStatus`).
-            data_protection_status: info.data_protection.then_some("ACTIVATED"),
+            data_protection_status: (info.data_protection || info.account_data_protection)
+                .then_some("ACTIVATED"),
+            // The account's data protection policy is the one property a group inherits
+            // (model: `InheritedProperty`).
+            inherited_properties: info
+                .account_data_protection
+                .then(|| vec!["ACCOUNT_DATA_PROTECTION"]),
             log_group_class: Some(info.settings.class.as_str()),
             log_group_arn: Some(info.arn),
             deletion_protection_enabled: Some(info.settings.deletion_protection),

@@ -2,6 +2,7 @@
 //! input (`protocol::decode`), validate it into plain values and call the store, encode the
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
+mod account_policies;
 mod data_protection;
 mod events;
 mod filter;
@@ -133,6 +134,11 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::DeleteDataProtectionPolicy => {
             data_protection::delete_data_protection_policy(ctx, body)
         }
+        Operation::PutAccountPolicy => account_policies::put_account_policy(ctx, body),
+        Operation::DescribeAccountPolicies => {
+            account_policies::describe_account_policies(ctx, body)
+        }
+        Operation::DeleteAccountPolicy => account_policies::delete_account_policy(ctx, body),
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
         }

@@ -72,6 +72,9 @@ operations! {
     PutDataProtectionPolicy,
     GetDataProtectionPolicy,
     DeleteDataProtectionPolicy,
+    PutAccountPolicy,
+    DescribeAccountPolicies,
+    DeleteAccountPolicy,
 }
 
 impl Operation {

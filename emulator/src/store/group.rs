@@ -154,6 +154,8 @@ pub struct LogGroup {
     resource_policy: GroupResourcePolicy,
     /// The group's data protection policy (PutDataProtectionPolicy); see `masking.rs`.
     data_protection: Mutex<MaskHistory>,
+    /// The account's data protection policy (PutAccountPolicy), shared by the region's groups.
+    account_data_protection: Arc<Mutex<MaskHistory>>,
     fingerprint: u64,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
@@ -177,6 +179,8 @@ pub struct GroupInfo {
     pub metric_filter_count: usize,
     /// Whether a data protection policy of the group's own is in force.
     pub data_protection: bool,
+    /// Whether the account's data protection policy is in force.
+    pub account_data_protection: bool,
 }
 
 impl LogGroup {
@@ -188,6 +192,7 @@ impl LogGroup {
         settings: GroupSettings,
         incarnation: u64,
         env: Arc<Env>,
+        account_data_protection: Arc<Mutex<MaskHistory>>,
     ) -> Self {
         Self {
             name,
@@ -198,6 +203,7 @@ impl LogGroup {
             metric_filters: ResourceTable::default(),
             resource_policy: GroupResourcePolicy::default(),
             data_protection: Mutex::new(MaskHistory::default()),
+            account_data_protection,
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             arn,
@@ -244,6 +250,7 @@ impl LogGroup {
         }
         let mut windows = Vec::new();
         self.data_protection.lock().windows(&mut windows);
+        self.account_data_protection.lock().windows(&mut windows);
         Masks::new(windows)
     }
 
@@ -268,6 +275,7 @@ impl LogGroup {
             stored_bytes: self.stored_bytes.load(Ordering::Relaxed),
             metric_filter_count: self.metric_filters.len(),
             data_protection: self.data_protection.lock().current().is_some(),
+            account_data_protection: self.account_data_protection.lock().current().is_some(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! in the byte (ASCII) order AWS sorts by. Each level has its own lock and hands out `Arc`s, so a
 //! put holds only its stream's lock while it appends.
 
+pub mod account_policies;
 pub mod events;
 pub mod group;
 pub mod ingest;
@@ -111,6 +112,10 @@ impl Store {
                 groups_created: AtomicU64::new(0),
                 query_results_kms_key: Mutex::new(None),
                 resource_policies: ResourceTable::default(),
+                account_policies: account_policies::AccountPolicies::default(),
+                account_data_protection: Arc::new(parking_lot::Mutex::new(
+                    masking::MaskHistory::default(),
+                )),
             })
         }))
     }
@@ -146,6 +151,11 @@ pub struct Region {
     query_results_kms_key: Mutex<Option<String>>,
     /// The account-scoped resource policies (PutResourcePolicy without `resourceArn`).
     resource_policies: ResourceTable<ResourcePolicy>,
+    /// The account policies (PutAccountPolicy).
+    account_policies: account_policies::AccountPolicies,
+    /// The account-level data protection policy, shared with every group of the region (it
+    /// masks their reads, as their own policies do).
+    account_data_protection: Arc<Mutex<masking::MaskHistory>>,
 }
 
 impl Region {
@@ -167,6 +177,20 @@ impl Region {
     /// The account-scoped resource policies.
     pub fn resource_policies(&self) -> &ResourceTable<ResourcePolicy> {
         &self.resource_policies
+    }
+
+    /// The account policies.
+    pub fn account_policies(&self) -> &account_policies::AccountPolicies {
+        &self.account_policies
+    }
+
+    /// Sets (or with `None` removes) the account's data protection policy `now`.
+    pub fn set_account_data_protection(
+        &self,
+        policy: Option<masking::DataProtectionPolicy>,
+        now: i64,
+    ) {
+        self.account_data_protection.lock().set(policy, now);
     }
 
     /// The ARN of a log group in this region, without the trailing `:*`.
@@ -191,6 +215,7 @@ impl Region {
             settings,
             self.groups_created.fetch_add(1, Ordering::Relaxed),
             Arc::clone(&self.env),
+            Arc::clone(&self.account_data_protection),
         ));
         groups.insert(name.to_owned(), Arc::clone(&group));
         Ok(group)
