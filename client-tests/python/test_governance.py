@@ -323,6 +323,16 @@ def dp_policy(identifiers, custom=None, **overrides):
     return json.dumps(policy)
 
 
+def two_statements(audit=None, deidentify=None, masked="EmailAddress"):
+    """A policy of an Audit and a Deidentify statement, each operation replaceable."""
+    return json.dumps({"Version": "2021-06-01", "Statement": [
+        {"DataIdentifier": [MANAGED + "EmailAddress"],
+         "Operation": {"Audit": {"FindingsDestination": {}} if audit is None else audit}},
+        {"DataIdentifier": [MANAGED + masked],
+         "Operation": {"Deidentify": {"MaskConfig": {}} if deidentify is None else deidentify}},
+    ]})
+
+
 ALL_MANAGED = [MANAGED + n for n in [
     "EmailAddress", "IpAddress", "AwsSecretKey", "CreditCardNumber", "Ssn-US", "PhoneNumber-US",
 ]]
@@ -414,22 +424,10 @@ def test_data_protection_masks_every_read_unless_unmask(logs, names):
      "EmailAddress is neither a managed data identifier ARN "
      "(arn:aws:dataprotection::aws:data-identifier/<name>) nor a custom data identifier of the "
      "Configuration."),
-    (json.dumps({"Version": "2021-06-01", "Statement": [
-        {"DataIdentifier": [MANAGED + "EmailAddress"], "Operation": {"Audit": {}}},
-        {"DataIdentifier": [MANAGED + "EmailAddress"],
-         "Operation": {"Deidentify": {"MaskConfig": {}}}}]}),
-     "the Audit operation must have a FindingsDestination object."),
-    (json.dumps({"Version": "2021-06-01", "Statement": [
-        {"DataIdentifier": [MANAGED + "EmailAddress"],
-         "Operation": {"Audit": {"FindingsDestination": {}}}},
-        {"DataIdentifier": [MANAGED + "IpAddress"],
-         "Operation": {"Deidentify": {"MaskConfig": {}}}}]}),
+    (two_statements(audit={}), "the Audit operation must have a FindingsDestination object."),
+    (two_statements(masked="IpAddress"),
      "the DataIdentifier lists of the Audit and Deidentify statements must match exactly."),
-    (json.dumps({"Version": "2021-06-01", "Statement": [
-        {"DataIdentifier": [MANAGED + "EmailAddress"],
-         "Operation": {"Audit": {"FindingsDestination": {}}}},
-        {"DataIdentifier": [MANAGED + "EmailAddress"],
-         "Operation": {"Deidentify": {"MaskConfig": {"MaskWith": "#"}}}}]}),
+    (two_statements(deidentify={"MaskConfig": {"MaskWith": "#"}}),
      "the Deidentify operation must have an empty MaskConfig object."),
     (dp_policy(["Bad"], custom=[{"Name": "Bad", "Regex": "(unclosed"}]),
      "the Regex of custom data identifier Bad is not a valid regular expression."),
@@ -665,3 +663,4 @@ def test_retention_policy_dry_run(fresh_logs, names):
     assert result["dryRunResult"]["decreasedRetentionLogGroupCount"] == 1
     assert len(logs.describe_account_policies(policyType="RETENTION_POLICY")[
         "accountPolicies"]) == 1
+

@@ -148,6 +148,12 @@ impl LogsError {
         Self::ResourceNotFound("The specified log stream does not exist.".into())
     }
 
+    /// `Policy with name [<name>] does not exist.` (a resource or account policy; recorded
+    /// from AWS in localstack's `test_logs_resource_policies.snapshot.json`).
+    pub fn policy_not_found(name: &str) -> Self {
+        Self::ResourceNotFound(format!("Policy with name [{name}] does not exist."))
+    }
+
     /// `The specified nextToken is invalid.`
     pub fn invalid_next_token() -> Self {
         Self::InvalidParameter("The specified nextToken is invalid.".into())

@@ -421,9 +421,7 @@ pub(super) fn delete_account_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Ha
             1,
         );
         let Some(policy) = page.items.into_iter().next() else {
-            return Err(LogsError::ResourceNotFound(format!(
-                "Policy with name [{name}] does not exist."
-            )));
+            return Err(LogsError::policy_not_found(name));
         };
         let doc: Value = serde_json::from_str(&policy.document).unwrap_or_default();
         let days = doc.get("retentionInDays").and_then(Value::as_i64);

@@ -211,9 +211,7 @@ impl AccountPolicies {
         self.items
             .lock()
             .remove(&(policy_type, name.to_owned()))
-            .ok_or_else(|| {
-                LogsError::ResourceNotFound(format!("Policy with name [{name}] does not exist."))
-            })
+            .ok_or_else(|| LogsError::policy_not_found(name))
     }
 
     /// One page of the policies of `policy_type` (only `name`, when given), in name order.

@@ -39,7 +39,7 @@ impl Resource for ResourcePolicy {
 
     /// AWS-recorded (localstack `test_logs_resource_policies.snapshot.json`, 2026).
     fn not_found_named(name: &str) -> LogsError {
-        LogsError::ResourceNotFound(format!("Policy with name [{name}] does not exist."))
+        LogsError::policy_not_found(name)
     }
 }
 
