@@ -29,6 +29,8 @@ pub struct Config {
     pub clock: SharedClock,
     /// A fixture file or folder to preload (see [`crate::fixtures`]).
     pub fixtures: Option<PathBuf>,
+    /// Where CreateExportTask writes: each bucket is a folder of this one.
+    pub export_dir: Option<PathBuf>,
 }
 
 /// The region used when none is configured.
@@ -44,6 +46,7 @@ impl Default for Config {
             sequence_tokens: SequenceTokenMode::default(),
             clock: Arc::new(SystemClock),
             fixtures: None,
+            export_dir: None,
         }
     }
 }

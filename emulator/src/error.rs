@@ -36,6 +36,9 @@ pub enum LogsError {
     /// `OperationAbortedException`).
     #[error("{0}")]
     OperationAborted(String),
+    /// The operation is not valid in the resource's state (AWS's `InvalidOperationException`).
+    #[error("{0}")]
+    InvalidOperation(String),
     /// An account or resource quota was reached.
     #[error("{0}")]
     LimitExceeded(String),
@@ -85,6 +88,7 @@ impl LogsError {
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
             Self::OperationAborted(_) => "OperationAbortedException",
+            Self::InvalidOperation(_) => "InvalidOperationException",
             Self::TooManyTags { .. } => "TooManyTagsException",
             Self::Validation(_) => "ValidationException",
             Self::Serialization(_) => "SerializationException",
@@ -107,6 +111,7 @@ impl LogsError {
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
             | Self::OperationAborted(_)
+            | Self::InvalidOperation(_)
             | Self::TooManyTags { .. }
             | Self::Validation(_)
             | Self::Serialization(_)

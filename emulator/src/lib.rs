@@ -21,6 +21,7 @@
 pub mod clock;
 pub mod config;
 mod error;
+mod export;
 mod filter;
 mod fixtures;
 pub mod inspect;

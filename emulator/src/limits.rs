@@ -112,6 +112,10 @@ pub const MAX_SELECTION_CRITERIA_VALUES: usize = 50;
 /// Shortest retention of an account-level retention policy (model doc: "a minimum retention
 /// period of 30 days").
 pub const MIN_ACCOUNT_RETENTION_DAYS: i32 = 30;
+/// Longest export task name (model: `ExportTaskName` max 512).
+pub const MAX_EXPORT_TASK_NAME_LEN: usize = 512;
+/// Longest export task id (model: `ExportTaskId` max 512).
+pub const MAX_EXPORT_TASK_ID_LEN: usize = 512;
 /// Longest data protection policy document ("The limit for a data protection policy is 30,720
 /// characters": model doc of PutDataProtectionPolicy and the user guide).
 pub const MAX_DATA_PROTECTION_POLICY_LEN: usize = 30_720;

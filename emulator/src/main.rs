@@ -34,6 +34,10 @@ struct Cli {
     /// fixtures/README.md for the format.
     #[arg(long, env = "CWLOGS_FIXTURES")]
     fixtures: Option<std::path::PathBuf>,
+    /// Where CreateExportTask writes: each S3 bucket is a folder of this one (it must exist,
+    /// as a bucket must), holding AWS's object layout.
+    #[arg(long, env = "CWLOGS_EXPORT_DIR")]
+    export_dir: Option<std::path::PathBuf>,
     /// Instead of serving, ask the emulator on 127.0.0.1:<port> for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl).
     #[arg(long)]
@@ -83,6 +87,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         sequence_tokens: cli.sequence_tokens,
         clock: Arc::new(SystemClock),
         fixtures: cli.fixtures,
+        export_dir: cli.export_dir,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

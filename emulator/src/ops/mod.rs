@@ -5,6 +5,7 @@
 mod account_policies;
 mod data_protection;
 mod events;
+mod export_tasks;
 mod filter;
 mod groups;
 mod kms;
@@ -139,6 +140,9 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
             account_policies::describe_account_policies(ctx, body)
         }
         Operation::DeleteAccountPolicy => account_policies::delete_account_policy(ctx, body),
+        Operation::CreateExportTask => export_tasks::create_export_task(ctx, body),
+        Operation::DescribeExportTasks => export_tasks::describe_export_tasks(ctx, body),
+        Operation::CancelExportTask => export_tasks::cancel_export_task(ctx, body),
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
         }

@@ -75,6 +75,9 @@ operations! {
     PutAccountPolicy,
     DescribeAccountPolicies,
     DeleteAccountPolicy,
+    CreateExportTask,
+    DescribeExportTasks,
+    CancelExportTask,
 }
 
 impl Operation {

@@ -331,6 +331,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Where CreateExportTask writes (each bucket a folder of `path`).
+    pub fn export_dir(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.export_dir = Some(path.into());
+        self
+    }
+
     /// Replaces every setting at once.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;

@@ -9,6 +9,7 @@
 
 pub mod account_policies;
 pub mod events;
+pub mod export;
 pub mod group;
 pub mod ingest;
 pub mod listing;
@@ -50,6 +51,8 @@ pub struct Env {
     pub clock: SharedClock,
     /// How PutLogEvents treats sequence tokens.
     pub sequence_tokens: SequenceTokenMode,
+    /// Where export tasks write (each bucket a folder of it), when configured.
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl Env {
@@ -67,25 +70,37 @@ pub struct Store {
 }
 
 impl Store {
-    /// An empty store for `account_id`, reading time from `clock`.
+    /// An empty store for `account_id`, reading time from `clock` (tests; the emulator starts
+    /// from a [`crate::config::Config`]).
+    #[cfg(test)]
     pub fn new(account_id: String, clock: SharedClock, sequence_tokens: SequenceTokenMode) -> Self {
         Self {
             env: Arc::new(Env {
                 account_id,
                 clock,
                 sequence_tokens,
+                export_dir: None,
             }),
             regions: RwLock::new(HashMap::new()),
         }
     }
 
-    /// An empty store with `config`'s account, clock and sequence-token mode.
+    /// An empty store with `config`'s account, clock, sequence-token mode and export folder.
     pub fn from_config(config: &crate::config::Config) -> Self {
-        Self::new(
-            config.account_id.clone(),
-            Arc::clone(&config.clock),
-            config.sequence_tokens,
-        )
+        Self {
+            env: Arc::new(Env {
+                account_id: config.account_id.clone(),
+                clock: Arc::clone(&config.clock),
+                sequence_tokens: config.sequence_tokens,
+                export_dir: config.export_dir.clone(),
+            }),
+            regions: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Where export tasks write, when configured.
+    pub fn export_dir(&self) -> Option<&std::path::Path> {
+        self.env.export_dir.as_deref()
     }
 
     /// The account id that ARNs carry.
@@ -116,6 +131,8 @@ impl Store {
                 account_data_protection: Arc::new(parking_lot::Mutex::new(
                     masking::MaskHistory::default(),
                 )),
+                export_tasks: ResourceTable::default(),
+                export_start: Mutex::new(()),
             })
         }))
     }
@@ -156,6 +173,10 @@ pub struct Region {
     /// The account-level data protection policy, shared with every group of the region (it
     /// masks their reads, as their own policies do).
     account_data_protection: Arc<Mutex<masking::MaskHistory>>,
+    /// Export tasks, by id.
+    export_tasks: ResourceTable<export::ExportTask>,
+    /// Held while a task is checked and created, so two cannot both become the active one.
+    export_start: Mutex<()>,
 }
 
 impl Region {
@@ -177,6 +198,26 @@ impl Region {
     /// The account-scoped resource policies.
     pub fn resource_policies(&self) -> &ResourceTable<ResourcePolicy> {
         &self.resource_policies
+    }
+
+    /// Now, from the injected clock.
+    pub fn now(&self) -> i64 {
+        self.env.now()
+    }
+
+    /// The export tasks.
+    pub fn export_tasks(&self) -> &ResourceTable<export::ExportTask> {
+        &self.export_tasks
+    }
+
+    /// Records a new export task, unless one is active (PENDING or RUNNING): AWS allows one
+    /// at a time (LimitExceededException).
+    pub fn create_export_task(&self, task: export::ExportTask) -> LogsResult<()> {
+        let _one_at_a_time = self.export_start.lock();
+        if self.export_tasks.all().iter().any(|t| t.status.is_active()) {
+            return Err(LogsError::LimitExceeded("Resource limit exceeded.".into()));
+        }
+        self.export_tasks.put(task).map(|_| ())
     }
 
     /// The account policies.
