@@ -1,6 +1,6 @@
 """Terraform's AWS provider on governance resources: a log group whose KMS key and class are
 set, changed and removed between applies (Associate/DisassociateKmsKey), resource policies, and
-data protection policies that mask what is read back.
+data protection policies (a group's and the account's) that mask what is read back.
 Skipped, saying why, only where Terraform or the provider mirror is absent."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from support import REGION, put_chained
+from support import REGION, Emulator, put_chained
 from terraform_support import Terraform
 
 AVAILABLE, WHY_NOT = Terraform.available()
@@ -157,3 +157,52 @@ def test_data_protection_policy_masks(terraform, logs, names):
 
     terraform.destroy()
     assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
+
+
+def test_account_data_protection_policy(names):
+    # An emulator of its own: an account policy masks every group of the region.
+    emulator = Emulator()
+    terraform = Terraform(emulator.url, region=REGION)
+    try:
+        logs = emulator.client()
+        group, stream = names.group("tf-account"), names.stream()
+        terraform.write(f"""
+resource "aws_cloudwatch_log_account_policy" "pii" {{
+  policy_name = "pii"
+  policy_type = "DATA_PROTECTION_POLICY"
+  policy_document = jsonencode({{
+    Name    = "pii"
+    Version = "2021-06-01"
+    Statement = [
+      {{
+        Sid            = "Audit"
+        DataIdentifier = ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"]
+        Operation      = {{ Audit = {{ FindingsDestination = {{}} }} }}
+      }},
+      {{
+        Sid            = "Redact"
+        DataIdentifier = ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"]
+        Operation      = {{ Deidentify = {{ MaskConfig = {{}} }} }}
+      }}
+    ]
+  }})
+}}
+""")
+        terraform.apply()
+        terraform.assert_no_drift()
+        policies = logs.describe_account_policies(policyType="DATA_PROTECTION_POLICY")
+        assert [p["policyName"] for p in policies["accountPolicies"]] == ["pii"]
+
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        put_chained(logs, group, stream, [
+            {"timestamp": int(time.time() * 1000), "message": "to ops@example.com"}])
+        assert [e["message"] for e in logs.get_log_events(
+            logGroupName=group, logStreamName=stream)["events"]] == ["to ****"]
+
+        terraform.destroy()
+        assert logs.describe_account_policies(
+            policyType="DATA_PROTECTION_POLICY")["accountPolicies"] == []
+    finally:
+        terraform.cleanup()
+        emulator.stop()
