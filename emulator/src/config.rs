@@ -39,6 +39,8 @@ pub struct Config {
     pub forward: crate::delivery::Endpoints,
     /// Where metric filters' metrics are sent with PutMetricData (none by default).
     pub cloudwatch_endpoint: Option<String>,
+    /// Where CreateExportTask writes: each bucket is a folder of this one.
+    pub export_dir: Option<PathBuf>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -60,6 +62,7 @@ impl Default for Config {
             outbox_size: DEFAULT_OUTBOX_SIZE,
             forward: crate::delivery::Endpoints::default(),
             cloudwatch_endpoint: None,
+            export_dir: None,
         }
     }
 }

@@ -32,6 +32,13 @@ pub enum LogsError {
         /// The token the next put must carry.
         expected_sequence_token: Option<String>,
     },
+    /// A concurrent change won, e.g. a stale `expectedRevisionId` (AWS's
+    /// `OperationAbortedException`).
+    #[error("{0}")]
+    OperationAborted(String),
+    /// The operation is not valid in the resource's state (AWS's `InvalidOperationException`).
+    #[error("{0}")]
+    InvalidOperation(String),
     /// An account or resource quota was reached.
     #[error("{0}")]
     LimitExceeded(String),
@@ -105,6 +112,8 @@ impl LogsError {
             Self::MalformedQuery { .. } => "MalformedQueryException",
             Self::DataAlreadyAccepted { .. } => "DataAlreadyAcceptedException",
             Self::LimitExceeded(_) => "LimitExceededException",
+            Self::OperationAborted(_) => "OperationAbortedException",
+            Self::InvalidOperation(_) => "InvalidOperationException",
             Self::TooManyTags { .. } => "TooManyTagsException",
             Self::AccessDenied(_) => "AccessDeniedException",
             Self::Validation(_) => "ValidationException",
@@ -131,6 +140,8 @@ impl LogsError {
             | Self::MalformedQuery { .. }
             | Self::DataAlreadyAccepted { .. }
             | Self::LimitExceeded(_)
+            | Self::OperationAborted(_)
+            | Self::InvalidOperation(_)
             | Self::TooManyTags { .. }
             | Self::AccessDenied(_)
             | Self::Validation(_)
@@ -187,6 +198,12 @@ impl LogsError {
     /// `The specified log stream does not exist.`
     pub fn log_stream_not_found() -> Self {
         Self::ResourceNotFound("The specified log stream does not exist.".into())
+    }
+
+    /// `Policy with name [<name>] does not exist.` (a resource or account policy; recorded
+    /// from AWS in localstack's `test_logs_resource_policies.snapshot.json`).
+    pub fn policy_not_found(name: &str) -> Self {
+        Self::ResourceNotFound(format!("Policy with name [{name}] does not exist."))
     }
 
     /// `The specified nextToken is invalid.`

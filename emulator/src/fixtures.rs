@@ -360,7 +360,9 @@ fn validate(
     }
     let class = match &group.log_group_class {
         Some(class) => LogGroupClass::parse(class).ok_or_else(|| {
-            format!("logGroupClass {class} is not STANDARD, INFREQUENT_ACCESS or DELIVERY")
+            format!(
+                "logGroupClass {class} is not STANDARD, INFREQUENT_ACCESS, DELIVERY or ESSENTIALS"
+            )
         })?,
         None => LogGroupClass::Standard,
     };
@@ -377,6 +379,7 @@ fn validate(
         kms_key_id: None,
         class,
         deletion_protection: false,
+        bearer_token_authentication: false,
         tags: group.tags.clone(),
     })
 }

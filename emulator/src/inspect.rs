@@ -22,7 +22,7 @@ pub struct LogGroupSnapshot {
     pub retention_in_days: Option<i32>,
     /// The log group class (`STANDARD`, ...).
     pub log_group_class: String,
-    /// The KMS key given at creation.
+    /// The KMS key given at creation or by AssociateKmsKey.
     pub kms_key_id: Option<String>,
     /// Whether DeleteLogGroup is refused.
     pub deletion_protection_enabled: bool,

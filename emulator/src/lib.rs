@@ -22,6 +22,7 @@ pub mod clock;
 pub mod config;
 mod delivery;
 mod error;
+mod export;
 mod filter;
 pub mod fixtures;
 mod insights;

@@ -70,6 +70,9 @@ pub const MAX_LOG_GROUP_NAME_PATTERN_LEN: usize = 512;
 pub const MAX_DESCRIBE_LOG_GROUP_IDENTIFIERS: usize = 50;
 /// Most `accountIdentifiers` (model: `AccountIds` max 20).
 pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;
+/// Longest `resourceIdentifier` of Associate/DisassociateKmsKey (model: `ResourceIdentifier`
+/// max 2048).
+pub const MAX_RESOURCE_IDENTIFIER_LEN: usize = 2048;
 /// Longest resource ARN (model: `AmazonResourceName` max 1011).
 pub const MAX_RESOURCE_ARN_LEN: usize = 1011;
 /// Longest metric or subscription filter name (model: `FilterName` max 512).
@@ -120,6 +123,41 @@ pub const MAX_SUBSCRIPTION_FILTERS: usize = 2;
 /// Longest destination access policy (model doc of `PutDestinationPolicy.accessPolicy`: "This
 /// can be up to 5120 bytes").
 pub const MAX_ACCESS_POLICY_BYTES: usize = 5120;
+/// Most account-scoped resource policies per region (model doc of PutResourcePolicy: "a
+/// maximum of 10 policies without resourceARN and one per LogGroup resourceARN").
+pub const MAX_ACCOUNT_RESOURCE_POLICIES: usize = 10;
+/// Longest resource policy document (model: `PolicyDocument` max 51200).
+pub const MAX_POLICY_DOCUMENT_LEN: usize = 51_200;
+/// Most account-level transformer policies scoped by `selectionCriteria` (model doc of
+/// PutAccountPolicy: "as many as 20"); the same doc gives the next three numbers.
+pub const MAX_ACCOUNT_TRANSFORMER_POLICIES: usize = 20;
+/// Most account-level field index policies of one selection kind (prefix, or data source).
+pub const MAX_ACCOUNT_FIELD_INDEX_POLICIES: usize = 20;
+/// Most account-level metric extraction policies scoped by `selectionCriteria`.
+pub const MAX_ACCOUNT_METRIC_EXTRACTION_POLICIES: usize = 5;
+/// Most account-level retention policies per region.
+pub const MAX_ACCOUNT_RETENTION_POLICIES: usize = 20;
+/// Longest `selectionCriteria`, in UTF-8 bytes (model doc: "up to 25KB").
+pub const MAX_SELECTION_CRITERIA_BYTES: usize = 25 * 1024;
+/// Most values in one `IN` / `NOT IN` list of a `selectionCriteria` (model doc: "up to 50").
+pub const MAX_SELECTION_CRITERIA_VALUES: usize = 50;
+/// Shortest retention of an account-level retention policy (model doc: "a minimum retention
+/// period of 30 days").
+pub const MIN_ACCOUNT_RETENTION_DAYS: i32 = 30;
+/// Longest export task name (model: `ExportTaskName` max 512).
+pub const MAX_EXPORT_TASK_NAME_LEN: usize = 512;
+/// Longest export task id (model: `ExportTaskId` max 512).
+pub const MAX_EXPORT_TASK_ID_LEN: usize = 512;
+/// Longest data protection policy document ("The limit for a data protection policy is 30,720
+/// characters": model doc of PutDataProtectionPolicy and the user guide).
+pub const MAX_DATA_PROTECTION_POLICY_LEN: usize = 30_720;
+/// Most custom data identifiers in one data protection policy (user guide, "Custom data
+/// identifier constraints"; so are the two below).
+pub const MAX_CUSTOM_DATA_IDENTIFIERS: usize = 10;
+/// Longest custom data identifier name.
+pub const MAX_CUSTOM_DATA_IDENTIFIER_NAME_LEN: usize = 128;
+/// Longest custom data identifier regex.
+pub const MAX_CUSTOM_DATA_IDENTIFIER_REGEX_LEN: usize = 200;
 
 // The emulator's own bounds (not AWS's numbers): what one request may cost.
 
@@ -129,6 +167,9 @@ pub const MAX_ACCESS_POLICY_BYTES: usize = 5120;
 pub const MAX_SEARCH_SCAN_EVENTS: usize = 5_000_000;
 /// Message bytes one FilterLogEvents page may scan.
 pub const MAX_SEARCH_SCAN_BYTES: usize = 512 << 20;
+/// Past data protection policies a log group (or the account) remembers, so that events
+/// ingested under a replaced policy stay masked as AWS masked them at ingestion.
+pub const MAX_MASK_WINDOWS: usize = 64;
 /// Wall-clock time one FilterLogEvents page may scan, for patterns that are slow per byte.
 pub const MAX_SEARCH_SCAN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
 

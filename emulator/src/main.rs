@@ -68,6 +68,10 @@ struct Cli {
     /// once a minute and at shutdown.
     #[arg(long, env = "CWLOGS_CLOUDWATCH_ENDPOINT")]
     cloudwatch_endpoint: Option<String>,
+    /// Where CreateExportTask writes: each S3 bucket is a folder of this one (it must exist,
+    /// as a bucket must), holding AWS's object layout.
+    #[arg(long, env = "CWLOGS_EXPORT_DIR")]
+    export_dir: Option<std::path::PathBuf>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -136,6 +140,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             lambda: cli.lambda_endpoint,
         },
         cloudwatch_endpoint: cli.cloudwatch_endpoint,
+        export_dir: cli.export_dir,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

@@ -7,6 +7,7 @@ mod events_get;
 mod events_put;
 mod filter;
 mod fixtures;
+mod governance;
 mod groups;
 mod insights;
 mod metrics;

@@ -133,8 +133,7 @@ struct GetLogEventsInput {
     next_token: Option<String>,
     limit: Option<i64>,
     start_from_head: Option<bool>,
-    /// Accepted; the emulator has no data-protection masking to undo.
-    #[allow(dead_code)]
+    /// `true`: events as ingested, without data-protection masking.
     unmask: Option<bool>,
 }
 
@@ -167,6 +166,7 @@ pub(super) fn get_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         start_time: input.start_time,
         end_time: input.end_time,
         limit,
+        unmask: input.unmask.unwrap_or(false),
     };
     // The page is written straight from the store: no intermediate events list.
     let mut out = JsonOut::with_capacity(64 * 1024);

@@ -33,8 +33,7 @@ struct FilterLogEventsInput {
     /// Deprecated by AWS in 2019 and ignored: results are always interleaved.
     #[allow(dead_code)]
     interleaved: Option<bool>,
-    /// Accepted; the emulator has no data-protection masking to undo.
-    #[allow(dead_code)]
+    /// `true`: events as ingested, without data-protection masking.
     unmask: Option<bool>,
 }
 
@@ -99,6 +98,7 @@ pub(super) fn filter_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
         limit,
         next_token: input.next_token.as_deref(),
         start_from_head: input.start_from_head,
+        unmask: input.unmask.unwrap_or(false),
     };
     let body = group.search(&request, |page| {
         // Written straight from the locked streams, like GetLogEvents pages.

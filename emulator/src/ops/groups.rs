@@ -1,4 +1,5 @@
-//! CreateLogGroup, DeleteLogGroup, DescribeLogGroups.
+//! CreateLogGroup, DeleteLogGroup, DescribeLogGroups, and the group switches
+//! PutLogGroupDeletionProtection and PutBearerTokenAuthentication.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +15,8 @@ use crate::protocol::{decode, encode};
 use crate::store::{GroupInfo, GroupSettings, LogGroupClass};
 use crate::validate::{Violations, LOG_GROUP_NAME_PATTERN_PATTERN};
 
-const LOG_GROUP_CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
+/// The model's `LogGroupClass` enum (botocore 1.44.18 added `ESSENTIALS`).
+const LOG_GROUP_CLASSES: [&str; 4] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY", "ESSENTIALS"];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -51,11 +53,15 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
             "Log groups starting with AWS/ are reserved for AWS.".into(),
         ));
     }
+    if let Some(kms) = &input.kms_key_id {
+        super::kms::check_key_arn(ctx, kms, name)?;
+    }
     let settings = GroupSettings {
         retention_in_days: None,
         kms_key_id: input.kms_key_id,
         class: class.unwrap_or_default(),
         deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
+        bearer_token_authentication: false,
         tags: input.tags.unwrap_or_default(),
     };
     ctx.touch_group(name);
@@ -116,16 +122,27 @@ struct LogGroupOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     kms_key_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    data_protection_status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inherited_properties: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     log_group_class: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     log_group_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     deletion_protection_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bearer_token_authentication_enabled: Option<bool>,
 }
 
 impl LogGroupOut {
-    /// AWS's record of a group. With `logGroupNamePattern`, AWS returns only the name, the
-    /// creation time and the `:*` ARN (model doc of `logGroupNamePattern`).
+    /// AWS's record of a group, its members in AWS's order (an AWS CLI answer of 2026:
+    /// `logGroupClass`, `logGroupArn`, `deletionProtectionEnabled` and
+    /// `bearerTokenAuthenticationEnabled` always, `kmsKeyId` once a key is associated). With
+    /// `logGroupNamePattern`, AWS returns fewer: the model doc names only the name, the creation
+    /// time and the `:*` ARN, but AWS answered with `metricFilterCount`, `logGroupClass` and
+    /// `logGroupArn` as well, and without `storedBytes` or `deletionProtectionEnabled`
+    /// (localstack's AWS-recorded `test_logs_groups.snapshot.json`, February 2026).
     fn from_info(info: GroupInfo, brief: bool) -> Self {
         let arn = format!("{}:*", info.arn);
         if brief {
@@ -133,13 +150,16 @@ impl LogGroupOut {
                 log_group_name: info.name,
                 creation_time: info.creation_time,
                 retention_in_days: None,
-                metric_filter_count: None,
+                metric_filter_count: Some(info.metric_filter_count as i64),
                 arn,
                 stored_bytes: None,
                 kms_key_id: None,
-                log_group_class: None,
-                log_group_arn: None,
+                data_protection_status: None,
+                inherited_properties: None,
+                log_group_class: Some(info.settings.class.as_str()),
+                log_group_arn: Some(info.arn),
                 deletion_protection_enabled: None,
+                bearer_token_authentication_enabled: None,
             };
         }
         Self {
@@ -150,9 +170,18 @@ impl LogGroupOut {
             arn,
             stored_bytes: Some(info.stored_bytes),
             kms_key_id: info.settings.kms_key_id,
+            // Shown once a policy is in force (model: `DataProtectionStatus`).
+            data_protection_status: (info.data_protection || info.account_data_protection)
+                .then_some("ACTIVATED"),
+            // The account's data protection policy is the one property a group inherits
+            // (model: `InheritedProperty`).
+            inherited_properties: info
+                .account_data_protection
+                .then(|| vec!["ACCOUNT_DATA_PROTECTION"]),
             log_group_class: Some(info.settings.class.as_str()),
             log_group_arn: Some(info.arn),
             deletion_protection_enabled: Some(info.settings.deletion_protection),
+            bearer_token_authentication_enabled: Some(info.settings.bearer_token_authentication),
         }
     }
 }
@@ -248,4 +277,54 @@ pub(super) fn describe_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Hand
         next_token: page.next_token,
     };
     Ok(Handled::json(encode(&output)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PutLogGroupSwitchInput {
+    log_group_identifier: Option<String>,
+    deletion_protection_enabled: Option<bool>,
+    bearer_token_authentication_enabled: Option<bool>,
+}
+
+/// PutLogGroupDeletionProtection and PutBearerTokenAuthentication: a required
+/// `logGroupIdentifier` (name or ARN) and a required boolean `member`, stored by `set`.
+fn put_group_switch(
+    ctx: &Ctx<'_>,
+    body: &[u8],
+    member: &str,
+    value: impl FnOnce(&PutLogGroupSwitchInput) -> Option<bool>,
+    set: impl FnOnce(&mut GroupSettings, bool),
+) -> LogsResult<Handled> {
+    let input: PutLogGroupSwitchInput = decode(body)?;
+    let mut v = Violations::new();
+    let id = v.required("logGroupIdentifier", input.log_group_identifier.as_deref());
+    if let Some(id) = id {
+        v.log_group_identifier("logGroupIdentifier", id);
+    }
+    let enabled = v.required(member, value(&input).as_ref()).copied();
+    v.finish()?;
+    let group = super::resolve_group(ctx, None, id)?;
+    group.update_settings(|s| set(s, enabled.unwrap_or_default()));
+    Ok(Handled::empty())
+}
+
+pub(super) fn put_log_group_deletion_protection(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    put_group_switch(
+        ctx,
+        body,
+        "deletionProtectionEnabled",
+        |i| i.deletion_protection_enabled,
+        |s, on| s.deletion_protection = on,
+    )
+}
+
+pub(super) fn put_bearer_token_authentication(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    put_group_switch(
+        ctx,
+        body,
+        "bearerTokenAuthenticationEnabled",
+        |i| i.bearer_token_authentication_enabled,
+        |s, on| s.bearer_token_authentication = on,
+    )
 }

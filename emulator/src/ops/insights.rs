@@ -409,8 +409,7 @@ pub(super) fn describe_queries(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
 #[serde(rename_all = "camelCase")]
 struct GetLogRecordInput {
     log_record_pointer: Option<String>,
-    /// Accepted; there is no masking to undo yet.
-    #[allow(dead_code)]
+    /// Shows the record without data-protection masking.
     unmask: Option<bool>,
 }
 
@@ -427,7 +426,9 @@ pub(super) fn get_log_record(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         .required("logRecordPointer", input.log_record_pointer.as_deref())
         .unwrap_or_default();
     v.finish()?;
-    let (group, stream, timestamp, ingestion_time, message) = ctx.region.log_record(pointer)?;
+    let (group, stream, timestamp, ingestion_time, message) = ctx
+        .region
+        .log_record(pointer, input.unmask.unwrap_or(false))?;
     // Every field of the event: the system ones as epoch-millisecond strings (as AWS's
     // GetLogRecord shows them), then a JSON message's fields, flattened.
     let mut record = serde_json::Map::new();
@@ -505,7 +506,7 @@ pub(super) fn get_log_group_fields(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
     };
     let mut total = 0u64;
     let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
-    group.scan(from, to, |_, event| {
+    group.scan(from, to, false, |_, event| {
         total += 1;
         for (field, _) in crate::insights::json_fields(event.message) {
             // A JSON key that starts with @ shows with a second @, as AWS shows it.

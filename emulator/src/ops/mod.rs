@@ -2,12 +2,17 @@
 //! input (`protocol::decode`), validate it into plain values and call the store, encode the
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
+mod account_policies;
+mod data_protection;
 mod destinations;
 mod events;
+mod export_tasks;
 mod filter;
 mod groups;
 mod insights;
+mod kms;
 mod metric_filters;
+mod policies;
 mod query_definitions;
 mod retention;
 mod streams;
@@ -148,6 +153,34 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutDestinationPolicy => destinations::put_destination_policy(ctx, body),
         Operation::DescribeDestinations => destinations::describe_destinations(ctx, body),
         Operation::DeleteDestination => destinations::delete_destination(ctx, body),
+        Operation::AssociateKmsKey => kms::associate_kms_key(ctx, body),
+        Operation::DisassociateKmsKey => kms::disassociate_kms_key(ctx, body),
+        Operation::PutLogGroupDeletionProtection => {
+            groups::put_log_group_deletion_protection(ctx, body)
+        }
+        Operation::PutResourcePolicy => policies::put_resource_policy(ctx, body),
+        Operation::DescribeResourcePolicies => policies::describe_resource_policies(ctx, body),
+        Operation::DeleteResourcePolicy => policies::delete_resource_policy(ctx, body),
+        Operation::PutDataProtectionPolicy => {
+            data_protection::put_data_protection_policy(ctx, body)
+        }
+        Operation::GetDataProtectionPolicy => {
+            data_protection::get_data_protection_policy(ctx, body)
+        }
+        Operation::DeleteDataProtectionPolicy => {
+            data_protection::delete_data_protection_policy(ctx, body)
+        }
+        Operation::PutAccountPolicy => account_policies::put_account_policy(ctx, body),
+        Operation::DescribeAccountPolicies => {
+            account_policies::describe_account_policies(ctx, body)
+        }
+        Operation::DeleteAccountPolicy => account_policies::delete_account_policy(ctx, body),
+        Operation::CreateExportTask => export_tasks::create_export_task(ctx, body),
+        Operation::DescribeExportTasks => export_tasks::describe_export_tasks(ctx, body),
+        Operation::CancelExportTask => export_tasks::cancel_export_task(ctx, body),
+        Operation::PutBearerTokenAuthentication => {
+            groups::put_bearer_token_authentication(ctx, body)
+        }
     }
 }
 

@@ -79,6 +79,22 @@ operations! {
     PutDestinationPolicy,
     DescribeDestinations,
     DeleteDestination,
+    AssociateKmsKey,
+    DisassociateKmsKey,
+    PutLogGroupDeletionProtection,
+    PutBearerTokenAuthentication,
+    PutResourcePolicy,
+    DescribeResourcePolicies,
+    DeleteResourcePolicy,
+    PutDataProtectionPolicy,
+    GetDataProtectionPolicy,
+    DeleteDataProtectionPolicy,
+    PutAccountPolicy,
+    DescribeAccountPolicies,
+    DeleteAccountPolicy,
+    CreateExportTask,
+    DescribeExportTasks,
+    CancelExportTask,
 }
 
 impl Operation {

@@ -726,6 +726,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Where CreateExportTask writes (each bucket a folder of `path`).
+    pub fn export_dir(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.export_dir = Some(path.into());
+        self
+    }
+
     /// Most deliveries the outbox keeps (default [`crate::config::DEFAULT_OUTBOX_SIZE`]).
     pub fn outbox_size(mut self, size: usize) -> Self {
         self.config.outbox_size = size;

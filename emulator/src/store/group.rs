@@ -7,6 +7,8 @@ use std::sync::Arc;
 use parking_lot::{Mutex, RwLock};
 
 use super::listing::{ListPage, Listing};
+use super::masking::{DataProtectionPolicy, MaskHistory, Masks};
+use super::policies::GroupResourcePolicy;
 use super::resources::{Resource, ResourceTable};
 use super::stream::{time_key, LogStream, StreamInfo, TimeIndex};
 use super::subscriptions::SubscriptionFilter;
@@ -24,11 +26,18 @@ pub enum LogGroupClass {
     InfrequentAccess,
     /// `DELIVERY`.
     Delivery,
+    /// `ESSENTIALS` (added to the model by botocore 1.44.18).
+    Essentials,
 }
 
 impl LogGroupClass {
     /// Every class, in the model's order.
-    pub const ALL: [LogGroupClass; 3] = [Self::Standard, Self::InfrequentAccess, Self::Delivery];
+    pub const ALL: [LogGroupClass; 4] = [
+        Self::Standard,
+        Self::InfrequentAccess,
+        Self::Delivery,
+        Self::Essentials,
+    ];
 
     /// The wire name.
     pub fn as_str(self) -> &'static str {
@@ -36,6 +45,7 @@ impl LogGroupClass {
             Self::Standard => "STANDARD",
             Self::InfrequentAccess => "INFREQUENT_ACCESS",
             Self::Delivery => "DELIVERY",
+            Self::Essentials => "ESSENTIALS",
         }
     }
 
@@ -50,12 +60,14 @@ impl LogGroupClass {
 pub struct GroupSettings {
     /// Retention in days, when a policy is set.
     pub retention_in_days: Option<i32>,
-    /// The KMS key ARN given at creation.
+    /// The KMS key ARN given at creation or by AssociateKmsKey (nothing is encrypted).
     pub kms_key_id: Option<String>,
     /// The group's class.
     pub class: LogGroupClass,
     /// Whether DeleteLogGroup is refused.
     pub deletion_protection: bool,
+    /// `bearerTokenAuthenticationEnabled` (PutBearerTokenAuthentication); stored and shown.
+    pub bearer_token_authentication: bool,
     /// The group's tags.
     pub tags: BTreeMap<String, String>,
 }
@@ -143,6 +155,12 @@ pub struct LogGroup {
     stored_bytes: AtomicU64,
     metric_filters: ResourceTable<MetricFilter>,
     subscription_filters: ResourceTable<SubscriptionFilter>,
+    /// The group's resource policy (PutResourcePolicy with `resourceArn`); see `policies.rs`.
+    resource_policy: GroupResourcePolicy,
+    /// The group's data protection policy (PutDataProtectionPolicy); see `masking.rs`.
+    data_protection: Mutex<MaskHistory>,
+    /// The account's data protection policy (PutAccountPolicy), shared by the region's groups.
+    account_data_protection: Arc<Mutex<MaskHistory>>,
     fingerprint: u64,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
@@ -164,6 +182,10 @@ pub struct GroupInfo {
     pub stored_bytes: u64,
     /// How many metric filters the group has.
     pub metric_filter_count: usize,
+    /// Whether a data protection policy of the group's own is in force.
+    pub data_protection: bool,
+    /// Whether the account's data protection policy is in force.
+    pub account_data_protection: bool,
 }
 
 impl LogGroup {
@@ -175,6 +197,7 @@ impl LogGroup {
         settings: GroupSettings,
         incarnation: u64,
         env: Arc<Env>,
+        account_data_protection: Arc<Mutex<MaskHistory>>,
     ) -> Self {
         Self {
             name,
@@ -185,6 +208,9 @@ impl LogGroup {
             stored_bytes: AtomicU64::new(0),
             metric_filters: ResourceTable::default(),
             subscription_filters: ResourceTable::default(),
+            resource_policy: GroupResourcePolicy::default(),
+            data_protection: Mutex::new(MaskHistory::default()),
+            account_data_protection,
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             arn,
@@ -217,6 +243,39 @@ impl LogGroup {
         &self.name
     }
 
+    /// The group's data protection policy, if it has one.
+    pub fn data_protection_policy(&self) -> Option<Arc<DataProtectionPolicy>> {
+        self.data_protection.lock().current()
+    }
+
+    /// Sets (or with `None` removes) the group's data protection policy `now`.
+    pub fn set_data_protection_policy(&self, policy: Option<DataProtectionPolicy>, now: i64) {
+        self.data_protection.lock().set(policy, now);
+    }
+
+    /// What a read hands out masked: nothing with `unmask`, else the terms of every data
+    /// protection policy in force on the group. Every read path (`read.rs`, `search.rs`) asks
+    /// here; deliveries and exports must too.
+    pub fn masks(&self, unmask: bool) -> Masks {
+        if unmask {
+            return Masks::default();
+        }
+        let mut windows = Vec::new();
+        self.data_protection.lock().windows(&mut windows);
+        self.account_data_protection.lock().windows(&mut windows);
+        Masks::new(windows)
+    }
+
+    /// The group's resource policy (PutResourcePolicy with `resourceArn`).
+    pub fn resource_policy(&self) -> &GroupResourcePolicy {
+        &self.resource_policy
+    }
+
+    /// The group's ARN, without the trailing `:*`.
+    pub fn arn(&self) -> &str {
+        &self.arn
+    }
+
     /// The group's metadata now (after applying its retention, so `stored_bytes` is current).
     pub fn info(&self) -> GroupInfo {
         self.apply_retention_to_all();
@@ -227,6 +286,8 @@ impl LogGroup {
             settings: self.settings.lock().clone(),
             stored_bytes: self.stored_bytes.load(Ordering::Relaxed),
             metric_filter_count: self.metric_filters.len(),
+            data_protection: self.data_protection.lock().current().is_some(),
+            account_data_protection: self.account_data_protection.lock().current().is_some(),
         }
     }
 

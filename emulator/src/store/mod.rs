@@ -7,11 +7,15 @@
 //! in the byte (ASCII) order AWS sorts by. Each level has its own lock and hands out `Arc`s, so a
 //! put holds only its stream's lock while it appends.
 
+pub mod account_policies;
 pub mod events;
+pub mod export;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod masking;
 pub mod metrics;
+pub mod policies;
 pub mod queries;
 pub mod read;
 pub mod resources;
@@ -24,11 +28,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
 pub use group::{
     GroupInfo, GroupSettings, LogGroup, LogGroupClass, MetricFilter, MetricTransformation,
 };
+pub use policies::ResourcePolicy;
 pub use stream::StreamInfo;
 pub use subscriptions::{Destination, Distribution, SubscriptionFilter, TargetArn, Vendor};
 
@@ -58,6 +63,8 @@ pub struct Env {
     pub outbox: Arc<Outbox>,
     /// What metric filters counted.
     pub metrics: Arc<Metrics>,
+    /// Where export tasks write (each bucket a folder of it), when configured.
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl Env {
@@ -92,12 +99,13 @@ impl Store {
                 query_min_duration: std::time::Duration::ZERO,
                 outbox: Arc::new(Outbox::new(outbox_size)),
                 metrics: Arc::default(),
+                export_dir: None,
             }),
             regions: RwLock::new(HashMap::new()),
         }
     }
 
-    /// An empty store with `config`'s account, clock and sequence-token mode.
+    /// An empty store with `config`'s account, clock, sequence-token mode and export folder.
     pub fn from_config(config: &crate::config::Config) -> Self {
         Self {
             env: Arc::new(Env {
@@ -107,9 +115,15 @@ impl Store {
                 query_min_duration: config.query_min_duration,
                 outbox: Arc::new(Outbox::new(config.outbox_size)),
                 metrics: Arc::default(),
+                export_dir: config.export_dir.clone(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// Where export tasks write, when configured.
+    pub fn export_dir(&self) -> Option<&std::path::Path> {
+        self.env.export_dir.as_deref()
     }
 
     /// The account id that ARNs carry.
@@ -158,6 +172,14 @@ impl Store {
             queries: queries::Queries::default(),
             query_definitions: resources::ResourceTable::default(),
             destinations: ResourceTable::default(),
+            query_results_kms_key: Mutex::new(None),
+            resource_policies: ResourceTable::default(),
+            account_policies: account_policies::AccountPolicies::default(),
+            account_data_protection: Arc::new(parking_lot::Mutex::new(
+                masking::MaskHistory::default(),
+            )),
+            export_tasks: ResourceTable::default(),
+            export_start: Mutex::new(()),
         })
     }
 
@@ -216,6 +238,20 @@ pub struct Region {
     query_definitions: resources::ResourceTable<queries::QueryDefinition>,
     /// Log destinations.
     destinations: ResourceTable<Destination>,
+    /// The KMS key AssociateKmsKey gave the account's query results
+    /// (`arn:aws:logs:<region>:<account>:query-result:*`); stored, nothing is encrypted.
+    query_results_kms_key: Mutex<Option<String>>,
+    /// The account-scoped resource policies (PutResourcePolicy without `resourceArn`).
+    resource_policies: ResourceTable<ResourcePolicy>,
+    /// The account policies (PutAccountPolicy).
+    account_policies: account_policies::AccountPolicies,
+    /// The account-level data protection policy, shared with every group of the region (it
+    /// masks their reads, as their own policies do).
+    account_data_protection: Arc<Mutex<masking::MaskHistory>>,
+    /// Export tasks, by id.
+    export_tasks: ResourceTable<export::ExportTask>,
+    /// Held while a task is checked and created, so two cannot both become the active one.
+    export_start: Mutex<()>,
 }
 
 impl Region {
@@ -240,6 +276,50 @@ impl Region {
     /// A stable number identifying this region's listings in tokens.
     pub fn fingerprint(&self) -> u64 {
         tokens::fingerprint(&[self.env.account_id.as_bytes(), self.name.as_bytes()])
+    }
+
+    /// Sets (or with `None` removes) the KMS key of the account's query results here.
+    pub fn set_query_results_kms_key(&self, key: Option<String>) {
+        *self.query_results_kms_key.lock() = key;
+    }
+
+    /// The account-scoped resource policies.
+    pub fn resource_policies(&self) -> &ResourceTable<ResourcePolicy> {
+        &self.resource_policies
+    }
+
+    /// Now, from the injected clock.
+    pub fn now(&self) -> i64 {
+        self.env.now()
+    }
+
+    /// The export tasks.
+    pub fn export_tasks(&self) -> &ResourceTable<export::ExportTask> {
+        &self.export_tasks
+    }
+
+    /// Records a new export task, unless one is active (PENDING or RUNNING): AWS allows one
+    /// at a time (LimitExceededException).
+    pub fn create_export_task(&self, task: export::ExportTask) -> LogsResult<()> {
+        let _one_at_a_time = self.export_start.lock();
+        if self.export_tasks.all().iter().any(|t| t.status.is_active()) {
+            return Err(LogsError::LimitExceeded("Resource limit exceeded.".into()));
+        }
+        self.export_tasks.put(task).map(|_| ())
+    }
+
+    /// The account policies.
+    pub fn account_policies(&self) -> &account_policies::AccountPolicies {
+        &self.account_policies
+    }
+
+    /// Sets (or with `None` removes) the account's data protection policy `now`.
+    pub fn set_account_data_protection(
+        &self,
+        policy: Option<masking::DataProtectionPolicy>,
+        now: i64,
+    ) {
+        self.account_data_protection.lock().set(policy, now);
     }
 
     /// The AWS partition the region belongs to, as its ARNs name it: `aws-cn` for `cn-*`,
@@ -283,6 +363,7 @@ impl Region {
             settings,
             self.groups_created.fetch_add(1, Ordering::Relaxed),
             Arc::clone(&self.env),
+            Arc::clone(&self.account_data_protection),
         ));
         groups.insert(name.to_owned(), Arc::clone(&group));
         Ok(group)

@@ -282,7 +282,11 @@ impl Region {
     }
 
     /// The event a `@ptr` names, as `(group, stream, timestamp, ingestion time, message)`.
-    pub fn log_record(&self, ptr: &str) -> LogsResult<(String, String, i64, i64, String)> {
+    pub fn log_record(
+        &self,
+        ptr: &str,
+        unmask: bool,
+    ) -> LogsResult<(String, String, i64, i64, String)> {
         let invalid = || LogsError::InvalidParameter(format!("Invalid log record pointer: {ptr}"));
         let plain = unseal(ptr).ok_or_else(invalid)?;
         let mut parts = plain.splitn(5, '\n');
@@ -303,7 +307,7 @@ impl Region {
         }
         let log_group = self.group(group)?;
         let key = EventKey { timestamp, seq };
-        let found = log_group.event_at(stream, key).ok_or_else(|| {
+        let found = log_group.event_at(stream, key, unmask).ok_or_else(|| {
             LogsError::ResourceNotFound("The specified log record does not exist.".into())
         })?;
         Ok((
@@ -376,7 +380,9 @@ fn run_query(
         let stopped = match newest_first {
             // The newest N kept events overall are among each stream's newest N kept events:
             // read every stream newest first and leave it after its N-th.
-            Some(n) => group.scan_newest_first(request.from, request.to, |stream, view| {
+            // Insights results are masked by data protection (StartQuery has no unmask; the
+            // query language's unmask command is not supported yet).
+            Some(n) => group.scan_newest_first(request.from, request.to, false, |stream, view| {
                 if stream != current_stream {
                     stream.clone_into(&mut current_stream);
                     kept_in_stream = 0;
@@ -393,7 +399,7 @@ fn run_query(
                     }
                 }
             }),
-            None => group.scan(request.from, request.to, |stream, view| {
+            None => group.scan(request.from, request.to, false, |stream, view| {
                 step(stream, view).is_some()
             }),
         };

@@ -27,6 +27,8 @@ pub struct StreamPageRequest<'a> {
     pub end_time: Option<i64>,
     /// Most events in the page (the byte budget applies too).
     pub limit: usize,
+    /// `unmask`: hand out events as ingested, not masked by data protection.
+    pub unmask: bool,
 }
 
 /// The tokens that end a GetLogEvents page.
@@ -46,7 +48,7 @@ impl LogGroup {
     pub fn read_stream_page(
         &self,
         request: &StreamPageRequest<'_>,
-        visit: impl for<'e> FnMut(EventView<'e>),
+        mut visit: impl for<'e> FnMut(EventView<'e>),
     ) -> LogsResult<StreamPageTokens> {
         let stream = self.stream(request.stream)?;
         let fingerprint = stream.fingerprint();
@@ -71,8 +73,24 @@ impl LogGroup {
             None if request.start_from_head => Direction::Forward,
             None => Direction::Backward,
         };
+        let masks = self.masks(request.unmask);
+        let masked_visit =
+            |event: EventView<'_>| match masks.apply(event.ingestion_time, event.message) {
+                std::borrow::Cow::Borrowed(_) => visit(event),
+                std::borrow::Cow::Owned(message) => visit(EventView {
+                    message: &message,
+                    ..event
+                }),
+            };
         let (end, resume) = stream.with_events(|log| {
-            read_page(log, direction, token.map(|t| t.key), range, budget, visit)
+            read_page(
+                log,
+                direction,
+                token.map(|t| t.key),
+                range,
+                budget,
+                masked_visit,
+            )
         });
         let encode_at = |direction, key| PageToken { direction, key }.encode(fingerprint);
         let (forward, backward) = match (end.first, end.last) {
@@ -100,23 +118,37 @@ pub enum Step {
 }
 
 impl LogGroup {
-    /// Visits every event with a timestamp in `[from, to)` (after retention), a stream at a time
-    /// under that stream's read lock only, with the stream's name. `visit` answers false to
-    /// stop; returns whether it did.
+    /// Visits every event with a timestamp in `[from, to)` (after retention, masked by the
+    /// group's data protection unless `unmask`), a stream at a time under that stream's read
+    /// lock only, with the stream's name. `visit` answers false to stop; returns whether it
+    /// did.
     pub fn scan(
         &self,
         from: i64,
         to: i64,
+        unmask: bool,
         mut visit: impl for<'e> FnMut(&str, EventView<'e>) -> bool,
     ) -> bool {
         let cutoff = self.apply_retention_to_all();
         let from = EventKey::at_time(cutoff.map_or(from, |c| c.max(from)));
         let to = EventKey::at_time(to);
+        let masks = self.masks(unmask);
         for stream in self.streams_with_prefix("") {
             let stopped = stream.with_events(|log| {
                 log.iter_from(from)
                     .take_while(|event| event.key < to)
-                    .any(|event| !visit(stream.name(), event))
+                    .any(
+                        |event| match masks.apply(event.ingestion_time, event.message) {
+                            std::borrow::Cow::Borrowed(_) => !visit(stream.name(), event),
+                            std::borrow::Cow::Owned(message) => !visit(
+                                stream.name(),
+                                EventView {
+                                    message: &message,
+                                    ..event
+                                },
+                            ),
+                        },
+                    )
             });
             if stopped {
                 return true;
@@ -131,14 +163,21 @@ impl LogGroup {
         &self,
         from: i64,
         to: i64,
+        unmask: bool,
         mut visit: impl for<'e> FnMut(&str, EventView<'e>) -> Step,
     ) -> bool {
         let cutoff = self.apply_retention_to_all();
         let from = EventKey::at_time(cutoff.map_or(from, |c| c.max(from)));
         let to = EventKey::at_time(to);
+        let masks = self.masks(unmask);
         for stream in self.streams_with_prefix("") {
             let step = stream.with_events(|log| {
                 for event in log.iter_before(to).take_while(|event| event.key >= from) {
+                    let masked = masks.apply(event.ingestion_time, event.message);
+                    let event = EventView {
+                        message: &masked,
+                        ..event
+                    };
                     match visit(stream.name(), event) {
                         Step::Next => {}
                         other => return other,
@@ -153,16 +192,20 @@ impl LogGroup {
         false
     }
 
-    /// The ingestion time and message of the event at `key` in the named stream, if it is
-    /// still there (not deleted, not expired).
-    pub fn event_at(&self, stream: &str, key: EventKey) -> Option<(i64, String)> {
+    /// The ingestion time and message (masked unless `unmask`) of the event at `key` in the
+    /// named stream, if it is still there (not deleted, not expired).
+    pub fn event_at(&self, stream: &str, key: EventKey, unmask: bool) -> Option<(i64, String)> {
         let stream = self.stream(stream).ok()?;
         self.apply_retention(&stream);
+        let masks = self.masks(unmask);
         stream.with_events(|log| {
             log.iter_from(key)
                 .next()
                 .filter(|event| event.key == key)
-                .map(|event| (event.ingestion_time, event.message.to_owned()))
+                .map(|event| {
+                    let message = masks.apply(event.ingestion_time, event.message);
+                    (event.ingestion_time, message.into_owned())
+                })
         })
     }
 }

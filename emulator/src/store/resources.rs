@@ -25,6 +25,13 @@ pub trait Resource: Clone {
     /// AWS's error when the named resource does not exist.
     fn not_found() -> LogsError;
 
+    /// AWS's error when the resource called `name` does not exist (by default
+    /// [`Resource::not_found`], for resources whose message does not name it).
+    fn not_found_named(name: &str) -> LogsError {
+        let _ = name;
+        Self::not_found()
+    }
+
     /// AWS's error past [`Resource::LIMIT`].
     fn limit_exceeded() -> LogsError {
         LogsError::LimitExceeded("Resource limit exceeded.".into())
@@ -80,7 +87,7 @@ impl<R: Resource> ResourceTable<R> {
             .lock()
             .get(name)
             .cloned()
-            .ok_or_else(R::not_found)
+            .ok_or_else(|| R::not_found_named(name))
     }
 
     /// Changes the named resource in place (never its name), or [`Resource::not_found`].
@@ -93,13 +100,13 @@ impl<R: Resource> ResourceTable<R> {
             .lock()
             .get_mut(name)
             .map(change)
-            .ok_or_else(R::not_found)
+            .ok_or_else(|| R::not_found_named(name))
     }
 
     /// Removes the named resource, or [`Resource::not_found`].
     pub fn delete(&self, name: &str) -> LogsResult<R> {
         let mut items = self.items.lock();
-        let removed = items.remove(name).ok_or_else(R::not_found);
+        let removed = items.remove(name).ok_or_else(|| R::not_found_named(name));
         self.count.store(items.len(), Ordering::Release);
         removed
     }

@@ -7,11 +7,13 @@
 //! cannot deadlock. The `nextToken` is the position of the last event dealt with in group
 //! order, so it survives writes, and it is absent exactly when no further event matches.
 
+use std::borrow::Cow;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::events::{EventKey, EventLog, EventView, Found};
+use super::masking::Masks;
 use super::stream::LogStream;
 use super::tokens::{event_id, Direction, FilterCursor};
 use super::LogGroup;
@@ -73,12 +75,16 @@ pub struct SearchRequest<'a> {
     /// Without a token: oldest first (the default) or newest first. Not in the model; a raw
     /// client may send it.
     pub start_from_head: Option<bool>,
+    /// `unmask`: hand out events as ingested, not masked by data protection.
+    pub unmask: bool,
 }
 
 /// One page of search results, borrowed from the locked streams.
 pub struct SearchPage<'a> {
     streams: &'a [Arc<LogStream>],
     events: Vec<(usize, EventView<'a>)>,
+    /// The masked message of each event that data protection changes (by position).
+    masked: Vec<Option<String>>,
     /// Present when the search has more to look at.
     pub next_token: Option<String>,
 }
@@ -101,16 +107,24 @@ impl SearchHit<'_> {
 }
 
 impl<'a> SearchPage<'a> {
-    /// The page's events, in the order the page lists them.
-    pub fn hits(&self) -> impl Iterator<Item = SearchHit<'a>> + '_ {
-        self.events.iter().map(|(i, event)| {
-            let stream = &self.streams[*i];
-            SearchHit {
-                stream_name: stream.name(),
-                event: *event,
-                stream_fingerprint: stream.fingerprint(),
-            }
-        })
+    /// The page's events, in the order the page lists them, masked as the request asked
+    /// (the pattern was matched against the events as ingested).
+    pub fn hits(&self) -> impl Iterator<Item = SearchHit<'_>> + '_ {
+        self.events
+            .iter()
+            .zip(&self.masked)
+            .map(|((i, event), masked)| {
+                let stream = &self.streams[*i];
+                let mut event = *event;
+                if let Some(message) = masked {
+                    event.message = message;
+                }
+                SearchHit {
+                    stream_name: stream.name(),
+                    event,
+                    stream_fingerprint: stream.fingerprint(),
+                }
+            })
     }
 }
 
@@ -145,7 +159,9 @@ impl LogGroup {
             None if request.start_from_head.unwrap_or(true) => Direction::Forward,
             None => Direction::Backward,
         };
+        let masks = self.masks(request.unmask);
         let search = Search {
+            masks: &masks,
             streams: &streams,
             predicate: request.predicate,
             from,
@@ -172,6 +188,7 @@ impl LogGroup {
 
 /// One FilterLogEvents page over `streams`.
 struct Search<'a> {
+    masks: &'a Masks,
     streams: &'a [Arc<LogStream>],
     predicate: &'a dyn EventPredicate,
     from: EventKey,
@@ -231,9 +248,19 @@ impl Search<'_> {
             }
             .encode(group)
         });
+        let masked = events
+            .iter()
+            .map(
+                |(_, e)| match self.masks.apply(e.ingestion_time, e.message) {
+                    Cow::Owned(message) => Some(message),
+                    Cow::Borrowed(_) => None,
+                },
+            )
+            .collect();
         write(&SearchPage {
             streams: self.streams,
             events,
+            masked,
             next_token,
         })
     }
@@ -577,6 +604,7 @@ mod tests {
     ) -> Vec<Vec<String>> {
         let pattern = FilterPattern::parse(pattern).unwrap();
         let search = Search {
+            masks: &Masks::default(),
             streams,
             predicate: &pattern,
             from: EventKey::MIN,

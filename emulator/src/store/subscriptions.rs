@@ -221,6 +221,8 @@ impl LogGroup {
         let filters = self.subscription_filters().all();
         let env = self.env();
         let now = env.now();
+        // Deliveries carry what data protection masks, as every read does.
+        let masks = self.masks(false);
         // arn:aws:logs:<region>:<account>:log-group:<name>
         let region = self.arn.split(':').nth(3).unwrap_or_default();
         for filter in filters {
@@ -237,7 +239,7 @@ impl LogGroup {
                         },
                     ),
                     timestamp: event.timestamp,
-                    message: event.message.to_owned(),
+                    message: masks.apply(now, event.message).into_owned(),
                 })
                 .collect();
             if matched.is_empty() {
