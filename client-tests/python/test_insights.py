@@ -237,3 +237,32 @@ def test_log_group_fields_and_groups_for_query(logs, app):
     query_id = logs.start_query(logGroupName=group, queryString="fields @message", **window(base))["queryId"]
     arns = logs.list_log_groups_for_query(queryId=query_id)["logGroupIdentifiers"]
     assert len(arns) == 1 and arns[0].endswith(f":log-group:{group}")
+
+
+def test_data_protection_masks_query_results_and_log_records(logs, names):
+    """Insights reads are masked like every other read; GetLogRecord's unmask shows the text."""
+    group = names.group("masked")
+    logs.create_log_group(logGroupName=group)
+    policy = {
+        "Name": "data-protection",
+        "Version": "2021-06-01",
+        "Statement": [
+            {"DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
+             "Operation": {"Audit": {"FindingsDestination": {}}}},
+            {"DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
+             "Operation": {"Deidentify": {"MaskConfig": {}}}},
+        ],
+    }
+    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=json.dumps(policy))
+    logs.create_log_stream(logGroupName=group, logStreamName="web")
+    base = now_ms() - 60_000
+    logs.put_log_events(logGroupName=group, logStreamName="web", logEvents=[
+        {"timestamp": base, "message": "login by jane.doe@example.com"}])
+    query_id = logs.start_query(logGroupName=group, queryString="fields @message",
+                                startTime=base // 1000 - 60, endTime=now_ms() // 1000 + 60)["queryId"]
+    found = rows(wait(logs, query_id))
+    assert [r["@message"] for r in found] == ["login by ****"]
+    pointer = found[0]["@ptr"]
+    assert logs.get_log_record(logRecordPointer=pointer)["logRecord"]["@message"] == "login by ****"
+    assert logs.get_log_record(logRecordPointer=pointer, unmask=True)["logRecord"]["@message"] == (
+        "login by jane.doe@example.com")
