@@ -111,6 +111,9 @@ pub const MAX_DESCRIBE_QUERIES_RESULTS: usize = 1000;
 /// 60 minutes of runtime").
 pub const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
+/// Smallest and largest `maxResults` of ListLogGroupsForQuery; the smallest is also its
+/// default (model: `ListLogGroupsForQueryMaxResults` 50..=500).
+pub const LOG_GROUPS_FOR_QUERY_RESULTS: (i64, i64) = (50, 500);
 /// Most saved queries per region (CloudWatch Logs quotas: "1,000 saved queries").
 pub const MAX_QUERY_DEFINITIONS: usize = 1000;
 /// Most parameters of a saved query (model: `QueryParameterList` max 20).

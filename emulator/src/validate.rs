@@ -234,9 +234,22 @@ impl Violations {
     /// The optional `limit` member, `1..=max`; gives back the limit to apply (`max` when absent
     /// or invalid, in which case `finish` fails anyway).
     pub fn limit(&mut self, limit: Option<i64>, max: i64) -> usize {
-        match limit {
-            Some(limit) if self.range("limit", limit, 1, max) => limit as usize,
-            _ => max as usize,
+        self.page_size("limit", limit, 1, max, max as usize)
+    }
+
+    /// An optional size member (`limit`, `maxResults`, `maxItems`) in `min..=max`; gives back
+    /// the size to apply: `default` when absent (or invalid, in which case `finish` fails).
+    pub fn page_size(
+        &mut self,
+        field: &str,
+        value: Option<i64>,
+        min: i64,
+        max: i64,
+        default: usize,
+    ) -> usize {
+        match value {
+            Some(value) if self.range(field, value, min, max) => value as usize,
+            _ => default,
         }
     }
 

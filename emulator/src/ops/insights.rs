@@ -7,8 +7,8 @@ use super::{resolve_group, Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::insights::Output;
 use crate::limits::{
-    MAX_DESCRIBE_QUERIES_RESULTS, MAX_QUERY_GROUPS, MAX_QUERY_RESULTS_PAGE, MAX_QUERY_ROWS,
-    MAX_QUERY_STRING_LEN, MAX_RUNNING_QUERIES,
+    LOG_GROUPS_FOR_QUERY_RESULTS, MAX_DESCRIBE_QUERIES_RESULTS, MAX_QUERY_GROUPS,
+    MAX_QUERY_RESULTS_PAGE, MAX_QUERY_ROWS, MAX_QUERY_STRING_LEN, MAX_RUNNING_QUERIES,
 };
 use crate::protocol::{decode, encode};
 use crate::store::listing::{Listing, Resume};
@@ -85,10 +85,13 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             }
         }
     }
-    let limit = match input.limit {
-        Some(limit) if v.range("limit", limit, 1, MAX_QUERY_ROWS as i64) => limit as usize,
-        _ => MAX_QUERY_RESULTS_PAGE,
-    };
+    let limit = v.page_size(
+        "limit",
+        input.limit,
+        1,
+        MAX_QUERY_ROWS as i64,
+        MAX_QUERY_RESULTS_PAGE,
+    );
     let language = input.query_language.as_deref().unwrap_or("CWLI");
     v.one_of("queryLanguage", language, &QUERY_LANGUAGES);
     v.finish()?;
@@ -220,10 +223,13 @@ pub(super) fn get_query_results(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
     let input: QueryIdInput = decode(body)?;
     let mut v = Violations::new();
     let id = required_query_id(&mut v, input.query_id.as_deref());
-    let page_size = match input.max_items {
-        Some(n) if v.range("maxItems", n, 0, MAX_QUERY_RESULTS_PAGE as i64) => n as usize,
-        _ => MAX_QUERY_RESULTS_PAGE,
-    };
+    let page_size = v.page_size(
+        "maxItems",
+        input.max_items,
+        0,
+        MAX_QUERY_RESULTS_PAGE as i64,
+        MAX_QUERY_RESULTS_PAGE,
+    );
     v.finish()?;
     let record = ctx.region.query(id)?;
     // Rows are final once the query is complete; a token names the first row of the next page.
@@ -352,10 +358,13 @@ pub(super) fn describe_queries(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
     if let Some(language) = &input.query_language {
         v.one_of("queryLanguage", language, &QUERY_LANGUAGES);
     }
-    let limit = match input.max_results {
-        Some(n) if v.range("maxResults", n, 1, MAX_DESCRIBE_QUERIES_RESULTS as i64) => n as usize,
-        _ => MAX_DESCRIBE_QUERIES_RESULTS,
-    };
+    let limit = v.page_size(
+        "maxResults",
+        input.max_results,
+        1,
+        MAX_DESCRIBE_QUERIES_RESULTS as i64,
+        MAX_DESCRIBE_QUERIES_RESULTS,
+    );
     v.next_token(input.next_token.as_deref());
     v.finish()?;
     let all = ctx.region.queries();
@@ -557,10 +566,8 @@ pub(super) fn list_log_groups_for_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResul
     let input: ListLogGroupsForQueryInput = decode(body)?;
     let mut v = Violations::new();
     let id = required_query_id(&mut v, input.query_id.as_deref());
-    let limit = match input.max_results {
-        Some(n) if v.range("maxResults", n, 50, 500) => n as usize,
-        _ => 50,
-    };
+    let (min, max) = LOG_GROUPS_FOR_QUERY_RESULTS;
+    let limit = v.page_size("maxResults", input.max_results, min, max, min as usize);
     v.next_token(input.next_token.as_deref());
     v.finish()?;
     let record = ctx.region.query(id)?;

@@ -193,10 +193,13 @@ pub(super) fn describe_query_definitions(ctx: &Ctx<'_>, body: &[u8]) -> LogsResu
     if let Some(language) = &input.query_language {
         v.one_of("queryLanguage", language, &QUERY_LANGUAGES);
     }
-    let limit = match input.max_results {
-        Some(n) if v.range("maxResults", n, 1, MAX_DESCRIBE_QUERIES_RESULTS as i64) => n as usize,
-        _ => MAX_DESCRIBE_QUERIES_RESULTS,
-    };
+    let limit = v.page_size(
+        "maxResults",
+        input.max_results,
+        1,
+        MAX_DESCRIBE_QUERIES_RESULTS as i64,
+        MAX_DESCRIBE_QUERIES_RESULTS,
+    );
     v.next_token(input.next_token.as_deref());
     v.finish()?;
     let prefix = input.query_definition_name_prefix.as_deref().unwrap_or("");
