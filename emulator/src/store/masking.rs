@@ -242,6 +242,22 @@ impl Masks {
         Self(windows)
     }
 
+    /// Hands `visit` the event as a read shows it: its message masked (a copy only when a
+    /// term was found).
+    pub fn show<R>(
+        &self,
+        event: super::events::EventView<'_>,
+        visit: impl FnOnce(super::events::EventView<'_>) -> R,
+    ) -> R {
+        match self.apply(event.ingestion_time, event.message) {
+            Cow::Borrowed(_) => visit(event),
+            Cow::Owned(message) => visit(super::events::EventView {
+                message: &message,
+                ..event
+            }),
+        }
+    }
+
     /// `message` with every term found by a masker in force at `ingestion_time` replaced by
     /// [`MASK`]; overlapping terms become one mask. Borrowed when nothing matched.
     pub fn apply<'m>(&self, ingestion_time: i64, message: &'m str) -> Cow<'m, str> {

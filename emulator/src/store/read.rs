@@ -7,6 +7,7 @@
 //! neither repeat nor skip events (see `tokens.rs`).
 
 use super::events::{EventKey, EventLog, EventView, PageBudget, PageEnd};
+use super::masking::Masks;
 use super::tokens::{Direction, PageToken};
 use super::LogGroup;
 use crate::error::{LogsError, LogsResult};
@@ -74,14 +75,7 @@ impl LogGroup {
             None => Direction::Backward,
         };
         let masks = self.masks(request.unmask);
-        let masked_visit =
-            |event: EventView<'_>| match masks.apply(event.ingestion_time, event.message) {
-                std::borrow::Cow::Borrowed(_) => visit(event),
-                std::borrow::Cow::Owned(message) => visit(EventView {
-                    message: &message,
-                    ..event
-                }),
-            };
+        let masked_visit = |event: EventView<'_>| masks.show(event, &mut visit);
         let (end, resume) = stream.with_events(|log| {
             read_page(
                 log,
@@ -129,26 +123,12 @@ impl LogGroup {
         unmask: bool,
         mut visit: impl for<'e> FnMut(&str, EventView<'e>) -> bool,
     ) -> bool {
-        let cutoff = self.apply_retention_to_all();
-        let from = EventKey::at_time(cutoff.map_or(from, |c| c.max(from)));
-        let to = EventKey::at_time(to);
-        let masks = self.masks(unmask);
+        let (from, to, masks) = self.scan_window(from, to, unmask);
         for stream in self.streams_with_prefix("") {
             let stopped = stream.with_events(|log| {
                 log.iter_from(from)
                     .take_while(|event| event.key < to)
-                    .any(
-                        |event| match masks.apply(event.ingestion_time, event.message) {
-                            std::borrow::Cow::Borrowed(_) => !visit(stream.name(), event),
-                            std::borrow::Cow::Owned(message) => !visit(
-                                stream.name(),
-                                EventView {
-                                    message: &message,
-                                    ..event
-                                },
-                            ),
-                        },
-                    )
+                    .any(|event| !masks.show(event, |event| visit(stream.name(), event)))
             });
             if stopped {
                 return true;
@@ -166,19 +146,11 @@ impl LogGroup {
         unmask: bool,
         mut visit: impl for<'e> FnMut(&str, EventView<'e>) -> Step,
     ) -> bool {
-        let cutoff = self.apply_retention_to_all();
-        let from = EventKey::at_time(cutoff.map_or(from, |c| c.max(from)));
-        let to = EventKey::at_time(to);
-        let masks = self.masks(unmask);
+        let (from, to, masks) = self.scan_window(from, to, unmask);
         for stream in self.streams_with_prefix("") {
             let step = stream.with_events(|log| {
                 for event in log.iter_before(to).take_while(|event| event.key >= from) {
-                    let masked = masks.apply(event.ingestion_time, event.message);
-                    let event = EventView {
-                        message: &masked,
-                        ..event
-                    };
-                    match visit(stream.name(), event) {
+                    match masks.show(event, |event| visit(stream.name(), event)) {
                         Step::Next => {}
                         other => return other,
                     }
@@ -190,6 +162,14 @@ impl LogGroup {
             }
         }
         false
+    }
+
+    /// What a scan of `[from, to)` reads: its bounds as keys, raised to the retention cutoff
+    /// (after applying retention), and the masks of its reads.
+    fn scan_window(&self, from: i64, to: i64, unmask: bool) -> (EventKey, EventKey, Masks) {
+        let cutoff = self.apply_retention_to_all();
+        let from = EventKey::at_time(cutoff.map_or(from, |c| c.max(from)));
+        (from, EventKey::at_time(to), self.masks(unmask))
     }
 
     /// The ingestion time and message (masked unless `unmask`) of the event at `key` in the
