@@ -93,7 +93,7 @@ fn write(
             .filter(|p| !p.is_empty() && *p != "." && *p != "..")
             .fold(root.join(&task.id), |dir, part| dir.join(part));
         std::fs::create_dir_all(&dir).map_err(io)?;
-        std::fs::write(dir.join("000000.gz"), gzip_stored(&text)).map_err(io)?;
+        std::fs::write(dir.join("000000.gz"), crate::delivery::gzip(&text)).map_err(io)?;
     }
     Ok(())
 }
@@ -101,16 +101,7 @@ fn write(
 /// `2026-01-01T00:00:00.000Z` for epoch milliseconds.
 pub fn iso8601(millis: i64) -> String {
     let (days, ms) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = crate::clock::civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
         ms / 3_600_000,
@@ -120,52 +111,22 @@ pub fn iso8601(millis: i64) -> String {
     )
 }
 
-/// A gzip member holding `data` in stored (uncompressed) deflate blocks: any gunzip reads it.
-pub fn gzip_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
-    let mut chunks = data.chunks(65_535).peekable();
-    if chunks.peek().is_none() {
-        out.extend([1, 0, 0, 0xff, 0xff]);
-    }
-    while let Some(chunk) = chunks.next() {
-        out.push(u8::from(chunks.peek().is_none()));
-        let len = chunk.len() as u16;
-        out.extend(len.to_le_bytes());
-        out.extend((!len).to_le_bytes());
-        out.extend(chunk);
-    }
-    out.extend(crc32(data).to_le_bytes());
-    out.extend((data.len() as u32).to_le_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn timestamps_and_checksums() {
+    fn timestamps_and_gzip() {
+        use std::io::Read;
         assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(iso8601(1_767_225_600_123), "2026-01-01T00:00:00.123Z");
         assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
-        let gz = gzip_stored(b"hello\n");
+        let gz = crate::delivery::gzip(b"hello\n");
         assert_eq!(&gz[..3], &[0x1f, 0x8b, 8]);
-        assert_eq!(gz.len(), 10 + 5 + 6 + 8);
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "hello\n");
     }
 }

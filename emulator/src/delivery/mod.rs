@@ -115,14 +115,20 @@ impl Payload {
     /// The JSON text and its gzip compression (what every destination receives).
     pub fn encode(&self) -> (String, Vec<u8>) {
         let json = serde_json::to_string(self).unwrap_or_default();
-        let mut gz = flate2::write::GzEncoder::new(
-            Vec::with_capacity(json.len() / 4 + 64),
-            flate2::Compression::fast(),
-        );
-        // Writing to a Vec cannot fail.
-        let _ = gz.write_all(json.as_bytes());
-        (json, gz.finish().unwrap_or_default())
+        let gzip = gzip(json.as_bytes());
+        (json, gzip)
     }
+}
+
+/// `data` gzip-compressed at the fast level (subscription payloads, exported objects).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 4 + 64),
+        flate2::Compression::fast(),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = gz.write_all(data);
+    gz.finish().unwrap_or_default()
 }
 
 /// Where a delivery stands.
