@@ -171,7 +171,7 @@ pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
     }
     v.finish()?;
     let pattern = input.filter_pattern.clone().unwrap_or_default();
-    parse_pattern(&pattern, true)?;
+    let compiled = parse_pattern(&pattern, true)?;
     for t in input.metric_transformations.iter().flatten() {
         check_metric_semantics(t)?;
     }
@@ -192,6 +192,7 @@ pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
     group.metric_filters().put(MetricFilter {
         name: input.filter_name.unwrap_or_default(),
         pattern,
+        compiled,
         transformations,
         creation_time: ctx.store.now(),
         apply_on_transformed_logs: input.apply_on_transformed_logs.unwrap_or(false),

@@ -101,7 +101,7 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     let pattern = input.filter_pattern.unwrap_or_default();
     let compiled = parse_pattern(empty_delimited_as_empty(&pattern), false)?;
     let destination_arn = input.destination_arn.unwrap_or_default();
-    let target = check_target(ctx, &destination_arn, input.role_arn.as_deref())?;
+    let vendor = check_target(ctx, &destination_arn, input.role_arn.as_deref())?.vendor;
     let group = ctx.group(group_name)?;
     let distribution = input
         .distribution
@@ -109,14 +109,12 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         .and_then(Distribution::parse)
         .unwrap_or_default();
     let filter_name = input.filter_name.unwrap_or_default();
-    let vendor = target.vendor;
     let control_to = destination_arn.clone();
     group.subscription_filters().put(SubscriptionFilter {
         name: filter_name.clone(),
         pattern,
         compiled: Arc::new(compiled),
         destination_arn,
-        target,
         role_arn: input.role_arn,
         distribution,
         apply_on_transformed_logs: input.apply_on_transformed_logs.unwrap_or(false),

@@ -73,12 +73,14 @@ pub struct GroupSettings {
 }
 
 /// A metric filter: a validated pattern and what it would publish.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct MetricFilter {
     /// The filter's name.
     pub name: String,
     /// The filter pattern, as given.
     pub pattern: String,
+    /// The pattern, compiled once when the filter is put (every put to the group uses it).
+    pub compiled: crate::filter::FilterPattern,
     /// The (one) metric transformation.
     pub transformations: Vec<MetricTransformation>,
     /// Creation time, epoch milliseconds.

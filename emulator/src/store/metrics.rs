@@ -5,7 +5,6 @@
 
 use super::events::NewEvent;
 use super::LogGroup;
-use crate::filter::FilterPattern;
 use crate::metrics::MetricKey;
 
 impl LogGroup {
@@ -16,13 +15,9 @@ impl LogGroup {
         };
         let metrics = &self.env().metrics;
         for filter in self.metric_filters().all() {
-            // Patterns were validated when the filter was put.
-            let Ok(pattern) = FilterPattern::parse(&filter.pattern) else {
-                continue;
-            };
             let extracted: Vec<_> = events
                 .iter()
-                .filter_map(|e| Some((e.timestamp, pattern.extract(e.message)?)))
+                .filter_map(|e| Some((e.timestamp, filter.compiled.extract(e.message)?)))
                 .collect();
             for t in &filter.transformations {
                 let key = MetricKey {

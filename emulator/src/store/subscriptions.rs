@@ -134,10 +134,6 @@ impl Distribution {
 
 /// A subscription filter: a compiled pattern and where its matches go.
 #[derive(Debug, Clone)]
-#[allow(
-    dead_code,
-    reason = "`compiled` and `target` are read by delivery, which comes next"
-)]
 pub struct SubscriptionFilter {
     /// The filter's name.
     pub name: String,
@@ -147,8 +143,6 @@ pub struct SubscriptionFilter {
     pub compiled: Arc<FilterPattern>,
     /// `destinationArn`, as given.
     pub destination_arn: String,
-    /// What `destinationArn` names.
-    pub target: TargetArn,
     /// `roleArn`, as given.
     pub role_arn: Option<String>,
     /// `distribution` (ByLogStream when not given, as AWS reports it).
