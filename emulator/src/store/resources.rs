@@ -91,10 +91,6 @@ impl<R: Resource> ResourceTable<R> {
     }
 
     /// Changes the named resource in place (never its name), or [`Resource::not_found`].
-    #[allow(
-        dead_code,
-        reason = "the Update* operations of the coming resources; unit-tested here"
-    )]
     pub fn update<T>(&self, name: &str, change: impl FnOnce(&mut R) -> T) -> LogsResult<T> {
         self.items
             .lock()
