@@ -7,6 +7,22 @@ use aws_sdk_cloudwatchlogs::types::QueryStatus;
 
 use crate::common::{assert_aws_error, harness, service_error, Harness, MINUTE, NOW};
 
+/// Starts `query` over group "app" for the 20 minutes before NOW.
+async fn start(
+    h: &Harness,
+    query: &str,
+) -> aws_sdk_cloudwatchlogs::operation::start_query::StartQueryOutput {
+    h.client
+        .start_query()
+        .log_group_name("app")
+        .start_time((NOW - 20 * MINUTE) / 1000)
+        .end_time(NOW / 1000)
+        .query_string(query)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Polls until the query has ended (it runs in the background).
 async fn finished(h: &Harness, query_id: &str) -> GetQueryResultsOutput {
     for _ in 0..400 {
@@ -57,16 +73,11 @@ async fn seeded() -> Harness {
 #[tokio::test]
 async fn a_query_runs_to_complete_with_rows_and_statistics() {
     let h = seeded().await;
-    let started = h
-        .client
-        .start_query()
-        .log_group_name("app")
-        .start_time((NOW - 20 * MINUTE) / 1000)
-        .end_time(NOW / 1000)
-        .query_string("filter @message like /ERROR/ | fields @message | limit 2")
-        .send()
-        .await
-        .unwrap();
+    let started = start(
+        &h,
+        "filter @message like /ERROR/ | fields @message | limit 2",
+    )
+    .await;
     let out = finished(&h, started.query_id().unwrap()).await;
     assert_eq!(out.status(), Some(&QueryStatus::Complete));
     let rows = cells(&out);
@@ -80,16 +91,11 @@ async fn a_query_runs_to_complete_with_rows_and_statistics() {
     assert_eq!(statistics.records_scanned(), 4.0);
     assert_eq!(statistics.records_matched(), 2.0);
 
-    let stats = h
-        .client
-        .start_query()
-        .log_group_name("app")
-        .start_time((NOW - 20 * MINUTE) / 1000)
-        .end_time(NOW / 1000)
-        .query_string("parse @message \"* request *\" as level, n | stats count(*) as c by level")
-        .send()
-        .await
-        .unwrap();
+    let stats = start(
+        &h,
+        "parse @message \"* request *\" as level, n | stats count(*) as c by level",
+    )
+    .await;
     let out = finished(&h, stats.query_id().unwrap()).await;
     let statistics = out.statistics().unwrap();
     assert_eq!(statistics.records_scanned(), 10.0);
@@ -263,16 +269,7 @@ async fn the_newest_events_come_from_every_stream() {
             ["ERROR 99", "ERROR 96", "ERROR 93"],
         ),
     ] {
-        let started = h
-            .client
-            .start_query()
-            .log_group_name("app")
-            .start_time((NOW - 20 * MINUTE) / 1000)
-            .end_time(NOW / 1000)
-            .query_string(query)
-            .send()
-            .await
-            .unwrap();
+        let started = start(&h, query).await;
         let out = finished(&h, started.query_id().unwrap()).await;
         let messages: Vec<String> = cells(&out)
             .into_iter()
