@@ -16,7 +16,7 @@ use crate::store::queries::{QueryRecord, QueryRequest};
 use crate::validate::Violations;
 
 /// The query languages (model: `QueryLanguage`); only CWLI is evaluated.
-const QUERY_LANGUAGES: [&str; 3] = ["CWLI", "SQL", "PPL"];
+pub(super) const QUERY_LANGUAGES: [&str; 3] = ["CWLI", "SQL", "PPL"];
 /// The statuses DescribeQueries filters by (model: `QueryStatus`).
 const QUERY_STATUSES: [&str; 7] = [
     "Scheduled",
@@ -367,32 +367,31 @@ pub(super) fn describe_queries(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
     );
     v.next_token(input.next_token.as_deref());
     v.finish()?;
-    let all = ctx.region.queries();
-    let listing = Listing::new("DescribeQueries", ctx.region.fingerprint());
-    let page = listing.page(
+    let wanted = ctx
+        .region
+        .queries()
+        .into_iter()
+        .filter(|q| {
+            input
+                .log_group_name
+                .as_ref()
+                .is_none_or(|name| q.log_groups.first() == Some(name))
+                && input
+                    .status
+                    .as_deref()
+                    .is_none_or(|s| q.status.as_str() == s)
+                && input
+                    .query_language
+                    .as_deref()
+                    .is_none_or(|l| q.language == l)
+        })
+        // Newest first: the key is the negated creation time, then the id.
+        .map(|q| ((-q.create_time, q.id.clone()), q))
+        .collect();
+    let page = Listing::new("DescribeQueries", ctx.region.fingerprint()).page_of(
         input.next_token.as_deref(),
         limit,
-        |after: Option<&(i64, String)>| {
-            let after = after.cloned();
-            all.into_iter()
-                .filter(|q| {
-                    input
-                        .log_group_name
-                        .as_ref()
-                        .is_none_or(|name| q.log_groups.first() == Some(name))
-                        && input
-                            .status
-                            .as_deref()
-                            .is_none_or(|s| q.status.as_str() == s)
-                        && input
-                            .query_language
-                            .as_deref()
-                            .is_none_or(|l| q.language == l)
-                })
-                // Newest first: the key is the negated creation time, then the id.
-                .map(|q| ((-q.create_time, q.id.clone()), q))
-                .filter(move |(key, _)| after.as_ref().is_none_or(|a| key > a))
-        },
+        wanted,
     );
     let queries = page
         .items
@@ -575,23 +574,15 @@ pub(super) fn list_log_groups_for_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResul
         "ListLogGroupsForQuery",
         crate::store::tokens::fingerprint(&[id.as_bytes()]),
     );
-    let page = listing.page(
-        input.next_token.as_deref(),
-        limit,
-        |after: Option<&String>| {
-            let after = after.cloned();
-            record
-                .log_groups
-                .iter()
-                .map(|name| {
-                    let arn = ctx.region.group_arn(name);
-                    (arn.clone(), arn)
-                })
-                .filter(move |(key, _)| after.as_ref().is_none_or(|a| key > a))
-                .collect::<std::collections::BTreeMap<_, _>>()
-                .into_iter()
-        },
-    );
+    let arns = record
+        .log_groups
+        .iter()
+        .map(|name| {
+            let arn = ctx.region.group_arn(name);
+            (arn.clone(), arn)
+        })
+        .collect();
+    let page = listing.page_of(input.next_token.as_deref(), limit, arns);
     Ok(Handled::json(encode(&ListLogGroupsForQueryOutput {
         log_group_identifiers: page.items,
         next_token: page.next_token,

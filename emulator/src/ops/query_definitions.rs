@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::insights::QUERY_LANGUAGES;
 use super::{Ctx, Handled};
 use crate::error::LogsResult;
 use crate::limits::{
@@ -13,9 +14,6 @@ use crate::protocol::{decode, encode};
 use crate::store::listing::Listing;
 use crate::store::queries::{QueryDefinition, QueryParameter};
 use crate::validate::Violations;
-
-/// The query languages (model: `QueryLanguage`).
-const QUERY_LANGUAGES: [&str; 3] = ["CWLI", "SQL", "PPL"];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -212,17 +210,14 @@ pub(super) fn describe_query_definitions(ctx: &Ctx<'_>, body: &[u8]) -> LogsResu
                 .is_none_or(|l| d.language == l)
     });
     // By name, then id (names need not be unique).
-    all.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
-    let listing = Listing::new("DescribeQueryDefinitions", ctx.region.fingerprint());
-    let page = listing.page(
+    let keyed = all
+        .into_iter()
+        .map(|d| ((d.name.clone(), d.id.clone()), d))
+        .collect();
+    let page = Listing::new("DescribeQueryDefinitions", ctx.region.fingerprint()).page_of(
         input.next_token.as_deref(),
         limit,
-        |after: Option<&(String, String)>| {
-            let after = after.cloned();
-            all.into_iter()
-                .map(|d| ((d.name.clone(), d.id.clone()), d))
-                .filter(move |(key, _)| after.as_ref().is_none_or(|a| key > a))
-        },
+        keyed,
     );
     let query_definitions = page
         .items

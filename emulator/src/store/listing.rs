@@ -167,6 +167,22 @@ impl Listing {
         }
     }
 
+    /// One page of a listing computed for the request: `items` in any order, sorted here by
+    /// key (a key is listed once), those after the token kept.
+    pub fn page_of<K: CursorKey, T>(
+        &self,
+        token: Option<&str>,
+        limit: usize,
+        mut items: Vec<(K, T)>,
+    ) -> ListPage<T> {
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        items.dedup_by(|a, b| a.0 == b.0);
+        self.page(token, limit, move |after: Option<&K>| {
+            let start = after.map_or(0, |after| items.partition_point(|(key, _)| key <= after));
+            items.into_iter().skip(start)
+        })
+    }
+
     /// One page of a map keyed by name, of the names that start with `prefix` (a range of
     /// the map, so a page costs O(page), not O(map)) and whose values `keep` maps to an item.
     pub fn page_of_names<V, T>(
@@ -266,6 +282,7 @@ mod tests {
             ),
             descending in any::<bool>(),
             prefix in proptest::option::of("[a-e]{0,2}"),
+            computed in any::<bool>(),
         ) {
             let listing = Listing::new("test", 7);
             let mut map: BTreeMap<String, ()> = initial.iter().map(|n| (n.clone(), ())).collect();
@@ -276,7 +293,13 @@ mod tests {
             let mut finished = false;
             for (page_no, limit) in limits.iter().cycle().take(200).enumerate() {
                 let wanted = prefix.as_deref().unwrap_or("");
-                let page = listing.page_of_names(&map, wanted, token.as_deref(), *limit, descending, |k, _| Some(k.to_owned()));
+                let page = if computed && !descending {
+                    // The same listing computed per request, in any order.
+                    let items = map.keys().rev().filter(|k| k.starts_with(wanted)).map(|k| (k.clone(), k.clone())).collect();
+                    listing.page_of(token.as_deref(), *limit, items)
+                } else {
+                    listing.page_of_names(&map, wanted, token.as_deref(), *limit, descending, |k, _| Some(k.to_owned()))
+                };
                 prop_assert!(page.items.len() <= *limit);
                 for item in &page.items {
                     prop_assert!(map.contains_key(item), "only present items are listed");

@@ -425,25 +425,18 @@ impl Region {
         limit: usize,
         mut keep: impl FnMut(&MetricFilter) -> bool,
     ) -> ListPage<(String, MetricFilter)> {
-        Listing::new("DescribeMetricFilters", self.fingerprint()).page(
-            token,
-            limit,
-            |after: Option<&(String, String)>| {
-                let mut all: Vec<((String, String), (String, MetricFilter))> = self
-                    .all_groups()
-                    .iter()
-                    .flat_map(|group| {
-                        group.metric_filters().all().into_iter().map(|filter| {
-                            let key = (filter.name.clone(), group.name().to_owned());
-                            (key, (group.name().to_owned(), filter))
-                        })
-                    })
-                    .filter(|(key, (_, filter))| after.is_none_or(|a| key > a) && keep(filter))
-                    .collect();
-                all.sort_by(|a, b| a.0.cmp(&b.0));
-                all.into_iter()
-            },
-        )
+        let all = self
+            .all_groups()
+            .iter()
+            .flat_map(|group| {
+                group.metric_filters().all().into_iter().map(|filter| {
+                    let key = (filter.name.clone(), group.name().to_owned());
+                    (key, (group.name().to_owned(), filter))
+                })
+            })
+            .filter(|(_, (_, filter))| keep(filter))
+            .collect();
+        Listing::new("DescribeMetricFilters", self.fingerprint()).page_of(token, limit, all)
     }
 
     /// Every group, in name order.
