@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from support import Emulator, Names
+from support import REGION, Emulator, Names
+from terraform_support import Terraform
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +71,11 @@ def stream(logs, group, names) -> tuple[str, str]:
     name = names.stream()
     logs.create_log_stream(logGroupName=group, logStreamName=name)
     return group, name
+
+
+@pytest.fixture
+def terraform(emulator):
+    """A Terraform working directory whose AWS provider points at the shared emulator."""
+    tf = Terraform(emulator.url, region=REGION)
+    yield tf
+    tf.cleanup()

@@ -15,6 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+
 MIRROR_CANDIDATES = [
     "/opt/tf-plugins",
     "/usr/share/terraform/plugins",
@@ -144,3 +146,9 @@ provider "aws" {{
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_AVAILABLE, _WHY_NOT = Terraform.available()
+#: Marks a test (or, as `pytestmark`, a module) that needs Terraform and the provider mirror:
+#: skipped, saying why, where they are absent.
+REQUIRES_TERRAFORM = pytest.mark.skipif(not _AVAILABLE, reason=_WHY_NOT)

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from support import REGION, assert_aws_error
-from terraform_support import Terraform
+from support import assert_aws_error
+from terraform_support import REQUIRES_TERRAFORM
 
-AVAILABLE, WHY_NOT = Terraform.available()
-pytestmark = pytest.mark.skipif(not AVAILABLE, reason=WHY_NOT)
+pytestmark = REQUIRES_TERRAFORM
 
-
-@pytest.fixture
-def terraform(emulator):
-    tf = Terraform(emulator.url, region=REGION)
-    yield tf
-    tf.cleanup()
 
 
 def resources(group: str, retention: int, tags: dict[str, str], query: str) -> str:

@@ -6,23 +6,14 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from support import REGION, Emulator, put_chained
-from terraform_support import Terraform
+from terraform_support import REQUIRES_TERRAFORM, Terraform
 
-AVAILABLE, WHY_NOT = Terraform.available()
-pytestmark = pytest.mark.skipif(not AVAILABLE, reason=WHY_NOT)
+pytestmark = REQUIRES_TERRAFORM
 
 KEY = f"arn:aws:kms:{REGION}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OTHER_KEY = f"arn:aws:kms:{REGION}:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321"
 
-
-@pytest.fixture
-def terraform(emulator):
-    tf = Terraform(emulator.url, region=REGION)
-    yield tf
-    tf.cleanup()
 
 
 def log_group(name: str, kms_key: str | None, log_class: str) -> str:

@@ -6,23 +6,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from support import REGION
-from terraform_support import Terraform
+from terraform_support import REQUIRES_TERRAFORM
 
-AVAILABLE, WHY_NOT = Terraform.available()
-pytestmark = pytest.mark.skipif(not AVAILABLE, reason=WHY_NOT)
+pytestmark = REQUIRES_TERRAFORM
 
 ACCOUNT = "000000000000"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/cwl-to-kinesis"
 
-
-@pytest.fixture
-def terraform(emulator):
-    tf = Terraform(emulator.url, region=REGION)
-    yield tf
-    tf.cleanup()
 
 
 def config(group: str, dest: str, pattern: str, stream: str, principal: str) -> str:
