@@ -41,6 +41,10 @@ pub struct Config {
     pub cloudwatch_endpoint: Option<String>,
     /// Where CreateExportTask writes: each bucket is a folder of this one.
     pub export_dir: Option<PathBuf>,
+    /// The request-rate quotas enforced (none by default).
+    pub quotas: crate::quotas::QuotaSource,
+    /// A file of fault-injection rules to load at startup (see [`crate::faults`]).
+    pub faults: Option<PathBuf>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -63,6 +67,8 @@ impl Default for Config {
             forward: crate::delivery::Endpoints::default(),
             cloudwatch_endpoint: None,
             export_dir: None,
+            quotas: crate::quotas::QuotaSource::Off,
+            faults: None,
         }
     }
 }

@@ -99,6 +99,9 @@ pub enum LogsError {
     /// A state-changing emulator route was called the way a web page could call it.
     #[error("{0}")]
     Forbidden(String),
+    /// A request-rate quota was exceeded (`--quotas`): AWS's `ThrottlingException`, a 400.
+    #[error("{0}")]
+    Throttling(String),
 }
 
 impl LogsError {
@@ -127,6 +130,7 @@ impl LogsError {
             Self::InvalidSignature(_) => "InvalidSignatureException",
             Self::Forbidden(_) => "AccessDeniedException",
             Self::RequestTimeout(_) => "RequestTimeoutException",
+            Self::Throttling(_) => "ThrottlingException",
         }
     }
 
@@ -147,7 +151,8 @@ impl LogsError {
             | Self::Validation(_)
             | Self::Serialization(_)
             | Self::UnknownOperation(_)
-            | Self::InvalidSignature(_) => 400,
+            | Self::InvalidSignature(_)
+            | Self::Throttling(_) => 400,
             Self::Forbidden(_) => 403,
             Self::RequestTimeout(_) => 408,
             Self::NotFound(_) => 404,

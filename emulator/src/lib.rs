@@ -23,6 +23,7 @@ pub mod config;
 mod delivery;
 mod error;
 mod export;
+pub mod faults;
 mod filter;
 pub mod fixtures;
 mod insights;
@@ -31,6 +32,7 @@ pub mod limits;
 mod metrics;
 mod ops;
 mod protocol;
+pub mod quotas;
 mod server;
 mod store;
 mod validate;
@@ -38,10 +40,12 @@ mod validate;
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
 pub use delivery::{Delivery, DeliveryStatus, Endpoints, MessageType, Payload, PayloadEvent};
+pub use faults::{FaultAction, FaultRule, FaultSchedule, FaultStatus};
 pub use fixtures::FixtureError;
 pub use inspect::{LogGroupSnapshot, StoreView, StoredEvent};
 pub use metrics::MetricDatum;
+pub use quotas::QuotaSource;
 pub use server::{
-    Emulator, EmulatorBuilder, DELIVERIES_PATH, HEALTH_PATH, METRICS_PATH, MOTO_RESET_PATH,
-    RESET_PATH, SHUTDOWN_GRACE,
+    Emulator, EmulatorBuilder, DELIVERIES_PATH, FAULTS_PATH, HEALTH_PATH, METRICS_PATH,
+    MOTO_RESET_PATH, RESET_PATH, SHUTDOWN_GRACE,
 };

@@ -188,3 +188,34 @@ pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// Most destinations in one region. The model and the docs name no number; this only keeps a
 /// runaway test from growing the table without bound.
 pub const MAX_DESTINATIONS: usize = 10_000;
+
+// AWS's documented request rates per account and Region (`--quotas aws`), in requests per
+// second. Source: the CloudWatch Logs User Guide's "CloudWatch Logs quotas" page
+// (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html; the English
+// text as of awsdocs/amazon-cloudwatch-logs-user-guide doc_source/cloudwatch_limits_cwl.md
+// at f7d74a6, and the current French translation of the same page for the create/delete
+// rows). README's quota table lists the same rows.
+
+/// CreateLogGroup: 5 TPS per account and Region.
+pub const RATE_CREATE_LOG_GROUP: f64 = 5.0;
+/// CreateLogStream: 50 TPS per account and Region.
+pub const RATE_CREATE_LOG_STREAM: f64 = 50.0;
+/// DeleteLogGroup: 5 TPS per account and Region.
+pub const RATE_DELETE_LOG_GROUP: f64 = 5.0;
+/// DeleteLogStream: 5 TPS per account and Region.
+pub const RATE_DELETE_LOG_STREAM: f64 = 5.0;
+/// DescribeLogGroups: 5 TPS per account and Region.
+pub const RATE_DESCRIBE_LOG_GROUPS: f64 = 5.0;
+/// DescribeLogStreams: 5 TPS per account and Region (the quotas page; the API reference's
+/// DescribeLogStreams page says 25).
+pub const RATE_DESCRIBE_LOG_STREAMS: f64 = 5.0;
+/// FilterLogEvents: 5 TPS per account and Region ("can't be changed").
+pub const RATE_FILTER_LOG_EVENTS: f64 = 5.0;
+/// GetLogEvents: 10 requests per second per account and Region ("can't be changed").
+pub const RATE_GET_LOG_EVENTS: f64 = 10.0;
+/// PutLogEvents: 800 TPS per account and Region ...
+pub const RATE_PUT_LOG_EVENTS: f64 = 800.0;
+/// ... except 1,500 TPS in US East (N. Virginia), US West (Oregon) and Europe (Ireland).
+pub const RATE_PUT_LOG_EVENTS_LARGE_REGIONS: f64 = 1_500.0;
+/// The Regions with the larger PutLogEvents rate.
+pub const PUT_LOG_EVENTS_LARGE_REGIONS: [&str; 3] = ["us-east-1", "us-west-2", "eu-west-1"];

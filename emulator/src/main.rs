@@ -72,6 +72,20 @@ struct Cli {
     /// as a bucket must), holding AWS's object layout.
     #[arg(long, env = "CWLOGS_EXPORT_DIR")]
     export_dir: Option<std::path::PathBuf>,
+    /// Request-rate quotas: `off`, `aws` (AWS's documented per-account, per-Region rates; over
+    /// one a request gets ThrottlingException "Rate exceeded"), or a JSON file of rates (see
+    /// README's "Quotas").
+    #[arg(
+        long,
+        env = "CWLOGS_QUOTAS",
+        default_value = "off",
+        value_name = "off|aws|FILE"
+    )]
+    quotas: cwlogs_emulator::QuotaSource,
+    /// A JSON file of fault-injection rules to load at startup (the format of
+    /// POST /_cwlogs/faults; see README's "Fault injection").
+    #[arg(long, env = "CWLOGS_FAULTS", value_name = "FILE")]
+    faults: Option<std::path::PathBuf>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -141,6 +155,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         },
         cloudwatch_endpoint: cli.cloudwatch_endpoint,
         export_dir: cli.export_dir,
+        quotas: cli.quotas,
+        faults: cli.faults,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

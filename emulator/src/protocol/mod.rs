@@ -10,9 +10,7 @@ mod operation;
 
 pub use json::JsonOut;
 
-#[cfg(test)]
-pub use operation::ALL_OPERATIONS;
-pub use operation::{parse_target, Operation};
+pub use operation::{parse_target, Operation, ALL_OPERATIONS};
 
 use std::borrow::Cow;
 
@@ -158,11 +156,24 @@ pub fn error_response(error: &LogsError, request_id: &str) -> Response {
     if let Some((member, value)) = error.extra_member() {
         body[member] = value;
     }
-    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    aws_error(error.code(), body, error.http_status(), request_id)
+}
+
+/// An AWS error answer with any `code` (fault injection names codes this emulator has no
+/// variant for): `{"__type", "message"}`, `X-Amzn-ErrorType`, the request id.
+pub fn error_with_code(code: &str, message: &str, status: u16, request_id: &str) -> Response {
+    let body = serde_json::json!({"__type": code, "message": message});
+    aws_error(code, body, status, request_id)
+}
+
+fn aws_error(code: &str, body: serde_json::Value, status: u16, request_id: &str) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let mut response = (status, encode(&body)).into_response();
     let headers = response.headers_mut();
     stamp(headers, request_id);
-    headers.insert(ERROR_TYPE_HEADER, HeaderValue::from_static(error.code()));
+    if let Ok(code) = HeaderValue::from_str(code) {
+        headers.insert(ERROR_TYPE_HEADER, code);
+    }
     response
 }
 

@@ -24,10 +24,12 @@ use tokio::task::JoinHandle;
 use crate::clock::SharedClock;
 use crate::config::{Config, SequenceTokenMode};
 use crate::error::LogsError;
+use crate::faults::{Faults, Outcome};
 use crate::fixtures::FixtureError;
 use crate::limits::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_REQUEST_BODY_BYTES};
 use crate::ops::{self, Ctx};
 use crate::protocol;
+use crate::quotas::Quotas;
 use crate::store::Store;
 
 /// What every request handler shares.
@@ -38,6 +40,47 @@ struct App {
     /// The fixtures loaded at startup, which `POST /_cwlogs/reset?fixtures=reload` reloads.
     fixtures: Option<PathBuf>,
     timeouts: Timeouts,
+    guards: Guards,
+}
+
+/// The layers between a request and its handler: fault injection, then the rate quotas.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Guards {
+    pub(crate) faults: Arc<Faults>,
+    pub(crate) quotas: Option<Arc<Quotas>>,
+}
+
+impl Guards {
+    /// The guards `config` asks for: its quotas, and its fault file's rules.
+    fn from_config(config: &Config) -> std::io::Result<Self> {
+        let quotas = Quotas::load(&config.quotas, Arc::clone(&config.clock))
+            .map_err(std::io::Error::other)?
+            .map(Arc::new);
+        let faults = Arc::new(Faults::default());
+        if let Some(path) = &config.faults {
+            let text = std::fs::read(path).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("cannot read the fault file {}: {e}", path.display()),
+                )
+            })?;
+            let rules = crate::faults::parse_rules(&text).map_err(|e| {
+                std::io::Error::other(format!("fault file {}: {e}", path.display()))
+            })?;
+            let count = rules.len();
+            faults.add(rules).map_err(std::io::Error::other)?;
+            tracing::info!(path = %path.display(), rules = count, "fault rules loaded");
+        }
+        Ok(Self { faults, quotas })
+    }
+
+    /// Clears the fault rules and refills the quota buckets (part of every reset).
+    fn reset(&self) {
+        self.faults.clear();
+        if let Some(quotas) = &self.quotas {
+            quotas.reset();
+        }
+    }
 }
 
 /// The path that wipes all state (for suites sharing one emulator).
@@ -49,6 +92,9 @@ pub const MOTO_RESET_PATH: &str = "/moto-api/reset";
 pub const DELIVERIES_PATH: &str = "/_cwlogs/deliveries";
 /// What metric filters counted: `GET` lists it (one data point per metric and minute).
 pub const METRICS_PATH: &str = "/_cwlogs/metrics";
+/// The fault-injection rules: `POST` adds (one rule or an array), `GET` lists them with their
+/// counts, `DELETE` clears them.
+pub const FAULTS_PATH: &str = "/_cwlogs/faults";
 /// The health route for compose healthchecks.
 pub const HEALTH_PATH: &str = "/health";
 /// How long a stop waits for in-flight requests before it ends them.
@@ -56,12 +102,24 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3
 
 /// The router serving `store`: the JSON 1.1 endpoint on `POST /`, plus health and reset.
 /// `config` gives the default region and the fixtures a reset may reload.
+#[cfg(test)]
 pub(crate) fn router(store: Arc<Store>, config: &Config, timeouts: Timeouts) -> Router {
+    guarded_router(store, config, timeouts, Guards::default())
+}
+
+/// The router, with `guards` in front of every operation.
+fn guarded_router(
+    store: Arc<Store>,
+    config: &Config,
+    timeouts: Timeouts,
+    guards: Guards,
+) -> Router {
     let app = Arc::new(App {
         store,
         default_region: config.default_region.clone(),
         fixtures: config.fixtures.clone(),
         timeouts,
+        guards,
     });
     Router::new()
         .route("/", post(handle_json).fallback(method_not_allowed))
@@ -73,6 +131,13 @@ pub(crate) fn router(store: Arc<Store>, config: &Config, timeouts: Timeouts) -> 
             DELIVERIES_PATH,
             get(list_deliveries)
                 .delete(clear_deliveries)
+                .fallback(method_not_allowed),
+        )
+        .route(
+            FAULTS_PATH,
+            get(list_faults)
+                .post(add_faults)
+                .delete(clear_faults)
                 .fallback(method_not_allowed),
         )
         .fallback(not_found)
@@ -126,7 +191,23 @@ async fn serve(
                 continue;
             }
         };
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let inner = hyper_util::service::TowerToHyperService::new(router.clone());
+        // A response marked by a drop fault becomes a service error: hyper then closes the
+        // connection without writing anything.
+        let service = hyper::service::service_fn(move |request| {
+            let answer = hyper::service::Service::call(&inner, request);
+            async move {
+                let response = answer.await.unwrap_or_else(|never| match never {});
+                if response
+                    .extensions()
+                    .get::<crate::faults::DropConnection>()
+                    .is_some()
+                {
+                    return Err(crate::faults::ConnectionDropped);
+                }
+                Ok(response)
+            }
+        });
         let stop_tx = stop_tx.clone();
         let done_rx = done_rx.clone();
         tokio::spawn(async move {
@@ -210,6 +291,18 @@ async fn answer_json(
     }
     .to_owned();
     line.region.clone_from(&region_name);
+    let verdict = app.guards.faults.check(operation, &body);
+    if !verdict.delay.is_zero() {
+        tokio::time::sleep(verdict.delay).await;
+    }
+    let drop_after = match verdict.outcome {
+        None => false,
+        Some(Outcome::Drop { process }) if process => true,
+        Some(outcome) => return Ok(fault_answer(&outcome, request_id)),
+    };
+    if let Some(quotas) = &app.guards.quotas {
+        quotas.admit(&region_name, operation)?;
+    }
     let run = {
         let app = Arc::clone(app);
         let request_id = request_id.to_owned();
@@ -230,7 +323,34 @@ async fn answer_json(
         run()
     };
     line.touched = touched;
+    if drop_after {
+        return Ok(dropped());
+    }
     Ok(protocol::success(result?.body, ""))
+}
+
+/// The answer a fault decides instead of the operation's.
+fn fault_answer(outcome: &Outcome, request_id: &str) -> Response {
+    match outcome {
+        Outcome::Error {
+            code,
+            message,
+            status,
+        } => protocol::error_with_code(code, message, *status, request_id),
+        Outcome::Status(status) => StatusCode::from_u16(*status)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+        Outcome::Drop { .. } => dropped(),
+    }
+}
+
+/// A response the accept loop turns into a closed connection.
+fn dropped() -> Response {
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response
+        .extensions_mut()
+        .insert(crate::faults::DropConnection);
+    response
 }
 
 /// An error answer; after one that leaves the body unread (too large, too slow), the
@@ -411,6 +531,45 @@ async fn clear_deliveries(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
+async fn list_faults(State(app): State<Arc<App>>) -> Response {
+    let body = serde_json::json!({"rules": app.guards.faults.list()});
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// `POST /_cwlogs/faults`: a JSON rule or array of rules; refused when a web page could have
+/// sent it (see [`browser_could_send`]: send it with `Content-Type: application/json`).
+async fn add_faults(State(app): State<Arc<App>>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, app.timeouts.body_read).await;
+    let added = match (browser_could_send(&parts.headers, &body), body) {
+        (true, _) => Err(LogsError::Forbidden(
+            "Refused: a web page could send this request. Send it with \
+             Content-Type: application/json."
+                .into(),
+        )),
+        (false, Err(error)) => Err(error),
+        (false, Ok(body)) => crate::faults::parse_rules(&body)
+            .and_then(|rules| app.guards.faults.add(rules))
+            .map_err(|error| LogsError::Validation(error.0)),
+    };
+    let response = match added {
+        Ok(ids) => (StatusCode::OK, axum::Json(serde_json::json!({"ids": ids}))).into_response(),
+        Err(error) => error_answer(&error, &uuid::Uuid::new_v4().to_string()),
+    };
+    log_route(&parts.method, &parts.uri, &response, started);
+    response
+}
+
+async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+    app.guards.faults.clear();
+    (
+        StatusCode::OK,
+        axum::Json(serde_json::json!({"cleared": true})),
+    )
+        .into_response()
+}
+
 fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, LogsError> {
     let reload = match query.unwrap_or("") {
         "" => false,
@@ -421,6 +580,7 @@ fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, Logs
             )))
         }
     };
+    app.guards.reset();
     if !reload {
         app.store.reset();
         tracing::info!("state reset");
@@ -491,6 +651,7 @@ async fn method_not_allowed(State(app): State<Arc<App>>, request: Request) -> Re
         match path {
             "/" => "POST with an X-Amz-Target header (CloudWatch Logs' JSON 1.1 protocol)",
             HEALTH_PATH => "GET",
+            FAULTS_PATH => "GET, POST or DELETE",
             _ => "POST",
         }
     ));
@@ -547,6 +708,8 @@ pub struct Emulator {
     forwarder: Option<JoinHandle<()>>,
     /// The metric publisher and its stop signal, when a CloudWatch endpoint is configured.
     publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+    /// Fault injection and quotas, shared with the router.
+    guards: Guards,
 }
 
 impl Emulator {
@@ -575,9 +738,29 @@ impl Emulator {
         crate::StoreView::new(&self.store)
     }
 
-    /// Wipes all state, as the reset route does (fixtures included).
+    /// Wipes all state, as the reset route does (fixtures included, fault rules too).
     pub fn reset(&self) {
+        self.guards.reset();
         self.store.reset();
+    }
+
+    /// Adds a fault-injection rule (as `POST /_cwlogs/faults` does) and returns its id; a rule
+    /// that cannot be used is an error saying why.
+    pub fn add_fault(
+        &self,
+        rule: crate::FaultRule,
+    ) -> Result<u64, crate::faults::InvalidFaultRule> {
+        Ok(self.guards.faults.add(vec![rule])?[0])
+    }
+
+    /// Every fault-injection rule with its counts (`GET /_cwlogs/faults`).
+    pub fn faults(&self) -> Vec<crate::FaultStatus> {
+        self.guards.faults.list()
+    }
+
+    /// Removes every fault-injection rule (`DELETE /_cwlogs/faults`).
+    pub fn clear_faults(&self) {
+        self.guards.faults.clear();
     }
 
     /// Every subscription delivery in the outbox, oldest first (`GET /_cwlogs/deliveries`).
@@ -614,6 +797,7 @@ impl Emulator {
     /// [`Emulator::reset`]. Returns the number of events loaded. A file that has become
     /// invalid since startup is an error, and then nothing changes.
     pub fn reset_to_fixtures(&self) -> Result<usize, FixtureError> {
+        self.guards.reset();
         reload_fixtures(
             &self.store,
             self.config.fixtures.as_deref(),
@@ -726,6 +910,18 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The request-rate quotas to enforce (default [`crate::QuotaSource::Off`]).
+    pub fn quotas(mut self, quotas: crate::QuotaSource) -> Self {
+        self.config.quotas = quotas;
+        self
+    }
+
+    /// Loads fault-injection rules from the JSON file at `path` at startup.
+    pub fn faults_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.faults = Some(path.into());
+        self
+    }
+
     /// Where CreateExportTask writes (each bucket a folder of `path`).
     pub fn export_dir(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.config.export_dir = Some(path.into());
@@ -776,6 +972,7 @@ impl EmulatorBuilder {
     /// an error naming the file and line, and a taken address one naming the address; nothing
     /// is served then.
     pub async fn start(self) -> std::io::Result<Emulator> {
+        let guards = Guards::from_config(&self.config)?;
         let store = Arc::new(Store::from_config(&self.config));
         if let Some(path) = &self.config.fixtures {
             let events = crate::fixtures::load(path, &store, &self.config.default_region)
@@ -806,7 +1003,12 @@ impl EmulatorBuilder {
             let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
             (stop, task)
         });
-        let router = router(Arc::clone(&store), &self.config, self.timeouts);
+        let router = guarded_router(
+            Arc::clone(&store),
+            &self.config,
+            self.timeouts,
+            guards.clone(),
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, self.timeouts, async move {
             let _ = stopped.await;
@@ -819,6 +1021,7 @@ impl EmulatorBuilder {
             task: Some(task),
             forwarder,
             publisher,
+            guards,
         })
     }
 }
