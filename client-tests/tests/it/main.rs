@@ -5,6 +5,7 @@ mod common;
 mod concurrency;
 mod events_get;
 mod events_put;
+mod faults;
 mod filter;
 mod fixtures;
 mod governance;
