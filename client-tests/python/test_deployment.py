@@ -99,7 +99,8 @@ def test_help_documents_every_option():
     for flag, env in [("--host", "CWLOGS_HOST"), ("--port", "CWLOGS_PORT"),
                       ("--region", "CWLOGS_REGION"), ("--account-id", "CWLOGS_ACCOUNT_ID"),
                       ("--sequence-tokens", "CWLOGS_SEQUENCE_TOKENS"),
-                      ("--log-level", "CWLOGS_LOG_LEVEL"), ("--fixtures", "CWLOGS_FIXTURES")]:
+                      ("--log-level", "CWLOGS_LOG_LEVEL"), ("--fixtures", "CWLOGS_FIXTURES"),
+                      ("--quotas", "CWLOGS_QUOTAS"), ("--faults", "CWLOGS_FAULTS")]:
         assert flag in out and env in out, (flag, env, out)
 
 
