@@ -34,10 +34,18 @@ def call(emu: Emulator, method: str, body: object | None = None,
 
 
 def retrying_client(emu: Emulator):
-    """boto3 as an application configures it: standard retry mode, 3 attempts."""
+    """boto3 as an application configures it: standard retry mode, 3 attempts in all."""
     return boto3.client("logs", endpoint_url=emu.url, region_name=REGION,
                         aws_access_key_id="test", aws_secret_access_key="test",
-                        config=Config(retries={"mode": "standard", "max_attempts": 3}))
+                        config=Config(retries={"mode": "standard", "total_max_attempts": 3}))
+
+
+def one_attempt_client(emu: Emulator):
+    """boto3 without retries: botocore's `max_attempts` counts retries (support.make_client's
+    `max_attempts: 1` allows one), `total_max_attempts` counts every attempt."""
+    return boto3.client("logs", endpoint_url=emu.url, region_name=REGION,
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
 
 
 @pytest.fixture
@@ -61,7 +69,7 @@ def test_boto3_standard_retry_retries_an_injected_throttle_then_succeeds(emu):
     call(emu, "POST", {"operation": "DescribeLogGroups",
                        "action": {"type": "error", "code": "ThrottlingException"}})
     with pytest.raises(ClientError) as raised:
-        emu.client().describe_log_groups()
+        one_attempt_client(emu).describe_log_groups()
     assert_aws_error(raised, "ThrottlingException", "Rate exceeded", "DescribeLogGroups")
 
 
@@ -129,7 +137,7 @@ def test_a_fault_file_is_loaded_at_startup(tmp_path):
     emu = Emulator(env={"CWLOGS_PORT": "0", "CWLOGS_FAULTS": str(rules)})
     try:
         with pytest.raises(ClientError) as raised:
-            emu.client().describe_log_groups()
+            one_attempt_client(emu).describe_log_groups()
         assert raised.value.response["Error"]["Code"] == "InternalFailure"
         assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     finally:
@@ -143,7 +151,7 @@ def test_a_fault_file_is_loaded_at_startup(tmp_path):
 
 def test_aws_quotas_throttle_a_burst_of_filter_log_events(start_emulator):
     emu = start_emulator("--quotas", "aws")
-    logs = emu.client()
+    logs = one_attempt_client(emu)
     logs.create_log_group(logGroupName="q")
     # FilterLogEvents: 5 per second, a bucket of 5. The real clock refills it while boto3
     # works, so the test only needs calls faster than 5 a second on average to meet a throttle.
@@ -164,7 +172,7 @@ def test_a_quota_file_sets_custom_rates(tmp_path):
     quotas.write_text(json.dumps({"rates": {"DescribeLogGroups": {"perSecond": 0.01, "burst": 2}}}))
     emu = Emulator(env={"CWLOGS_PORT": "0", "CWLOGS_QUOTAS": str(quotas)})
     try:
-        logs = emu.client()
+        logs = one_attempt_client(emu)
         logs.describe_log_groups()
         logs.describe_log_groups()
         with pytest.raises(ClientError) as raised:

@@ -8,16 +8,22 @@ A snippet this test does not know fails it, so a new snippet cannot go untested.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
+import urllib.request
 from pathlib import Path
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
-from support import aws_env, make_client
+from support import assert_aws_error, aws_env, make_client
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text()
@@ -59,7 +65,53 @@ def run_js(code: str) -> str:
     return run.stdout
 
 
-def test_every_snippet_in_readme_order_against_one_emulator(start_emulator):
+def one_attempt_client(endpoint: str):
+    """boto3 without retries (botocore's `max_attempts` counts retries; `total_max_attempts`
+    counts the first attempt too)."""
+    return boto3.client("logs", endpoint_url=endpoint, region_name=README_REGION,
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+
+
+def check_quota_file(code: str, tmp_path: Path, start_emulator) -> None:
+    """The README's quota file starts an emulator that throttles GetLogEvents after 2 calls."""
+    path = tmp_path / "quotas.json"
+    path.write_text(code)
+    emu = start_emulator("--quotas", str(path))
+    logs = one_attempt_client(emu.url)
+    for _ in range(2):  # the burst; the group does not exist, but the quota comes first
+        with pytest.raises(logs.exceptions.ResourceNotFoundException):
+            logs.get_log_events(logGroupName="none", logStreamName="none")
+    with pytest.raises(ClientError) as raised:
+        logs.get_log_events(logGroupName="none", logStreamName="none")
+    assert_aws_error(raised, "ThrottlingException", "Rate exceeded", "GetLogEvents")
+
+
+def check_fault_example(code: str, endpoint: str) -> None:
+    """The README's curl example: the next two PutLogEvents to `app` are throttled, the third
+    succeeds, and the listing counts them."""
+    out = run_cli(code, endpoint)
+    added, end = json.JSONDecoder().raw_decode(out)  # the answers are two JSON documents
+    assert added == {"ids": [1]}
+    listed = json.loads(out[end:])["rules"]
+    assert [(r["operation"], r["matched"], r["hits"]) for r in listed] == [("PutLogEvents", 0, 0)]
+    logs = one_attempt_client(endpoint)
+    logs.create_log_group(logGroupName="app")
+    logs.create_log_stream(logGroupName="app", logStreamName="web")
+    put = dict(logGroupName="app", logStreamName="web",
+               logEvents=[{"timestamp": int(time.time() * 1000), "message": "hello"}])
+    for _ in range(2):
+        with pytest.raises(ClientError) as raised:
+            logs.put_log_events(**put)
+        assert_aws_error(raised, "ThrottlingException", "Rate exceeded", "PutLogEvents")
+    logs.put_log_events(**put)
+    assert read_back(endpoint, "app") == ["hello"]
+    with urllib.request.urlopen(f"{endpoint}/_cwlogs/faults") as answer:
+        rule = json.load(answer)["rules"][0]
+    assert (rule["matched"], rule["hits"]) == (3, 2)
+
+
+def test_every_snippet_in_readme_order_against_one_emulator(start_emulator, tmp_path):
     emu = start_emulator()  # as `make run` starts it: no fixtures, default flags
     seen: list[str] = []
     for language, code in snippets():
@@ -97,9 +149,16 @@ def test_every_snippet_in_readme_order_against_one_emulator(start_emulator):
         elif language == "yaml":
             assert code == (REPO / "docker-compose.yml").read_text()
             seen.append("compose")
+        elif language == "json" and '"rates"' in code:
+            check_quota_file(code, tmp_path, start_emulator)
+            seen.append("quota file")
+        elif language == "sh" and code.lstrip().startswith("curl") and "/_cwlogs/faults" in code:
+            check_fault_example(rewritten, emu.url)
+            seen.append("fault injection")
         else:
             pytest.fail(f"README.md has a ```{language} snippet this test does not run:\n{code}")
-    assert seen == ["quick start", "cli", "boto3", "cargo", "rust", "js", "docker", "compose"]
+    assert seen == ["quick start", "cli", "boto3", "cargo", "rust", "js", "docker", "compose",
+                    "quota file", "fault injection"]
 
 
 @pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is installed by make test")

@@ -358,7 +358,7 @@ impl Entry {
         let fires = match &self.rule.schedule {
             FaultSchedule::Always => true,
             FaultSchedule::First { count } => self.matched <= *count,
-            FaultSchedule::Every { nth } => self.matched % nth == 0,
+            FaultSchedule::Every { nth } => self.matched.is_multiple_of(*nth),
             FaultSchedule::Probability { probability, .. } => self.rng.next_unit() < *probability,
         };
         self.hits += u64::from(fires);

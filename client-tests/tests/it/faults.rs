@@ -224,3 +224,20 @@ async fn over_an_aws_quota_the_sdk_gets_throttling_until_the_bucket_refills() {
     clock.advance(1_000);
     filter().await.expect("refilled after a second");
 }
+
+#[tokio::test]
+async fn a_connection_dropped_unprocessed_is_retried_and_done_once() {
+    let (emulator, _clock, client) = start(Emulator::builder(), 3).await;
+    emulator
+        .add_fault(FaultRule::new("CreateLogGroup", FaultAction::Drop { process: false }).first(1))
+        .unwrap();
+    client
+        .create_log_group()
+        .log_group_name("once")
+        .send()
+        .await
+        .expect("the retry creates it: the dropped attempt did nothing");
+    assert_eq!(emulator.faults()[0].hits, 1);
+    emulator.clear_faults();
+    assert!(emulator.faults().is_empty());
+}

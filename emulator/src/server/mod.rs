@@ -413,17 +413,30 @@ async fn read_body(
 /// One info line per request, whatever route or answer: operation (or route), region,
 /// group/stream, status, error code and duration.
 fn log_request(line: &LogLine, response: &Response, started: Instant) {
+    let dropped = response
+        .extensions()
+        .get::<crate::faults::DropConnection>()
+        .is_some();
     tracing::info!(
         operation = line.operation.as_str(),
         region = line.region.as_str(),
         group = line.touched.group.as_str(),
         stream = line.touched.stream.as_str(),
-        status = response.status().as_u16(),
-        error = response
-            .headers()
-            .get(protocol::ERROR_TYPE_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
+        // A dropped connection gets no status at all.
+        status = if dropped {
+            0
+        } else {
+            response.status().as_u16()
+        },
+        error = if dropped {
+            "ConnectionDropped"
+        } else {
+            response
+                .headers()
+                .get(protocol::ERROR_TYPE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+        },
         micros = started.elapsed().as_micros() as u64,
         "request"
     );
