@@ -444,12 +444,15 @@ impl Faults {
         if !self.any.load(Ordering::Acquire) {
             return verdict;
         }
-        let mut held = self.rules.lock();
-        let needs_group = held
+        let needs_group = self
+            .rules
+            .lock()
             .entries
             .iter()
             .any(|e| e.rule.matches_operation(operation) && e.rule.names_group());
+        // Read outside the lock: a PutLogEvents body may be megabytes.
         let group = needs_group.then(|| group_named_by(body)).flatten();
+        let mut held = self.rules.lock();
         for entry in &mut held.entries {
             if !entry.rule.matches_operation(operation)
                 || !entry.rule.matches_group(group.as_deref())

@@ -593,8 +593,8 @@ fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, Logs
             )))
         }
     };
-    app.guards.reset();
     if !reload {
+        app.guards.reset();
         app.store.reset();
         tracing::info!("state reset");
         return Ok(serde_json::json!({"reset": true}));
@@ -603,6 +603,7 @@ fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, Logs
         .map_err(|error| {
             LogsError::Validation(format!("The fixtures could not be reloaded: {error}"))
         })?;
+    app.guards.reset();
     tracing::info!(events, "state reset to the fixtures");
     Ok(serde_json::json!({"reset": true, "fixtureEvents": events}))
 }
@@ -810,12 +811,13 @@ impl Emulator {
     /// [`Emulator::reset`]. Returns the number of events loaded. A file that has become
     /// invalid since startup is an error, and then nothing changes.
     pub fn reset_to_fixtures(&self) -> Result<usize, FixtureError> {
-        self.guards.reset();
-        reload_fixtures(
+        let events = reload_fixtures(
             &self.store,
             self.config.fixtures.as_deref(),
             &self.config.default_region,
-        )
+        )?;
+        self.guards.reset();
+        Ok(events)
     }
 
     /// Stops the server: in-flight requests get [`SHUTDOWN_GRACE`] to finish (clients may
