@@ -120,7 +120,7 @@ def make_client(endpoint_url: str, region: str = REGION):
         aws_access_key_id="test",
         aws_secret_access_key="test",
         # No retries: an emulator error must show up as the error it is, at once.
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
     )
 
 
