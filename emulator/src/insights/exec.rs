@@ -6,12 +6,13 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::syntax::{
     AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
     Projection, Query,
 };
+use super::json_path::{lookup_many, Found, Paths};
 use super::value::{period, Value};
 
 /// One log event as a query sees it.
@@ -93,6 +94,12 @@ trait Fields {
     fn text(&self, name: &str) -> Option<Cow<'_, str>>;
     /// `@timestamp`.
     fn timestamp(&self) -> Option<i64>;
+    /// The field as a number, when it is one.
+    fn number(&self, name: &str) -> Option<f64> {
+        self.value(name).as_number()
+    }
+    /// The field as a `stats ... by` key, borrowed where it can be.
+    fn key_part(&self, name: &str) -> KeyPart<'_>;
 }
 
 impl Fields for Record {
@@ -107,23 +114,46 @@ impl Fields for Record {
     fn timestamp(&self) -> Option<i64> {
         Record::timestamp(self)
     }
+
+    fn number(&self, name: &str) -> Option<f64> {
+        self.get(name).as_number()
+    }
+
+    fn key_part(&self, name: &str) -> KeyPart<'_> {
+        KeyPart::of(self.get(name))
+    }
 }
 
 /// An event read in place: the system fields straight from the store, a JSON message's
-/// fields read from its text when asked for. Leading filters run on it, so an event they
-/// drop costs no record.
+/// fields read from its text (the query's fields in one pass when `found` holds them, any
+/// other when asked for). Leading filters and a first `stats` run on it, so an event costs
+/// no record and a field read costs no copy.
 struct View<'v, 'e> {
     event: &'v Event<'e>,
+    paths: &'v Paths<'v>,
+    /// What [`lookup_many`] found for `paths` in this event, once it has been read.
+    found: Option<&'v [Found]>,
 }
 
 impl<'v, 'e> View<'v, 'e> {
-    fn new(event: &'v Event<'e>) -> Self {
-        Self { event }
+    fn new(event: &'v Event<'e>, paths: &'v Paths<'v>, found: Option<&'v [Found]>) -> Self {
+        Self {
+            event,
+            paths,
+            found,
+        }
     }
 
     /// A JSON message's field, read straight from its text (no tree is built).
-    fn find(&self, name: &str) -> Option<Value> {
-        super::json_path::lookup(self.event.message, name).filter(Value::is_present)
+    fn find(&self, name: &str) -> Option<Cow<'v, str>> {
+        let message: &'v str = self.event.message;
+        if let (Some(found), Some(slot)) = (self.found, self.paths.slot(name)) {
+            return found[slot].text(message).map(Cow::Borrowed);
+        }
+        match super::json_path::lookup(message, name)? {
+            Value::Text(text) => Some(Cow::Owned(text)),
+            _ => None,
+        }
     }
 
     /// The record of this event.
@@ -156,7 +186,9 @@ impl Fields for View<'_, '_> {
             "@message" => Value::Text(event.message.to_owned()),
             "@logStream" => Value::Text(event.log_stream.to_owned()),
             "@log" => Value::Text(event.log.to_owned()),
-            _ => self.find(name).unwrap_or(Value::Missing),
+            _ => self
+                .find(name)
+                .map_or(Value::Missing, |t| Value::Text(t.into_owned())),
         }
     }
 
@@ -170,14 +202,68 @@ impl Fields for View<'_, '_> {
                 .value(name)
                 .as_text()
                 .map(|t| Cow::Owned(t.into_owned())),
-            _ => self
-                .find(name)
-                .and_then(|v| v.as_text().map(|t| Cow::Owned(t.into_owned()))),
+            _ => self.find(name),
         }
     }
 
     fn timestamp(&self) -> Option<i64> {
         Some(self.event.timestamp)
+    }
+
+    fn number(&self, name: &str) -> Option<f64> {
+        match name {
+            "@timestamp" => Some(self.event.timestamp as f64),
+            "@ingestionTime" => Some(self.event.ingestion_time as f64),
+            _ => number_in(&self.text(name)?),
+        }
+    }
+
+    fn key_part(&self, name: &str) -> KeyPart<'_> {
+        match name {
+            "@timestamp" => KeyPart::Number(self.event.timestamp as f64),
+            "@ingestionTime" => KeyPart::Number(self.event.ingestion_time as f64),
+            _ => self.text(name).map_or(KeyPart::Missing, KeyPart::Text),
+        }
+    }
+}
+
+/// Text as a number, as [`Value::as_number`] reads it.
+fn number_in(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// The filters a pipeline starts with.
+fn leading_filters(commands: &[Command]) -> &[Command] {
+    let end = commands
+        .iter()
+        .position(|c| !matches!(c, Command::Filter(_)))
+        .unwrap_or(commands.len());
+    &commands[..end]
+}
+
+/// The fields `expr` reads that may come from a JSON message (not the system fields).
+fn json_field_names<'q>(expr: &'q Expr, out: &mut Vec<&'q str>) {
+    match expr {
+        Expr::Field(name) => {
+            if !matches!(
+                name.as_str(),
+                "@timestamp" | "@ingestionTime" | "@message" | "@logStream" | "@log"
+            ) {
+                out.push(name);
+            }
+        }
+        Expr::Number(_) | Expr::Text(_) | Expr::Pattern(_) => {}
+        Expr::Not(inner) | Expr::Negate(inner) => json_field_names(inner, out),
+        Expr::Binary(_, left, right) => {
+            json_field_names(left, out);
+            json_field_names(right, out);
+        }
+        Expr::Like { value, .. } => json_field_names(value, out),
+        Expr::In { value, list, .. } => {
+            json_field_names(value, out);
+            list.iter().for_each(|e| json_field_names(e, out));
+        }
+        Expr::Call(_, args) => args.iter().for_each(|e| json_field_names(e, out)),
     }
 }
 
@@ -234,6 +320,12 @@ pub struct Run<'q> {
     sink: Sink<'q>,
     matched: u64,
     output: Output,
+    /// The JSON fields the leading filters and a first `stats` read, in one pass per event.
+    paths: Paths<'q>,
+    /// Whether the leading filters read any of them (else they are read past the filters).
+    filters_read_json: bool,
+    /// The last event's `paths`, reused.
+    found: Vec<Found>,
 }
 
 /// Where the rows that pass the per-event commands go.
@@ -268,6 +360,28 @@ impl<'q> Run<'q> {
             })
             .unwrap_or(query.commands.len());
         let (streaming, rest) = query.commands.split_at(blocking);
+        let filters = leading_filters(streaming);
+        let mut names = Vec::new();
+        for command in filters {
+            if let Command::Filter(expr) = command {
+                json_field_names(expr, &mut names);
+            }
+        }
+        let filters_read_json = !names.is_empty();
+        if let (true, [Command::Stats { aggregations, by }, ..]) =
+            (filters.len() == streaming.len(), rest)
+        {
+            for (aggregation, _) in aggregations {
+                if let Some(arg) = &aggregation.arg {
+                    json_field_names(arg, &mut names);
+                }
+            }
+            for projection in by {
+                json_field_names(&projection.expr, &mut names);
+            }
+        }
+        let mut seen = HashSet::new();
+        names.retain(|n| seen.insert(*n));
         let sink = match rest {
             [Command::Stats { aggregations, by }, ..] => {
                 Sink::Stats(Aggregator::new(aggregations, by))
@@ -302,6 +416,9 @@ impl<'q> Run<'q> {
             sink,
             matched: 0,
             output: Output::default(),
+            paths: Paths::new(&names),
+            filters_read_json,
+            found: Vec::new(),
         }
     }
 
@@ -327,14 +444,17 @@ impl<'q> Run<'q> {
     pub fn push(&mut self, event: &Event<'_>, ptr: impl FnOnce() -> String) -> bool {
         self.output.records_scanned += 1;
         self.output.bytes_scanned += event.message.len() as u64;
-        let view = View::new(event);
         // Leading filters run on the event in place; a record is built only past them.
-        let first_other = self
-            .streaming
-            .iter()
-            .position(|c| !matches!(c, Command::Filter(_)))
-            .unwrap_or(self.streaming.len());
-        let (filters, others) = self.streaming.split_at(first_other);
+        let filters = leading_filters(self.streaming);
+        let others = &self.streaming[filters.len()..];
+        if self.filters_read_json {
+            lookup_many(event.message, &self.paths, &mut self.found);
+        }
+        let view = View::new(
+            event,
+            &self.paths,
+            self.filters_read_json.then_some(&self.found[..]),
+        );
         for command in filters {
             if let Command::Filter(expr) = command {
                 if !eval(expr, &view, &self.context).is_true() {
@@ -344,6 +464,10 @@ impl<'q> Run<'q> {
         }
         if others.is_empty() {
             if let Sink::Stats(aggregator) = &mut self.sink {
+                if !self.filters_read_json {
+                    lookup_many(event.message, &self.paths, &mut self.found);
+                }
+                let view = View::new(event, &self.paths, Some(&self.found));
                 self.matched += 1;
                 aggregator.add(&view, &self.context);
                 return true;
@@ -836,7 +960,7 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
         }
         Function::FromMillis => number(0).map_or(Value::Missing, |n| Value::Time(n as i64)),
         Function::ToMillis => time_of(arg(0)).map_or(Value::Missing, |t| Value::Number(t as f64)),
-        Function::IsPresent => Value::Bool(arg(0).is_present()),
+        Function::IsPresent => Value::Bool(present(&args[0], row, cx)),
         Function::Coalesce => args
             .iter()
             .map(|a| eval(a, row, cx))
@@ -987,11 +1111,16 @@ fn ip_class(text: &str) -> Option<IpClass> {
 
 /// `stats` as rows arrive: one group per distinct combination of the `by` values, each with
 /// an accumulator per aggregation; groups come out in ascending order of their values.
+///
+/// A row's combination is looked up by its bytes ([`KeyPart::encode`]) in a reused buffer,
+/// so a row of an existing group allocates nothing.
 #[derive(Debug, Clone)]
 struct Aggregator<'q> {
     aggregations: &'q [(Aggregation, String)],
     by: &'q [Projection],
-    groups: BTreeMap<Vec<GroupKey>, (Vec<Value>, Vec<Accumulator>)>,
+    index: HashMap<Box<[u8]>, usize>,
+    groups: Vec<(Vec<Value>, Vec<Accumulator>)>,
+    scratch: Vec<u8>,
 }
 
 /// One aggregation's running state.
@@ -1003,7 +1132,7 @@ enum Accumulator {
     Avg(f64, u64),
     Min(Option<f64>),
     Max(Option<f64>),
-    /// Every value (pct, stddev).
+    /// Every value (pct, stddev); pct selects its rank at the end, without sorting.
     Values(Vec<f64>),
     /// The value at the earliest or latest `@timestamp` so far.
     AtTime(Option<(i64, Value)>),
@@ -1016,42 +1145,55 @@ impl<'q> Aggregator<'q> {
         Self {
             aggregations,
             by,
-            groups: BTreeMap::new(),
+            index: HashMap::new(),
+            groups: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
+    fn new_group(&self) -> Vec<Accumulator> {
+        self.aggregations
+            .iter()
+            .map(|(a, _)| Accumulator::for_function(a.function))
+            .collect()
+    }
+
     fn add<F: Fields>(&mut self, row: &F, cx: &Context) {
-        let values: Vec<Value> = self.by.iter().map(|p| eval(&p.expr, row, cx)).collect();
-        let key: Vec<GroupKey> = values.iter().map(GroupKey::of).collect();
-        let aggregations = self.aggregations;
-        let (_, accumulators) = self.groups.entry(key).or_insert_with(|| {
-            let accumulators = aggregations
-                .iter()
-                .map(|(a, _)| Accumulator::for_function(a.function))
-                .collect();
-            (values, accumulators)
-        });
-        for ((aggregation, _), accumulator) in aggregations.iter().zip(accumulators) {
-            let value = aggregation
-                .arg
-                .as_ref()
-                .map_or(Value::Bool(true), |e| eval(e, row, cx));
-            accumulator.add(aggregation, value, row.timestamp());
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        for projection in self.by {
+            match &projection.expr {
+                Expr::Field(name) => row.key_part(name).encode(&mut scratch),
+                other => KeyPart::of(&eval(other, row, cx)).encode(&mut scratch),
+            }
+        }
+        let group = match self.index.get(scratch.as_slice()) {
+            Some(&group) => group,
+            None => {
+                let values = self.by.iter().map(|p| eval(&p.expr, row, cx)).collect();
+                self.groups.push((values, self.new_group()));
+                self.index
+                    .insert(scratch.as_slice().into(), self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        self.scratch = scratch;
+        let accumulators = &mut self.groups[group].1;
+        for ((aggregation, _), accumulator) in self.aggregations.iter().zip(accumulators) {
+            accumulator.add(aggregation, row, cx);
         }
     }
 
     fn finish(mut self, _cx: &Context) -> Vec<Record> {
         if self.groups.is_empty() && self.by.is_empty() {
-            let accumulators = self
-                .aggregations
-                .iter()
-                .map(|(a, _)| Accumulator::for_function(a.function))
-                .collect();
-            self.groups.insert(Vec::new(), (Vec::new(), accumulators));
+            let accumulators = self.new_group();
+            self.groups.push((Vec::new(), accumulators));
         }
         let (aggregations, by) = (self.aggregations, self.by);
-        self.groups
-            .into_values()
+        let mut groups = self.groups;
+        groups.sort_by_cached_key(|(values, _)| values.iter().map(GroupKey::of).collect::<Vec<_>>());
+        groups
+            .into_iter()
             .map(|(values, accumulators)| {
                 let mut fields: Vec<(String, Value)> = by
                     .iter()
@@ -1082,15 +1224,38 @@ impl Accumulator {
         }
     }
 
-    fn add(&mut self, aggregation: &Aggregation, value: Value, timestamp: Option<i64>) {
-        let number = value.as_number();
+    /// Adds the row's value of the aggregation's argument, read as this function needs it.
+    fn add<F: Fields>(&mut self, aggregation: &Aggregation, row: &F, cx: &Context) {
+        let Some(arg) = &aggregation.arg else {
+            // count(*)
+            if let Self::Count(n) = self {
+                *n += 1;
+            }
+            return;
+        };
+        let number = || number_of(arg, row, cx);
         match self {
-            Self::Count(n) => *n += u64::from(value.is_present()),
+            Self::Count(n) => *n += u64::from(present(arg, row, cx)),
             Self::Distinct(seen) => {
-                if let Some(text) = value.as_text() {
-                    seen.insert(text.into_owned());
+                if let Some(text) = text_of(arg, row, cx) {
+                    if !seen.contains(text.as_ref()) {
+                        seen.insert(text.into_owned());
+                    }
                 }
             }
+            Self::Sum(_)
+            | Self::Avg(..)
+            | Self::Min(_)
+            | Self::Max(_)
+            | Self::Values(_) => self.add_number(number()),
+            Self::AtTime(_) | Self::Extreme(_) => {
+                self.add_value(aggregation, eval(arg, row, cx), row.timestamp())
+            }
+        }
+    }
+
+    fn add_number(&mut self, number: Option<f64>) {
+        match self {
             Self::Sum(sum) => *sum += number.unwrap_or(0.0),
             Self::Avg(sum, n) => {
                 if let Some(x) = number {
@@ -1109,6 +1274,12 @@ impl Accumulator {
                 }
             }
             Self::Values(all) => all.extend(number),
+            _ => {}
+        }
+    }
+
+    fn add_value(&mut self, aggregation: &Aggregation, value: Value, timestamp: Option<i64>) {
+        match self {
             Self::AtTime(best) => {
                 let Some(t) = timestamp else {
                     return;
@@ -1138,6 +1309,7 @@ impl Accumulator {
                     *best = Some(value);
                 }
             }
+            _ => {}
         }
     }
 
@@ -1163,13 +1335,74 @@ impl Accumulator {
                     return Value::Number(variance.sqrt());
                 }
                 // pct: nearest rank.
-                all.sort_by(|a, b| a.total_cmp(b));
                 let rank = ((aggregation.percentile / 100.0) * all.len() as f64).ceil() as usize;
-                Value::Number(all[rank.clamp(1, all.len()) - 1])
+                let index = rank.clamp(1, all.len()) - 1;
+                let (_, value, _) = all.select_nth_unstable_by(index, f64::total_cmp);
+                Value::Number(*value)
             }
             Self::AtTime(best) => best.map_or(Value::Missing, |(_, v)| v),
             Self::Extreme(best) => best.unwrap_or(Value::Missing),
         }
+    }
+}
+
+/// One `by` value of a row, as its group is looked up: as [`GroupKey`] compares them, but
+/// borrowed.
+pub(super) enum KeyPart<'a> {
+    Missing,
+    Number(f64),
+    Text(Cow<'a, str>),
+}
+
+impl<'a> KeyPart<'a> {
+    fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Missing => Self::Missing,
+            Value::Number(n) => Self::Number(*n),
+            Value::Time(t) => Self::Number(*t as f64),
+            other => Self::Text(other.as_text().unwrap_or_default()),
+        }
+    }
+
+    /// Appends this part's bytes: a tag, then the number's bits or the text's length and
+    /// bytes, so that two rows' encodings are equal exactly when their keys are.
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            Self::Missing => out.push(0),
+            Self::Number(n) => {
+                out.push(1);
+                out.extend_from_slice(&n.to_bits().to_le_bytes());
+            }
+            Self::Text(text) => {
+                out.push(2);
+                out.extend_from_slice(&text.len().to_le_bytes());
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+}
+
+/// Whether `expr` has a value in `row`.
+fn present<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> bool {
+    match expr {
+        Expr::Field(name) => row.text(name).is_some(),
+        other => eval(other, row, cx).is_present(),
+    }
+}
+
+/// `expr` in `row` as a number, without building a value for a field.
+fn number_of<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> Option<f64> {
+    match expr {
+        Expr::Field(name) => row.number(name),
+        other => eval(other, row, cx).as_number(),
+    }
+}
+
+/// `expr` in `row` as text, borrowed for a field.
+fn text_of<'r, F: Fields>(expr: &Expr, row: &'r F, cx: &Context) -> Option<Cow<'r, str>> {
+    match expr {
+        Expr::Field(name) => row.text(name),
+        other => eval(other, row, cx).as_text().map(|t| Cow::Owned(t.into_owned())),
     }
 }
 
