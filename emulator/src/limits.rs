@@ -188,3 +188,6 @@ pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// Most destinations in one region. The model and the docs name no number; this only keeps a
 /// runaway test from growing the table without bound.
 pub const MAX_DESTINATIONS: usize = 10_000;
+/// Most log groups `SOURCE logGroups(...)` may select (the SOURCE page: past 10,000 the query
+/// is refused and asks for another way to choose groups).
+pub const MAX_SOURCE_LOG_GROUPS: usize = 10_000;

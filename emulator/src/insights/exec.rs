@@ -8,11 +8,11 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
+use super::json_path::{lookup_many, Found, Paths};
 use super::syntax::{
     AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
     Projection, Query,
 };
-use super::json_path::{lookup_many, Found, Paths};
 use super::value::{period, Value};
 
 /// One log event as a query sees it.
@@ -71,6 +71,22 @@ impl Record {
             .map_or(&Value::Missing, |(_, value)| value)
     }
 
+    /// The field, or the value at a path below a map or list field (`json.events.0.name`).
+    fn lookup(&self, name: &str) -> Cow<'_, Value> {
+        if let Some((_, value)) = self.fields.iter().rev().find(|(field, _)| field == name) {
+            return Cow::Borrowed(value);
+        }
+        let mut end = name.len();
+        while let Some(dot) = name[..end].rfind('.') {
+            let head = self.get(&name[..dot]);
+            if matches!(head, Value::Json(_)) {
+                return Cow::Owned(head.path(&name[dot + 1..]));
+            }
+            end = dot;
+        }
+        Cow::Borrowed(&Value::Missing)
+    }
+
     fn set(&mut self, name: &str, value: Value) {
         match self.fields.iter_mut().find(|(field, _)| field == name) {
             Some(slot) => slot.1 = value,
@@ -100,15 +116,26 @@ trait Fields {
     }
     /// The field as a `stats ... by` key, borrowed where it can be.
     fn key_part(&self, name: &str) -> KeyPart<'_>;
+    /// Whether the field has a value.
+    fn present(&self, name: &str) -> bool {
+        self.value(name).is_present()
+    }
 }
 
 impl Fields for Record {
     fn value(&self, name: &str) -> Value {
-        self.get(name).clone()
+        self.lookup(name).into_owned()
     }
 
     fn text(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.get(name).as_text()
+        match self.lookup(name) {
+            Cow::Borrowed(value) => value.as_text(),
+            Cow::Owned(value) => value.as_text().map(|t| Cow::Owned(t.into_owned())),
+        }
+    }
+
+    fn present(&self, name: &str) -> bool {
+        self.lookup(name).is_present()
     }
 
     fn timestamp(&self) -> Option<i64> {
@@ -116,11 +143,14 @@ impl Fields for Record {
     }
 
     fn number(&self, name: &str) -> Option<f64> {
-        self.get(name).as_number()
+        self.lookup(name).as_number()
     }
 
     fn key_part(&self, name: &str) -> KeyPart<'_> {
-        KeyPart::of(self.get(name))
+        match self.lookup(name) {
+            Cow::Borrowed(value) => KeyPart::of(value),
+            Cow::Owned(value) => KeyPart::of(&value).into_owned(),
+        }
     }
 }
 
@@ -216,6 +246,10 @@ impl Fields for View<'_, '_> {
             "@ingestionTime" => Some(self.event.ingestion_time as f64),
             _ => number_in(&self.text(name)?),
         }
+    }
+
+    fn present(&self, name: &str) -> bool {
+        self.text(name).is_some()
     }
 
     fn key_part(&self, name: &str) -> KeyPart<'_> {
@@ -473,30 +507,29 @@ impl<'q> Run<'q> {
                 return true;
             }
         }
-        let mut record = view.into_record();
-        for command in others {
-            if !apply_row(command, &mut record, &self.context) {
-                return false;
-            }
+        let records = apply_all(others, vec![view.into_record()], &self.context);
+        if records.is_empty() {
+            return false;
         }
         self.matched += 1;
-        match &mut self.sink {
-            Sink::Stats(aggregator) => aggregator.add(&record, &self.context),
-            Sink::Rows(rows) => {
-                record.ptr = Some(ptr());
-                rows.push(record);
-            }
-            Sink::Best { rows, keys, keep } => {
-                record.ptr = Some(ptr());
-                rows.push(record);
-                // Compacting at twice the size (at least a few hundred rows) keeps the cost of
-                // sorting amortized.
-                if rows.len() >= (*keep).max(512) * 2 {
-                    match keys {
-                        Some(keys) => sort_rows(rows, keys, &self.context),
-                        None => sort_newest_first(rows),
+        // Every row of one event (unnest, parse multi) points at that event.
+        let ptr = (!matches!(self.sink, Sink::Stats(_))).then(ptr);
+        for mut record in records {
+            record.ptr.clone_from(&ptr);
+            match &mut self.sink {
+                Sink::Stats(aggregator) => aggregator.add(&record, &self.context),
+                Sink::Rows(rows) => rows.push(record),
+                Sink::Best { rows, keys, keep } => {
+                    rows.push(record);
+                    // Compacting at twice the size (at least a few hundred rows) keeps the cost
+                    // of sorting amortized.
+                    if rows.len() >= (*keep).max(512) * 2 {
+                        match keys {
+                            Some(keys) => sort_rows(rows, keys, &self.context),
+                            None => sort_newest_first(rows),
+                        }
+                        rows.truncate(*keep);
                     }
-                    rows.truncate(*keep);
                 }
             }
         }
@@ -570,13 +603,13 @@ impl<'q> Run<'q> {
                     rows.retain(|row| {
                         let key: Option<Vec<String>> = fields
                             .iter()
-                            .map(|f| row.get(f).as_text().map(|t| t.into_owned()))
+                            .map(|f| row.lookup(f).display().map(|t| t.into_owned()))
                             .collect();
                         key.is_none_or(|key| seen.insert(key))
                     });
                 }
                 other => {
-                    rows.retain_mut(|row| apply_row(other, row, &context));
+                    rows = apply_all(std::slice::from_ref(other), rows, &context);
                     if !grouped {
                         output.records_matched = rows.len() as u64;
                     }
@@ -623,6 +656,7 @@ impl Query {
                         names.clone()
                     }
                 }),
+                Command::Unnest { into, .. } => named.push(into.clone()),
                 _ => {}
             }
         }
@@ -640,15 +674,15 @@ fn render(row: &Record, visible: Option<&[String]>) -> Vec<(String, String)> {
         Some(names) => names
             .iter()
             .filter_map(|name| {
-                row.get(name)
-                    .as_text()
+                row.lookup(name)
+                    .display()
                     .map(|value| (name.clone(), value.into_owned()))
             })
             .collect(),
         None => row
             .fields
             .iter()
-            .filter_map(|(name, value)| value.as_text().map(|v| (name.clone(), v.into_owned())))
+            .filter_map(|(name, value)| value.display().map(|v| (name.clone(), v.into_owned())))
             .collect(),
     };
     if let Some(ptr) = &row.ptr {
@@ -694,7 +728,83 @@ fn sort_rows(rows: &mut [Record], keys: &[(Expr, bool)], cx: &Context) {
     }
 }
 
-/// Applies a per-row command; false when the row is filtered out.
+/// Runs per-row commands over rows: each row gives none (filtered out), one, or several
+/// (`unnest`, `parse ... multi`).
+fn apply_all(commands: &[Command], mut rows: Vec<Record>, cx: &Context) -> Vec<Record> {
+    for command in commands {
+        let fans_out = matches!(
+            command,
+            Command::Unnest { .. }
+                | Command::Parse {
+                    pattern: ParsePattern::Regex { multi: true, .. },
+                    ..
+                }
+        );
+        if fans_out {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                fan_out(command, row, cx, &mut out);
+            }
+            rows = out;
+        } else {
+            rows.retain_mut(|row| apply_row(command, row, cx));
+        }
+    }
+    rows
+}
+
+/// The rows `unnest` or `parse ... multi` makes of one row.
+fn fan_out(command: &Command, mut row: Record, cx: &Context, out: &mut Vec<Record>) {
+    match command {
+        Command::Unnest { field, into } => match row.lookup(field).into_owned() {
+            // A list gives a row per element; an empty one, none.
+            Value::Json(json) if json.is_array() => {
+                for item in json.as_array().into_iter().flatten() {
+                    let mut each = row.clone();
+                    each.set(into, Value::from_json(item));
+                    out.push(each);
+                }
+            }
+            Value::Missing => out.push(row),
+            // Any other value is a list of one (the Unnest page).
+            other => {
+                row.set(into, other);
+                out.push(row);
+            }
+        },
+        Command::Parse {
+            source,
+            pattern: ParsePattern::Regex { regex, names, .. },
+        } => {
+            let text = eval(source, &row, cx).as_text().map(|t| t.into_owned());
+            let before = out.len();
+            for captures in text.iter().flat_map(|t| regex.captures_iter(t)) {
+                let mut each = row.clone();
+                for name in names {
+                    let value = captures
+                        .name(name)
+                        .map_or(Value::Missing, |m| Value::Text(m.as_str().to_owned()));
+                    each.set(name, value);
+                }
+                out.push(each);
+            }
+            // An event without a match is kept, without the fields (the Parse page).
+            if out.len() == before {
+                for name in names {
+                    row.set(name, Value::Missing);
+                }
+                out.push(row);
+            }
+        }
+        other => {
+            if apply_row(other, &mut row, cx) {
+                out.push(row);
+            }
+        }
+    }
+}
+
+/// Applies a per-row command that keeps or drops the row; false when it is dropped.
 fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
     match command {
         Command::Filter(expr) => eval(expr, row, cx).is_true(),
@@ -723,14 +833,18 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
             }
             true
         }
-        Command::Stats { .. } | Command::Sort(_) | Command::Limit(_) | Command::Dedup(_) => true,
+        Command::Stats { .. }
+        | Command::Sort(_)
+        | Command::Limit(_)
+        | Command::Dedup(_)
+        | Command::Unnest { .. } => true,
     }
 }
 
 /// The captures of `pattern` in `text`, one per name, or `None` when it does not match.
 fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>> {
     match pattern {
-        ParsePattern::Regex { regex, names } => {
+        ParsePattern::Regex { regex, names, .. } => {
             let captures = regex.captures(text)?;
             Some(
                 names
@@ -1027,6 +1141,99 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
         Function::Floor => with_number(f64::floor),
         Function::Log => with_number(f64::ln),
         Function::Sqrt => with_number(f64::sqrt),
+        Function::JsonParse => match arg(0) {
+            json @ Value::Json(_) => json,
+            other => other
+                .as_text()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .filter(|j| j.is_object() || j.is_array())
+                .map_or(Value::Missing, |j| Value::Json(Box::new(j))),
+        },
+        Function::JsonStringify => match arg(0) {
+            Value::Json(json) => Value::Text(json.to_string()),
+            _ => Value::Missing,
+        },
+        Function::JsonArraySize => match arg(0) {
+            Value::Json(json) => json
+                .as_array()
+                .map_or(Value::Missing, |items| Value::Number(items.len() as f64)),
+            _ => Value::Missing,
+        },
+        Function::JsonArrayContains => {
+            let needle = arg(1);
+            let found = match arg(0) {
+                Value::Json(json) => json.as_array().is_some_and(|items| {
+                    items.iter().any(|item| {
+                        Value::from_json(item).compare(&needle) == Some(Ordering::Equal)
+                    })
+                }),
+                _ => false,
+            };
+            Value::Bool(found)
+        }
+        Function::Split => match (text(0), text(1)) {
+            (Some(t), Some(delimiter)) => {
+                let parts: Vec<serde_json::Value> = if delimiter.is_empty() {
+                    t.chars().map(|c| c.to_string().into()).collect()
+                } else {
+                    t.split(delimiter.as_str()).map(|p| p.into()).collect()
+                };
+                Value::Json(Box::new(serde_json::Value::Array(parts)))
+            }
+            _ => Value::Missing,
+        },
+        Function::Base64Encode => with_text(&|t| {
+            use base64::Engine;
+            Value::Text(base64::engine::general_purpose::STANDARD.encode(t))
+        }),
+        Function::Base64Decode => with_text(&|t| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(t.trim())
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .map_or(Value::Missing, Value::Text)
+        }),
+        Function::UrlEncode => {
+            with_text(&|t| Value::Text(form_urlencoded::byte_serialize(t.as_bytes()).collect()))
+        }
+        Function::UrlDecode => with_text(&|t| url_decode(t).map_or(Value::Missing, Value::Text)),
+        Function::HexToAscii => with_text(&|t| {
+            let hex = strip_hex_prefix(t.trim());
+            (0..hex.len())
+                .step_by(2)
+                .map(|i| {
+                    hex.get(i..i + 2)
+                        .and_then(|b| u8::from_str_radix(b, 16).ok())
+                })
+                .collect::<Option<Vec<u8>>>()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .map_or(Value::Missing, Value::Text)
+        }),
+        Function::HexToDec => with_text(&|t| {
+            let t = t.trim();
+            let (negative, digits) = t.strip_prefix('-').map_or((false, t), |d| (true, d));
+            i64::from_str_radix(strip_hex_prefix(digits), 16).map_or(Value::Missing, |n| {
+                Value::Number(if negative { -n } else { n } as f64)
+            })
+        }),
+        Function::DecToHex => number(0).map_or(Value::Missing, |n| {
+            let n = n.trunc() as i64;
+            let sign = if n < 0 { "-" } else { "" };
+            Value::Text(format!("{sign}0x{:x}", n.unsigned_abs()))
+        }),
+        Function::Haversine => match (number(0), number(1), number(2), number(3)) {
+            (Some(lat1), Some(lon1), Some(lat2), Some(lon2)) => {
+                const EARTH_RADIUS_KM: f64 = 6371.0;
+                let (phi1, phi2) = (lat1.to_radians(), lat2.to_radians());
+                let d_phi = (lat2 - lat1).to_radians();
+                let d_lambda = (lon2 - lon1).to_radians();
+                let a = (d_phi / 2.0).sin().powi(2)
+                    + phi1.cos() * phi2.cos() * (d_lambda / 2.0).sin().powi(2);
+                Value::Number(2.0 * EARTH_RADIUS_KM * a.sqrt().asin())
+            }
+            _ => Value::Missing,
+        },
         Function::Greatest | Function::Least => {
             let numbers = (0..args.len()).filter_map(number);
             let best = if function == Function::Greatest {
@@ -1037,6 +1244,38 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
             best.map_or(Value::Missing, Value::Number)
         }
     }
+}
+
+fn strip_hex_prefix(text: &str) -> &str {
+    text.strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text)
+}
+
+/// Percent-decoding, `+` as a space (what `urlencode` writes); `None` for a bad escape or
+/// bytes that are not UTF-8.
+fn url_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Whether `ip` is in `subnet` (CIDR); the v4/v6 variants also require that family.
@@ -1191,7 +1430,8 @@ impl<'q> Aggregator<'q> {
         }
         let (aggregations, by) = (self.aggregations, self.by);
         let mut groups = self.groups;
-        groups.sort_by_cached_key(|(values, _)| values.iter().map(GroupKey::of).collect::<Vec<_>>());
+        groups
+            .sort_by_cached_key(|(values, _)| values.iter().map(GroupKey::of).collect::<Vec<_>>());
         groups
             .into_iter()
             .map(|(values, accumulators)| {
@@ -1243,11 +1483,9 @@ impl Accumulator {
                     }
                 }
             }
-            Self::Sum(_)
-            | Self::Avg(..)
-            | Self::Min(_)
-            | Self::Max(_)
-            | Self::Values(_) => self.add_number(number()),
+            Self::Sum(_) | Self::Avg(..) | Self::Min(_) | Self::Max(_) | Self::Values(_) => {
+                self.add_number(number())
+            }
             Self::AtTime(_) | Self::Extreme(_) => {
                 self.add_value(aggregation, eval(arg, row, cx), row.timestamp())
             }
@@ -1364,6 +1602,14 @@ impl<'a> KeyPart<'a> {
         }
     }
 
+    fn into_owned(self) -> KeyPart<'static> {
+        match self {
+            Self::Missing => KeyPart::Missing,
+            Self::Number(n) => KeyPart::Number(n),
+            Self::Text(text) => KeyPart::Text(Cow::Owned(text.into_owned())),
+        }
+    }
+
     /// Appends this part's bytes: a tag, then the number's bits or the text's length and
     /// bytes, so that two rows' encodings are equal exactly when their keys are.
     fn encode(&self, out: &mut Vec<u8>) {
@@ -1385,7 +1631,7 @@ impl<'a> KeyPart<'a> {
 /// Whether `expr` has a value in `row`.
 fn present<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> bool {
     match expr {
-        Expr::Field(name) => row.text(name).is_some(),
+        Expr::Field(name) => row.present(name),
         other => eval(other, row, cx).is_present(),
     }
 }
@@ -1402,7 +1648,9 @@ fn number_of<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> Option<f64> {
 fn text_of<'r, F: Fields>(expr: &Expr, row: &'r F, cx: &Context) -> Option<Cow<'r, str>> {
     match expr {
         Expr::Field(name) => row.text(name),
-        other => eval(other, row, cx).as_text().map(|t| Cow::Owned(t.into_owned())),
+        other => eval(other, row, cx)
+            .as_text()
+            .map(|t| Cow::Owned(t.into_owned())),
     }
 }
 

@@ -351,7 +351,11 @@ mod tests {
             text("2"),
             "the last duplicate"
         );
-        assert_eq!(lookup(r#"{"a":1.50,"b":1e2,"c":007}"#, "a"), None, "007 is not JSON");
+        assert_eq!(
+            lookup(r#"{"a":1.50,"b":1e2,"c":007}"#, "a"),
+            None,
+            "007 is not JSON"
+        );
         assert_eq!(lookup(r#"{"a":1.50,"b":1e2}"#, "a"), text("1.5"));
         assert_eq!(lookup(r#"{"a":1.50,"b":1e2}"#, "b"), text("100.0"));
     }
@@ -363,8 +367,14 @@ mod tests {
         let paths = Paths::new(&["latency", "user.name", "nope", "level", "user.id"]);
         lookup_many(message, &paths, &mut found);
         let texts: Vec<Option<&str>> = found.iter().map(|f| f.text(message)).collect();
-        assert_eq!(texts, [Some("300"), Some("a\"b"), None, Some("ERROR"), Some("7")]);
-        assert!(matches!(found[0], Found::Span(..)), "a plain number is not copied");
+        assert_eq!(
+            texts,
+            [Some("300"), Some("a\"b"), None, Some("ERROR"), Some("7")]
+        );
+        assert!(
+            matches!(found[0], Found::Span(..)),
+            "a plain number is not copied"
+        );
         lookup_many("{\"a\":1", &Paths::new(&["a"]), &mut found);
         assert_eq!(found, [Found::Absent], "malformed JSON has no fields");
     }
