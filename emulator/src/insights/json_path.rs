@@ -275,17 +275,14 @@ impl<'m> Scan<'m, '_> {
         let mut escaped = false;
         self.at += 1;
         loop {
-            match self.peek()? {
-                b'\\' => {
-                    escaped = true;
-                    self.at += 2;
-                }
-                b'"' => {
-                    self.at += 1;
-                    break;
-                }
-                _ => self.at += 1,
+            // Straight to the next quote or backslash.
+            self.at += memchr::memchr2(b'"', b'\\', self.bytes.get(self.at..)?)?;
+            if self.bytes[self.at] == b'"' {
+                self.at += 1;
+                break;
             }
+            escaped = true;
+            self.at += 2;
         }
         if escaped {
             let raw = self.text.get(start..self.at)?;

@@ -890,6 +890,21 @@ impl Parser {
         };
         self.skip_space();
         let start = self.pos;
+        // The logfmt and CSV modes: refused by name rather than read as a field.
+        if let Some((word, at, end)) = self.peek_word() {
+            let named_mode = |w: &str| ["logfmt", "csv"].contains(&w.to_ascii_lowercase().as_str());
+            let mode = match &source {
+                Expr::Field(field) if named_mode(field) => Some(field.clone()),
+                _ => named_mode(&word).then_some(word),
+            };
+            if let Some(mode) = mode {
+                return Err(self.error_at(
+                    at,
+                    end,
+                    format!("parse in {mode} mode is not supported by this emulator"),
+                ));
+            }
+        }
         match self.peek() {
             Some('"' | '\'') => {
                 let glob = self.string()?;

@@ -445,6 +445,12 @@ fn compile_errors_say_where() {
         ),
         ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
         (
+            "parse @message logfmt as lf",
+            15,
+            21,
+            "parse in logfmt mode is not supported by this emulator",
+        ),
+        (
             "fields a b",
             9,
             10,
