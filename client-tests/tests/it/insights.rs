@@ -308,8 +308,14 @@ async fn source_chooses_the_groups_and_unnest_splits_a_list() {
     assert_eq!(
         cells(&out),
         [
-            [("event.name".into(), "exception".into()), ("n".into(), "2".into())],
-            [("event.name".into(), "user action".into()), ("n".into(), "2".into())],
+            [
+                ("event.name".into(), "exception".into()),
+                ("n".into(), "2".into())
+            ],
+            [
+                ("event.name".into(), "user action".into()),
+                ("n".into(), "2".into())
+            ],
         ]
     );
     assert_eq!(out.statistics().unwrap().records_scanned(), 2.0);
