@@ -167,6 +167,49 @@ def test_errors(logs, app, names):
                      "the pattern command is not supported by this emulator")
 
 
+def test_source_unnest_and_json_functions(logs, app, names):
+    """SOURCE picks the groups (StartQuery names none); jsonParse and unnest as documented."""
+    group, base = app
+    other = names.group("other")
+    logs.create_log_group(logGroupName=other)
+    query_id = logs.start_query(
+        queryString=f"SOURCE logGroups(namePrefix: ['{group}']) | filter ispresent(service) "
+                    "| fields jsonParse(@message) as j | stats count(*) as n by j.service",
+        **window(base))["queryId"]
+    answer = wait(logs, query_id)
+    assert rows(answer) == [{"j.service": "api", "n": "2"}, {"j.service": "auth", "n": "1"}]
+    assert answer["statistics"]["logGroupsScanned"] == 1.0
+    described = logs.describe_queries(logGroupName=group)["queries"]
+    assert [q["queryId"] for q in described] == [query_id]
+
+    # The Unnest page's example: one record per element of the list.
+    logs.create_log_stream(logGroupName=other, logStreamName="s")
+    logs.put_log_events(logGroupName=other, logStreamName="s", logEvents=[{
+        "timestamp": base, "message": json.dumps({"events": [{"name": "exception"},
+                                                              {"name": "user action"}]})}])
+    query_id = logs.start_query(
+        logGroupName=other,
+        queryString="fields jsonParse(@message) as json_message "
+                    "| unnest json_message.events into event | display event.name",
+        **window(base))["queryId"]
+    found = rows(wait(logs, query_id))
+    assert [r["event.name"] for r in found] == ["exception", "user action"]
+    assert found[0]["@ptr"] == found[1]["@ptr"], "both rows point at the one event"
+
+    with pytest.raises(logs.exceptions.InvalidParameterException) as error:
+        logs.start_query(logGroupName=group, queryString="SOURCE logGroups() | fields @message",
+                         **window(base))
+    assert_aws_error(
+        error, "InvalidParameterException",
+        "A query with SOURCE cannot also take logGroupName, logGroupNames or logGroupIdentifiers.")
+    with pytest.raises(logs.exceptions.MalformedQueryException) as error:
+        logs.start_query(logGroupName=group, queryLanguage="SQL",
+                         queryString=f"SELECT * FROM `{group}`", **window(base))
+    assert_aws_error(
+        error, "MalformedQueryException",
+        "The SQL query language is not supported by this emulator; use CWLI (Logs Insights QL).")
+
+
 def test_aws_cli_start_query_and_get_results(cli_env, logs, app):
     group, base = app
     span = window(base)

@@ -219,3 +219,7 @@ pub const RATE_PUT_LOG_EVENTS: f64 = 800.0;
 pub const RATE_PUT_LOG_EVENTS_LARGE_REGIONS: f64 = 1_500.0;
 /// The Regions with the larger PutLogEvents rate.
 pub const PUT_LOG_EVENTS_LARGE_REGIONS: [&str; 3] = ["us-east-1", "us-west-2", "eu-west-1"];
+
+/// Most log groups `SOURCE logGroups(...)` may select (the SOURCE page: past 10,000 the query
+/// is refused and asks for another way to choose groups).
+pub const MAX_SOURCE_LOG_GROUPS: usize = 10_000;

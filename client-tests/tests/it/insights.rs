@@ -278,3 +278,45 @@ async fn the_newest_events_come_from_every_stream() {
         assert_eq!(messages, expected, "{query}");
     }
 }
+
+#[tokio::test]
+async fn source_chooses_the_groups_and_unnest_splits_a_list() {
+    let h = harness().await;
+    h.group_and_stream("app-a", "s").await;
+    h.group_and_stream("app-b", "s").await;
+    h.group_and_stream("other", "s").await;
+    let message = r#"{"events":[{"name":"exception"},{"name":"user action"}]}"#;
+    for group in ["app-a", "app-b", "other"] {
+        h.put_all(group, "s", &[(NOW - MINUTE, message.to_owned())])
+            .await;
+    }
+    // No group parameter: SOURCE picks app-a and app-b by prefix.
+    let started = h
+        .client
+        .start_query()
+        .start_time((NOW - 20 * MINUTE) / 1000)
+        .end_time(NOW / 1000)
+        .query_string(
+            "SOURCE logGroups(namePrefix: ['app-']) | fields jsonParse(@message) as j \
+             | unnest j.events into event | stats count(*) as n by event.name",
+        )
+        .send()
+        .await
+        .unwrap();
+    let out = finished(&h, started.query_id().unwrap()).await;
+    assert_eq!(out.status(), Some(&QueryStatus::Complete));
+    assert_eq!(
+        cells(&out),
+        [
+            [
+                ("event.name".into(), "exception".into()),
+                ("n".into(), "2".into())
+            ],
+            [
+                ("event.name".into(), "user action".into()),
+                ("n".into(), "2".into())
+            ],
+        ]
+    );
+    assert_eq!(out.statistics().unwrap().records_scanned(), 2.0);
+}

@@ -6,8 +6,9 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
+use super::json_path::{lookup_many, Found, Paths};
 use super::syntax::{
     AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
     Projection, Query,
@@ -70,6 +71,22 @@ impl Record {
             .map_or(&Value::Missing, |(_, value)| value)
     }
 
+    /// The field, or the value at a path below a map or list field (`json.events.0.name`).
+    fn lookup(&self, name: &str) -> Cow<'_, Value> {
+        if let Some((_, value)) = self.fields.iter().rev().find(|(field, _)| field == name) {
+            return Cow::Borrowed(value);
+        }
+        let mut end = name.len();
+        while let Some(dot) = name[..end].rfind('.') {
+            let head = self.get(&name[..dot]);
+            if matches!(head, Value::Json(_)) {
+                return Cow::Owned(head.path(&name[dot + 1..]));
+            }
+            end = dot;
+        }
+        Cow::Borrowed(&Value::Missing)
+    }
+
     fn set(&mut self, name: &str, value: Value) {
         match self.fields.iter_mut().find(|(field, _)| field == name) {
             Some(slot) => slot.1 = value,
@@ -93,37 +110,80 @@ trait Fields {
     fn text(&self, name: &str) -> Option<Cow<'_, str>>;
     /// `@timestamp`.
     fn timestamp(&self) -> Option<i64>;
+    /// The field as a number, when it is one.
+    fn number(&self, name: &str) -> Option<f64> {
+        self.value(name).as_number()
+    }
+    /// The field as a `stats ... by` key, borrowed where it can be.
+    fn key_part(&self, name: &str) -> KeyPart<'_>;
+    /// Whether the field has a value.
+    fn present(&self, name: &str) -> bool {
+        self.value(name).is_present()
+    }
 }
 
 impl Fields for Record {
     fn value(&self, name: &str) -> Value {
-        self.get(name).clone()
+        self.lookup(name).into_owned()
     }
 
     fn text(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.get(name).as_text()
+        match self.lookup(name) {
+            Cow::Borrowed(value) => value.as_text(),
+            Cow::Owned(value) => value.as_text().map(|t| Cow::Owned(t.into_owned())),
+        }
+    }
+
+    fn present(&self, name: &str) -> bool {
+        self.lookup(name).is_present()
     }
 
     fn timestamp(&self) -> Option<i64> {
         Record::timestamp(self)
     }
+
+    fn number(&self, name: &str) -> Option<f64> {
+        self.lookup(name).as_number()
+    }
+
+    fn key_part(&self, name: &str) -> KeyPart<'_> {
+        match self.lookup(name) {
+            Cow::Borrowed(value) => KeyPart::of(value),
+            Cow::Owned(value) => KeyPart::of(&value).into_owned(),
+        }
+    }
 }
 
 /// An event read in place: the system fields straight from the store, a JSON message's
-/// fields read from its text when asked for. Leading filters run on it, so an event they
-/// drop costs no record.
+/// fields read from its text (the query's fields in one pass when `found` holds them, any
+/// other when asked for). Leading filters and a first `stats` run on it, so an event costs
+/// no record and a field read costs no copy.
 struct View<'v, 'e> {
     event: &'v Event<'e>,
+    paths: &'v Paths<'v>,
+    /// What [`lookup_many`] found for `paths` in this event, once it has been read.
+    found: Option<&'v [Found]>,
 }
 
 impl<'v, 'e> View<'v, 'e> {
-    fn new(event: &'v Event<'e>) -> Self {
-        Self { event }
+    fn new(event: &'v Event<'e>, paths: &'v Paths<'v>, found: Option<&'v [Found]>) -> Self {
+        Self {
+            event,
+            paths,
+            found,
+        }
     }
 
     /// A JSON message's field, read straight from its text (no tree is built).
-    fn find(&self, name: &str) -> Option<Value> {
-        super::json_path::lookup(self.event.message, name).filter(Value::is_present)
+    fn find(&self, name: &str) -> Option<Cow<'v, str>> {
+        let message: &'v str = self.event.message;
+        if let (Some(found), Some(slot)) = (self.found, self.paths.slot(name)) {
+            return found[slot].text(message).map(Cow::Borrowed);
+        }
+        match super::json_path::lookup(message, name)? {
+            Value::Text(text) => Some(Cow::Owned(text)),
+            _ => None,
+        }
     }
 
     /// The record of this event.
@@ -156,7 +216,9 @@ impl Fields for View<'_, '_> {
             "@message" => Value::Text(event.message.to_owned()),
             "@logStream" => Value::Text(event.log_stream.to_owned()),
             "@log" => Value::Text(event.log.to_owned()),
-            _ => self.find(name).unwrap_or(Value::Missing),
+            _ => self
+                .find(name)
+                .map_or(Value::Missing, |t| Value::Text(t.into_owned())),
         }
     }
 
@@ -170,14 +232,72 @@ impl Fields for View<'_, '_> {
                 .value(name)
                 .as_text()
                 .map(|t| Cow::Owned(t.into_owned())),
-            _ => self
-                .find(name)
-                .and_then(|v| v.as_text().map(|t| Cow::Owned(t.into_owned()))),
+            _ => self.find(name),
         }
     }
 
     fn timestamp(&self) -> Option<i64> {
         Some(self.event.timestamp)
+    }
+
+    fn number(&self, name: &str) -> Option<f64> {
+        match name {
+            "@timestamp" => Some(self.event.timestamp as f64),
+            "@ingestionTime" => Some(self.event.ingestion_time as f64),
+            _ => number_in(&self.text(name)?),
+        }
+    }
+
+    fn present(&self, name: &str) -> bool {
+        self.text(name).is_some()
+    }
+
+    fn key_part(&self, name: &str) -> KeyPart<'_> {
+        match name {
+            "@timestamp" => KeyPart::Number(self.event.timestamp as f64),
+            "@ingestionTime" => KeyPart::Number(self.event.ingestion_time as f64),
+            _ => self.text(name).map_or(KeyPart::Missing, KeyPart::Text),
+        }
+    }
+}
+
+/// Text as a number, as [`Value::as_number`] reads it.
+fn number_in(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// The filters a pipeline starts with.
+fn leading_filters(commands: &[Command]) -> &[Command] {
+    let end = commands
+        .iter()
+        .position(|c| !matches!(c, Command::Filter(_)))
+        .unwrap_or(commands.len());
+    &commands[..end]
+}
+
+/// The fields `expr` reads that may come from a JSON message (not the system fields).
+fn json_field_names<'q>(expr: &'q Expr, out: &mut Vec<&'q str>) {
+    match expr {
+        Expr::Field(name) => {
+            if !matches!(
+                name.as_str(),
+                "@timestamp" | "@ingestionTime" | "@message" | "@logStream" | "@log"
+            ) {
+                out.push(name);
+            }
+        }
+        Expr::Number(_) | Expr::Text(_) | Expr::Pattern(_) => {}
+        Expr::Not(inner) | Expr::Negate(inner) => json_field_names(inner, out),
+        Expr::Binary(_, left, right) => {
+            json_field_names(left, out);
+            json_field_names(right, out);
+        }
+        Expr::Like { value, .. } => json_field_names(value, out),
+        Expr::In { value, list, .. } => {
+            json_field_names(value, out);
+            list.iter().for_each(|e| json_field_names(e, out));
+        }
+        Expr::Call(_, args) => args.iter().for_each(|e| json_field_names(e, out)),
     }
 }
 
@@ -234,6 +354,12 @@ pub struct Run<'q> {
     sink: Sink<'q>,
     matched: u64,
     output: Output,
+    /// The JSON fields the leading filters and a first `stats` read, in one pass per event.
+    paths: Paths<'q>,
+    /// Whether the leading filters read any of them (else they are read past the filters).
+    filters_read_json: bool,
+    /// The last event's `paths`, reused.
+    found: Vec<Found>,
 }
 
 /// Where the rows that pass the per-event commands go.
@@ -268,6 +394,28 @@ impl<'q> Run<'q> {
             })
             .unwrap_or(query.commands.len());
         let (streaming, rest) = query.commands.split_at(blocking);
+        let filters = leading_filters(streaming);
+        let mut names = Vec::new();
+        for command in filters {
+            if let Command::Filter(expr) = command {
+                json_field_names(expr, &mut names);
+            }
+        }
+        let filters_read_json = !names.is_empty();
+        if let (true, [Command::Stats { aggregations, by }, ..]) =
+            (filters.len() == streaming.len(), rest)
+        {
+            for (aggregation, _) in aggregations {
+                if let Some(arg) = &aggregation.arg {
+                    json_field_names(arg, &mut names);
+                }
+            }
+            for projection in by {
+                json_field_names(&projection.expr, &mut names);
+            }
+        }
+        let mut seen = HashSet::new();
+        names.retain(|n| seen.insert(*n));
         let sink = match rest {
             [Command::Stats { aggregations, by }, ..] => {
                 Sink::Stats(Aggregator::new(aggregations, by))
@@ -302,6 +450,9 @@ impl<'q> Run<'q> {
             sink,
             matched: 0,
             output: Output::default(),
+            paths: Paths::new(&names),
+            filters_read_json,
+            found: Vec::new(),
         }
     }
 
@@ -327,14 +478,17 @@ impl<'q> Run<'q> {
     pub fn push(&mut self, event: &Event<'_>, ptr: impl FnOnce() -> String) -> bool {
         self.output.records_scanned += 1;
         self.output.bytes_scanned += event.message.len() as u64;
-        let view = View::new(event);
         // Leading filters run on the event in place; a record is built only past them.
-        let first_other = self
-            .streaming
-            .iter()
-            .position(|c| !matches!(c, Command::Filter(_)))
-            .unwrap_or(self.streaming.len());
-        let (filters, others) = self.streaming.split_at(first_other);
+        let filters = leading_filters(self.streaming);
+        let others = &self.streaming[filters.len()..];
+        if self.filters_read_json {
+            lookup_many(event.message, &self.paths, &mut self.found);
+        }
+        let view = View::new(
+            event,
+            &self.paths,
+            self.filters_read_json.then_some(&self.found[..]),
+        );
         for command in filters {
             if let Command::Filter(expr) = command {
                 if !eval(expr, &view, &self.context).is_true() {
@@ -344,35 +498,38 @@ impl<'q> Run<'q> {
         }
         if others.is_empty() {
             if let Sink::Stats(aggregator) = &mut self.sink {
+                if !self.filters_read_json {
+                    lookup_many(event.message, &self.paths, &mut self.found);
+                }
+                let view = View::new(event, &self.paths, Some(&self.found));
                 self.matched += 1;
                 aggregator.add(&view, &self.context);
                 return true;
             }
         }
-        let mut record = view.into_record();
-        for command in others {
-            if !apply_row(command, &mut record, &self.context) {
-                return false;
-            }
+        let records = apply_all(others, vec![view.into_record()], &self.context);
+        if records.is_empty() {
+            return false;
         }
         self.matched += 1;
-        match &mut self.sink {
-            Sink::Stats(aggregator) => aggregator.add(&record, &self.context),
-            Sink::Rows(rows) => {
-                record.ptr = Some(ptr());
-                rows.push(record);
-            }
-            Sink::Best { rows, keys, keep } => {
-                record.ptr = Some(ptr());
-                rows.push(record);
-                // Compacting at twice the size (at least a few hundred rows) keeps the cost of
-                // sorting amortized.
-                if rows.len() >= (*keep).max(512) * 2 {
-                    match keys {
-                        Some(keys) => sort_rows(rows, keys, &self.context),
-                        None => sort_newest_first(rows),
+        // Every row of one event (unnest, parse multi) points at that event.
+        let ptr = (!matches!(self.sink, Sink::Stats(_))).then(ptr);
+        for mut record in records {
+            record.ptr.clone_from(&ptr);
+            match &mut self.sink {
+                Sink::Stats(aggregator) => aggregator.add(&record, &self.context),
+                Sink::Rows(rows) => rows.push(record),
+                Sink::Best { rows, keys, keep } => {
+                    rows.push(record);
+                    // Compacting at twice the size (at least a few hundred rows) keeps the cost
+                    // of sorting amortized.
+                    if rows.len() >= (*keep).max(512) * 2 {
+                        match keys {
+                            Some(keys) => sort_rows(rows, keys, &self.context),
+                            None => sort_newest_first(rows),
+                        }
+                        rows.truncate(*keep);
                     }
-                    rows.truncate(*keep);
                 }
             }
         }
@@ -446,13 +603,13 @@ impl<'q> Run<'q> {
                     rows.retain(|row| {
                         let key: Option<Vec<String>> = fields
                             .iter()
-                            .map(|f| row.get(f).as_text().map(|t| t.into_owned()))
+                            .map(|f| row.lookup(f).display().map(|t| t.into_owned()))
                             .collect();
                         key.is_none_or(|key| seen.insert(key))
                     });
                 }
                 other => {
-                    rows.retain_mut(|row| apply_row(other, row, &context));
+                    rows = apply_all(std::slice::from_ref(other), rows, &context);
                     if !grouped {
                         output.records_matched = rows.len() as u64;
                     }
@@ -499,6 +656,7 @@ impl Query {
                         names.clone()
                     }
                 }),
+                Command::Unnest { into, .. } => named.push(into.clone()),
                 _ => {}
             }
         }
@@ -516,15 +674,15 @@ fn render(row: &Record, visible: Option<&[String]>) -> Vec<(String, String)> {
         Some(names) => names
             .iter()
             .filter_map(|name| {
-                row.get(name)
-                    .as_text()
+                row.lookup(name)
+                    .display()
                     .map(|value| (name.clone(), value.into_owned()))
             })
             .collect(),
         None => row
             .fields
             .iter()
-            .filter_map(|(name, value)| value.as_text().map(|v| (name.clone(), v.into_owned())))
+            .filter_map(|(name, value)| value.display().map(|v| (name.clone(), v.into_owned())))
             .collect(),
     };
     if let Some(ptr) = &row.ptr {
@@ -570,7 +728,83 @@ fn sort_rows(rows: &mut [Record], keys: &[(Expr, bool)], cx: &Context) {
     }
 }
 
-/// Applies a per-row command; false when the row is filtered out.
+/// Runs per-row commands over rows: each row gives none (filtered out), one, or several
+/// (`unnest`, `parse ... multi`).
+fn apply_all(commands: &[Command], mut rows: Vec<Record>, cx: &Context) -> Vec<Record> {
+    for command in commands {
+        let fans_out = matches!(
+            command,
+            Command::Unnest { .. }
+                | Command::Parse {
+                    pattern: ParsePattern::Regex { multi: true, .. },
+                    ..
+                }
+        );
+        if fans_out {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                fan_out(command, row, cx, &mut out);
+            }
+            rows = out;
+        } else {
+            rows.retain_mut(|row| apply_row(command, row, cx));
+        }
+    }
+    rows
+}
+
+/// The rows `unnest` or `parse ... multi` makes of one row.
+fn fan_out(command: &Command, mut row: Record, cx: &Context, out: &mut Vec<Record>) {
+    match command {
+        Command::Unnest { field, into } => match row.lookup(field).into_owned() {
+            // A list gives a row per element; an empty one, none.
+            Value::Json(json) if json.is_array() => {
+                for item in json.as_array().into_iter().flatten() {
+                    let mut each = row.clone();
+                    each.set(into, Value::from_json(item));
+                    out.push(each);
+                }
+            }
+            Value::Missing => out.push(row),
+            // Any other value is a list of one (the Unnest page).
+            other => {
+                row.set(into, other);
+                out.push(row);
+            }
+        },
+        Command::Parse {
+            source,
+            pattern: ParsePattern::Regex { regex, names, .. },
+        } => {
+            let text = eval(source, &row, cx).as_text().map(|t| t.into_owned());
+            let before = out.len();
+            for captures in text.iter().flat_map(|t| regex.captures_iter(t)) {
+                let mut each = row.clone();
+                for name in names {
+                    let value = captures
+                        .name(name)
+                        .map_or(Value::Missing, |m| Value::Text(m.as_str().to_owned()));
+                    each.set(name, value);
+                }
+                out.push(each);
+            }
+            // An event without a match is kept, without the fields (the Parse page).
+            if out.len() == before {
+                for name in names {
+                    row.set(name, Value::Missing);
+                }
+                out.push(row);
+            }
+        }
+        other => {
+            if apply_row(other, &mut row, cx) {
+                out.push(row);
+            }
+        }
+    }
+}
+
+/// Applies a per-row command that keeps or drops the row; false when it is dropped.
 fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
     match command {
         Command::Filter(expr) => eval(expr, row, cx).is_true(),
@@ -599,14 +833,18 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
             }
             true
         }
-        Command::Stats { .. } | Command::Sort(_) | Command::Limit(_) | Command::Dedup(_) => true,
+        Command::Stats { .. }
+        | Command::Sort(_)
+        | Command::Limit(_)
+        | Command::Dedup(_)
+        | Command::Unnest { .. } => true,
     }
 }
 
 /// The captures of `pattern` in `text`, one per name, or `None` when it does not match.
 fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>> {
     match pattern {
-        ParsePattern::Regex { regex, names } => {
+        ParsePattern::Regex { regex, names, .. } => {
             let captures = regex.captures(text)?;
             Some(
                 names
@@ -836,7 +1074,7 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
         }
         Function::FromMillis => number(0).map_or(Value::Missing, |n| Value::Time(n as i64)),
         Function::ToMillis => time_of(arg(0)).map_or(Value::Missing, |t| Value::Number(t as f64)),
-        Function::IsPresent => Value::Bool(arg(0).is_present()),
+        Function::IsPresent => Value::Bool(present(&args[0], row, cx)),
         Function::Coalesce => args
             .iter()
             .map(|a| eval(a, row, cx))
@@ -903,6 +1141,99 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
         Function::Floor => with_number(f64::floor),
         Function::Log => with_number(f64::ln),
         Function::Sqrt => with_number(f64::sqrt),
+        Function::JsonParse => match arg(0) {
+            json @ Value::Json(_) => json,
+            other => other
+                .as_text()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .filter(|j| j.is_object() || j.is_array())
+                .map_or(Value::Missing, |j| Value::Json(Box::new(j))),
+        },
+        Function::JsonStringify => match arg(0) {
+            Value::Json(json) => Value::Text(json.to_string()),
+            _ => Value::Missing,
+        },
+        Function::JsonArraySize => match arg(0) {
+            Value::Json(json) => json
+                .as_array()
+                .map_or(Value::Missing, |items| Value::Number(items.len() as f64)),
+            _ => Value::Missing,
+        },
+        Function::JsonArrayContains => {
+            let needle = arg(1);
+            let found = match arg(0) {
+                Value::Json(json) => json.as_array().is_some_and(|items| {
+                    items.iter().any(|item| {
+                        Value::from_json(item).compare(&needle) == Some(Ordering::Equal)
+                    })
+                }),
+                _ => false,
+            };
+            Value::Bool(found)
+        }
+        Function::Split => match (text(0), text(1)) {
+            (Some(t), Some(delimiter)) => {
+                let parts: Vec<serde_json::Value> = if delimiter.is_empty() {
+                    t.chars().map(|c| c.to_string().into()).collect()
+                } else {
+                    t.split(delimiter.as_str()).map(|p| p.into()).collect()
+                };
+                Value::Json(Box::new(serde_json::Value::Array(parts)))
+            }
+            _ => Value::Missing,
+        },
+        Function::Base64Encode => with_text(&|t| {
+            use base64::Engine;
+            Value::Text(base64::engine::general_purpose::STANDARD.encode(t))
+        }),
+        Function::Base64Decode => with_text(&|t| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(t.trim())
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .map_or(Value::Missing, Value::Text)
+        }),
+        Function::UrlEncode => {
+            with_text(&|t| Value::Text(form_urlencoded::byte_serialize(t.as_bytes()).collect()))
+        }
+        Function::UrlDecode => with_text(&|t| url_decode(t).map_or(Value::Missing, Value::Text)),
+        Function::HexToAscii => with_text(&|t| {
+            let hex = strip_hex_prefix(t.trim());
+            (0..hex.len())
+                .step_by(2)
+                .map(|i| {
+                    hex.get(i..i + 2)
+                        .and_then(|b| u8::from_str_radix(b, 16).ok())
+                })
+                .collect::<Option<Vec<u8>>>()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .map_or(Value::Missing, Value::Text)
+        }),
+        Function::HexToDec => with_text(&|t| {
+            let t = t.trim();
+            let (negative, digits) = t.strip_prefix('-').map_or((false, t), |d| (true, d));
+            i64::from_str_radix(strip_hex_prefix(digits), 16).map_or(Value::Missing, |n| {
+                Value::Number(if negative { -n } else { n } as f64)
+            })
+        }),
+        Function::DecToHex => number(0).map_or(Value::Missing, |n| {
+            let n = n.trunc() as i64;
+            let sign = if n < 0 { "-" } else { "" };
+            Value::Text(format!("{sign}0x{:x}", n.unsigned_abs()))
+        }),
+        Function::Haversine => match (number(0), number(1), number(2), number(3)) {
+            (Some(lat1), Some(lon1), Some(lat2), Some(lon2)) => {
+                const EARTH_RADIUS_KM: f64 = 6371.0;
+                let (phi1, phi2) = (lat1.to_radians(), lat2.to_radians());
+                let d_phi = (lat2 - lat1).to_radians();
+                let d_lambda = (lon2 - lon1).to_radians();
+                let a = (d_phi / 2.0).sin().powi(2)
+                    + phi1.cos() * phi2.cos() * (d_lambda / 2.0).sin().powi(2);
+                Value::Number(2.0 * EARTH_RADIUS_KM * a.sqrt().asin())
+            }
+            _ => Value::Missing,
+        },
         Function::Greatest | Function::Least => {
             let numbers = (0..args.len()).filter_map(number);
             let best = if function == Function::Greatest {
@@ -913,6 +1244,38 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
             best.map_or(Value::Missing, Value::Number)
         }
     }
+}
+
+fn strip_hex_prefix(text: &str) -> &str {
+    text.strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text)
+}
+
+/// Percent-decoding, `+` as a space (what `urlencode` writes); `None` for a bad escape or
+/// bytes that are not UTF-8.
+fn url_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Whether `ip` is in `subnet` (CIDR); the v4/v6 variants also require that family.
@@ -987,11 +1350,16 @@ fn ip_class(text: &str) -> Option<IpClass> {
 
 /// `stats` as rows arrive: one group per distinct combination of the `by` values, each with
 /// an accumulator per aggregation; groups come out in ascending order of their values.
+///
+/// A row's combination is looked up by its bytes ([`KeyPart::encode`]) in a reused buffer,
+/// so a row of an existing group allocates nothing.
 #[derive(Debug, Clone)]
 struct Aggregator<'q> {
     aggregations: &'q [(Aggregation, String)],
     by: &'q [Projection],
-    groups: BTreeMap<Vec<GroupKey>, (Vec<Value>, Vec<Accumulator>)>,
+    index: HashMap<Box<[u8]>, usize>,
+    groups: Vec<(Vec<Value>, Vec<Accumulator>)>,
+    scratch: Vec<u8>,
 }
 
 /// One aggregation's running state.
@@ -1003,7 +1371,7 @@ enum Accumulator {
     Avg(f64, u64),
     Min(Option<f64>),
     Max(Option<f64>),
-    /// Every value (pct, stddev).
+    /// Every value (pct, stddev); pct selects its rank at the end, without sorting.
     Values(Vec<f64>),
     /// The value at the earliest or latest `@timestamp` so far.
     AtTime(Option<(i64, Value)>),
@@ -1016,42 +1384,56 @@ impl<'q> Aggregator<'q> {
         Self {
             aggregations,
             by,
-            groups: BTreeMap::new(),
+            index: HashMap::new(),
+            groups: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
+    fn new_group(&self) -> Vec<Accumulator> {
+        self.aggregations
+            .iter()
+            .map(|(a, _)| Accumulator::for_function(a.function))
+            .collect()
+    }
+
     fn add<F: Fields>(&mut self, row: &F, cx: &Context) {
-        let values: Vec<Value> = self.by.iter().map(|p| eval(&p.expr, row, cx)).collect();
-        let key: Vec<GroupKey> = values.iter().map(GroupKey::of).collect();
-        let aggregations = self.aggregations;
-        let (_, accumulators) = self.groups.entry(key).or_insert_with(|| {
-            let accumulators = aggregations
-                .iter()
-                .map(|(a, _)| Accumulator::for_function(a.function))
-                .collect();
-            (values, accumulators)
-        });
-        for ((aggregation, _), accumulator) in aggregations.iter().zip(accumulators) {
-            let value = aggregation
-                .arg
-                .as_ref()
-                .map_or(Value::Bool(true), |e| eval(e, row, cx));
-            accumulator.add(aggregation, value, row.timestamp());
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        for projection in self.by {
+            match &projection.expr {
+                Expr::Field(name) => row.key_part(name).encode(&mut scratch),
+                other => KeyPart::of(&eval(other, row, cx)).encode(&mut scratch),
+            }
+        }
+        let group = match self.index.get(scratch.as_slice()) {
+            Some(&group) => group,
+            None => {
+                let values = self.by.iter().map(|p| eval(&p.expr, row, cx)).collect();
+                self.groups.push((values, self.new_group()));
+                self.index
+                    .insert(scratch.as_slice().into(), self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        self.scratch = scratch;
+        let accumulators = &mut self.groups[group].1;
+        for ((aggregation, _), accumulator) in self.aggregations.iter().zip(accumulators) {
+            accumulator.add(aggregation, row, cx);
         }
     }
 
     fn finish(mut self, _cx: &Context) -> Vec<Record> {
         if self.groups.is_empty() && self.by.is_empty() {
-            let accumulators = self
-                .aggregations
-                .iter()
-                .map(|(a, _)| Accumulator::for_function(a.function))
-                .collect();
-            self.groups.insert(Vec::new(), (Vec::new(), accumulators));
+            let accumulators = self.new_group();
+            self.groups.push((Vec::new(), accumulators));
         }
         let (aggregations, by) = (self.aggregations, self.by);
-        self.groups
-            .into_values()
+        let mut groups = self.groups;
+        groups
+            .sort_by_cached_key(|(values, _)| values.iter().map(GroupKey::of).collect::<Vec<_>>());
+        groups
+            .into_iter()
             .map(|(values, accumulators)| {
                 let mut fields: Vec<(String, Value)> = by
                     .iter()
@@ -1082,15 +1464,36 @@ impl Accumulator {
         }
     }
 
-    fn add(&mut self, aggregation: &Aggregation, value: Value, timestamp: Option<i64>) {
-        let number = value.as_number();
+    /// Adds the row's value of the aggregation's argument, read as this function needs it.
+    fn add<F: Fields>(&mut self, aggregation: &Aggregation, row: &F, cx: &Context) {
+        let Some(arg) = &aggregation.arg else {
+            // count(*)
+            if let Self::Count(n) = self {
+                *n += 1;
+            }
+            return;
+        };
+        let number = || number_of(arg, row, cx);
         match self {
-            Self::Count(n) => *n += u64::from(value.is_present()),
+            Self::Count(n) => *n += u64::from(present(arg, row, cx)),
             Self::Distinct(seen) => {
-                if let Some(text) = value.as_text() {
-                    seen.insert(text.into_owned());
+                if let Some(text) = text_of(arg, row, cx) {
+                    if !seen.contains(text.as_ref()) {
+                        seen.insert(text.into_owned());
+                    }
                 }
             }
+            Self::Sum(_) | Self::Avg(..) | Self::Min(_) | Self::Max(_) | Self::Values(_) => {
+                self.add_number(number())
+            }
+            Self::AtTime(_) | Self::Extreme(_) => {
+                self.add_value(aggregation, eval(arg, row, cx), row.timestamp())
+            }
+        }
+    }
+
+    fn add_number(&mut self, number: Option<f64>) {
+        match self {
             Self::Sum(sum) => *sum += number.unwrap_or(0.0),
             Self::Avg(sum, n) => {
                 if let Some(x) = number {
@@ -1109,6 +1512,12 @@ impl Accumulator {
                 }
             }
             Self::Values(all) => all.extend(number),
+            _ => {}
+        }
+    }
+
+    fn add_value(&mut self, aggregation: &Aggregation, value: Value, timestamp: Option<i64>) {
+        match self {
             Self::AtTime(best) => {
                 let Some(t) = timestamp else {
                     return;
@@ -1138,6 +1547,7 @@ impl Accumulator {
                     *best = Some(value);
                 }
             }
+            _ => {}
         }
     }
 
@@ -1163,13 +1573,84 @@ impl Accumulator {
                     return Value::Number(variance.sqrt());
                 }
                 // pct: nearest rank.
-                all.sort_by(|a, b| a.total_cmp(b));
                 let rank = ((aggregation.percentile / 100.0) * all.len() as f64).ceil() as usize;
-                Value::Number(all[rank.clamp(1, all.len()) - 1])
+                let index = rank.clamp(1, all.len()) - 1;
+                let (_, value, _) = all.select_nth_unstable_by(index, f64::total_cmp);
+                Value::Number(*value)
             }
             Self::AtTime(best) => best.map_or(Value::Missing, |(_, v)| v),
             Self::Extreme(best) => best.unwrap_or(Value::Missing),
         }
+    }
+}
+
+/// One `by` value of a row, as its group is looked up: as [`GroupKey`] compares them, but
+/// borrowed.
+pub(super) enum KeyPart<'a> {
+    Missing,
+    Number(f64),
+    Text(Cow<'a, str>),
+}
+
+impl<'a> KeyPart<'a> {
+    fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Missing => Self::Missing,
+            Value::Number(n) => Self::Number(*n),
+            Value::Time(t) => Self::Number(*t as f64),
+            other => Self::Text(other.as_text().unwrap_or_default()),
+        }
+    }
+
+    fn into_owned(self) -> KeyPart<'static> {
+        match self {
+            Self::Missing => KeyPart::Missing,
+            Self::Number(n) => KeyPart::Number(n),
+            Self::Text(text) => KeyPart::Text(Cow::Owned(text.into_owned())),
+        }
+    }
+
+    /// Appends this part's bytes: a tag, then the number's bits or the text's length and
+    /// bytes, so that two rows' encodings are equal exactly when their keys are.
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            Self::Missing => out.push(0),
+            Self::Number(n) => {
+                out.push(1);
+                out.extend_from_slice(&n.to_bits().to_le_bytes());
+            }
+            Self::Text(text) => {
+                out.push(2);
+                out.extend_from_slice(&text.len().to_le_bytes());
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+}
+
+/// Whether `expr` has a value in `row`.
+fn present<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> bool {
+    match expr {
+        Expr::Field(name) => row.present(name),
+        other => eval(other, row, cx).is_present(),
+    }
+}
+
+/// `expr` in `row` as a number, without building a value for a field.
+fn number_of<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> Option<f64> {
+    match expr {
+        Expr::Field(name) => row.number(name),
+        other => eval(other, row, cx).as_number(),
+    }
+}
+
+/// `expr` in `row` as text, borrowed for a field.
+fn text_of<'r, F: Fields>(expr: &Expr, row: &'r F, cx: &Context) -> Option<Cow<'r, str>> {
+    match expr {
+        Expr::Field(name) => row.text(name),
+        other => eval(other, row, cx)
+            .as_text()
+            .map(|t| Cow::Owned(t.into_owned())),
     }
 }
 

@@ -11,4 +11,4 @@ mod value;
 mod tests;
 
 pub use exec::{json_fields, Context, Event, Output, Run};
-pub use syntax::{parse, Query};
+pub use syntax::{parse, Query, Source};

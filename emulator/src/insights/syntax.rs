@@ -23,7 +23,26 @@ pub struct CompileError {
 pub struct Query {
     /// The pipeline.
     pub commands: Vec<Command>,
+    /// `SOURCE logGroups(...)`: the groups the query reads, chosen by the query itself.
+    pub source: Option<Source>,
 }
+
+/// `SOURCE logGroups(namePrefix: [...], class: [...], accountIdentifiers: [...])`: which log
+/// groups a query reads when StartQuery names none. Empty lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// Group names start with one of these (at most 5).
+    pub name_prefixes: Vec<String>,
+    /// Groups of these log classes (the default: `STANDARD` only).
+    pub classes: Vec<String>,
+    /// Groups of these accounts (at most 20).
+    pub account_identifiers: Vec<String>,
+}
+
+/// The most `namePrefix` values `SOURCE` takes (the SOURCE page).
+const MAX_SOURCE_PREFIXES: usize = 5;
+/// The most `accountIdentifiers` values `SOURCE` takes (the SOURCE page).
+const MAX_SOURCE_ACCOUNTS: usize = 20;
 
 /// One command of the pipeline.
 #[derive(Debug, Clone)]
@@ -54,6 +73,14 @@ pub enum Command {
     },
     /// `dedup f, ...`: keeps the first row of each combination.
     Dedup(Vec<String>),
+    /// `unnest list into name`: one row per element of a list (any other value is a list of
+    /// one).
+    Unnest {
+        /// The list field (`json.events`).
+        field: String,
+        /// The name each element takes.
+        into: String,
+    },
 }
 
 /// An expression with the name it appears under.
@@ -81,6 +108,8 @@ pub enum ParsePattern {
         regex: Regex,
         /// Its group names, in order.
         names: Vec<String>,
+        /// `multi`: one row per match instead of the first match.
+        multi: bool,
     },
 }
 
@@ -327,6 +356,32 @@ pub enum Function {
     IsPublicIp,
     /// `isReservedIP`.
     IsReservedIp,
+    /// `jsonParse(s)`: a map or list.
+    JsonParse,
+    /// `jsonStringify(map or list)`.
+    JsonStringify,
+    /// `jsonArraySize(list)`.
+    JsonArraySize,
+    /// `jsonArrayContains(list, value)`.
+    JsonArrayContains,
+    /// `split(s, delimiter)`: a list.
+    Split,
+    /// `base64encode(s)`.
+    Base64Encode,
+    /// `base64decode(s)`.
+    Base64Decode,
+    /// `urlencode(s)`.
+    UrlEncode,
+    /// `urldecode(s)`.
+    UrlDecode,
+    /// `hexToAscii(s)`.
+    HexToAscii,
+    /// `hexToDec(s)`.
+    HexToDec,
+    /// `decToHex(n)`.
+    DecToHex,
+    /// `haversine(lat1, lon1, lat2, lon2)`: kilometres.
+    Haversine,
 }
 
 impl Function {
@@ -383,6 +438,19 @@ impl Function {
             "isprivateip" => (Self::IsPrivateIp, 1, 1),
             "ispublicip" => (Self::IsPublicIp, 1, 1),
             "isreservedip" => (Self::IsReservedIp, 1, 1),
+            "jsonparse" => (Self::JsonParse, 1, 1),
+            "jsonstringify" => (Self::JsonStringify, 1, 1),
+            "jsonarraysize" => (Self::JsonArraySize, 1, 1),
+            "jsonarraycontains" => (Self::JsonArrayContains, 2, 2),
+            "split" => (Self::Split, 2, 2),
+            "base64encode" => (Self::Base64Encode, 1, 1),
+            "base64decode" => (Self::Base64Decode, 1, 1),
+            "urlencode" => (Self::UrlEncode, 1, 1),
+            "urldecode" => (Self::UrlDecode, 1, 1),
+            "hextoascii" => (Self::HexToAscii, 1, 1),
+            "hextodec" => (Self::HexToDec, 1, 1),
+            "dectohex" => (Self::DecToHex, 1, 1),
+            "haversine" => (Self::Haversine, 4, 4),
             _ => return None,
         })
     }
@@ -391,7 +459,6 @@ impl Function {
 /// The commands and functions AWS documents that this engine does not evaluate yet: refused by
 /// name, so a query never runs with a silently different meaning.
 const UNSUPPORTED_COMMANDS: &[&str] = &[
-    "unnest",
     "pattern",
     "diff",
     "anomaly",
@@ -399,7 +466,6 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "join",
     "filterindex",
     "unmask",
-    "source",
     "addtotals",
     "logcompare",
     "unique",
@@ -410,6 +476,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
     let mut parser = Parser::new(text);
     let mut commands = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
+    let source = parser.source()?;
     loop {
         parser.skip_space();
         if parser.at_end() {
@@ -449,7 +516,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
             end: 0,
         });
     }
-    Ok(Query { commands })
+    Ok(Query { commands, source })
 }
 
 /// Where a command's keyword stands, for errors found after parsing.
@@ -612,6 +679,22 @@ impl Parser {
             "dedup" => {
                 let fields = self.projections()?;
                 Ok(Command::Dedup(fields.into_iter().map(|p| p.name).collect()))
+            }
+            "unnest" => {
+                let field = self.field_name()?;
+                if !self.eat_keyword("into") {
+                    let at = self.pos;
+                    return Err(self.error_at(
+                        at,
+                        self.word_span(at),
+                        "expected 'into' and a name: unnest field into name",
+                    ));
+                }
+                let into = self.field_name()?;
+                Ok(Command::Unnest { field, into })
+            }
+            "source" => {
+                Err(self.error_at(start, end, "SOURCE must be the first command of the query"))
             }
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
@@ -807,6 +890,21 @@ impl Parser {
         };
         self.skip_space();
         let start = self.pos;
+        // The logfmt and CSV modes: refused by name rather than read as a field.
+        if let Some((word, at, end)) = self.peek_word() {
+            let named_mode = |w: &str| ["logfmt", "csv"].contains(&w.to_ascii_lowercase().as_str());
+            let mode = match &source {
+                Expr::Field(field) if named_mode(field) => Some(field.clone()),
+                _ => named_mode(&word).then_some(word),
+            };
+            if let Some(mode) = mode {
+                return Err(self.error_at(
+                    at,
+                    end,
+                    format!("parse in {mode} mode is not supported by this emulator"),
+                ));
+            }
+        }
         match self.peek() {
             Some('"' | '\'') => {
                 let glob = self.string()?;
@@ -850,9 +948,14 @@ impl Parser {
                         "a parse regex needs at least one named group, such as (?<name>...)",
                     ));
                 }
+                let multi = self.eat_keyword("multi");
                 Ok(Command::Parse {
                     source,
-                    pattern: ParsePattern::Regex { regex, names },
+                    pattern: ParsePattern::Regex {
+                        regex,
+                        names,
+                        multi,
+                    },
                 })
             }
             _ => Err(self.error_at(
@@ -1112,6 +1215,9 @@ impl Parser {
             Some(c) if Self::is_word_char(c) => {
                 let (word, _, end) = self.peek_word().expect("a word character");
                 self.pos = end;
+                if self.peek() == Some('[') {
+                    return self.indexed_field(word).map(Expr::Field);
+                }
                 self.skip_space();
                 if self.peek() == Some('(') {
                     return self.call(word, start, end);
@@ -1135,6 +1241,142 @@ impl Parser {
             }
             _ => Err(self.error_at(start, self.word_span(start), "expected a value")),
         }
+    }
+
+    /// `list[1].name` after its first word: the path `list.1.name`, as flattening names it.
+    fn indexed_field(&mut self, mut path: String) -> Result<String, CompileError> {
+        loop {
+            match self.chars.get(self.pos) {
+                Some('[') => {
+                    let open = self.pos;
+                    self.pos += 1;
+                    let digits_start = self.pos;
+                    while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        self.pos += 1;
+                    }
+                    if self.pos == digits_start || self.peek() != Some(']') {
+                        return Err(self.error_at(
+                            open,
+                            self.pos.max(open + 1),
+                            "expected an index such as [0]",
+                        ));
+                    }
+                    path.push('.');
+                    path.push_str(&self.slice(digits_start, self.pos));
+                    self.pos += 1;
+                }
+                Some('.') => {
+                    let start = self.pos;
+                    let mut end = start;
+                    while self.chars.get(end).is_some_and(|c| Self::is_word_char(*c)) {
+                        end += 1;
+                    }
+                    path.push_str(&self.slice(start, end));
+                    self.pos = end;
+                }
+                _ => return Ok(path),
+            }
+        }
+    }
+
+    /// `SOURCE logGroups(key: ['v', ...], ...)` at the start of the query, then its `|`.
+    fn source(&mut self) -> Result<Option<Source>, CompileError> {
+        self.skip_space();
+        let save = self.pos;
+        if !self.eat_keyword("source") {
+            return Ok(None);
+        }
+        if !self.eat_keyword("logGroups") {
+            self.skip_space();
+            let at = self.pos;
+            return Err(self.error_at(
+                save,
+                self.word_span(at),
+                "SOURCE takes logGroups(...) in this emulator",
+            ));
+        }
+        self.expect_char('(', "'(' after logGroups")?;
+        let mut source = Source::default();
+        if !self.eat_char(')') {
+            loop {
+                self.skip_space();
+                let key_start = self.pos;
+                let key = self.field_name()?;
+                let key_end = self.pos;
+                self.expect_char(':', "':' after the keyword")?;
+                self.expect_char('[', "'[' to open the list")?;
+                let mut values = Vec::new();
+                if !self.eat_char(']') {
+                    loop {
+                        self.skip_space();
+                        if !matches!(self.peek(), Some('"' | '\'')) {
+                            let at = self.pos;
+                            return Err(self.error_at(
+                                at,
+                                self.word_span(at),
+                                "expected a 'string'",
+                            ));
+                        }
+                        values.push(self.string()?);
+                        if self.eat_char(']') {
+                            break;
+                        }
+                        self.expect_char(',', "',' or ']' in the list")?;
+                    }
+                }
+                let (list, max) = match key.to_ascii_lowercase().as_str() {
+                    "nameprefix" => (&mut source.name_prefixes, MAX_SOURCE_PREFIXES),
+                    "class" | "loggroupclass" => (&mut source.classes, usize::MAX),
+                    "accountidentifiers" | "accountidentifier" => {
+                        (&mut source.account_identifiers, MAX_SOURCE_ACCOUNTS)
+                    }
+                    _ => {
+                        return Err(self.error_at(
+                            key_start,
+                            key_end,
+                            format!(
+                                "unknown logGroups keyword '{key}': expected namePrefix, class or accountIdentifiers"
+                            ),
+                        ))
+                    }
+                };
+                if values.len() > max {
+                    return Err(self.error_at(
+                        key_start,
+                        self.pos,
+                        format!("{key} takes at most {max} values"),
+                    ));
+                }
+                let is_class =
+                    ["class", "loggroupclass"].contains(&key.to_ascii_lowercase().as_str());
+                let not_a_class = |v: &&String| {
+                    !["STANDARD", "INFREQUENT_ACCESS", "DELIVERY", "ESSENTIALS"]
+                        .contains(&v.as_str())
+                };
+                if let Some(bad) = values.iter().find(not_a_class).filter(|_| is_class) {
+                    return Err(self.error_at(
+                        key_start,
+                        self.pos,
+                        format!("'{bad}' is not a log class: STANDARD, INFREQUENT_ACCESS, DELIVERY or ESSENTIALS"),
+                    ));
+                }
+                list.extend(values);
+                if self.eat_char(')') {
+                    break;
+                }
+                self.expect_char(',', "',' or ')' in logGroups(...)")?;
+            }
+        }
+        self.skip_space();
+        if !self.at_end() && !self.eat_char('|') {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected '|' after SOURCE logGroups(...)",
+            ));
+        }
+        Ok(Some(source))
     }
 
     fn number(&mut self) -> Result<Expr, CompileError> {

@@ -253,6 +253,168 @@ fn two_stats_levels() {
     );
 }
 
+/// Runs `query` over the given messages (one second apart, one stream), newest first.
+fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
+    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    let context = Context {
+        start: T0,
+        end: T0 + 3_600_000,
+        now: T0,
+    };
+    let mut run = Run::new(&query, context, 10_000);
+    for (i, message) in messages.iter().enumerate() {
+        let event = Event {
+            timestamp: T0 + i as i64 * 1000,
+            ingestion_time: T0,
+            message,
+            log_stream: "s",
+            log: "000000000000:g",
+        };
+        run.push(&event, || format!("ptr{i}"));
+    }
+    run.finish(10_000)
+        .rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(f, v)| format!("{f}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn unnest_gives_a_row_per_list_element() {
+    // The Unnest page's example and its documented output: two records.
+    assert_eq!(
+        rows_over(
+            "fields jsonParse(@message) as json_message | unnest json_message.events into event | display event.name",
+            &[r#"{"events":[{"name":"exception"},{"name":"user action"}]}"#],
+        ),
+        ["event.name=exception @ptr=ptr0", "event.name=user action @ptr=ptr0"]
+    );
+    // Any other value is a list of one; an empty list gives no row.
+    assert_eq!(
+        rows_over(
+            "fields jsonParse(@message) as j | unnest j.v into x | display x",
+            &[r#"{"v":7}"#, r#"{"v":[]}"#, r#"{"v":["a","b"]}"#],
+        ),
+        ["x=a @ptr=ptr2", "x=b @ptr=ptr2", "x=7 @ptr=ptr0"]
+    );
+}
+
+#[test]
+fn json_functions_maps_and_lists() {
+    let message = r#"{"users":[{"action":"login"},{"action":"logout"}],"tags":["a","b","c"]}"#;
+    assert_eq!(
+        rows_over(
+            "fields jsonParse(@message) as j | display j.users",
+            &[message]
+        ),
+        ["j.users=[{\"action\":\"login\"},{\"action\":\"logout\"}] @ptr=ptr0"],
+        "a list displays as JSON"
+    );
+    let via_alias = rows_over(
+        "fields jsonParse(@message) as j | fields j.users[1].action as second, jsonArraySize(j.tags) as n, jsonArrayContains(j.tags, \"b\") as hasB, jsonArrayContains(j.tags, \"B\") as hasUpperB, jsonStringify(j.tags) as s | display second, n, hasB, hasUpperB, s",
+        &[message],
+    );
+    assert_eq!(
+        via_alias,
+        ["second=logout n=3 hasB=1 hasUpperB=0 s=[\"a\",\"b\",\"c\"] @ptr=ptr0"]
+    );
+    // Maps and lists count as null for string functions; comparing them is false.
+    assert_eq!(
+        rows_over(
+            "fields jsonParse(@message) as j | filter j.tags = \"a\" or strlen(j.tags) > 0 | display j",
+            &[message]
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rows_over(
+            r#"fields split("a,b,,c", ",") as parts | fields jsonArraySize(parts) as n | display n"#,
+            &["x"]
+        ),
+        ["n=4 @ptr=ptr0"]
+    );
+}
+
+#[test]
+fn parse_multi_gives_a_row_per_match() {
+    assert_eq!(
+        rows_over(
+            r#"parse @message /id=(?<id>\d+)/ multi | display id"#,
+            &["id=1 id=22", "nothing here"]
+        ),
+        ["@ptr=ptr1", "id=1 @ptr=ptr0", "id=22 @ptr=ptr0"]
+    );
+}
+
+#[test]
+fn more_documented_string_and_numeric_functions() {
+    let one = |expr: &str| rows_over(&format!("fields {expr} as v | display v"), &["x"])[0].clone();
+    assert_eq!(one(r#"hexToAscii("48656c6c6f")"#), "v=Hello @ptr=ptr0");
+    assert_eq!(one(r#"hexToDec("0xff")"#), "v=255 @ptr=ptr0");
+    assert_eq!(one("decToHex(255)"), "v=0xff @ptr=ptr0");
+    assert_eq!(one("decToHex(-255)"), "v=-0xff @ptr=ptr0");
+    assert_eq!(one(r#"base64encode("Hello")"#), "v=SGVsbG8= @ptr=ptr0");
+    assert_eq!(one(r#"base64decode("SGVsbG8=")"#), "v=Hello @ptr=ptr0");
+    assert_eq!(one(r#"urlencode("a b&c")"#), "v=a+b%26c @ptr=ptr0");
+    assert_eq!(one(r#"urldecode("a+b%26c")"#), "v=a b&c @ptr=ptr0");
+    // Paris to London, about 343.6 km.
+    assert_eq!(
+        one("round(haversine(48.8566, 2.3522, 51.5074, -0.1278), 0)"),
+        "v=344 @ptr=ptr0"
+    );
+}
+
+#[test]
+fn source_chooses_groups_by_prefix_and_class() {
+    let query = parse("SOURCE logGroups(namePrefix: ['app-', \"web\"], class: ['INFREQUENT_ACCESS']) | fields @message").unwrap();
+    assert_eq!(
+        query.source,
+        Some(Source {
+            name_prefixes: vec!["app-".into(), "web".into()],
+            classes: vec!["INFREQUENT_ACCESS".into()],
+            account_identifiers: vec![],
+        })
+    );
+    assert_eq!(query.commands.len(), 1);
+    assert_eq!(
+        parse("SOURCE logGroups() | limit 5").unwrap().source,
+        Some(Source::default())
+    );
+    let errors = [
+        (
+            "fields a | SOURCE logGroups()",
+            11,
+            17,
+            "SOURCE must be the first command of the query",
+        ),
+        (
+            "SOURCE logGroups(namePrefix: ['a','b','c','d','e','f'])",
+            17,
+            54,
+            "namePrefix takes at most 5 values",
+        ),
+        (
+            "SOURCE logGroups(class: ['COLD'])",
+            17,
+            32,
+            "'COLD' is not a log class: STANDARD, INFREQUENT_ACCESS, DELIVERY or ESSENTIALS",
+        ),
+    ];
+    for (text, start, end, message) in errors {
+        let error = parse(text).err().unwrap_or_else(|| panic!("{text} parsed"));
+        assert_eq!(
+            (error.start, error.end, error.message.as_str()),
+            (start, end, message),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn compile_errors_say_where() {
     let cases = [
@@ -282,6 +444,12 @@ fn compile_errors_say_where() {
             "the pattern command is not supported by this emulator",
         ),
         ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
+        (
+            "parse @message logfmt as lf",
+            15,
+            21,
+            "parse in logfmt mode is not supported by this emulator",
+        ),
         (
             "fields a b",
             9,

@@ -19,6 +19,10 @@ pub enum Value {
     Bool(bool),
     /// A point in time, epoch milliseconds (`@timestamp`, `bin(...)`, `fromMillis(...)`).
     Time(i64),
+    /// A map or a list (`jsonParse`, `split`): only ever a JSON object or array. The docs:
+    /// maps and lists count as null for string, number and datetime functions, and comparing
+    /// them to anything is false.
+    Json(Box<serde_json::Value>),
 }
 
 impl Value {
@@ -34,7 +38,7 @@ impl Value {
             Value::Text(text) => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
             Value::Time(t) => Some(*t as f64),
             Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-            Value::Missing => None,
+            Value::Missing | Value::Json(_) => None,
         }
     }
 
@@ -47,7 +51,53 @@ impl Value {
             // The docs: a condition "equals 0 or 1".
             Value::Bool(b) => Some(Cow::Borrowed(if *b { "1" } else { "0" })),
             Value::Time(t) => Some(Cow::Owned(format_time(*t))),
+            Value::Json(_) => None,
         }
+    }
+
+    /// The value as a result row shows it: as text, and a map or list as compact JSON.
+    pub fn display(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Value::Json(json) => Some(Cow::Owned(json.to_string())),
+            other => other.as_text(),
+        }
+    }
+
+    /// A JSON value as a query sees it: containers stay maps and lists, a string is text,
+    /// other scalars are their JSON text, null is missing.
+    pub fn from_json(json: &serde_json::Value) -> Self {
+        match json {
+            serde_json::Value::Null => Value::Missing,
+            serde_json::Value::String(text) => Value::Text(text.clone()),
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                Value::Json(Box::new(json.clone()))
+            }
+            other => Value::Text(other.to_string()),
+        }
+    }
+
+    /// The value at a dotted path below a map or list (`users.1.action`), if any.
+    pub fn path(&self, path: &str) -> Value {
+        let Value::Json(json) = self else {
+            return Value::Missing;
+        };
+        let mut at: &serde_json::Value = json;
+        for segment in path.split('.') {
+            at = match at {
+                serde_json::Value::Object(map) => match map.get(segment) {
+                    Some(inner) => inner,
+                    None => return Value::Missing,
+                },
+                serde_json::Value::Array(items) => {
+                    match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(inner) => inner,
+                        None => return Value::Missing,
+                    }
+                }
+                _ => return Value::Missing,
+            };
+        }
+        Value::from_json(at)
     }
 
     /// Whether a condition holds.
@@ -56,7 +106,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Number(n) => *n != 0.0,
             Value::Text(text) => !text.is_empty(),
-            Value::Time(_) => true,
+            Value::Time(_) | Value::Json(_) => true,
             Value::Missing => false,
         }
     }
@@ -64,7 +114,11 @@ impl Value {
     /// Compares two values: as numbers when both are numbers (or numeric text and a number),
     /// else as text. `None` when either is missing.
     pub fn compare(&self, other: &Value) -> Option<Ordering> {
-        if !self.is_present() || !other.is_present() {
+        if !self.is_present()
+            || !other.is_present()
+            || matches!(self, Value::Json(_))
+            || matches!(other, Value::Json(_))
+        {
             return None;
         }
         let numeric_intent = matches!(self, Value::Number(_) | Value::Time(_))
@@ -93,7 +147,7 @@ impl Value {
             Value::Time(t) => Some(*t as f64),
             Value::Bool(b) => Some(f64::from(u8::from(*b))),
             Value::Text(text) => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
-            Value::Missing => None,
+            Value::Missing | Value::Json(_) => None,
         };
         // Text is formatted only when the numbers tie or neither is a number.
         let texts = || {

@@ -9,6 +9,7 @@ use crate::insights::Output;
 use crate::limits::{
     LOG_GROUPS_FOR_QUERY_RESULTS, MAX_DESCRIBE_QUERIES_RESULTS, MAX_QUERY_GROUPS,
     MAX_QUERY_RESULTS_PAGE, MAX_QUERY_ROWS, MAX_QUERY_STRING_LEN, MAX_RUNNING_QUERIES,
+    MAX_SOURCE_LOG_GROUPS,
 };
 use crate::protocol::{decode, encode};
 use crate::store::listing::{Listing, Resume};
@@ -110,31 +111,44 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             end: 0,
         });
     }
+    let query_string = query_string.unwrap_or_default();
+    let parsed = crate::insights::parse(query_string);
+    let source = parsed.as_ref().ok().and_then(|q| q.source.as_ref());
     let names: Vec<(&str, bool)> = match (
         &input.log_group_name,
         &input.log_group_names,
         &input.log_group_identifiers,
+        source,
     ) {
-        (Some(name), None, None) => vec![(name.as_str(), false)],
-        (None, Some(names), None) => names.iter().map(|n| (n.as_str(), false)).collect(),
-        (None, None, Some(ids)) => ids.iter().map(|n| (n.as_str(), true)).collect(),
+        (Some(name), None, None, None) => vec![(name.as_str(), false)],
+        (None, Some(names), None, None) => names.iter().map(|n| (n.as_str(), false)).collect(),
+        (None, None, Some(ids), None) => ids.iter().map(|n| (n.as_str(), true)).collect(),
+        // SOURCE chooses the groups when no parameter names them (the StartQuery doc).
+        (None, None, None, Some(_)) => Vec::new(),
+        (_, _, _, Some(_)) => {
+            return Err(LogsError::InvalidParameter(
+                "A query with SOURCE cannot also take logGroupName, logGroupNames or logGroupIdentifiers.".into(),
+            ))
+        }
         _ => return Err(LogsError::InvalidParameter(
             "Exactly one of logGroupName, logGroupNames or logGroupIdentifiers must be provided."
                 .into(),
         )),
     };
-    if names.is_empty() {
+    if names.is_empty() && source.is_none() {
         return Err(LogsError::InvalidParameter(
             "At least one log group must be provided.".into(),
         ));
     }
-    let query_string = query_string.unwrap_or_default();
-    let query = crate::insights::parse(query_string).map_err(|e| LogsError::MalformedQuery {
+    let query = parsed.map_err(|e| LogsError::MalformedQuery {
         message: e.message,
         start: e.start,
         end: e.end,
     })?;
-    let mut groups = Vec::with_capacity(names.len());
+    let mut groups = match &query.source {
+        Some(source) => source_groups(ctx, source)?,
+        None => Vec::with_capacity(names.len()),
+    };
     for (name, is_identifier) in names {
         let found = if is_identifier {
             resolve_group(ctx, None, Some(name))
@@ -171,6 +185,50 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             other => other,
         })?;
     Ok(Handled::json(encode(&StartQueryOutput { query_id })))
+}
+
+/// The groups `SOURCE logGroups(...)` selects in this region and account: by name prefix
+/// (any, when none is given) and log class (`STANDARD` when none is given).
+fn source_groups(
+    ctx: &Ctx<'_>,
+    source: &crate::insights::Source,
+) -> LogsResult<Vec<std::sync::Arc<crate::store::LogGroup>>> {
+    let account = ctx.store.account_id();
+    if !source.account_identifiers.is_empty()
+        && !source.account_identifiers.iter().any(|a| a == account)
+    {
+        return Ok(Vec::new());
+    }
+    let groups: Vec<_> = ctx
+        .region
+        .all_groups()
+        .into_iter()
+        .filter(|group| {
+            let name = group.name();
+            let class = group.settings().class.as_str();
+            (source.name_prefixes.is_empty()
+                || source
+                    .name_prefixes
+                    .iter()
+                    .any(|p| name.starts_with(p.as_str())))
+                && if source.classes.is_empty() {
+                    class == "STANDARD"
+                } else {
+                    source.classes.iter().any(|c| c == class)
+                }
+        })
+        .collect();
+    if groups.len() > MAX_SOURCE_LOG_GROUPS {
+        return Err(LogsError::MalformedQuery {
+            message: format!(
+                "SOURCE selects {} log groups, more than {MAX_SOURCE_LOG_GROUPS}; select fewer log groups.",
+                groups.len()
+            ),
+            start: 0,
+            end: 0,
+        });
+    }
+    Ok(groups)
 }
 
 #[derive(Deserialize)]

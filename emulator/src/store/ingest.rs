@@ -71,6 +71,9 @@ impl LogGroup {
             now,
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
+        self.env()
+            .puts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // One lock-free check when the group has no subscription filters.
         if !self.subscription_filters().is_empty() {
             self.deliver_to_subscriptions(&stream, valid, outcome.first_seq);

@@ -65,6 +65,9 @@ pub struct Env {
     pub metrics: Arc<Metrics>,
     /// Where export tasks write (each bucket a folder of it), when configured.
     pub export_dir: Option<std::path::PathBuf>,
+    /// PutLogEvents batches stored so far: a running query sees it move and leaves writers
+    /// their share of the CPU (`store::queries`).
+    pub puts: std::sync::atomic::AtomicU64,
 }
 
 impl Env {
@@ -100,6 +103,7 @@ impl Store {
                 outbox: Arc::new(Outbox::new(outbox_size)),
                 metrics: Arc::default(),
                 export_dir: None,
+                puts: std::sync::atomic::AtomicU64::new(0),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -116,6 +120,7 @@ impl Store {
                 outbox: Arc::new(Outbox::new(config.outbox_size)),
                 metrics: Arc::default(),
                 export_dir: config.export_dir.clone(),
+                puts: std::sync::atomic::AtomicU64::new(0),
             }),
             regions: RwLock::new(HashMap::new()),
         }

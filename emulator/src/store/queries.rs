@@ -206,6 +206,7 @@ impl Region {
         let account = self.env.account_id.clone();
         let fingerprint = self.fingerprint();
         let clock = Arc::clone(&self.env.clock);
+        let env = Arc::clone(&self.env);
         let min_duration = self.env.query_min_duration;
         std::thread::Builder::new()
             .name(format!("query-{id}"))
@@ -214,7 +215,7 @@ impl Region {
                 let wall_start = std::time::Instant::now();
                 // A query that panics (an emulator bug) fails instead of staying Running.
                 let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run_query(&request, &slot, &account, fingerprint)
+                    run_query(&request, &slot, &account, fingerprint, &env.puts)
                 }));
                 let (output, status) =
                     ran.unwrap_or_else(|_| (Output::default(), QueryStatus::Failed));
@@ -328,11 +329,45 @@ fn pointer(region: u64, group: &str, stream: &str, key: EventKey) -> String {
     ))
 }
 
+/// How a query leaves PutLogEvents its share of the CPU: while puts are arriving, the query
+/// thread sleeps as long as it has just run, so a scan takes at most half a core from the
+/// writers (the target: puts keep at least 70% of their idle rate while a query
+/// runs). With no puts, it never sleeps.
+struct WriterShare<'a> {
+    puts: &'a std::sync::atomic::AtomicU64,
+    seen: u64,
+    since: std::time::Instant,
+}
+
+impl<'a> WriterShare<'a> {
+    fn new(puts: &'a std::sync::atomic::AtomicU64) -> Self {
+        Self {
+            puts,
+            seen: puts.load(Ordering::Relaxed),
+            since: std::time::Instant::now(),
+        }
+    }
+
+    /// Called between slices of the scan.
+    fn give_way(&mut self) {
+        let puts = self.puts.load(Ordering::Relaxed);
+        if puts != self.seen {
+            self.seen = puts;
+            std::thread::sleep(self.since.elapsed().min(MAX_GIVE_WAY));
+        }
+        self.since = std::time::Instant::now();
+    }
+}
+
+/// The longest a query sleeps at once for writers (a slice is a few thousand events).
+const MAX_GIVE_WAY: std::time::Duration = std::time::Duration::from_millis(50);
+
 fn run_query(
     request: &QueryRequest,
     slot: &Slot,
     account: &str,
     region: u64,
+    puts: &std::sync::atomic::AtomicU64,
 ) -> (Output, QueryStatus) {
     let context = Context {
         start: request.from,
@@ -345,6 +380,7 @@ fn run_query(
     let mut timed_out = false;
     let mut last_partial = std::time::Instant::now();
     let newest_first = run.newest_first_limit();
+    let mut writers = WriterShare::new(puts);
     for group in &request.groups {
         let log = format!("{account}:{}", group.name());
         let mut kept_in_stream = 0usize;
@@ -362,6 +398,7 @@ fn run_query(
                     timed_out = true;
                     return None;
                 }
+                writers.give_way();
                 // Partial results: what the query would answer now, a few times a second.
                 if last_partial.elapsed() >= PARTIAL_RESULTS_EVERY {
                     last_partial = std::time::Instant::now();

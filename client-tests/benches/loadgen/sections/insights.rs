@@ -1,7 +1,7 @@
 //! (8): Logs Insights over a big group (half text, half JSON with a service and a latency):
 //! the scan rate of a filter + count by bin, of a JSON stats query, the latency of the
-//! "last 20 events" query, and PutLogEvents throughput while a query scans. Every answer is
-//! checked against what was written.
+//! "last 20 events" query, and PutLogEvents throughput while a query scans (against the same
+//! puts with no query running). Every answer is checked against what was written.
 
 use std::time::{Duration, Instant};
 
@@ -44,13 +44,34 @@ async fn run_query(
     query: &str,
 ) -> Res<(Vec<Vec<Cell>>, Duration)> {
     let started = Instant::now();
+    let id = start_query(http, group, base, query).await?;
+    let rows = wait_for(http, &id, query).await?;
+    Ok((rows, started.elapsed()))
+}
+
+/// Starts `query` over the whole group; returns its id.
+async fn start_query(http: &Http, group: &str, base: i64, query: &str) -> Res<Started> {
     let body = serde_json::json!({
         "logGroupName": group,
         "startTime": base / 1000 - 60,
         "endTime": base / 1000 + 86_400,
         "queryString": query,
     });
-    let id: Started = serde_json::from_slice(&http.ok("StartQuery", body.to_string()).await?)?;
+    Ok(serde_json::from_slice(
+        &http.ok("StartQuery", body.to_string()).await?,
+    )?)
+}
+
+/// Whether the query is still running.
+async fn running(http: &Http, id: &Started) -> Res<bool> {
+    let body = serde_json::json!({ "queryId": id.query_id, "maxItems": 1 });
+    let results: Results =
+        serde_json::from_slice(&http.ok("GetQueryResults", body.to_string()).await?)?;
+    Ok(matches!(results.status.as_str(), "Running" | "Scheduled"))
+}
+
+/// Polls the query until it ends; its rows once Complete.
+async fn wait_for(http: &Http, id: &Started, query: &str) -> Res<Vec<Vec<Cell>>> {
     // Bounded: ten minutes of polling at most.
     for _ in 0..600_000 {
         let body = serde_json::json!({ "queryId": id.query_id });
@@ -58,7 +79,7 @@ async fn run_query(
             serde_json::from_slice(&http.ok("GetQueryResults", body.to_string()).await?)?;
         match results.status.as_str() {
             "Running" | "Scheduled" => tokio::time::sleep(Duration::from_millis(1)).await,
-            "Complete" => return Ok((results.results, started.elapsed())),
+            "Complete" => return Ok(results.results),
             other => return Err(format!("query {query:?} ended {other}").into()),
         }
     }
@@ -178,6 +199,62 @@ pub async fn run(target: &Target, sizes: &Sizes, report: &mut Report) -> Res<()>
             "over {} events, StartQuery to Complete (newest second {newest})",
             thousands(n)
         ),
+    );
+
+    // 4. PutLogEvents while a query scans the whole group, against the same puts idle.
+    let puts = sizes.put;
+    let batches = build_batches(puts, base, &writer_zero, Kind::Text);
+    http.create_group("writes").await?;
+    http.create_stream("writes", "idle").await?;
+    http.create_stream("writes", "busy").await?;
+    let started = Instant::now();
+    put_batches(http, "writes", "idle", &batches, Tokens::None).await?;
+    let idle = rate(puts, started.elapsed());
+    // parse (not a leading filter) makes a record of every event: a slow, whole-group scan.
+    let busy_query = r"parse @message /(?<first>\S+)/ | stats count(*) as n";
+    let id = start_query(http, "insights", base, busy_query).await?;
+    let started = Instant::now();
+    put_batches(http, "writes", "busy", &batches, Tokens::None).await?;
+    let busy = rate(puts, started.elapsed());
+    let overlapped = running(http, &id).await?;
+    let rows = wait_for(http, &id, busy_query).await?;
+    let counted = rows
+        .first()
+        .and_then(|row| value(row, "n")?.parse::<usize>().ok());
+    if counted != Some(n) {
+        report.failures.push(format!(
+            "Insights busy query: counted {counted:?} events, {n} written"
+        ));
+    }
+    report.add(
+        "insights_put_idle",
+        "PutLogEvents, 1 writer, no query running",
+        Unit::EventsPerSec,
+        idle,
+        format!("{} events", thousands(puts)),
+    );
+    report.add(
+        "insights_put_busy",
+        "PutLogEvents, 1 writer, while a query scans the Insights group",
+        Unit::EventsPerSec,
+        busy,
+        format!(
+            "{} events; {busy_query} over {} events (verified){}",
+            thousands(puts),
+            thousands(n),
+            if overlapped {
+                ""
+            } else {
+                "; the query ended before the puts did"
+            }
+        ),
+    );
+    report.add(
+        "insights_put_vs_idle",
+        "  while a query runs / idle",
+        Unit::Times,
+        busy / idle,
+        "target >= 0.70",
     );
     server.stop().await;
     Ok(())
