@@ -99,6 +99,14 @@ pub enum LogsError {
     /// A state-changing emulator route was called the way a web page could call it.
     #[error("{0}")]
     Forbidden(String),
+    /// The request conflicts with the resource's state or another resource, e.g. deleting a
+    /// delivery source a delivery still uses (AWS's `ConflictException`).
+    #[error("{0}")]
+    Conflict(String),
+    /// An account quota of the newer APIs (deliveries, integrations, ...) was reached (AWS's
+    /// `ServiceQuotaExceededException`).
+    #[error("{0}")]
+    ServiceQuotaExceeded(String),
 }
 
 impl LogsError {
@@ -127,6 +135,8 @@ impl LogsError {
             Self::InvalidSignature(_) => "InvalidSignatureException",
             Self::Forbidden(_) => "AccessDeniedException",
             Self::RequestTimeout(_) => "RequestTimeoutException",
+            Self::Conflict(_) => "ConflictException",
+            Self::ServiceQuotaExceeded(_) => "ServiceQuotaExceededException",
         }
     }
 
@@ -147,7 +157,9 @@ impl LogsError {
             | Self::Validation(_)
             | Self::Serialization(_)
             | Self::UnknownOperation(_)
-            | Self::InvalidSignature(_) => 400,
+            | Self::InvalidSignature(_)
+            | Self::Conflict(_)
+            | Self::ServiceQuotaExceeded(_) => 400,
             Self::Forbidden(_) => 403,
             Self::RequestTimeout(_) => 408,
             Self::NotFound(_) => 404,

@@ -34,6 +34,7 @@ mod protocol;
 mod server;
 mod store;
 mod validate;
+mod vended;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
@@ -43,5 +44,6 @@ pub use inspect::{LogGroupSnapshot, StoreView, StoredEvent};
 pub use metrics::MetricDatum;
 pub use server::{
     Emulator, EmulatorBuilder, DELIVERIES_PATH, HEALTH_PATH, METRICS_PATH, MOTO_RESET_PATH,
-    RESET_PATH, SHUTDOWN_GRACE,
+    RESET_PATH, SHUTDOWN_GRACE, VENDED_PATH,
 };
+pub use vended::VendedDelivery;

@@ -188,3 +188,32 @@ pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// Most destinations in one region. The model and the docs name no number; this only keeps a
 /// runaway test from growing the table without bound.
 pub const MAX_DESTINATIONS: usize = 10_000;
+
+// Vended-log deliveries (PutDeliverySource & co). The model bounds names and lists; AWS's
+// quota page names no count of sources, destinations or deliveries, so the counts below are
+// the emulator's own bound against runaway tests.
+
+/// Longest delivery source or delivery destination name (model: `DeliverySourceName`,
+/// `DeliveryDestinationName`).
+pub const MAX_DELIVERY_NAME_LEN: usize = 60;
+/// Largest `limit` of DescribeDeliverySources, DescribeDeliveryDestinations,
+/// DescribeDeliveries and DescribeConfigurationTemplates (model: `DescribeLimit`).
+pub const MAX_DELIVERY_DESCRIBE_LIMIT: i64 = 50;
+/// Most record fields a delivery names (model: `RecordFields`).
+pub const MAX_RECORD_FIELDS: usize = 128;
+/// Longest record field name (model: `FieldHeader`).
+pub const MAX_RECORD_FIELD_LEN: usize = 64;
+/// Longest field delimiter (model: `FieldDelimiter`).
+pub const MAX_FIELD_DELIMITER_LEN: usize = 5;
+/// Longest S3 suffix path (model: `DeliverySuffixPath`).
+pub const MAX_SUFFIX_PATH_LEN: usize = 256;
+/// Longest delivery destination policy (model: `DeliveryDestinationPolicy`).
+pub const MAX_DELIVERY_DESTINATION_POLICY_LEN: usize = 51_200;
+/// Most names in a Describe* filter list (model: `FilterResourceArns`,
+/// `DeliveryDestinationNames`, `DeliverySourceNames`).
+pub const MAX_DELIVERY_FILTER_NAMES: usize = 20;
+/// Most delivery sources, destinations or deliveries in one region (the emulator's bound).
+pub const MAX_DELIVERY_RESOURCES: usize = 10_000;
+/// Records one `POST /_cwlogs/vended` request may emit (the emulator's bound: one
+/// PutLogEvents batch).
+pub const MAX_VENDED_RECORDS: usize = 10_000;

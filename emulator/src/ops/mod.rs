@@ -4,6 +4,7 @@
 
 mod account_policies;
 mod data_protection;
+mod deliveries;
 mod destinations;
 mod events;
 mod export_tasks;
@@ -180,6 +181,35 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::CancelExportTask => export_tasks::cancel_export_task(ctx, body),
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
+        }
+        Operation::PutDeliverySource => deliveries::put_delivery_source(ctx, body),
+        Operation::GetDeliverySource => deliveries::get_delivery_source(ctx, body),
+        Operation::DescribeDeliverySources => deliveries::describe_delivery_sources(ctx, body),
+        Operation::DeleteDeliverySource => deliveries::delete_delivery_source(ctx, body),
+        Operation::PutDeliveryDestination => deliveries::put_delivery_destination(ctx, body),
+        Operation::GetDeliveryDestination => deliveries::get_delivery_destination(ctx, body),
+        Operation::DescribeDeliveryDestinations => {
+            deliveries::describe_delivery_destinations(ctx, body)
+        }
+        Operation::DeleteDeliveryDestination => deliveries::delete_delivery_destination(ctx, body),
+        Operation::PutDeliveryDestinationPolicy => {
+            deliveries::put_delivery_destination_policy(ctx, body)
+        }
+        Operation::GetDeliveryDestinationPolicy => {
+            deliveries::get_delivery_destination_policy(ctx, body)
+        }
+        Operation::DeleteDeliveryDestinationPolicy => {
+            deliveries::delete_delivery_destination_policy(ctx, body)
+        }
+        Operation::CreateDelivery => deliveries::create_delivery(ctx, body),
+        Operation::GetDelivery => deliveries::get_delivery(ctx, body),
+        Operation::DescribeDeliveries => deliveries::describe_deliveries(ctx, body),
+        Operation::DeleteDelivery => deliveries::delete_delivery(ctx, body),
+        Operation::UpdateDeliveryConfiguration => {
+            deliveries::update_delivery_configuration(ctx, body)
+        }
+        Operation::DescribeConfigurationTemplates => {
+            deliveries::describe_configuration_templates(ctx, body)
         }
     }
 }

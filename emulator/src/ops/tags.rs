@@ -1,4 +1,5 @@
-//! Tags: TagResource, UntagResource, ListTagsForResource on log group and destination ARNs,
+//! Tags: TagResource, UntagResource, ListTagsForResource on log group, destination and
+//! delivery (source, destination, delivery) ARNs,
 //! and the legacy TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_RESOURCE_ARN_LEN, MAX_TAGS, MAX_TAG_KEY_LEN};
 use crate::protocol::{decode, encode};
+use crate::store::deliveries::{Delivery, DeliveryDestination, DeliverySource};
 use crate::store::resources::Resource;
 use crate::store::{Destination, LogGroup};
 use crate::validate::Violations;
@@ -49,6 +51,12 @@ enum Tagged {
     Group(Arc<LogGroup>),
     /// A destination of the request's region, by name.
     Destination(String),
+    /// A vended-log delivery source, by name.
+    DeliverySource(String),
+    /// A vended-log delivery destination, by name.
+    DeliveryDestination(String),
+    /// A vended-log delivery, by id.
+    Delivery(String),
 }
 
 impl Tagged {
@@ -64,6 +72,21 @@ impl Tagged {
                 .region
                 .destinations()
                 .update(name, |d| change(&mut d.tags)),
+            Self::DeliverySource(name) => ctx
+                .region
+                .deliveries()
+                .sources()
+                .update(name, |s| change(&mut s.tags)),
+            Self::DeliveryDestination(name) => ctx
+                .region
+                .deliveries()
+                .destinations()
+                .update(name, |d| change(&mut d.tags)),
+            Self::Delivery(id) => ctx
+                .region
+                .deliveries()
+                .deliveries()
+                .update(id, |d| change(&mut d.tags)),
         }
     }
 }
@@ -89,11 +112,25 @@ fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> Logs
     }
     // arn:<partition>:logs:<region>:<account>:destination:<name>
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
-    if let [_, _, "logs", region, account, "destination", name] = parts[..] {
-        if region != ctx.region.name() || account != ctx.store.account_id() {
-            return Err(<Destination as Resource>::not_found());
+    if let [_, _, "logs", region, account, kind, name] = parts[..] {
+        let here = region == ctx.region.name() && account == ctx.store.account_id();
+        let (tagged, not_found): (fn(String) -> Tagged, fn() -> LogsError) = match kind {
+            "destination" => (Tagged::Destination, <Destination as Resource>::not_found),
+            "delivery-source" => (
+                Tagged::DeliverySource,
+                <DeliverySource as Resource>::not_found,
+            ),
+            "delivery-destination" => (
+                Tagged::DeliveryDestination,
+                <DeliveryDestination as Resource>::not_found,
+            ),
+            "delivery" => (Tagged::Delivery, <Delivery as Resource>::not_found),
+            _ => return Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?)),
+        };
+        if !here {
+            return Err(not_found());
         }
-        return Ok(Tagged::Destination(name.to_owned()));
+        return Ok(tagged(name.to_owned()));
     }
     Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?))
 }

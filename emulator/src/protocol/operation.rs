@@ -95,6 +95,23 @@ operations! {
     CreateExportTask,
     DescribeExportTasks,
     CancelExportTask,
+    PutDeliverySource,
+    GetDeliverySource,
+    DescribeDeliverySources,
+    DeleteDeliverySource,
+    PutDeliveryDestination,
+    GetDeliveryDestination,
+    DescribeDeliveryDestinations,
+    DeleteDeliveryDestination,
+    PutDeliveryDestinationPolicy,
+    GetDeliveryDestinationPolicy,
+    DeleteDeliveryDestinationPolicy,
+    CreateDelivery,
+    GetDelivery,
+    DescribeDeliveries,
+    DeleteDelivery,
+    UpdateDeliveryConfiguration,
+    DescribeConfigurationTemplates,
 }
 
 impl Operation {

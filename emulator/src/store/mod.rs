@@ -8,6 +8,7 @@
 //! put holds only its stream's lock while it appends.
 
 pub mod account_policies;
+pub mod deliveries;
 pub mod events;
 pub mod export;
 pub mod group;
@@ -180,6 +181,7 @@ impl Store {
             )),
             export_tasks: ResourceTable::default(),
             export_start: Mutex::new(()),
+            deliveries: deliveries::Deliveries::default(),
         })
     }
 
@@ -252,9 +254,27 @@ pub struct Region {
     export_tasks: ResourceTable<export::ExportTask>,
     /// Held while a task is checked and created, so two cannot both become the active one.
     export_start: Mutex<()>,
+    /// Vended-log delivery sources, destinations and deliveries.
+    deliveries: deliveries::Deliveries,
 }
 
 impl Region {
+    /// The region's vended-log delivery sources, destinations and deliveries.
+    pub fn deliveries(&self) -> &deliveries::Deliveries {
+        &self.deliveries
+    }
+
+    /// The ARN of a CloudWatch Logs resource of this region: `kind` is its type
+    /// (`delivery-source`, `delivery`, ...), `id` its name or id.
+    pub fn logs_arn(&self, kind: &str, id: &str) -> String {
+        format!(
+            "arn:{}:logs:{}:{}:{kind}:{id}",
+            self.partition(),
+            self.name,
+            self.env.account_id
+        )
+    }
+
     /// The region's logs destinations (PutDestination).
     pub fn destinations(&self) -> &ResourceTable<Destination> {
         &self.destinations
