@@ -217,3 +217,16 @@ pub const MAX_DELIVERY_RESOURCES: usize = 10_000;
 /// Records one `POST /_cwlogs/vended` request may emit (the emulator's bound: one
 /// PutLogEvents batch).
 pub const MAX_VENDED_RECORDS: usize = 10_000;
+
+// Lookup tables (CreateLookupTable & co).
+
+/// Longest lookup table name (model: `LookupTableName`).
+pub const MAX_LOOKUP_TABLE_NAME_LEN: usize = 256;
+/// Longest lookup table description (model: `LookupTableDescription`).
+pub const MAX_LOOKUP_TABLE_DESCRIPTION_LEN: usize = 1024;
+/// Largest table body, in characters (model: `TableBody`; the docs: "not exceed 10 MB").
+pub const MAX_LOOKUP_TABLE_BODY_LEN: usize = 10_485_760;
+/// Largest `maxResults` of DescribeLookupTables (model: `DescribeLookupTablesMaxResults`).
+pub const MAX_DESCRIBE_LOOKUP_TABLES: i64 = 100;
+/// Most lookup tables in one region. The docs name no number; the emulator's bound.
+pub const MAX_LOOKUP_TABLES: usize = 10_000;

@@ -12,6 +12,7 @@ mod filter;
 mod groups;
 mod insights;
 mod kms;
+mod lookup_tables;
 mod metric_filters;
 mod policies;
 mod query_definitions;
@@ -211,6 +212,11 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::DescribeConfigurationTemplates => {
             deliveries::describe_configuration_templates(ctx, body)
         }
+        Operation::CreateLookupTable => lookup_tables::create_lookup_table(ctx, body),
+        Operation::GetLookupTable => lookup_tables::get_lookup_table(ctx, body),
+        Operation::UpdateLookupTable => lookup_tables::update_lookup_table(ctx, body),
+        Operation::DeleteLookupTable => lookup_tables::delete_lookup_table(ctx, body),
+        Operation::DescribeLookupTables => lookup_tables::describe_lookup_tables(ctx, body),
     }
 }
 

@@ -1,5 +1,5 @@
 //! Tags: TagResource, UntagResource, ListTagsForResource on log group, destination and
-//! delivery (source, destination, delivery) ARNs,
+//! delivery (source, destination, delivery) and lookup table ARNs,
 //! and the legacy TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
 
 use std::collections::BTreeMap;
@@ -12,6 +12,7 @@ use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_RESOURCE_ARN_LEN, MAX_TAGS, MAX_TAG_KEY_LEN};
 use crate::protocol::{decode, encode};
 use crate::store::deliveries::{Delivery, DeliveryDestination, DeliverySource};
+use crate::store::lookup_tables::LookupTable;
 use crate::store::resources::Resource;
 use crate::store::{Destination, LogGroup};
 use crate::validate::Violations;
@@ -57,6 +58,8 @@ enum Tagged {
     DeliveryDestination(String),
     /// A vended-log delivery, by id.
     Delivery(String),
+    /// A lookup table, by name.
+    LookupTable(String),
 }
 
 impl Tagged {
@@ -87,6 +90,10 @@ impl Tagged {
                 .deliveries()
                 .deliveries()
                 .update(id, |d| change(&mut d.tags)),
+            Self::LookupTable(name) => ctx
+                .region
+                .lookup_tables()
+                .update(name, |t| change(&mut t.tags)),
         }
     }
 }
@@ -125,6 +132,7 @@ fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> Logs
                 <DeliveryDestination as Resource>::not_found,
             ),
             "delivery" => (Tagged::Delivery, <Delivery as Resource>::not_found),
+            "lookup-table" => (Tagged::LookupTable, <LookupTable as Resource>::not_found),
             _ => return Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?)),
         };
         if !here {

@@ -112,6 +112,11 @@ operations! {
     DeleteDelivery,
     UpdateDeliveryConfiguration,
     DescribeConfigurationTemplates,
+    CreateLookupTable,
+    GetLookupTable,
+    UpdateLookupTable,
+    DeleteLookupTable,
+    DescribeLookupTables,
 }
 
 impl Operation {

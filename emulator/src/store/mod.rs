@@ -14,6 +14,7 @@ pub mod export;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod lookup_tables;
 pub mod masking;
 pub mod metrics;
 pub mod policies;
@@ -182,6 +183,7 @@ impl Store {
             export_tasks: ResourceTable::default(),
             export_start: Mutex::new(()),
             deliveries: deliveries::Deliveries::default(),
+            lookup_tables: ResourceTable::default(),
         })
     }
 
@@ -256,12 +258,25 @@ pub struct Region {
     export_start: Mutex<()>,
     /// Vended-log delivery sources, destinations and deliveries.
     deliveries: deliveries::Deliveries,
+    /// Lookup tables (CSV), by name.
+    lookup_tables: ResourceTable<lookup_tables::LookupTable>,
 }
 
 impl Region {
     /// The region's vended-log delivery sources, destinations and deliveries.
     pub fn deliveries(&self) -> &deliveries::Deliveries {
         &self.deliveries
+    }
+
+    /// The region's lookup tables.
+    pub fn lookup_tables(&self) -> &ResourceTable<lookup_tables::LookupTable> {
+        &self.lookup_tables
+    }
+
+    /// The parsed content of the lookup table called `name`, for Logs Insights' `lookup`
+    /// command (one `Arc` clone: the table is parsed once, when it is created or updated).
+    pub fn lookup_table(&self, name: &str) -> Option<Arc<lookup_tables::ParsedTable>> {
+        self.lookup_tables.get(name).ok().map(|t| t.parsed)
     }
 
     /// The ARN of a CloudWatch Logs resource of this region: `kind` is its type
