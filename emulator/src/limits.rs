@@ -230,3 +230,19 @@ pub const MAX_LOOKUP_TABLE_BODY_LEN: usize = 10_485_760;
 pub const MAX_DESCRIBE_LOOKUP_TABLES: i64 = 100;
 /// Most lookup tables in one region. The docs name no number; the emulator's bound.
 pub const MAX_LOOKUP_TABLES: usize = 10_000;
+
+// Integrations (PutIntegration & co).
+
+/// Integrations one account may have: "currently you can have only one integration in your
+/// account" (PutIntegration's documentation).
+pub const MAX_INTEGRATIONS: usize = 1;
+/// Longest integration name (model: `IntegrationName`).
+pub const MAX_INTEGRATION_NAME_LEN: usize = 50;
+/// How long a new integration stays PROVISIONING before it is ACTIVE, on the emulator's
+/// clock (AWS takes minutes; the emulator's own number, short enough for a test to wait).
+pub const INTEGRATION_PROVISIONING_MILLIS: i64 = 5_000;
+/// Largest `maxResults` of ListSourcesForS3TableIntegration (model).
+pub const MAX_S3_TABLE_SOURCES_PAGE: i64 = 100;
+/// Most data sources associated with S3 table integrations in one region (the emulator's
+/// bound).
+pub const MAX_S3_TABLE_SOURCES: usize = 10_000;

@@ -11,6 +11,7 @@ mod fixtures;
 mod governance;
 mod groups;
 mod insights;
+mod integrations;
 mod lookup_tables;
 mod metrics;
 mod paging_props;

@@ -26,7 +26,7 @@ use crate::validate::Violations;
 
 /// `Ok` when nothing was found, else ValidationException (these operations' wording of the
 /// model's constraint errors).
-fn finish(v: Violations) -> LogsResult<()> {
+pub(super) fn finish(v: Violations) -> LogsResult<()> {
     v.finish().map_err(|error| match error {
         LogsError::InvalidParameter(message) => LogsError::Validation(message),
         other => other,
@@ -138,10 +138,9 @@ impl DeliveryConfigurationInput {
         }
         if let Some(s3) = self.s3_delivery_configuration {
             let Some(current) = delivery.s3.as_mut() else {
+                // AWS's wording (hashicorp/terraform-provider-aws#48527).
                 return Err(LogsError::Validation(
-                    "s3DeliveryConfiguration can only be set for a Delivery to an S3 Delivery \
-                     Destination."
-                        .into(),
+                    "Provided delivery configuration is invalid for the destination type.".into(),
                 ));
             };
             if let Some(path) = s3.suffix_path {

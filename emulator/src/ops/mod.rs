@@ -11,6 +11,7 @@ mod export_tasks;
 mod filter;
 mod groups;
 mod insights;
+mod integrations;
 mod kms;
 mod lookup_tables;
 mod metric_filters;
@@ -217,6 +218,19 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::UpdateLookupTable => lookup_tables::update_lookup_table(ctx, body),
         Operation::DeleteLookupTable => lookup_tables::delete_lookup_table(ctx, body),
         Operation::DescribeLookupTables => lookup_tables::describe_lookup_tables(ctx, body),
+        Operation::PutIntegration => integrations::put_integration(ctx, body),
+        Operation::GetIntegration => integrations::get_integration(ctx, body),
+        Operation::DeleteIntegration => integrations::delete_integration(ctx, body),
+        Operation::ListIntegrations => integrations::list_integrations(ctx, body),
+        Operation::AssociateSourceToS3TableIntegration => {
+            integrations::associate_source_to_s3_table_integration(ctx, body)
+        }
+        Operation::DisassociateSourceFromS3TableIntegration => {
+            integrations::disassociate_source_from_s3_table_integration(ctx, body)
+        }
+        Operation::ListSourcesForS3TableIntegration => {
+            integrations::list_sources_for_s3_table_integration(ctx, body)
+        }
     }
 }
 

@@ -117,6 +117,13 @@ operations! {
     UpdateLookupTable,
     DeleteLookupTable,
     DescribeLookupTables,
+    PutIntegration,
+    GetIntegration,
+    DeleteIntegration,
+    ListIntegrations,
+    AssociateSourceToS3TableIntegration,
+    DisassociateSourceFromS3TableIntegration,
+    ListSourcesForS3TableIntegration,
 }
 
 impl Operation {

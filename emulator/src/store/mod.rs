@@ -13,6 +13,7 @@ pub mod events;
 pub mod export;
 pub mod group;
 pub mod ingest;
+pub mod integrations;
 pub mod listing;
 pub mod lookup_tables;
 pub mod masking;
@@ -184,6 +185,8 @@ impl Store {
             export_start: Mutex::new(()),
             deliveries: deliveries::Deliveries::default(),
             lookup_tables: ResourceTable::default(),
+            integrations: ResourceTable::default(),
+            s3_table_sources: ResourceTable::default(),
         })
     }
 
@@ -260,12 +263,26 @@ pub struct Region {
     deliveries: deliveries::Deliveries,
     /// Lookup tables (CSV), by name.
     lookup_tables: ResourceTable<lookup_tables::LookupTable>,
+    /// The account's integrations (one at most).
+    integrations: ResourceTable<integrations::Integration>,
+    /// Data sources associated with S3 Table integrations, by identifier.
+    s3_table_sources: ResourceTable<integrations::S3TableSource>,
 }
 
 impl Region {
     /// The region's vended-log delivery sources, destinations and deliveries.
     pub fn deliveries(&self) -> &deliveries::Deliveries {
         &self.deliveries
+    }
+
+    /// The account's integrations.
+    pub fn integrations(&self) -> &ResourceTable<integrations::Integration> {
+        &self.integrations
+    }
+
+    /// The data sources associated with S3 Table integrations.
+    pub fn s3_table_sources(&self) -> &ResourceTable<integrations::S3TableSource> {
+        &self.s3_table_sources
     }
 
     /// The region's lookup tables.
