@@ -31,6 +31,7 @@ pub mod limits;
 mod metrics;
 mod ops;
 mod protocol;
+mod scheduler;
 mod server;
 mod store;
 mod validate;

@@ -246,3 +246,25 @@ pub const MAX_S3_TABLE_SOURCES_PAGE: i64 = 100;
 /// Most data sources associated with S3 table integrations in one region (the emulator's
 /// bound).
 pub const MAX_S3_TABLE_SOURCES: usize = 10_000;
+
+// Scheduled queries (CreateScheduledQuery & co).
+
+/// Longest scheduled query name (model: `ScheduledQueryName`).
+pub const MAX_SCHEDULED_QUERY_NAME_LEN: usize = 300;
+/// Longest scheduled query description (model: `ScheduledQueryDescription`).
+pub const MAX_SCHEDULED_QUERY_DESCRIPTION_LEN: usize = 1024;
+/// Longest schedule expression (model: `ScheduleExpression`).
+pub const MAX_SCHEDULE_EXPRESSION_LEN: usize = 256;
+/// Most log groups a scheduled query reads (model: `ScheduledQueryLogGroupIdentifiers`).
+pub const MAX_SCHEDULED_QUERY_GROUPS: usize = 50;
+/// Largest `maxResults` of ListScheduledQueries and GetScheduledQueryHistory (model).
+pub const MAX_SCHEDULED_QUERY_PAGE: i64 = 1000;
+/// Most scheduled queries in one region (the emulator's bound).
+pub const MAX_SCHEDULED_QUERIES: usize = 10_000;
+/// Runs a scheduled query remembers (the emulator's bound; the oldest go first).
+pub const MAX_SCHEDULED_QUERY_HISTORY: usize = 1000;
+/// Missed runs one scheduler pass catches up per query (after a long clock jump the older
+/// ones are skipped).
+pub const MAX_SCHEDULED_CATCH_UP: usize = 100;
+/// How often the scheduler looks at the clock (real time).
+pub const SCHEDULER_PERIOD: std::time::Duration = std::time::Duration::from_millis(200);

@@ -17,6 +17,7 @@ mod metrics;
 mod paging_props;
 mod readme;
 mod retention_tags;
+mod scheduled_queries;
 mod sequence_tokens;
 mod streams;
 mod subscriptions;

@@ -79,8 +79,7 @@ impl ContentInput {
     }
 }
 
-/// A completed or cancelled query's rows as a table: one column per field in the order
-/// fields first appear (`@ptr` left out), empty where a row lacks the field.
+/// A completed or cancelled query's rows as a table (`ParsedTable::from_rows`).
 fn table_of_query(ctx: &Ctx<'_>, id: &str) -> LogsResult<ParsedTable> {
     let record = ctx.region.query(id)?;
     if !matches!(
@@ -92,36 +91,11 @@ fn table_of_query(ctx: &Ctx<'_>, id: &str) -> LogsResult<ParsedTable> {
             record.status.as_str()
         )));
     }
-    let mut fields: Vec<String> = Vec::new();
-    for row in &record.output.rows {
-        for (field, _) in row {
-            if field != "@ptr" && !fields.contains(field) {
-                fields.push(field.clone());
-            }
-        }
-    }
-    if fields.is_empty() {
-        return Err(LogsError::InvalidParameter(format!(
+    ParsedTable::from_rows(&record.output.rows).ok_or_else(|| {
+        LogsError::InvalidParameter(format!(
             "Query {id} returned no results to make a lookup table of."
-        )));
-    }
-    let rows = record
-        .output
-        .rows
-        .iter()
-        .map(|row| {
-            fields
-                .iter()
-                .map(|f| {
-                    row.iter()
-                        .find(|(name, _)| name == f)
-                        .map(|(_, value)| value.clone())
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .collect();
-    Ok(ParsedTable { fields, rows })
+        ))
+    })
 }
 
 /// The name of this region's lookup table `arn` names, or not-found.

@@ -18,6 +18,7 @@ mod metric_filters;
 mod policies;
 mod query_definitions;
 mod retention;
+mod scheduled_queries;
 mod streams;
 mod subscriptions;
 mod tags;
@@ -230,6 +231,14 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         }
         Operation::ListSourcesForS3TableIntegration => {
             integrations::list_sources_for_s3_table_integration(ctx, body)
+        }
+        Operation::CreateScheduledQuery => scheduled_queries::create_scheduled_query(ctx, body),
+        Operation::GetScheduledQuery => scheduled_queries::get_scheduled_query(ctx, body),
+        Operation::UpdateScheduledQuery => scheduled_queries::update_scheduled_query(ctx, body),
+        Operation::DeleteScheduledQuery => scheduled_queries::delete_scheduled_query(ctx, body),
+        Operation::ListScheduledQueries => scheduled_queries::list_scheduled_queries(ctx, body),
+        Operation::GetScheduledQueryHistory => {
+            scheduled_queries::get_scheduled_query_history(ctx, body)
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Tags: TagResource, UntagResource, ListTagsForResource on log group, destination and
-//! delivery (source, destination, delivery) and lookup table ARNs,
+//! delivery (source, destination, delivery), lookup table and scheduled query ARNs,
 //! and the legacy TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
 
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ use crate::protocol::{decode, encode};
 use crate::store::deliveries::{Delivery, DeliveryDestination, DeliverySource};
 use crate::store::lookup_tables::LookupTable;
 use crate::store::resources::Resource;
+use crate::store::scheduled_queries::ScheduledQuery;
 use crate::store::{Destination, LogGroup};
 use crate::validate::Violations;
 
@@ -60,6 +61,8 @@ enum Tagged {
     Delivery(String),
     /// A lookup table, by name.
     LookupTable(String),
+    /// A scheduled query, by name.
+    ScheduledQuery(String),
 }
 
 impl Tagged {
@@ -94,6 +97,10 @@ impl Tagged {
                 .region
                 .lookup_tables()
                 .update(name, |t| change(&mut t.tags)),
+            Self::ScheduledQuery(name) => ctx
+                .region
+                .scheduled_queries()
+                .update(name, |q| change(&mut q.tags)),
         }
     }
 }
@@ -133,6 +140,10 @@ fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> Logs
             ),
             "delivery" => (Tagged::Delivery, <Delivery as Resource>::not_found),
             "lookup-table" => (Tagged::LookupTable, <LookupTable as Resource>::not_found),
+            "scheduled-query" => (
+                Tagged::ScheduledQuery,
+                <ScheduledQuery as Resource>::not_found,
+            ),
             _ => return Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?)),
         };
         if !here {

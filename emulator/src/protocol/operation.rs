@@ -124,6 +124,12 @@ operations! {
     AssociateSourceToS3TableIntegration,
     DisassociateSourceFromS3TableIntegration,
     ListSourcesForS3TableIntegration,
+    CreateScheduledQuery,
+    GetScheduledQuery,
+    UpdateScheduledQuery,
+    DeleteScheduledQuery,
+    ListScheduledQueries,
+    GetScheduledQueryHistory,
 }
 
 impl Operation {

@@ -619,6 +619,8 @@ pub struct Emulator {
     task: Option<JoinHandle<std::io::Result<()>>>,
     /// The subscription forwarder, when endpoints are configured.
     forwarder: Option<JoinHandle<()>>,
+    /// The scheduled-query runner.
+    scheduler: Option<JoinHandle<()>>,
     /// The metric publisher and its stop signal, when a CloudWatch endpoint is configured.
     publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
@@ -714,6 +716,9 @@ impl Emulator {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
         }
+        if let Some(scheduler) = self.scheduler.take() {
+            scheduler.abort();
+        }
         // The last minute's metrics are flushed before the server stops.
         if let Some((stop, publisher)) = self.publisher.take() {
             let _ = stop.send(());
@@ -748,6 +753,9 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        if let Some(scheduler) = self.scheduler.take() {
+            scheduler.abort();
         }
         if let Some((_, publisher)) = self.publisher.take() {
             publisher.abort();
@@ -893,6 +901,7 @@ impl EmulatorBuilder {
             let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
             (stop, task)
         });
+        let scheduler = tokio::spawn(crate::scheduler::run(Arc::clone(&store)));
         let router = router(Arc::clone(&store), &self.config, self.timeouts);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, self.timeouts, async move {
@@ -905,6 +914,7 @@ impl EmulatorBuilder {
             stop: Some(stop),
             task: Some(task),
             forwarder,
+            scheduler: Some(scheduler),
             publisher,
         })
     }

@@ -68,6 +68,36 @@ impl ParsedTable {
             .map(Vec::as_slice)
     }
 
+    /// A Logs Insights query's rows as a table: one column per field in the order fields
+    /// first appear (`@ptr` left out), empty where a row lacks the field; `None` when the
+    /// rows have no fields.
+    pub fn from_rows(rows: &[Vec<(String, String)>]) -> Option<Self> {
+        let mut fields: Vec<String> = Vec::new();
+        for (field, _) in rows.iter().flatten() {
+            if field != "@ptr" && !fields.contains(field) {
+                fields.push(field.clone());
+            }
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        let rows = rows
+            .iter()
+            .map(|row| {
+                fields
+                    .iter()
+                    .map(|f| {
+                        row.iter()
+                            .find(|(name, _)| name == f)
+                            .map(|(_, value)| value.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Self { fields, rows })
+    }
+
     /// The table as CSV, quoting what needs quotes (a query's results as a table body).
     pub fn to_csv(&self) -> String {
         let mut out = String::new();

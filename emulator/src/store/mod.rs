@@ -22,6 +22,7 @@ pub mod policies;
 pub mod queries;
 pub mod read;
 pub mod resources;
+pub mod scheduled_queries;
 pub mod search;
 pub mod stream;
 pub mod subscriptions;
@@ -187,6 +188,7 @@ impl Store {
             lookup_tables: ResourceTable::default(),
             integrations: ResourceTable::default(),
             s3_table_sources: ResourceTable::default(),
+            scheduled_queries: ResourceTable::default(),
         })
     }
 
@@ -267,12 +269,19 @@ pub struct Region {
     integrations: ResourceTable<integrations::Integration>,
     /// Data sources associated with S3 Table integrations, by identifier.
     s3_table_sources: ResourceTable<integrations::S3TableSource>,
+    /// Scheduled Logs Insights queries, by name.
+    scheduled_queries: ResourceTable<scheduled_queries::ScheduledQuery>,
 }
 
 impl Region {
     /// The region's vended-log delivery sources, destinations and deliveries.
     pub fn deliveries(&self) -> &deliveries::Deliveries {
         &self.deliveries
+    }
+
+    /// The scheduled queries.
+    pub fn scheduled_queries(&self) -> &ResourceTable<scheduled_queries::ScheduledQuery> {
+        &self.scheduled_queries
     }
 
     /// The account's integrations.
