@@ -66,6 +66,19 @@ enum Tagged {
 }
 
 impl Tagged {
+    /// AWS's error when the resource does not exist.
+    fn not_found(&self) -> LogsError {
+        match self {
+            Self::Group(_) => LogsError::log_group_not_found(),
+            Self::Destination(_) => <Destination as Resource>::not_found(),
+            Self::DeliverySource(_) => <DeliverySource as Resource>::not_found(),
+            Self::DeliveryDestination(_) => <DeliveryDestination as Resource>::not_found(),
+            Self::Delivery(_) => <Delivery as Resource>::not_found(),
+            Self::LookupTable(_) => <LookupTable as Resource>::not_found(),
+            Self::ScheduledQuery(_) => <ScheduledQuery as Resource>::not_found(),
+        }
+    }
+
     /// Changes the resource's tags.
     fn update<T>(
         &self,
@@ -128,28 +141,20 @@ fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> Logs
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
     if let [_, _, "logs", region, account, kind, name] = parts[..] {
         let here = region == ctx.region.name() && account == ctx.store.account_id();
-        let (tagged, not_found): (fn(String) -> Tagged, fn() -> LogsError) = match kind {
-            "destination" => (Tagged::Destination, <Destination as Resource>::not_found),
-            "delivery-source" => (
-                Tagged::DeliverySource,
-                <DeliverySource as Resource>::not_found,
-            ),
-            "delivery-destination" => (
-                Tagged::DeliveryDestination,
-                <DeliveryDestination as Resource>::not_found,
-            ),
-            "delivery" => (Tagged::Delivery, <Delivery as Resource>::not_found),
-            "lookup-table" => (Tagged::LookupTable, <LookupTable as Resource>::not_found),
-            "scheduled-query" => (
-                Tagged::ScheduledQuery,
-                <ScheduledQuery as Resource>::not_found,
-            ),
+        let name = name.to_owned();
+        let tagged = match kind {
+            "destination" => Tagged::Destination(name),
+            "delivery-source" => Tagged::DeliverySource(name),
+            "delivery-destination" => Tagged::DeliveryDestination(name),
+            "delivery" => Tagged::Delivery(name),
+            "lookup-table" => Tagged::LookupTable(name),
+            "scheduled-query" => Tagged::ScheduledQuery(name),
             _ => return Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?)),
         };
         if !here {
-            return Err(not_found());
+            return Err(tagged.not_found());
         }
-        return Ok(tagged(name.to_owned()));
+        return Ok(tagged);
     }
     Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?))
 }
