@@ -102,6 +102,14 @@ pub enum LogsError {
     /// A request-rate quota was exceeded (`--quotas`): AWS's `ThrottlingException`, a 400.
     #[error("{0}")]
     Throttling(String),
+    /// The request conflicts with the resource's state or another resource, e.g. deleting a
+    /// delivery source a delivery still uses (AWS's `ConflictException`).
+    #[error("{0}")]
+    Conflict(String),
+    /// An account quota of the newer APIs (deliveries, integrations, ...) was reached (AWS's
+    /// `ServiceQuotaExceededException`).
+    #[error("{0}")]
+    ServiceQuotaExceeded(String),
 }
 
 impl LogsError {
@@ -131,6 +139,8 @@ impl LogsError {
             Self::Forbidden(_) => "AccessDeniedException",
             Self::RequestTimeout(_) => "RequestTimeoutException",
             Self::Throttling(_) => "ThrottlingException",
+            Self::Conflict(_) => "ConflictException",
+            Self::ServiceQuotaExceeded(_) => "ServiceQuotaExceededException",
         }
     }
 
@@ -152,7 +162,9 @@ impl LogsError {
             | Self::Serialization(_)
             | Self::UnknownOperation(_)
             | Self::InvalidSignature(_)
-            | Self::Throttling(_) => 400,
+            | Self::Throttling(_)
+            | Self::Conflict(_)
+            | Self::ServiceQuotaExceeded(_) => 400,
             Self::Forbidden(_) => 403,
             Self::RequestTimeout(_) => 408,
             Self::NotFound(_) => 404,

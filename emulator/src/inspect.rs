@@ -86,6 +86,28 @@ impl<'a> StoreView<'a> {
             })
     }
 
+    /// The row of the lookup table `table` of `region` whose column `key` equals `value`, as
+    /// (column, value) pairs in column order: what Logs Insights' `lookup` finds. `None` when
+    /// the table, the column or a matching row does not exist.
+    pub fn lookup(
+        &self,
+        region: &str,
+        table: &str,
+        key: &str,
+        value: &str,
+    ) -> Option<Vec<(String, String)>> {
+        let table = self.store.existing_region(region)?.lookup_table(table)?;
+        let row = table.find(table.column(key)?, value)?;
+        Some(
+            table
+                .fields
+                .iter()
+                .cloned()
+                .zip(row.iter().cloned())
+                .collect(),
+        )
+    }
+
     fn group(&self, region: &str, name: &str) -> Option<Arc<LogGroup>> {
         self.store.existing_region(region)?.group(name).ok()
     }

@@ -33,9 +33,11 @@ mod metrics;
 mod ops;
 mod protocol;
 pub mod quotas;
+mod scheduler;
 mod server;
 mod store;
 mod validate;
+mod vended;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::{Config, SequenceTokenMode};
@@ -47,5 +49,6 @@ pub use metrics::MetricDatum;
 pub use quotas::QuotaSource;
 pub use server::{
     Emulator, EmulatorBuilder, DELIVERIES_PATH, FAULTS_PATH, HEALTH_PATH, METRICS_PATH,
-    MOTO_RESET_PATH, RESET_PATH, SHUTDOWN_GRACE,
+    MOTO_RESET_PATH, RESET_PATH, SHUTDOWN_GRACE, VENDED_PATH,
 };
+pub use vended::VendedDelivery;

@@ -223,3 +223,82 @@ pub const PUT_LOG_EVENTS_LARGE_REGIONS: [&str; 3] = ["us-east-1", "us-west-2", "
 /// Most log groups `SOURCE logGroups(...)` may select (the SOURCE page: past 10,000 the query
 /// is refused and asks for another way to choose groups).
 pub const MAX_SOURCE_LOG_GROUPS: usize = 10_000;
+// Vended-log deliveries (PutDeliverySource & co). The model bounds names and lists; AWS's
+// quota page names no count of sources, destinations or deliveries, so the counts below are
+// the emulator's own bound against runaway tests.
+
+/// Longest delivery source or delivery destination name (model: `DeliverySourceName`,
+/// `DeliveryDestinationName`).
+pub const MAX_DELIVERY_NAME_LEN: usize = 60;
+/// Largest `limit` of DescribeDeliverySources, DescribeDeliveryDestinations,
+/// DescribeDeliveries and DescribeConfigurationTemplates (model: `DescribeLimit`).
+pub const MAX_DELIVERY_DESCRIBE_LIMIT: i64 = 50;
+/// Most record fields a delivery names (model: `RecordFields`).
+pub const MAX_RECORD_FIELDS: usize = 128;
+/// Longest record field name (model: `FieldHeader`).
+pub const MAX_RECORD_FIELD_LEN: usize = 64;
+/// Longest field delimiter (model: `FieldDelimiter`).
+pub const MAX_FIELD_DELIMITER_LEN: usize = 5;
+/// Longest S3 suffix path (model: `DeliverySuffixPath`).
+pub const MAX_SUFFIX_PATH_LEN: usize = 256;
+/// Longest delivery destination policy (model: `DeliveryDestinationPolicy`).
+pub const MAX_DELIVERY_DESTINATION_POLICY_LEN: usize = 51_200;
+/// Most names in a Describe* filter list (model: `FilterResourceArns`,
+/// `DeliveryDestinationNames`, `DeliverySourceNames`).
+pub const MAX_DELIVERY_FILTER_NAMES: usize = 20;
+/// Most delivery sources, destinations or deliveries in one region (the emulator's bound).
+pub const MAX_DELIVERY_RESOURCES: usize = 10_000;
+/// Records one `POST /_cwlogs/vended` request may emit (the emulator's bound: one
+/// PutLogEvents batch).
+pub const MAX_VENDED_RECORDS: usize = 10_000;
+
+// Lookup tables (CreateLookupTable & co).
+
+/// Longest lookup table name (model: `LookupTableName`).
+pub const MAX_LOOKUP_TABLE_NAME_LEN: usize = 256;
+/// Longest lookup table description (model: `LookupTableDescription`).
+pub const MAX_LOOKUP_TABLE_DESCRIPTION_LEN: usize = 1024;
+/// Largest table body, in characters (model: `TableBody`; the docs: "not exceed 10 MB").
+pub const MAX_LOOKUP_TABLE_BODY_LEN: usize = 10_485_760;
+/// Largest `maxResults` of DescribeLookupTables (model: `DescribeLookupTablesMaxResults`).
+pub const MAX_DESCRIBE_LOOKUP_TABLES: i64 = 100;
+/// Most lookup tables in one region. The docs name no number; the emulator's bound.
+pub const MAX_LOOKUP_TABLES: usize = 10_000;
+
+// Integrations (PutIntegration & co).
+
+/// Integrations one account may have: "currently you can have only one integration in your
+/// account" (PutIntegration's documentation).
+pub const MAX_INTEGRATIONS: usize = 1;
+/// Longest integration name (model: `IntegrationName`).
+pub const MAX_INTEGRATION_NAME_LEN: usize = 50;
+/// How long a new integration stays PROVISIONING before it is ACTIVE, on the emulator's
+/// clock (AWS takes minutes; the emulator's own number, short enough for a test to wait).
+pub const INTEGRATION_PROVISIONING_MILLIS: i64 = 5_000;
+/// Largest `maxResults` of ListSourcesForS3TableIntegration (model).
+pub const MAX_S3_TABLE_SOURCES_PAGE: i64 = 100;
+/// Most data sources associated with S3 table integrations in one region (the emulator's
+/// bound).
+pub const MAX_S3_TABLE_SOURCES: usize = 10_000;
+
+// Scheduled queries (CreateScheduledQuery & co).
+
+/// Longest scheduled query name (model: `ScheduledQueryName`).
+pub const MAX_SCHEDULED_QUERY_NAME_LEN: usize = 300;
+/// Longest scheduled query description (model: `ScheduledQueryDescription`).
+pub const MAX_SCHEDULED_QUERY_DESCRIPTION_LEN: usize = 1024;
+/// Longest schedule expression (model: `ScheduleExpression`).
+pub const MAX_SCHEDULE_EXPRESSION_LEN: usize = 256;
+/// Most log groups a scheduled query reads (model: `ScheduledQueryLogGroupIdentifiers`).
+pub const MAX_SCHEDULED_QUERY_GROUPS: usize = 50;
+/// Largest `maxResults` of ListScheduledQueries and GetScheduledQueryHistory (model).
+pub const MAX_SCHEDULED_QUERY_PAGE: i64 = 1000;
+/// Most scheduled queries in one region (the emulator's bound).
+pub const MAX_SCHEDULED_QUERIES: usize = 10_000;
+/// Runs a scheduled query remembers (the emulator's bound; the oldest go first).
+pub const MAX_SCHEDULED_QUERY_HISTORY: usize = 1000;
+/// Missed runs one scheduler pass catches up per query (after a long clock jump the older
+/// ones are skipped).
+pub const MAX_SCHEDULED_CATCH_UP: usize = 100;
+/// How often the scheduler looks at the clock (real time).
+pub const SCHEDULER_PERIOD: std::time::Duration = std::time::Duration::from_millis(200);

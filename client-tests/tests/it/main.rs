@@ -3,6 +3,7 @@
 
 mod common;
 mod concurrency;
+mod deliveries;
 mod events_get;
 mod events_put;
 mod faults;
@@ -11,10 +12,13 @@ mod fixtures;
 mod governance;
 mod groups;
 mod insights;
+mod integrations;
+mod lookup_tables;
 mod metrics;
 mod paging_props;
 mod readme;
 mod retention_tags;
+mod scheduled_queries;
 mod sequence_tokens;
 mod streams;
 mod subscriptions;

@@ -4,17 +4,21 @@
 
 mod account_policies;
 mod data_protection;
+mod deliveries;
 mod destinations;
 mod events;
 mod export_tasks;
 mod filter;
 mod groups;
 mod insights;
+mod integrations;
 mod kms;
+mod lookup_tables;
 mod metric_filters;
 mod policies;
 mod query_definitions;
 mod retention;
+mod scheduled_queries;
 mod streams;
 mod subscriptions;
 mod tags;
@@ -180,6 +184,61 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::CancelExportTask => export_tasks::cancel_export_task(ctx, body),
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
+        }
+        Operation::PutDeliverySource => deliveries::put_delivery_source(ctx, body),
+        Operation::GetDeliverySource => deliveries::get_delivery_source(ctx, body),
+        Operation::DescribeDeliverySources => deliveries::describe_delivery_sources(ctx, body),
+        Operation::DeleteDeliverySource => deliveries::delete_delivery_source(ctx, body),
+        Operation::PutDeliveryDestination => deliveries::put_delivery_destination(ctx, body),
+        Operation::GetDeliveryDestination => deliveries::get_delivery_destination(ctx, body),
+        Operation::DescribeDeliveryDestinations => {
+            deliveries::describe_delivery_destinations(ctx, body)
+        }
+        Operation::DeleteDeliveryDestination => deliveries::delete_delivery_destination(ctx, body),
+        Operation::PutDeliveryDestinationPolicy => {
+            deliveries::put_delivery_destination_policy(ctx, body)
+        }
+        Operation::GetDeliveryDestinationPolicy => {
+            deliveries::get_delivery_destination_policy(ctx, body)
+        }
+        Operation::DeleteDeliveryDestinationPolicy => {
+            deliveries::delete_delivery_destination_policy(ctx, body)
+        }
+        Operation::CreateDelivery => deliveries::create_delivery(ctx, body),
+        Operation::GetDelivery => deliveries::get_delivery(ctx, body),
+        Operation::DescribeDeliveries => deliveries::describe_deliveries(ctx, body),
+        Operation::DeleteDelivery => deliveries::delete_delivery(ctx, body),
+        Operation::UpdateDeliveryConfiguration => {
+            deliveries::update_delivery_configuration(ctx, body)
+        }
+        Operation::DescribeConfigurationTemplates => {
+            deliveries::describe_configuration_templates(ctx, body)
+        }
+        Operation::CreateLookupTable => lookup_tables::create_lookup_table(ctx, body),
+        Operation::GetLookupTable => lookup_tables::get_lookup_table(ctx, body),
+        Operation::UpdateLookupTable => lookup_tables::update_lookup_table(ctx, body),
+        Operation::DeleteLookupTable => lookup_tables::delete_lookup_table(ctx, body),
+        Operation::DescribeLookupTables => lookup_tables::describe_lookup_tables(ctx, body),
+        Operation::PutIntegration => integrations::put_integration(ctx, body),
+        Operation::GetIntegration => integrations::get_integration(ctx, body),
+        Operation::DeleteIntegration => integrations::delete_integration(ctx, body),
+        Operation::ListIntegrations => integrations::list_integrations(ctx, body),
+        Operation::AssociateSourceToS3TableIntegration => {
+            integrations::associate_source_to_s3_table_integration(ctx, body)
+        }
+        Operation::DisassociateSourceFromS3TableIntegration => {
+            integrations::disassociate_source_from_s3_table_integration(ctx, body)
+        }
+        Operation::ListSourcesForS3TableIntegration => {
+            integrations::list_sources_for_s3_table_integration(ctx, body)
+        }
+        Operation::CreateScheduledQuery => scheduled_queries::create_scheduled_query(ctx, body),
+        Operation::GetScheduledQuery => scheduled_queries::get_scheduled_query(ctx, body),
+        Operation::UpdateScheduledQuery => scheduled_queries::update_scheduled_query(ctx, body),
+        Operation::DeleteScheduledQuery => scheduled_queries::delete_scheduled_query(ctx, body),
+        Operation::ListScheduledQueries => scheduled_queries::list_scheduled_queries(ctx, body),
+        Operation::GetScheduledQueryHistory => {
+            scheduled_queries::get_scheduled_query_history(ctx, body)
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Tags: TagResource, UntagResource, ListTagsForResource on log group and destination ARNs,
+//! Tags: TagResource, UntagResource, ListTagsForResource on log group, destination and
+//! delivery (source, destination, delivery), lookup table and scheduled query ARNs,
 //! and the legacy TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
 
 use std::collections::BTreeMap;
@@ -10,7 +11,10 @@ use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_RESOURCE_ARN_LEN, MAX_TAGS, MAX_TAG_KEY_LEN};
 use crate::protocol::{decode, encode};
+use crate::store::deliveries::{Delivery, DeliveryDestination, DeliverySource};
+use crate::store::lookup_tables::LookupTable;
 use crate::store::resources::Resource;
+use crate::store::scheduled_queries::ScheduledQuery;
 use crate::store::{Destination, LogGroup};
 use crate::validate::Violations;
 
@@ -49,9 +53,32 @@ enum Tagged {
     Group(Arc<LogGroup>),
     /// A destination of the request's region, by name.
     Destination(String),
+    /// A vended-log delivery source, by name.
+    DeliverySource(String),
+    /// A vended-log delivery destination, by name.
+    DeliveryDestination(String),
+    /// A vended-log delivery, by id.
+    Delivery(String),
+    /// A lookup table, by name.
+    LookupTable(String),
+    /// A scheduled query, by name.
+    ScheduledQuery(String),
 }
 
 impl Tagged {
+    /// AWS's error when the resource does not exist.
+    fn not_found(&self) -> LogsError {
+        match self {
+            Self::Group(_) => LogsError::log_group_not_found(),
+            Self::Destination(_) => <Destination as Resource>::not_found(),
+            Self::DeliverySource(_) => <DeliverySource as Resource>::not_found(),
+            Self::DeliveryDestination(_) => <DeliveryDestination as Resource>::not_found(),
+            Self::Delivery(_) => <Delivery as Resource>::not_found(),
+            Self::LookupTable(_) => <LookupTable as Resource>::not_found(),
+            Self::ScheduledQuery(_) => <ScheduledQuery as Resource>::not_found(),
+        }
+    }
+
     /// Changes the resource's tags.
     fn update<T>(
         &self,
@@ -64,6 +91,29 @@ impl Tagged {
                 .region
                 .destinations()
                 .update(name, |d| change(&mut d.tags)),
+            Self::DeliverySource(name) => ctx
+                .region
+                .deliveries()
+                .sources()
+                .update(name, |s| change(&mut s.tags)),
+            Self::DeliveryDestination(name) => ctx
+                .region
+                .deliveries()
+                .destinations()
+                .update(name, |d| change(&mut d.tags)),
+            Self::Delivery(id) => ctx
+                .region
+                .deliveries()
+                .deliveries()
+                .update(id, |d| change(&mut d.tags)),
+            Self::LookupTable(name) => ctx
+                .region
+                .lookup_tables()
+                .update(name, |t| change(&mut t.tags)),
+            Self::ScheduledQuery(name) => ctx
+                .region
+                .scheduled_queries()
+                .update(name, |q| change(&mut q.tags)),
         }
     }
 }
@@ -89,11 +139,22 @@ fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> Logs
     }
     // arn:<partition>:logs:<region>:<account>:destination:<name>
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
-    if let [_, _, "logs", region, account, "destination", name] = parts[..] {
-        if region != ctx.region.name() || account != ctx.store.account_id() {
-            return Err(<Destination as Resource>::not_found());
+    if let [_, _, "logs", region, account, kind, name] = parts[..] {
+        let here = region == ctx.region.name() && account == ctx.store.account_id();
+        let name = name.to_owned();
+        let tagged = match kind {
+            "destination" => Tagged::Destination(name),
+            "delivery-source" => Tagged::DeliverySource(name),
+            "delivery-destination" => Tagged::DeliveryDestination(name),
+            "delivery" => Tagged::Delivery(name),
+            "lookup-table" => Tagged::LookupTable(name),
+            "scheduled-query" => Tagged::ScheduledQuery(name),
+            _ => return Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?)),
+        };
+        if !here {
+            return Err(tagged.not_found());
         }
-        return Ok(Tagged::Destination(name.to_owned()));
+        return Ok(tagged);
     }
     Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?))
 }

@@ -95,6 +95,10 @@ pub const METRICS_PATH: &str = "/_cwlogs/metrics";
 /// The fault-injection rules: `POST` adds (one rule or an array), `GET` lists them with their
 /// counts, `DELETE` clears them.
 pub const FAULTS_PATH: &str = "/_cwlogs/faults";
+/// Emits vended logs from a delivery source: `POST` a JSON body
+/// `{"deliverySourceName": "...", "records": [{...}], "region": "..."}` (region optional);
+/// the answer lists what each of the source's deliveries did (see `vended.rs`).
+pub const VENDED_PATH: &str = "/_cwlogs/vended";
 /// The health route for compose healthchecks.
 pub const HEALTH_PATH: &str = "/health";
 /// How long a stop waits for in-flight requests before it ends them.
@@ -127,6 +131,7 @@ fn guarded_router(
         .route(RESET_PATH, post(reset).fallback(method_not_allowed))
         .route(MOTO_RESET_PATH, post(reset).fallback(method_not_allowed))
         .route(METRICS_PATH, get(list_metrics).fallback(method_not_allowed))
+        .route(VENDED_PATH, post(emit_vended).fallback(method_not_allowed))
         .route(
             DELIVERIES_PATH,
             get(list_deliveries)
@@ -491,6 +496,75 @@ async fn reset(State(app): State<Arc<App>>, request: Request) -> Response {
     response
 }
 
+/// The body of `POST /_cwlogs/vended`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct VendedRequest {
+    delivery_source_name: String,
+    records: Vec<serde_json::Value>,
+    region: Option<String>,
+}
+
+/// `POST /_cwlogs/vended`: emits records from a delivery source to its deliveries. Refused
+/// like the reset route when a web page could have sent it.
+async fn emit_vended(State(app): State<Arc<App>>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
+    let body = read_body(&headers, body, app.timeouts.body_read).await;
+    let outcome = if browser_could_send(&headers, &body) {
+        Err(LogsError::Forbidden(
+            "Refused: a web page could send this request. Send it with Content-Type: \
+             application/json."
+                .into(),
+        ))
+    } else {
+        body.and_then(|body| {
+            let request: VendedRequest = serde_json::from_slice(&body).map_err(|e| {
+                LogsError::Validation(format!(
+                    "Invalid body: {e}. Send {{\"deliverySourceName\": \"...\", \"records\": \
+                     [{{...}}], \"region\": \"...\"}}"
+                ))
+            })?;
+            let region = request.region.as_deref().unwrap_or(&app.default_region);
+            emit_vended_logs(
+                &app.store,
+                region,
+                &request.delivery_source_name,
+                &request.records,
+            )
+        })
+    };
+    let response = match outcome {
+        Ok(deliveries) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "deliveries": deliveries })),
+        )
+            .into_response(),
+        Err(error) => error_answer(&error, &uuid::Uuid::new_v4().to_string()),
+    };
+    log_route(&method, &uri, &response, started);
+    response
+}
+
+fn emit_vended_logs(
+    store: &Store,
+    region: &str,
+    source: &str,
+    records: &[serde_json::Value],
+) -> Result<Vec<crate::VendedDelivery>, LogsError> {
+    let region = store
+        .existing_region(region)
+        .ok_or_else(crate::vended::source_not_found)?;
+    crate::vended::emit(
+        &region,
+        store.export_dir(),
+        store.account_id(),
+        source,
+        records,
+    )
+}
+
 /// The query of `GET /_cwlogs/deliveries`.
 #[derive(Debug, serde::Deserialize)]
 struct DeliveriesQuery {
@@ -720,6 +794,8 @@ pub struct Emulator {
     task: Option<JoinHandle<std::io::Result<()>>>,
     /// The subscription forwarder, when endpoints are configured.
     forwarder: Option<JoinHandle<()>>,
+    /// The scheduled-query runner.
+    scheduler: Option<JoinHandle<()>>,
     /// The metric publisher and its stop signal, when a CloudWatch endpoint is configured.
     publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
     /// Fault injection and quotas, shared with the router.
@@ -801,6 +877,19 @@ impl Emulator {
         self.store.metrics().all()
     }
 
+    /// Emits vended logs (JSON objects) from the delivery source `source` of `region` to
+    /// each of its deliveries, as `POST /_cwlogs/vended` does; the error is AWS's code and
+    /// message (`ResourceNotFoundException: ...` for an unknown source).
+    pub fn emit_vended_logs(
+        &self,
+        region: &str,
+        source: &str,
+        records: &[serde_json::Value],
+    ) -> Result<Vec<crate::VendedDelivery>, String> {
+        emit_vended_logs(&self.store, region, source, records)
+            .map_err(|e| format!("{}: {e}", e.code()))
+    }
+
     /// Empties the outbox (`DELETE /_cwlogs/deliveries`).
     pub fn clear_deliveries(&self) {
         self.store.outbox().clear();
@@ -825,6 +914,9 @@ impl Emulator {
     pub async fn shutdown(mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        if let Some(scheduler) = self.scheduler.take() {
+            scheduler.abort();
         }
         // The last minute's metrics are flushed before the server stops.
         if let Some((stop, publisher)) = self.publisher.take() {
@@ -860,6 +952,9 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        if let Some(scheduler) = self.scheduler.take() {
+            scheduler.abort();
         }
         if let Some((_, publisher)) = self.publisher.take() {
             publisher.abort();
@@ -1018,6 +1113,7 @@ impl EmulatorBuilder {
             let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
             (stop, task)
         });
+        let scheduler = tokio::spawn(crate::scheduler::run(Arc::clone(&store)));
         let router = guarded_router(
             Arc::clone(&store),
             &self.config,
@@ -1035,6 +1131,7 @@ impl EmulatorBuilder {
             stop: Some(stop),
             task: Some(task),
             forwarder,
+            scheduler: Some(scheduler),
             publisher,
             guards,
         })

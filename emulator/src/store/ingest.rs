@@ -49,7 +49,41 @@ impl LogGroup {
         events: &[NewEvent<'_>],
         sequence_token: Option<&str>,
     ) -> LogsResult<Accepted> {
-        let stream = self.stream(stream)?;
+        self.put_batch(
+            &self.stream(stream)?,
+            events,
+            sequence_token,
+            self.env().sequence_tokens,
+        )
+    }
+
+    /// Stores a vended-log batch in `stream` (created on first use), as a service writes
+    /// it: PutLogEvents' checks and everything ingestion triggers (subscriptions, metric
+    /// filters, retention), without sequence tokens.
+    pub fn put_vended_events(&self, stream: &str, events: &[NewEvent<'_>]) -> LogsResult<Accepted> {
+        let stream = match self.stream(stream) {
+            Ok(stream) => stream,
+            Err(_) => match self.create_stream(stream) {
+                Ok(stream) => stream,
+                // Created by a racing put meanwhile.
+                Err(_) => self.stream(stream)?,
+            },
+        };
+        self.put_batch(
+            &stream,
+            events,
+            None,
+            crate::config::SequenceTokenMode::Ignore,
+        )
+    }
+
+    fn put_batch(
+        &self,
+        stream: &std::sync::Arc<super::stream::LogStream>,
+        events: &[NewEvent<'_>],
+        sequence_token: Option<&str>,
+        sequence_tokens: crate::config::SequenceTokenMode,
+    ) -> LogsResult<Accepted> {
         check_batch(events)?;
         let now = self.env().now();
         let (accepted, rejected) = classify_by_age(events, now, self.retention_in_days());
@@ -67,7 +101,7 @@ impl LogGroup {
                 accepted,
                 sequence_token,
             },
-            self.env().sequence_tokens,
+            sequence_tokens,
             now,
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
@@ -76,12 +110,12 @@ impl LogGroup {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // One lock-free check when the group has no subscription filters.
         if !self.subscription_filters().is_empty() {
-            self.deliver_to_subscriptions(&stream, valid, outcome.first_seq);
+            self.deliver_to_subscriptions(stream, valid, outcome.first_seq);
         }
         if !self.metric_filters().is_empty() {
             self.count_metrics(valid);
         }
-        self.apply_retention(&stream);
+        self.apply_retention(stream);
         Ok(Accepted {
             next_sequence_token: outcome.next_sequence_token,
             rejected,

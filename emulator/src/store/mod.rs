@@ -8,17 +8,21 @@
 //! put holds only its stream's lock while it appends.
 
 pub mod account_policies;
+pub mod deliveries;
 pub mod events;
 pub mod export;
 pub mod group;
 pub mod ingest;
+pub mod integrations;
 pub mod listing;
+pub mod lookup_tables;
 pub mod masking;
 pub mod metrics;
 pub mod policies;
 pub mod queries;
 pub mod read;
 pub mod resources;
+pub mod scheduled_queries;
 pub mod search;
 pub mod stream;
 pub mod subscriptions;
@@ -185,6 +189,11 @@ impl Store {
             )),
             export_tasks: ResourceTable::default(),
             export_start: Mutex::new(()),
+            deliveries: deliveries::Deliveries::default(),
+            lookup_tables: ResourceTable::default(),
+            integrations: ResourceTable::default(),
+            s3_table_sources: ResourceTable::default(),
+            scheduled_queries: ResourceTable::default(),
         })
     }
 
@@ -257,9 +266,61 @@ pub struct Region {
     export_tasks: ResourceTable<export::ExportTask>,
     /// Held while a task is checked and created, so two cannot both become the active one.
     export_start: Mutex<()>,
+    /// Vended-log delivery sources, destinations and deliveries.
+    deliveries: deliveries::Deliveries,
+    /// Lookup tables (CSV), by name.
+    lookup_tables: ResourceTable<lookup_tables::LookupTable>,
+    /// The account's integrations (one at most).
+    integrations: ResourceTable<integrations::Integration>,
+    /// Data sources associated with S3 Table integrations, by identifier.
+    s3_table_sources: ResourceTable<integrations::S3TableSource>,
+    /// Scheduled Logs Insights queries, by name.
+    scheduled_queries: ResourceTable<scheduled_queries::ScheduledQuery>,
 }
 
 impl Region {
+    /// The region's vended-log delivery sources, destinations and deliveries.
+    pub fn deliveries(&self) -> &deliveries::Deliveries {
+        &self.deliveries
+    }
+
+    /// The scheduled queries.
+    pub fn scheduled_queries(&self) -> &ResourceTable<scheduled_queries::ScheduledQuery> {
+        &self.scheduled_queries
+    }
+
+    /// The account's integrations.
+    pub fn integrations(&self) -> &ResourceTable<integrations::Integration> {
+        &self.integrations
+    }
+
+    /// The data sources associated with S3 Table integrations.
+    pub fn s3_table_sources(&self) -> &ResourceTable<integrations::S3TableSource> {
+        &self.s3_table_sources
+    }
+
+    /// The region's lookup tables.
+    pub fn lookup_tables(&self) -> &ResourceTable<lookup_tables::LookupTable> {
+        &self.lookup_tables
+    }
+
+    /// The parsed content of the lookup table called `name`, for Logs Insights' `lookup`
+    /// command (one `Arc` clone: the table is parsed once, when it is created or updated).
+    pub fn lookup_table(&self, name: &str) -> Option<Arc<lookup_tables::ParsedTable>> {
+        self.lookup_tables.get(name).ok().map(|t| t.parsed)
+    }
+
+    /// The ARN of a CloudWatch Logs resource of this region: `kind` is its type
+    /// (`delivery-source`, `delivery`, ...), `id` its name or id.
+    pub fn logs_arn(&self, kind: &str, id: &str) -> String {
+        format!(
+            "arn:{}:logs:{}:{}:{kind}:{id}",
+            self.partition(),
+            self.name,
+            self.env.account_id
+        )
+    }
+
     /// The region's logs destinations (PutDestination).
     pub fn destinations(&self) -> &ResourceTable<Destination> {
         &self.destinations

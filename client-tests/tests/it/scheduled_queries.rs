@@ -1,0 +1,375 @@
+//! Scheduled queries through the SDK: stored and described, run on the emulator's (manual)
+//! clock through the Insights engine, results written to a lookup table or an S3 bucket
+//! folder, each run in the history.
+
+use std::sync::Arc;
+
+use aws_sdk_cloudwatchlogs::types::{
+    DestinationConfiguration, ExecutionStatus, LookupTableConfiguration, QueryLanguage,
+    S3Configuration, ScheduledQueryState,
+};
+use aws_sdk_cloudwatchlogs::Client;
+use cwlogs_emulator::{Emulator, ManualClock, SequenceTokenMode};
+
+use crate::common::*;
+
+const ROLE: &str = "arn:aws:iam::000000000000:role/scheduled";
+
+async fn emulator(export_dir: Option<&std::path::Path>) -> (Emulator, ManualClock, Client) {
+    let clock = ManualClock::new(NOW);
+    let mut builder = Emulator::builder()
+        .clock(Arc::new(clock.clone()))
+        .sequence_tokens(SequenceTokenMode::Ignore);
+    if let Some(dir) = export_dir {
+        builder = builder.export_dir(dir);
+    }
+    let emulator = builder.start().await.unwrap();
+    let client = client_for(&emulator, "us-east-1");
+    (emulator, clock, client)
+}
+
+/// Waits until the scheduler has recorded `runs` runs of `name`.
+async fn history(
+    client: &Client,
+    name: &str,
+    runs: usize,
+) -> Vec<aws_sdk_cloudwatchlogs::types::TriggerHistoryRecord> {
+    for _ in 0..500 {
+        let out = client
+            .get_scheduled_query_history()
+            .identifier(name)
+            .start_time(0)
+            .end_time(NOW + 10 * DAY)
+            .send()
+            .await
+            .unwrap();
+        if out.trigger_history().len() >= runs {
+            return out.trigger_history().to_vec();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{name} did not run {runs} times");
+}
+
+#[tokio::test]
+async fn a_scheduled_query_runs_on_the_clock_and_fills_a_lookup_table() {
+    let (emulator, clock, client) = emulator(None).await;
+    group_with_streams(&client, "app", &["web"]).await;
+    put_events(
+        &client,
+        "app",
+        "web",
+        &[
+            (NOW - MINUTE, "user=alice status=500"),
+            (NOW + MINUTE, "user=bob status=200"),
+        ],
+    )
+    .await;
+    let out = client
+        .create_scheduled_query()
+        .name("errors")
+        .query_language(QueryLanguage::Cwli)
+        .query_string("parse @message 'user=* status=*' as user, status | fields user, status | sort user asc")
+        .log_group_identifiers("app")
+        .schedule_expression("rate(5 minutes)")
+        .start_time_offset(600)
+        .execution_role_arn(ROLE)
+        .destination_configuration(
+            DestinationConfiguration::builder()
+                .lookup_table_configuration(
+                    LookupTableConfiguration::builder()
+                        .table_name("users_seen")
+                        .role_arn(ROLE)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .tags("team", "obs")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.scheduled_query_arn(),
+        Some("arn:aws:logs:us-east-1:000000000000:scheduled-query:errors")
+    );
+    assert_eq!(out.state(), Some(&ScheduledQueryState::Enabled));
+    let got = client
+        .get_scheduled_query()
+        .identifier("errors")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.schedule_expression(), Some("rate(5 minutes)"));
+    assert_eq!(got.last_triggered_time(), None);
+    assert_eq!(got.creation_time(), Some(NOW));
+
+    // Nothing runs until the clock reaches the schedule.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let none = client
+        .get_scheduled_query_history()
+        .identifier("errors")
+        .start_time(0)
+        .end_time(NOW + DAY)
+        .send()
+        .await
+        .unwrap();
+    assert!(none.trigger_history().is_empty());
+
+    clock.advance(5 * MINUTE);
+    let runs = history(&client, "errors", 1).await;
+    let run = &runs[0];
+    assert_eq!(run.execution_status(), Some(&ExecutionStatus::Complete));
+    assert_eq!(run.triggered_timestamp(), Some(NOW + 5 * MINUTE));
+    let [destination] = run.destinations() else {
+        panic!("{run:?}")
+    };
+    assert_eq!(destination.destination_identifier(), Some("users_seen"));
+    assert_eq!(destination.status().map(|s| s.as_str()), Some("COMPLETE"));
+    // The query's rows are readable by its id, as any query's are.
+    let rows = client
+        .get_query_results()
+        .query_id(run.query_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rows.results().len(), 2);
+    let table = client
+        .get_lookup_table()
+        .lookup_table_arn("arn:aws:logs:us-east-1:000000000000:lookup-table:users_seen")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        table.table_body(),
+        Some("user,status\nalice,500\nbob,200\n")
+    );
+    assert_eq!(
+        emulator
+            .store()
+            .lookup("us-east-1", "users_seen", "user", "bob"),
+        Some(vec![
+            ("user".into(), "bob".into()),
+            ("status".into(), "200".into())
+        ])
+    );
+    let got = client
+        .get_scheduled_query()
+        .identifier("errors")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.last_triggered_time(), Some(NOW + 5 * MINUTE));
+    assert_eq!(
+        got.last_execution_status(),
+        Some(&ExecutionStatus::Complete)
+    );
+
+    // Two more periods pass at once: both runs happen, in order.
+    clock.advance(10 * MINUTE);
+    let runs = history(&client, "errors", 3).await;
+    let times: Vec<_> = runs
+        .iter()
+        .map(|r| r.triggered_timestamp().unwrap())
+        .collect();
+    assert_eq!(
+        times,
+        [NOW + 5 * MINUTE, NOW + 10 * MINUTE, NOW + 15 * MINUTE]
+    );
+
+    // Disabled, it does not run.
+    client
+        .update_scheduled_query()
+        .identifier("arn:aws:logs:us-east-1:000000000000:scheduled-query:errors")
+        .query_language(QueryLanguage::Cwli)
+        .query_string("fields @message")
+        .log_group_identifiers("app")
+        .schedule_expression("rate(5 minutes)")
+        .execution_role_arn(ROLE)
+        .state(ScheduledQueryState::Disabled)
+        .send()
+        .await
+        .unwrap();
+    clock.advance(10 * MINUTE);
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(history(&client, "errors", 3).await.len(), 3);
+    let listed = client
+        .list_scheduled_queries()
+        .state(ScheduledQueryState::Disabled)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.scheduled_queries().len(), 1);
+    let tags = client
+        .list_tags_for_resource()
+        .resource_arn("arn:aws:logs:us-east-1:000000000000:scheduled-query:errors")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags().unwrap()["team"], "obs");
+
+    client
+        .delete_scheduled_query()
+        .identifier("errors")
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .get_scheduled_query()
+        .identifier("errors")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_aws_error(
+        &err,
+        "ResourceNotFoundException",
+        "The specified scheduled query does not exist.",
+    );
+}
+
+#[tokio::test]
+async fn results_go_to_an_s3_bucket_folder_and_bad_queries_are_recorded() {
+    let dir = std::env::temp_dir().join(format!("cwlogs-scheduled-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("reports")).unwrap();
+    let (_emulator, clock, client) = emulator(Some(&dir)).await;
+    group_with_streams(&client, "app", &["web"]).await;
+    put_events(&client, "app", "web", &[(NOW + 30_000, "hello")]).await;
+    for (name, query) in [
+        ("to_s3", "fields @message"),
+        ("broken", "no_such_command @message"),
+    ] {
+        client
+            .create_scheduled_query()
+            .name(name)
+            .query_language(QueryLanguage::Cwli)
+            .query_string(query)
+            .log_group_identifiers("arn:aws:logs:us-east-1:000000000000:log-group:app")
+            .schedule_expression("cron(* * * * ? *)")
+            .execution_role_arn(ROLE)
+            .destination_configuration(
+                DestinationConfiguration::builder()
+                    .s3_configuration(
+                        S3Configuration::builder()
+                            .destination_identifier("s3://reports/daily")
+                            .role_arn(ROLE)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    clock.advance(MINUTE);
+    let [run] = &history(&client, "to_s3", 1).await[..] else {
+        panic!()
+    };
+    assert_eq!(run.execution_status(), Some(&ExecutionStatus::Complete));
+    let processed = run.destinations()[0]
+        .processed_identifier()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        processed,
+        format!("s3://reports/daily/to_s3/{}.json", run.query_id().unwrap())
+    );
+    let text = std::fs::read_to_string(dir.join(processed.trim_start_matches("s3://"))).unwrap();
+    assert_eq!(text, "{\"@message\":\"hello\"}\n");
+    let [broken] = &history(&client, "broken", 1).await[..] else {
+        panic!()
+    };
+    assert_eq!(
+        broken.execution_status(),
+        Some(&ExecutionStatus::InvalidQuery)
+    );
+    assert!(broken.error_message().is_some());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn invalid_scheduled_queries_get_aws_errors() {
+    let h = harness().await;
+    let create = |name: &str, schedule: &str| {
+        h.client
+            .create_scheduled_query()
+            .name(name)
+            .query_language(QueryLanguage::Cwli)
+            .query_string("fields @message")
+            .log_group_identifiers("app")
+            .schedule_expression(schedule)
+            .execution_role_arn(ROLE)
+    };
+    let err = create("bad", "every five minutes")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("ValidationException"));
+    create("ok", "rate(1 hour)").send().await.unwrap();
+    let err = create("ok", "rate(1 hour)")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_aws_error(
+        &err,
+        "ConflictException",
+        "A scheduled query named ok already exists.",
+    );
+    let err = h
+        .client
+        .create_scheduled_query()
+        .name("missing-role")
+        .query_language(QueryLanguage::Cwli)
+        .query_string("fields @message")
+        .schedule_expression("rate(1 hour)")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_aws_error(
+        &err,
+        "ValidationException",
+        "1 validation error detected: Value null at 'executionRoleArn' failed to satisfy \
+         constraint: Member must not be null",
+    );
+    let err = create("s3", "rate(1 hour)")
+        .destination_configuration(
+            DestinationConfiguration::builder()
+                .s3_configuration(
+                    S3Configuration::builder()
+                        .destination_identifier("https://bucket")
+                        .role_arn(ROLE)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("ValidationException"));
+    let err = h
+        .client
+        .delete_scheduled_query()
+        .identifier("nope")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("ResourceNotFoundException"));
+    let err = h
+        .client
+        .get_scheduled_query_history()
+        .identifier("ok")
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("ValidationException"));
+}
