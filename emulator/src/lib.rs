@@ -33,6 +33,7 @@ mod ops;
 mod protocol;
 mod server;
 mod store;
+mod transform;
 mod validate;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};

@@ -188,3 +188,9 @@ pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// Most destinations in one region. The model and the docs name no number; this only keeps a
 /// runaway test from growing the table without bound.
 pub const MAX_DESTINATIONS: usize = 10_000;
+
+/// The most processors in a transformer (model: `Processors` max 20).
+pub const MAX_TRANSFORMER_PROCESSORS: usize = 20;
+
+/// The most messages TestTransformer takes (model: `TestEventMessages` max 50).
+pub const MAX_TEST_TRANSFORMER_MESSAGES: usize = 50;

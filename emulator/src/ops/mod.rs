@@ -18,6 +18,7 @@ mod retention;
 mod streams;
 mod subscriptions;
 mod tags;
+mod transformers;
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -181,6 +182,10 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
         }
+        Operation::PutTransformer => transformers::put_transformer(ctx, body),
+        Operation::GetTransformer => transformers::get_transformer(ctx, body),
+        Operation::DeleteTransformer => transformers::delete_transformer(ctx, body),
+        Operation::TestTransformer => transformers::test_transformer(ctx, body),
     }
 }
 

@@ -95,6 +95,10 @@ operations! {
     CreateExportTask,
     DescribeExportTasks,
     CancelExportTask,
+    PutTransformer,
+    GetTransformer,
+    DeleteTransformer,
+    TestTransformer,
 }
 
 impl Operation {

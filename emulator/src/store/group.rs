@@ -164,6 +164,8 @@ pub struct LogGroup {
     /// The account's data protection policy (PutAccountPolicy), shared by the region's groups.
     account_data_protection: Arc<Mutex<MaskHistory>>,
     fingerprint: u64,
+    /// The group's transformer (PutTransformer); see `transformers.rs`.
+    pub(super) transformer: RwLock<Option<Arc<super::transformers::GroupTransformer>>>,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
     env: Arc<Env>,
@@ -215,6 +217,7 @@ impl LogGroup {
             account_data_protection,
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
+            transformer: RwLock::new(None),
             arn,
             env,
         }

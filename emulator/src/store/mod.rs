@@ -23,6 +23,7 @@ pub mod search;
 pub mod stream;
 pub mod subscriptions;
 pub mod tokens;
+pub mod transformers;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
