@@ -99,6 +99,15 @@ operations! {
     GetTransformer,
     DeleteTransformer,
     TestTransformer,
+    PutIndexPolicy,
+    DescribeIndexPolicies,
+    DeleteIndexPolicy,
+    DescribeFieldIndexes,
+    PutSyslogConfiguration,
+    ListSyslogConfigurations,
+    DeleteSyslogConfiguration,
+    PutStorageTierPolicy,
+    GetStorageTierPolicy,
 }
 
 impl Operation {

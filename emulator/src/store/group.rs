@@ -166,6 +166,10 @@ pub struct LogGroup {
     fingerprint: u64,
     /// The group's transformer (PutTransformer); see `transformers.rs`.
     pub(super) transformer: RwLock<Option<Arc<super::transformers::GroupTransformer>>>,
+    /// The group's index policy and the field indexes seen (see `indexes.rs`).
+    pub(super) indexing: Mutex<super::indexes::Indexing>,
+    /// The group's syslog configuration (PutSyslogConfiguration).
+    pub(super) syslog: Mutex<Option<super::indexes::SyslogConfiguration>>,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
     env: Arc<Env>,
@@ -218,6 +222,8 @@ impl LogGroup {
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             transformer: RwLock::new(None),
+            indexing: Mutex::default(),
+            syslog: Mutex::new(None),
             arn,
             env,
         }

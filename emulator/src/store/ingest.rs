@@ -88,6 +88,9 @@ impl LogGroup {
             now,
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
+        if let Some(policy) = self.index_policy() {
+            self.scan_for_indexes(valid_transformed.unwrap_or(valid), &policy.fields);
+        }
         // One lock-free check when the group has no subscription filters.
         if !self.subscription_filters().is_empty() {
             self.deliver_to_subscriptions(&stream, valid, valid_transformed, outcome.first_seq);

@@ -11,6 +11,7 @@ pub mod account_policies;
 pub mod events;
 pub mod export;
 pub mod group;
+pub mod indexes;
 pub mod ingest;
 pub mod listing;
 pub mod masking;
@@ -181,6 +182,7 @@ impl Store {
             )),
             export_tasks: ResourceTable::default(),
             export_start: Mutex::new(()),
+            storage_tier: Mutex::new(None),
         })
     }
 
@@ -253,6 +255,8 @@ pub struct Region {
     export_tasks: ResourceTable<export::ExportTask>,
     /// Held while a task is checked and created, so two cannot both become the active one.
     export_start: Mutex<()>,
+    /// The account's storage tier policy (PutStorageTierPolicy).
+    storage_tier: Mutex<Option<indexes::StorageTierPolicy>>,
 }
 
 impl Region {

@@ -813,3 +813,12 @@ fn split_csv(line: &str, delimiter: &str, quote: char) -> Vec<String> {
     out.push(current);
     out
 }
+
+/// Whether the JSON object `message` has a value at the dotted `path` (field index
+/// discovery reads events this way).
+pub fn has_json_field(message: &str, path: &str) -> bool {
+    match Value::parse(message) {
+        Some(Value::Object(object)) => object.path(path).is_some_and(|v| !matches!(v, Value::Null)),
+        _ => false,
+    }
+}
