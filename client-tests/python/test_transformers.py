@@ -299,3 +299,60 @@ def test_storage_tier_policy(start_emulator):
                      "1 validation error detected: Value 'GLACIER' at 'storageTier' failed to "
                      "satisfy constraint: Member must satisfy enum value set: "
                      "[STANDARD, INTELLIGENT_TIERING]")
+
+
+def run_query(logs, groups, query, t):
+    started = logs.start_query(logGroupNames=groups, startTime=t // 1000 - 60,
+                               endTime=t // 1000 + 60, queryString=query)
+    deadline = time.monotonic() + 10
+    while True:
+        result = logs.get_query_results(queryId=started["queryId"])
+        if result["status"] in ("Complete", "Failed") or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)
+
+
+def test_filter_index_scans_only_indexed_events_and_reports_the_skipped(ignore_emulator, names):
+    logs = ignore_emulator.client()
+    indexed, plain = names.group("indexed"), names.group("plain")
+    t = now_ms()
+    for group in (indexed, plain):
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="s")
+    # Events ingested before the policy are not in the index.
+    logs.put_log_events(logGroupName=indexed, logStreamName="s", logEvents=[
+        {"timestamp": t - 1, "message": '{"RequestId": "r1", "n": 0}'}])
+    time.sleep(0.01)  # a later millisecond
+    logs.put_index_policy(logGroupIdentifier=indexed, policyDocument='{"Fields": ["RequestId"]}')
+    messages = ['{"RequestId": "r1", "n": 1}', '{"RequestId": "r2", "n": 2}',
+                '{"RequestId": "r1", "n": 3}']
+    logs.put_log_events(logGroupName=indexed, logStreamName="s", logEvents=[
+        {"timestamp": t + i, "message": m} for i, m in enumerate(messages)])
+    logs.put_log_events(logGroupName=plain, logStreamName="s", logEvents=[
+        {"timestamp": t, "message": '{"RequestId": "r1", "n": 9}'}])
+
+    result = run_query(logs, [indexed, plain],
+                       'filterIndex RequestId = "r1" | fields n | sort n', t)
+    assert result["status"] == "Complete"
+    assert [[f["value"] for f in row if f["field"] == "n"] for row in result["results"]] == [
+        ["1"], ["3"]]
+    stats = result["statistics"]
+    assert (stats["recordsScanned"], stats["recordsMatched"]) == (2, 2)
+    # Skipped: the event before the policy, r2, and the whole unindexed group.
+    assert stats["estimatedRecordsSkipped"] == 3
+    skipped_bytes = len('{"RequestId": "r1", "n": 0}') + len(messages[1]) + len(
+        '{"RequestId": "r1", "n": 9}')
+    assert stats["estimatedBytesSkipped"] == skipped_bytes
+    assert stats["bytesScanned"] == len(messages[0]) + len(messages[2])
+
+    # `in` picks several values; `filter` instead of filterIndex scans everything.
+    listed = run_query(logs, [indexed], 'filterIndex RequestId in ["r1", "r2"] | fields n', t)
+    assert sorted(f["value"] for row in listed["results"] for f in row if f["field"] == "n") == [
+        "1", "2", "3"]
+    full = run_query(logs, [indexed, plain], 'filter RequestId = "r1" | fields n', t)
+    assert (full["statistics"]["recordsScanned"], full["statistics"]["estimatedRecordsSkipped"]) \
+        == (5, 0)
+
+    with pytest.raises(logs.exceptions.MalformedQueryException):
+        logs.start_query(logGroupNames=[indexed], startTime=0, endTime=1,
+                         queryString="filterIndex RequestId like /r/")

@@ -23,6 +23,9 @@ pub struct CompileError {
 pub struct Query {
     /// The pipeline.
     pub commands: Vec<Command>,
+    /// `filterIndex field = v` / `field in [...]`: the indexed field and the test (which
+    /// also stands in `commands` as a filter).
+    pub index_filter: Option<(String, Expr)>,
 }
 
 /// One command of the pipeline.
@@ -397,7 +400,6 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "anomaly",
     "lookup",
     "join",
-    "filterindex",
     "unmask",
     "source",
     "addtotals",
@@ -410,6 +412,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
     let mut parser = Parser::new(text);
     let mut commands = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
+    let mut index_filter = None;
     loop {
         parser.skip_space();
         if parser.at_end() {
@@ -417,7 +420,22 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         }
         let start = parser.pos;
         let keyword_end = parser.word_span(start);
-        commands.push(parser.command()?);
+        if parser.slice(start, keyword_end).eq_ignore_ascii_case("filterindex") {
+            parser.pos = keyword_end;
+            let test = parser.expr()?;
+            let field = indexed_field(&test).ok_or_else(|| {
+                Span { start, end: keyword_end }.error(
+                    "filterIndex takes one indexed field compared with = or in to literal values",
+                )
+            })?;
+            if index_filter.is_some() {
+                return Err(Span { start, end: keyword_end }.error("only one filterIndex is allowed"));
+            }
+            index_filter = Some((field, test.clone()));
+            commands.push(Command::Filter(test));
+        } else {
+            commands.push(parser.command()?);
+        }
         spans.push(Span {
             start,
             end: keyword_end,
@@ -449,7 +467,30 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
             end: 0,
         });
     }
-    Ok(Query { commands })
+    Ok(Query {
+        commands,
+        index_filter,
+    })
+}
+
+/// The field of a `filterIndex` test: `field = literal` or `field in [literals]`.
+fn indexed_field(test: &Expr) -> Option<String> {
+    let literal = |e: &Expr| matches!(e, Expr::Text(_) | Expr::Number(_));
+    match test {
+        Expr::Binary(BinaryOp::Eq, left, right) => match (&**left, &**right) {
+            (Expr::Field(f), v) | (v, Expr::Field(f)) if literal(v) => Some(f.clone()),
+            _ => None,
+        },
+        Expr::In {
+            value,
+            list,
+            negated: false,
+        } => match &**value {
+            Expr::Field(f) if list.iter().all(literal) => Some(f.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Where a command's keyword stands, for errors found after parsing.

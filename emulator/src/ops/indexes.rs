@@ -14,7 +14,8 @@ use crate::limits::{
 };
 use crate::protocol::{decode, encode};
 use crate::store::group::LogGroupClass;
-use crate::store::indexes::{FieldIndex, IndexPolicy, IndexType};
+use crate::store::indexes::{FieldIndex, IndexPolicy, IndexType, DEFAULT_INDEXED_FIELDS};
+use crate::store::LogGroup;
 use crate::store::listing::Listing;
 use crate::validate::Violations;
 
@@ -168,6 +169,33 @@ fn identifiers<'i>(v: &mut Violations, input: &'i IndexInput, max: usize) -> &'i
 fn account_fields(ctx: &Ctx<'_>, group: &str) -> Option<Vec<(String, IndexType)>> {
     let policy = ctx.region.account_index_policy(group)?;
     read_index_document(&policy.document).ok()
+}
+
+/// Since when (ingestion time) `group` indexes `field`, for `filterIndex`: always for the
+/// default fields of a STANDARD group, since the policy's last update for a custom one, never
+/// otherwise.
+pub(super) fn indexed_since(ctx: &Ctx<'_>, group: &LogGroup, field: &str) -> Option<i64> {
+    if group.settings().class != LogGroupClass::Standard {
+        return None;
+    }
+    if DEFAULT_INDEXED_FIELDS.contains(&field) {
+        return Some(i64::MIN);
+    }
+    match group.index_policy() {
+        Some(policy) => policy
+            .fields
+            .iter()
+            .any(|(f, _)| f == field)
+            .then_some(policy.last_update_time),
+        None => {
+            let policy = ctx.region.account_index_policy(group.name())?;
+            let fields = read_index_document(&policy.document).ok()?;
+            fields
+                .iter()
+                .any(|(f, _)| f == field)
+                .then_some(policy.last_updated_time)
+        }
+    }
 }
 
 pub(super) fn put_index_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {

@@ -149,7 +149,12 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             ))
         })?);
     }
+    let indexed_since = query
+        .index_filter
+        .as_ref()
+        .map(|(field, _)| groups.iter().map(|g| super::indexes::indexed_since(ctx, g, field)).collect());
     let request = QueryRequest {
+        indexed_since,
         query,
         query_string: query_string.to_owned(),
         language: language.to_owned(),
@@ -272,9 +277,9 @@ fn statistics(output: &Output, groups: usize) -> Statistics {
     Statistics {
         records_matched: output.records_matched as f64,
         records_scanned: output.records_scanned as f64,
-        estimated_records_skipped: 0.0,
+        estimated_records_skipped: output.records_skipped as f64,
         bytes_scanned: output.bytes_scanned as f64,
-        estimated_bytes_skipped: 0.0,
+        estimated_bytes_skipped: output.bytes_skipped as f64,
         log_groups_scanned: groups as f64,
     }
 }
