@@ -420,16 +420,19 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         }
         let start = parser.pos;
         let keyword_end = parser.word_span(start);
-        if parser.slice(start, keyword_end).eq_ignore_ascii_case("filterindex") {
+        if parser
+            .slice(start, keyword_end)
+            .eq_ignore_ascii_case("filterindex")
+        {
             parser.pos = keyword_end;
             let test = parser.expr()?;
-            let field = indexed_field(&test).ok_or_else(|| {
-                Span { start, end: keyword_end }.error(
-                    "filterIndex takes one indexed field compared with = or in to literal values",
-                )
-            })?;
+            let keyword = Span {
+                start,
+                end: keyword_end,
+            };
+            let field = indexed_field(&test).ok_or_else(|| keyword.error(FILTER_INDEX_FORM))?;
             if index_filter.is_some() {
-                return Err(Span { start, end: keyword_end }.error("only one filterIndex is allowed"));
+                return Err(keyword.error("only one filterIndex is allowed"));
             }
             index_filter = Some((field, test.clone()));
             commands.push(Command::Filter(test));
@@ -472,6 +475,10 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         index_filter,
     })
 }
+
+/// What `filterIndex` accepts.
+const FILTER_INDEX_FORM: &str =
+    "filterIndex takes one indexed field compared with = or in to literal values";
 
 /// The field of a `filterIndex` test: `field = literal` or `field in [literals]`.
 fn indexed_field(test: &Expr) -> Option<String> {

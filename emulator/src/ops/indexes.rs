@@ -15,8 +15,8 @@ use crate::limits::{
 use crate::protocol::{decode, encode};
 use crate::store::group::LogGroupClass;
 use crate::store::indexes::{FieldIndex, IndexPolicy, IndexType, DEFAULT_INDEXED_FIELDS};
-use crate::store::LogGroup;
 use crate::store::listing::Listing;
+use crate::store::LogGroup;
 use crate::validate::Violations;
 
 /// The model's `IndexCategory` values.
@@ -72,7 +72,9 @@ pub(super) fn read_index_document(document: &str) -> LogsResult<Vec<(String, Ind
         Some(_) => return Err(invalid("FieldsV2 must map field names to their type.")),
     }
     if fields.is_empty() {
-        return Err(invalid("the policy document must include at least one field index."));
+        return Err(invalid(
+            "the policy document must include at least one field index.",
+        ));
     }
     if fields.len() > MAX_INDEX_POLICY_FIELDS {
         return Err(invalid(&format!(
@@ -153,7 +155,10 @@ fn identifier<'i>(v: &mut Violations, input: &'i IndexInput) -> &'i str {
 
 /// The required `logGroupIdentifiers` list, `1..=max` valid identifiers.
 fn identifiers<'i>(v: &mut Violations, input: &'i IndexInput, max: usize) -> &'i [String] {
-    let ids = v.required("logGroupIdentifiers", input.log_group_identifiers.as_deref());
+    let ids = v.required(
+        "logGroupIdentifiers",
+        input.log_group_identifiers.as_deref(),
+    );
     if let Some(ids) = ids {
         if v.count("logGroupIdentifiers", ids.len(), 1, max) {
             for (i, id) in ids.iter().enumerate() {
@@ -281,9 +286,18 @@ pub(super) fn describe_field_indexes(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<H
     let mut v = Violations::new();
     let ids = identifiers(&mut v, &input, MAX_DESCRIBE_FIELD_INDEXES_GROUPS);
     if let Some(categories) = &input.index_categories {
-        if v.count("indexCategories", categories.len(), 0, INDEX_CATEGORIES.len()) {
+        if v.count(
+            "indexCategories",
+            categories.len(),
+            0,
+            INDEX_CATEGORIES.len(),
+        ) {
             for (i, c) in categories.iter().enumerate() {
-                v.one_of(&format!("indexCategories.{}.member", i + 1), c, &INDEX_CATEGORIES);
+                v.one_of(
+                    &format!("indexCategories.{}.member", i + 1),
+                    c,
+                    &INDEX_CATEGORIES,
+                );
             }
         }
     }

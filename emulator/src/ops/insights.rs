@@ -149,10 +149,12 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             ))
         })?);
     }
-    let indexed_since = query
-        .index_filter
-        .as_ref()
-        .map(|(field, _)| groups.iter().map(|g| super::indexes::indexed_since(ctx, g, field)).collect());
+    let indexed_since = query.index_filter.as_ref().map(|(field, _)| {
+        groups
+            .iter()
+            .map(|g| super::indexes::indexed_since(ctx, g, field))
+            .collect()
+    });
     let request = QueryRequest {
         indexed_since,
         query,

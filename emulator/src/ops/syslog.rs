@@ -51,7 +51,8 @@ fn common<'i>(v: &mut Violations, input: &'i SyslogInput) -> Option<&'i str> {
     }
     if let Some(vpce) = &input.vpc_endpoint_id {
         let ok = vpce.strip_prefix("vpce-").is_some_and(|hex| {
-            (1..=64).contains(&hex.len()) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            (1..=64).contains(&hex.len())
+                && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         });
         if !ok {
             v.pattern("vpcEndpointId", vpce, VPC_ENDPOINT_PATTERN, |_| false);
@@ -117,7 +118,11 @@ pub(super) fn list_syslog_configurations(ctx: &Ctx<'_>, body: &[u8]) -> LogsResu
         })
         .collect();
     // maxResults 0 is in the model's range; it answers as the default page.
-    let limit = if limit == 0 { MAX_LIST_SYSLOG_CONFIGURATIONS as usize } else { limit };
+    let limit = if limit == 0 {
+        MAX_LIST_SYSLOG_CONFIGURATIONS as usize
+    } else {
+        limit
+    };
     let page = Listing::new("ListSyslogConfigurations", ctx.region.fingerprint()).page_of(
         input.next_token.as_deref(),
         limit,

@@ -58,7 +58,12 @@ fn identifier<'i>(v: &mut Violations, input: &'i TransformerInput) -> &'i str {
 fn config<'i>(v: &mut Violations, input: &'i TransformerInput) -> &'i [ProcessorConfig] {
     let config = v.required("transformerConfig", input.transformer_config.as_deref());
     if let Some(config) = config {
-        v.count("transformerConfig", config.len(), 1, MAX_TRANSFORMER_PROCESSORS);
+        v.count(
+            "transformerConfig",
+            config.len(),
+            1,
+            MAX_TRANSFORMER_PROCESSORS,
+        );
     }
     config.unwrap_or_default()
 }
@@ -121,9 +126,19 @@ pub(super) fn test_transformer(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
     let config = config(&mut v, &input);
     let messages = v.required("logEventMessages", input.log_event_messages.as_deref());
     if let Some(messages) = messages {
-        if v.count("logEventMessages", messages.len(), 1, MAX_TEST_TRANSFORMER_MESSAGES) {
+        if v.count(
+            "logEventMessages",
+            messages.len(),
+            1,
+            MAX_TEST_TRANSFORMER_MESSAGES,
+        ) {
             for (i, message) in messages.iter().enumerate() {
-                v.length(&format!("logEventMessages.{}.member", i + 1), message, 1, usize::MAX);
+                v.length(
+                    &format!("logEventMessages.{}.member", i + 1),
+                    message,
+                    1,
+                    usize::MAX,
+                );
             }
         }
     }
@@ -145,5 +160,7 @@ pub(super) fn test_transformer(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
             transformed_event_message: compiled.apply(message, &meta).ok(),
         })
         .collect();
-    Ok(Handled::json(encode(&TestTransformerOutput { transformed_logs })))
+    Ok(Handled::json(encode(&TestTransformerOutput {
+        transformed_logs,
+    })))
 }

@@ -124,7 +124,10 @@ impl LogGroup {
 
     /// The custom fields in force: the group's own policy, else `account`'s (the account
     /// FIELD_INDEX_POLICY that selects the group, if any).
-    pub fn indexed_fields(&self, account: Option<&[(String, IndexType)]>) -> Vec<(String, IndexType)> {
+    pub fn indexed_fields(
+        &self,
+        account: Option<&[(String, IndexType)]>,
+    ) -> Vec<(String, IndexType)> {
         match self.index_policy() {
             Some(policy) => policy.fields.clone(),
             None => account.map(<[_]>::to_vec).unwrap_or_default(),
@@ -167,7 +170,13 @@ impl LogGroup {
             .streams_with_prefix("")
             .iter()
             .map(|s| s.info())
-            .filter_map(|i| Some((i.first_event_timestamp?, i.last_event_timestamp?, i.last_ingestion_time?)))
+            .filter_map(|i| {
+                Some((
+                    i.first_event_timestamp?,
+                    i.last_event_timestamp?,
+                    i.last_ingestion_time?,
+                ))
+            })
             .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1), a.2.max(b.2)));
         if let Some((first, last, scanned)) = bounds {
             seen.insert(

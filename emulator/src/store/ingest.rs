@@ -64,19 +64,20 @@ impl LogGroup {
         // A transformer's output is what the stream stores; the batch rules above judged the
         // events as sent.
         let transformed_messages = self.transform_messages(stream.name(), valid);
-        let transformed: Option<Vec<NewEvent<'_>>> = transformed_messages.as_ref().map(|messages| {
-            events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| NewEvent {
-                    timestamp: e.timestamp,
-                    message: i
-                        .checked_sub(accepted.start)
-                        .and_then(|at| messages.get(at))
-                        .map_or(e.message, String::as_str),
-                })
-                .collect()
-        });
+        let transformed: Option<Vec<NewEvent<'_>>> =
+            transformed_messages.as_ref().map(|messages| {
+                events
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| NewEvent {
+                        timestamp: e.timestamp,
+                        message: i
+                            .checked_sub(accepted.start)
+                            .and_then(|at| messages.get(at))
+                            .map_or(e.message, String::as_str),
+                    })
+                    .collect()
+            });
         let valid_transformed = transformed.as_deref().map(|t| &t[accepted.clone()]);
         let outcome = stream.put(
             PutBatch {

@@ -35,7 +35,11 @@ pub struct ProcessorConfig {
     pub parse_key_value: Option<ParseKeyValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_route53: Option<SourceOnly>,
-    #[serde(default, rename = "parseToOCSF", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "parseToOCSF",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parse_to_ocsf: Option<ParseToOcsf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_postgres: Option<SourceOnly>,

@@ -17,11 +17,27 @@ enum Token {
 pub struct Pattern(Vec<Token>);
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
 impl Pattern {
@@ -50,7 +66,9 @@ impl Pattern {
                     n += 1;
                 }
                 if !"yuMLdHhkKamsSEZXxz".contains(c) {
-                    return Err(format!("Unsupported date time pattern letter '{c}' in {text}"));
+                    return Err(format!(
+                        "Unsupported date time pattern letter '{c}' in {text}"
+                    ));
                 }
                 tokens.push(Token::Field(c, n));
                 i += n;
@@ -120,7 +138,12 @@ impl Pattern {
         if let Some(pm) = pm {
             hour = hour % 12 + if pm { 12 } else { 0 };
         }
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
             return None;
         }
         let days = days_from_civil(year, month, day);
@@ -231,7 +254,11 @@ fn parse_offset(text: &str) -> Option<(i64, &str)> {
 
 /// Reads up to `max` digits (exactly `max` when `exact`).
 fn digits(text: &str, max: usize, exact: bool) -> Option<(i64, &str)> {
-    let n = text.bytes().take(max).take_while(u8::is_ascii_digit).count();
+    let n = text
+        .bytes()
+        .take(max)
+        .take_while(u8::is_ascii_digit)
+        .count();
     if n == 0 || (exact && n != max) {
         return None;
     }

@@ -145,7 +145,11 @@ fn bad(processor: &str, what: &str) -> ConfigError {
     format!("Invalid {processor} processor: {what}")
 }
 
-fn required<'a, T>(value: &'a Option<T>, processor: &str, member: &str) -> Result<&'a T, ConfigError> {
+fn required<'a, T>(
+    value: &'a Option<T>,
+    processor: &str,
+    member: &str,
+) -> Result<&'a T, ConfigError> {
     value
         .as_ref()
         .ok_or_else(|| bad(processor, &format!("{member} is required.")))
@@ -160,7 +164,10 @@ fn bounded<'a>(
 ) -> Result<&'a str, ConfigError> {
     let n = value.chars().count();
     if n == 0 || n > max {
-        return Err(bad(processor, &format!("{member} must be between 1 and {max} characters.")));
+        return Err(bad(
+            processor,
+            &format!("{member} must be between 1 and {max} characters."),
+        ));
     }
     Ok(value)
 }
@@ -169,25 +176,43 @@ fn key(value: &Option<String>, processor: &str, member: &str) -> Result<String, 
     Ok(bounded(required(value, processor, member)?, processor, member, 128)?.to_owned())
 }
 
-fn optional_key(value: &Option<String>, processor: &str, member: &str) -> Result<Option<String>, ConfigError> {
+fn optional_key(
+    value: &Option<String>,
+    processor: &str,
+    member: &str,
+) -> Result<Option<String>, ConfigError> {
     value
         .as_deref()
         .map(|v| bounded(v, processor, member, 128).map(str::to_owned))
         .transpose()
 }
 
-fn entries<'a, T>(list: &'a Entries<T>, processor: &str, max: usize) -> Result<&'a [T], ConfigError> {
+fn entries<'a, T>(
+    list: &'a Entries<T>,
+    processor: &str,
+    max: usize,
+) -> Result<&'a [T], ConfigError> {
     let items = required(&list.entries, processor, "entries")?;
     if items.is_empty() || items.len() > max {
-        return Err(bad(processor, &format!("entries must hold between 1 and {max} items.")));
+        return Err(bad(
+            processor,
+            &format!("entries must hold between 1 and {max} items."),
+        ));
     }
     Ok(items)
 }
 
-fn with_keys(keys: &config::WithKeys, processor: &str, max: usize) -> Result<Vec<String>, ConfigError> {
+fn with_keys(
+    keys: &config::WithKeys,
+    processor: &str,
+    max: usize,
+) -> Result<Vec<String>, ConfigError> {
     let items = required(&keys.with_keys, processor, "withKeys")?;
     if items.is_empty() || items.len() > max {
-        return Err(bad(processor, &format!("withKeys must hold between 1 and {max} items.")));
+        return Err(bad(
+            processor,
+            &format!("withKeys must hold between 1 and {max} items."),
+        ));
     }
     if items.iter().any(String::is_empty) {
         return Err(bad(processor, "a key in withKeys cannot be empty."));
@@ -243,7 +268,9 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
     .filter(|s| *s)
     .count();
     if set != 1 {
-        return Err("Each processor in transformerConfig must contain exactly one processor type.".into());
+        return Err(
+            "Each processor in transformerConfig must contain exactly one processor type.".into(),
+        );
     }
     let vended = [
         (&p.parse_vpc, Vended::Vpc),
@@ -255,7 +282,10 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
     for (config, kind) in vended {
         if let Some(config) = config {
             if source(&config.source, kind.name())? != "@message" {
-                return Err(bad(kind.name(), "No other value than @message is allowed for source."));
+                return Err(bad(
+                    kind.name(),
+                    "No other value than @message is allowed for source.",
+                ));
             }
             return Ok(Step::Vended(kind));
         }
@@ -271,8 +301,10 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
         return Ok(Step::ParseKeyValue {
             source: source(&c.source, name)?,
             destination: optional_key(&c.destination, name, "destination")?,
-            field_delimiter: optional_key(&c.field_delimiter, name, "fieldDelimiter")?.unwrap_or_else(|| "&".into()),
-            key_value_delimiter: optional_key(&c.key_value_delimiter, name, "keyValueDelimiter")?.unwrap_or_else(|| "=".into()),
+            field_delimiter: optional_key(&c.field_delimiter, name, "fieldDelimiter")?
+                .unwrap_or_else(|| "&".into()),
+            key_value_delimiter: optional_key(&c.key_value_delimiter, name, "keyValueDelimiter")?
+                .unwrap_or_else(|| "=".into()),
             key_prefix: optional_key(&c.key_prefix, name, "keyPrefix")?.unwrap_or_default(),
             non_match_value: optional_key(&c.non_match_value, name, "nonMatchValue")?,
             overwrite: c.overwrite_if_exists.unwrap_or(false),
@@ -316,7 +348,15 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
     if let Some(c) = &p.parse_to_ocsf {
         let name = "parseToOCSF";
         let event_source = required(&c.event_source, name, "eventSource")?;
-        if !["CloudTrail", "Route53Resolver", "VPCFlow", "EKSAudit", "AWSWAF"].contains(&event_source.as_str()) {
+        if ![
+            "CloudTrail",
+            "Route53Resolver",
+            "VPCFlow",
+            "EKSAudit",
+            "AWSWAF",
+        ]
+        .contains(&event_source.as_str())
+        {
             return Err(bad(name, "eventSource must be one of CloudTrail, Route53Resolver, VPCFlow, EKSAudit, AWSWAF."));
         }
         let version = required(&c.ocsf_version, name, "ocsfVersion")?;
@@ -326,7 +366,9 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
         if let Some(mapping) = &c.mapping_version {
             let ok = mapping.len() <= 10
                 && (2..=3).contains(&mapping.split('.').count())
-                && mapping.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+                && mapping
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
             if !ok {
                 return Err(bad(name, "mappingVersion must look like 1.2 or 1.2.3."));
             }
@@ -341,7 +383,11 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
             .map(|e| {
                 let value = required(&e.value, "addKeys", "value")?;
                 bounded(value, "addKeys", "value", 256)?;
-                Ok((key(&e.key, "addKeys", "key")?, value.clone(), e.overwrite_if_exists.unwrap_or(false)))
+                Ok((
+                    key(&e.key, "addKeys", "key")?,
+                    value.clone(),
+                    e.overwrite_if_exists.unwrap_or(false),
+                ))
             })
             .collect::<Result<_, _>>()
             .map(Step::AddKeys);
@@ -379,7 +425,10 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
         };
         let flatten = c.flatten.unwrap_or(false);
         if flatten && flattened.is_none() {
-            return Err(bad(name, "flattenedElement is required when flatten is true."));
+            return Err(bad(
+                name,
+                "flattenedElement is required when flatten is true.",
+            ));
         }
         return Ok(Step::ListToMap {
             source: key(&c.source, name, "source")?,
@@ -418,8 +467,12 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
             .map(|e| {
                 let from = bounded(required(&e.from, name, "from")?, name, "from", 128)?;
                 let to = bounded(required(&e.to, name, "to")?, name, "to", 128)?;
-                let regex = Regex::new(from)
-                    .map_err(|_| bad(name, &format!("from is not a valid regular expression: {from}")))?;
+                let regex = Regex::new(from).map_err(|_| {
+                    bad(
+                        name,
+                        &format!("from is not a valid regular expression: {from}"),
+                    )
+                })?;
                 Ok((key(&e.source, name, "source")?, regex, to.to_owned()))
             })
             .collect::<Result<_, _>>()
@@ -436,7 +489,12 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
                     "integer" => Kind::Integer,
                     "double" => Kind::Double,
                     "string" => Kind::String,
-                    _ => return Err(bad(name, "type must be one of boolean, integer, double, string.")),
+                    _ => {
+                        return Err(bad(
+                            name,
+                            "type must be one of boolean, integer, double, string.",
+                        ))
+                    }
                 };
                 Ok((key(&e.key, name, "key")?, kind))
             })
@@ -452,8 +510,9 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
         let zone = |z: &Option<String>, member: &str| -> Result<i64, ConfigError> {
             match z.as_deref() {
                 None => Ok(0),
-                Some(z) => datetime::zone_offset(z)
-                    .ok_or_else(|| bad(name, &format!("{member} {z} is not a supported time zone."))),
+                Some(z) => datetime::zone_offset(z).ok_or_else(|| {
+                    bad(name, &format!("{member} {z} is not a supported time zone."))
+                }),
             }
         };
         if let Some(format) = &c.target_format {
@@ -463,7 +522,9 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
             source: key(&c.source, name, "source")?,
             target: key(&c.target, name, "target")?,
             format: datetime::Pattern::compile(
-                c.target_format.as_deref().unwrap_or(datetime::DEFAULT_TARGET_FORMAT),
+                c.target_format
+                    .as_deref()
+                    .unwrap_or(datetime::DEFAULT_TARGET_FORMAT),
             )
             .map_err(|why| bad(name, &why))?,
             patterns: patterns
@@ -481,19 +542,31 @@ impl Transformer {
     /// Checks and compiles a transformer configuration.
     pub fn compile(config: &[ProcessorConfig]) -> Result<Self, ConfigError> {
         if config.is_empty() || config.len() > MAX_PROCESSORS {
-            return Err(format!("transformerConfig must hold between 1 and {MAX_PROCESSORS} processors."));
+            return Err(format!(
+                "transformerConfig must hold between 1 and {MAX_PROCESSORS} processors."
+            ));
         }
         let steps: Vec<Step> = config.iter().map(compile_one).collect::<Result<_, _>>()?;
         if !steps[0].is_parser() {
             return Err("The first processor in a transformer must be a parser.".into());
         }
         if steps.iter().filter(|s| s.is_parser()).count() > MAX_PARSERS {
-            return Err(format!("A transformer can include at most {MAX_PARSERS} parser-type processors."));
+            return Err(format!(
+                "A transformer can include at most {MAX_PARSERS} parser-type processors."
+            ));
         }
-        if steps.iter().filter(|s| matches!(s, Step::Grok { .. })).count() > 1 {
+        if steps
+            .iter()
+            .filter(|s| matches!(s, Step::Grok { .. }))
+            .count()
+            > 1
+        {
             return Err("A transformer can include only one grok processor.".into());
         }
-        let vended = steps.iter().filter(|s| matches!(s, Step::Vended(_))).count();
+        let vended = steps
+            .iter()
+            .filter(|s| matches!(s, Step::Vended(_)))
+            .count();
         if vended > 1 || (vended == 1 && !matches!(steps[0], Step::Vended(_))) {
             return Err("A parser for AWS vended logs must be the first processor, and a transformer can include only one.".into());
         }
@@ -561,8 +634,13 @@ impl Event<'_> {
 
     fn run(&mut self, step: &Step) -> Result<(), String> {
         match step {
-            Step::ParseJson { source, destination } => {
-                let Some(text) = self.text(source) else { return Ok(()) };
+            Step::ParseJson {
+                source,
+                destination,
+            } => {
+                let Some(text) = self.text(source) else {
+                    return Ok(());
+                };
                 match Value::parse(&text) {
                     Some(Value::Object(parsed)) => self.store(parsed, destination.as_ref()),
                     Some(other) => match destination {
@@ -581,7 +659,9 @@ impl Event<'_> {
                 non_match_value,
                 overwrite,
             } => {
-                let Some(text) = self.text(source) else { return Ok(()) };
+                let Some(text) = self.text(source) else {
+                    return Ok(());
+                };
                 let mut parsed = Object::default();
                 for pair in text.split(field_delimiter.as_str()) {
                     match pair.split_once(key_value_delimiter.as_str()) {
@@ -613,17 +693,24 @@ impl Event<'_> {
                 delimiter,
                 columns,
             } => {
-                let Some(text) = self.text(source) else { return Ok(()) };
+                let Some(text) = self.text(source) else {
+                    return Ok(());
+                };
                 let values = split_csv(&text, delimiter, *quote);
                 let mut parsed = Object::default();
                 for (i, v) in values.into_iter().enumerate() {
-                    let name = columns.get(i).cloned().unwrap_or_else(|| format!("column_{}", i + 1));
+                    let name = columns
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| format!("column_{}", i + 1));
                     parsed.insert(&name, Value::String(v));
                 }
                 self.store(parsed, destination.as_ref());
             }
             Step::Grok { source, pattern } => {
-                let Some(text) = self.text(source) else { return Ok(()) };
+                let Some(text) = self.text(source) else {
+                    return Ok(());
+                };
                 let parsed = pattern
                     .captures(&text)
                     .ok_or_else(|| "grok: the pattern does not match the log event.".to_owned())?;
@@ -634,7 +721,9 @@ impl Event<'_> {
                 self.store(parsed, None);
             }
             Step::Ocsf => {
-                return Err("parseToOCSF: OCSF conversion is not supported by this emulator.".into())
+                return Err(
+                    "parseToOCSF: OCSF conversion is not supported by this emulator.".into(),
+                )
             }
             Step::AddKeys(entries) => {
                 for (k, v, overwrite) in entries {
@@ -648,7 +737,11 @@ impl Event<'_> {
             }
             Step::CopyValue(entries) => {
                 for m in entries {
-                    let value = self.fields.path(&m.source).cloned().or_else(|| self.metadata(&m.source));
+                    let value = self
+                        .fields
+                        .path(&m.source)
+                        .cloned()
+                        .or_else(|| self.metadata(&m.source));
                     if let Some(value) = value {
                         self.set(&m.target, value, m.overwrite);
                     }
@@ -676,8 +769,12 @@ impl Event<'_> {
                 };
                 let mut map = Object::default();
                 for item in items {
-                    let Value::Object(object) = &item else { continue };
-                    let Some(k) = object.get(key).map(Value::as_text) else { continue };
+                    let Value::Object(object) = &item else {
+                        continue;
+                    };
+                    let Some(k) = object.get(key).map(Value::as_text) else {
+                        continue;
+                    };
                     let value = match value_key {
                         Some(vk) => match object.get(vk) {
                             Some(v) => v.clone(),
@@ -740,8 +837,12 @@ impl Event<'_> {
             }
             Step::Convert(entries) => {
                 for (k, kind) in entries {
-                    let Some(slot) = self.fields.path_mut(k) else { continue };
-                    *slot = convert(slot, *kind).ok_or_else(|| format!("typeConverter: the value of {k} cannot be converted."))?;
+                    let Some(slot) = self.fields.path_mut(k) else {
+                        continue;
+                    };
+                    *slot = convert(slot, *kind).ok_or_else(|| {
+                        format!("typeConverter: the value of {k} cannot be converted.")
+                    })?;
                 }
             }
             Step::DateTime {
@@ -752,12 +853,17 @@ impl Event<'_> {
                 source_zone,
                 target_zone,
             } => {
-                let Some(text) = self.fields.path(source).map(Value::as_text) else { return Ok(()) };
+                let Some(text) = self.fields.path(source).map(Value::as_text) else {
+                    return Ok(());
+                };
                 let millis = patterns
                     .iter()
                     .find_map(|p| p.parse(&text, *source_zone))
-                    .ok_or_else(|| format!("dateTimeConverter: {text} matches none of matchPatterns."))?;
-                self.fields.set_path(target, Value::String(format.format(millis, *target_zone)));
+                    .ok_or_else(|| {
+                        format!("dateTimeConverter: {text} matches none of matchPatterns.")
+                    })?;
+                self.fields
+                    .set_path(target, Value::String(format.format(millis, *target_zone)));
             }
         }
         Ok(())

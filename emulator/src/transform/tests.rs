@@ -107,7 +107,9 @@ fn grok() {
         (
             r#"[{"grok":{"match":"%{TIMESTAMP_ISO8601:timestamp} %{LOGLEVEL:level} %{GREEDYDATA:message}"}}]"#,
             "2024-11-08T12:34:56Z INFO Something happened",
-            Some(r#"{"timestamp":"2024-11-08T12:34:56Z","level":"INFO","message":"Something happened"}"#),
+            Some(
+                r#"{"timestamp":"2024-11-08T12:34:56Z","level":"INFO","message":"Something happened"}"#,
+            ),
         ),
         // dotted field names nest; :int converts
         (
@@ -118,7 +120,9 @@ fn grok() {
         (
             r#"[{"grok":{"match":"%{COMMONAPACHELOG}"}}]"#,
             r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#,
-            Some(r#"{"clientip":"127.0.0.1","ident":"-","auth":"frank","timestamp":"10/Oct/2000:13:55:36 -0700","verb":"GET","request":"/apache_pb.gif","httpversion":"1.0","response":"200","bytes":"2326"}"#),
+            Some(
+                r#"{"clientip":"127.0.0.1","ident":"-","auth":"frank","timestamp":"10/Oct/2000:13:55:36 -0700","verb":"GET","request":"/apache_pb.gif","httpversion":"1.0","response":"200","bytes":"2326"}"#,
+            ),
         ),
         (r#"[{"grok":{"match":"%{INT:n}"}}]"#, "no digits", None),
     ]);
@@ -196,7 +200,9 @@ fn move_rename_copy() {
         (
             r#"[{"parseJSON":{}},{"copyValue":{"entries":[{"source":"outer_key.new_key","target":"new_key"},{"source":"@logGroupName","target":"log_group"},{"source":"@regionName","target":"region"}]}}]"#,
             r#"{"outer_key":{"new_key":"new_value"}}"#,
-            Some(r#"{"outer_key":{"new_key":"new_value"},"new_key":"new_value","log_group":"my-group","region":"us-east-1"}"#),
+            Some(
+                r#"{"outer_key":{"new_key":"new_value"},"new_key":"new_value","log_group":"my-group","region":"us-east-1"}"#,
+            ),
         ),
         // no overwrite by default
         (
@@ -232,8 +238,10 @@ fn list_to_map() {
             Some(&last),
         ),
     ]);
-    assert!(refused(r#"[{"parseJSON":{}},{"listToMap":{"source":"s","key":"k","flatten":true}}]"#)
-        .contains("flattenedElement"));
+    assert!(
+        refused(r#"[{"parseJSON":{}},{"listToMap":{"source":"s","key":"k","flatten":true}}]"#)
+            .contains("flattenedElement")
+    );
 }
 
 #[test]
@@ -318,9 +326,15 @@ fn configuration_rules() {
     assert!(refused(r#"[{"addKeys":{"entries":[{"key":"a","value":"b"}]}}]"#).contains("parser"));
     assert!(refused(r#"[{"parseJSON":{},"csv":{}}]"#).contains("exactly one"));
     assert!(refused(r#"[{}]"#).contains("exactly one"));
-    assert!(refused(r#"[{"grok":{"match":"%{INT:a}"}},{"grok":{"match":"%{INT:b}"}}]"#).contains("grok"));
+    assert!(
+        refused(r#"[{"grok":{"match":"%{INT:a}"}},{"grok":{"match":"%{INT:b}"}}]"#)
+            .contains("grok")
+    );
     assert!(refused(r#"[{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}}]"#).contains("5"));
     assert!(refused(r#"[{"parseJSON":{}},{"addKeys":{"entries":[]}}]"#).contains("entries"));
-    assert!(refused(r#"[{"parseJSON":{}},{"typeConverter":{"entries":[{"key":"a","type":"long"}]}}]"#).contains("type"));
+    assert!(refused(
+        r#"[{"parseJSON":{}},{"typeConverter":{"entries":[{"key":"a","type":"long"}]}}]"#
+    )
+    .contains("type"));
     assert!(refused(r#"[{"parseJSON":{}},{"substituteString":{"entries":[{"source":"a","from":"(","to":"x"}]}}]"#).contains("regular expression"));
 }

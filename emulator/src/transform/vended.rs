@@ -25,24 +25,70 @@ pub enum Vended {
 
 /// VPC flow log version 2 fields (VPC user guide, "Flow log records").
 const VPC_FIELDS: [&str; 14] = [
-    "version", "account_id", "interface_id", "srcaddr", "dstaddr", "srcport", "dstport",
-    "protocol", "packets", "bytes", "start", "end", "action", "log_status",
+    "version",
+    "account_id",
+    "interface_id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log_status",
 ];
 
 /// Route 53 query log fields (Route 53 developer guide, "Public DNS query logging").
 const ROUTE53_FIELDS: [&str; 10] = [
-    "version", "queryTimestamp", "hostZoneId", "queryName", "queryType", "responseCode",
-    "protocol", "edgeLocation", "resolverIp", "ednsClientSubnet",
+    "version",
+    "queryTimestamp",
+    "hostZoneId",
+    "queryName",
+    "queryType",
+    "responseCode",
+    "protocol",
+    "edgeLocation",
+    "resolverIp",
+    "ednsClientSubnet",
 ];
 
 /// CloudFront standard log fields, in file order (CloudFront developer guide).
 const CLOUDFRONT_FIELDS: [&str; 33] = [
-    "date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)",
-    "cs-uri-stem", "sc-status", "cs(Referer)", "cs(User-Agent)", "cs-uri-query", "cs(Cookie)",
-    "x-edge-result-type", "x-edge-request-id", "x-host-header", "cs-protocol", "cs-bytes",
-    "time-taken", "x-forwarded-for", "ssl-protocol", "ssl-cipher", "x-edge-response-result-type",
-    "cs-protocol-version", "fle-status", "fle-encrypted-fields", "c-port", "time-to-first-byte",
-    "x-edge-detailed-result-type", "sc-content-type", "sc-content-len", "sc-range-start",
+    "date",
+    "time",
+    "x-edge-location",
+    "sc-bytes",
+    "c-ip",
+    "cs-method",
+    "cs(Host)",
+    "cs-uri-stem",
+    "sc-status",
+    "cs(Referer)",
+    "cs(User-Agent)",
+    "cs-uri-query",
+    "cs(Cookie)",
+    "x-edge-result-type",
+    "x-edge-request-id",
+    "x-host-header",
+    "cs-protocol",
+    "cs-bytes",
+    "time-taken",
+    "x-forwarded-for",
+    "ssl-protocol",
+    "ssl-cipher",
+    "x-edge-response-result-type",
+    "cs-protocol-version",
+    "fle-status",
+    "fle-encrypted-fields",
+    "c-port",
+    "time-to-first-byte",
+    "x-edge-detailed-result-type",
+    "sc-content-type",
+    "sc-content-len",
+    "sc-range-start",
     "sc-range-end",
 ];
 
@@ -63,13 +109,12 @@ impl Vended {
         let fail = || format!("{} could not parse the log event.", self.name());
         match self {
             Vended::Vpc => fields(&VPC_FIELDS, message.split_whitespace()).ok_or_else(fail),
-            Vended::Route53 => {
-                fields(&ROUTE53_FIELDS, message.split_whitespace()).ok_or_else(fail)
-            }
-            Vended::Cloudfront => {
-                fields(&CLOUDFRONT_FIELDS, message.trim_end_matches('\n').split('\t'))
-                    .ok_or_else(fail)
-            }
+            Vended::Route53 => fields(&ROUTE53_FIELDS, message.split_whitespace()).ok_or_else(fail),
+            Vended::Cloudfront => fields(
+                &CLOUDFRONT_FIELDS,
+                message.trim_end_matches('\n').split('\t'),
+            )
+            .ok_or_else(fail),
             Vended::Postgres => postgres(message).ok_or_else(fail),
             Vended::Waf => match Value::parse(message) {
                 Some(Value::Object(object)) => Ok(object),
