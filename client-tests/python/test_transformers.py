@@ -356,3 +356,37 @@ def test_filter_index_scans_only_indexed_events_and_reports_the_skipped(ignore_e
     with pytest.raises(logs.exceptions.MalformedQueryException):
         logs.start_query(logGroupNames=[indexed], startTime=0, endTime=1,
                          queryString="filterIndex RequestId like /r/")
+
+
+def test_account_transformer_policy_transforms_the_groups_it_selects(start_emulator, names):
+    logs = start_emulator("--sequence-tokens", "ignore").client()
+    prefix = names.group("acct")
+    selected, own, other = prefix + "/a", prefix + "/own", names.group("elsewhere")
+    for group in (selected, own, other):
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="s")
+    with pytest.raises(logs.exceptions.InvalidParameterException) as error:
+        logs.put_account_policy(policyName="kv", policyType="TRANSFORMER_POLICY",
+                                policyDocument=json.dumps({"transformerConfig": [
+                                    {"addKeys": {"entries": [{"key": "a", "value": "b"}]}}]}),
+                                selectionCriteria=f'LogGroupNamePrefix IN ["{prefix}"]')
+    assert_aws_error(error, "InvalidParameterException",
+                     "The first processor in a transformer must be a parser.")
+    logs.put_account_policy(policyName="kv", policyType="TRANSFORMER_POLICY",
+                            policyDocument=json.dumps({"transformerConfig": [
+                                {"parseKeyValue": {"fieldDelimiter": " "}}]}),
+                            selectionCriteria=f'LogGroupNamePrefix IN ["{prefix}"]')
+    # A group's own transformer wins over the account's.
+    logs.put_transformer(logGroupIdentifier=own, transformerConfig=[
+        {"csv": {"delimiter": " ", "columns": ["first", "second"]}}])
+
+    def stored(group: str) -> str:
+        logs.put_log_events(logGroupName=group, logStreamName="s",
+                            logEvents=[{"timestamp": now_ms(), "message": "a=1 b=2"}])
+        return logs.get_log_events(logGroupName=group, logStreamName="s")["events"][-1]["message"]
+
+    assert stored(selected) == '{"a":"1","b":"2"}'
+    assert stored(own) == '{"first":"a=1","second":"b=2"}'
+    assert stored(other) == "a=1 b=2"
+    logs.delete_account_policy(policyName="kv", policyType="TRANSFORMER_POLICY")
+    assert stored(selected) == "a=1 b=2"

@@ -72,6 +72,26 @@ fn compile(config: &[ProcessorConfig]) -> LogsResult<Transformer> {
     Transformer::compile(config).map_err(LogsError::InvalidParameter)
 }
 
+/// A TRANSFORMER_POLICY document (PutAccountPolicy): `{"transformerConfig": [...]}`,
+/// checked and compiled as PutTransformer's configuration.
+pub(super) fn read_account_document(document: &str) -> LogsResult<Transformer> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Document {
+        transformer_config: Option<Vec<ProcessorConfig>>,
+    }
+    let config = serde_json::from_str::<Document>(document)
+        .ok()
+        .and_then(|d| d.transformer_config)
+        .ok_or_else(|| {
+            LogsError::InvalidParameter(
+                "Invalid TRANSFORMER_POLICY document: transformerConfig must be a list of processors."
+                    .into(),
+            )
+        })?;
+    compile(&config)
+}
+
 fn no_transformer() -> LogsError {
     LogsError::ResourceNotFound("The specified transformer does not exist.".into())
 }

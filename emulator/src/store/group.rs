@@ -166,6 +166,8 @@ pub struct LogGroup {
     fingerprint: u64,
     /// The group's transformer (PutTransformer); see `transformers.rs`.
     pub(super) transformer: RwLock<Option<Arc<super::transformers::GroupTransformer>>>,
+    /// The account's transformer policies (PutAccountPolicy), shared by the region's groups.
+    pub(super) account_transformers: Arc<super::transformers::AccountTransformers>,
     /// The group's index policy and the field indexes seen (see `indexes.rs`).
     pub(super) indexing: Mutex<super::indexes::Indexing>,
     /// The group's syslog configuration (PutSyslogConfiguration).
@@ -206,6 +208,7 @@ impl LogGroup {
         incarnation: u64,
         env: Arc<Env>,
         account_data_protection: Arc<Mutex<MaskHistory>>,
+        account_transformers: Arc<super::transformers::AccountTransformers>,
     ) -> Self {
         Self {
             name,
@@ -222,6 +225,7 @@ impl LogGroup {
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
             transformer: RwLock::new(None),
+            account_transformers,
             indexing: Mutex::default(),
             syslog: Mutex::new(None),
             arn,

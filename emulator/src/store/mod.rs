@@ -183,6 +183,7 @@ impl Store {
             export_tasks: ResourceTable::default(),
             export_start: Mutex::new(()),
             storage_tier: Mutex::new(None),
+            account_transformers: Arc::default(),
         })
     }
 
@@ -257,6 +258,8 @@ pub struct Region {
     export_start: Mutex<()>,
     /// The account's storage tier policy (PutStorageTierPolicy).
     storage_tier: Mutex<Option<indexes::StorageTierPolicy>>,
+    /// The account's transformer policies, shared with every group.
+    account_transformers: Arc<transformers::AccountTransformers>,
 }
 
 impl Region {
@@ -369,6 +372,7 @@ impl Region {
             self.groups_created.fetch_add(1, Ordering::Relaxed),
             Arc::clone(&self.env),
             Arc::clone(&self.account_data_protection),
+            Arc::clone(&self.account_transformers),
         ));
         groups.insert(name.to_owned(), Arc::clone(&group));
         Ok(group)
