@@ -166,8 +166,9 @@ def test_every_request_gets_one_plain_log_line(tmp_path):
                             logEvents=[{"timestamp": int(time.time() * 1000), "message": "m"}])
         amz = "application/x-amz-json-1.1"
         assert _raw_post(emu.url, {"Content-Type": amz}) == 400  # no X-Amz-Target
+        # An implemented operation refusing its input (no operation is a stand-in 501).
         assert _raw_post(emu.url, {"Content-Type": amz,
-                                   "X-Amz-Target": "Logs_20140328.PutSyslogConfiguration"}) == 501
+                                   "X-Amz-Target": "Logs_20140328.GetLogEvents"}) == 400
         with urllib.request.urlopen(emu.url + "/health", timeout=5) as resp:
             assert resp.status == 200
         # A line is written after its answer: wait until all seven are there.
@@ -192,5 +193,5 @@ def test_every_request_gets_one_plain_log_line(tmp_path):
     one(r'operation="?CreateLogStream"? .*group="?g"? stream="?s"? status=200')
     one(r'operation="?PutLogEvents"? .*group="?g"? stream="?s"? status=200')
     one(r'operation="?"? .*status=400 error="?UnknownOperationException"?')
-    one(r'operation="?PutSyslogConfiguration"? .*status=501 error="?NotImplementedException"?')
+    one(r'operation="?GetLogEvents"? .*status=400 error="?InvalidParameterException"?')
     one(r'operation="?GET /health"? .*status=200')

@@ -36,6 +36,7 @@ pub mod quotas;
 mod scheduler;
 mod server;
 mod store;
+mod transform;
 mod validate;
 mod vended;
 

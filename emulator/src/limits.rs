@@ -302,3 +302,27 @@ pub const MAX_SCHEDULED_QUERY_HISTORY: usize = 1000;
 pub const MAX_SCHEDULED_CATCH_UP: usize = 100;
 /// How often the scheduler looks at the clock (real time).
 pub const SCHEDULER_PERIOD: std::time::Duration = std::time::Duration::from_millis(200);
+/// The most processors in a transformer (model: `Processors` max 20).
+pub const MAX_TRANSFORMER_PROCESSORS: usize = 20;
+
+/// The most messages TestTransformer takes (model: `TestEventMessages` max 50).
+pub const MAX_TEST_TRANSFORMER_MESSAGES: usize = 50;
+
+/// The most fields an index policy can include (PutIndexPolicy model documentation).
+pub const MAX_INDEX_POLICY_FIELDS: usize = 20;
+
+/// The most characters of an indexed field's name (PutIndexPolicy model documentation).
+pub const MAX_INDEX_FIELD_NAME_LEN: usize = 100;
+
+/// The longest index policy document (model: `PolicyDocument` max 51200).
+pub const MAX_INDEX_POLICY_DOCUMENT_LEN: usize = 51_200;
+
+/// The most groups DescribeFieldIndexes takes (model: max 100).
+pub const MAX_DESCRIBE_FIELD_INDEXES_GROUPS: usize = 100;
+
+/// The emulator's page size for DescribeFieldIndexes, which has no limit member (AWS does
+/// not document its own).
+pub const FIELD_INDEXES_PAGE: usize = 1000;
+
+/// The most syslog configurations ListSyslogConfigurations returns (model: max 50).
+pub const MAX_LIST_SYSLOG_CONFIGURATIONS: i64 = 50;

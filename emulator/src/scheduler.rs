@@ -97,6 +97,7 @@ fn run_once(store: &Store, region: &Arc<Region>, query: &ScheduledQuery, at: i64
     let from = at - query.start_offset.unwrap_or(DEFAULT_START_OFFSET_SECONDS) * 1000;
     let to = at - query.end_offset.unwrap_or(0) * 1000;
     let request = QueryRequest {
+        indexed_since: crate::ops::index_coverage(region, &compiled, &groups),
         query: compiled,
         query_string: query.query_string.clone(),
         language: query.language.clone(),

@@ -52,6 +52,10 @@ pub struct Output {
     pub records_scanned: u64,
     /// Message bytes read.
     pub bytes_scanned: u64,
+    /// Events a field index let the query skip (`filterIndex`).
+    pub records_skipped: u64,
+    /// Their message bytes.
+    pub bytes_skipped: u64,
 }
 
 /// A record: its fields in the order they were set, and its event's pointer (`None` once
@@ -456,6 +460,12 @@ impl<'q> Run<'q> {
         }
     }
 
+    /// Counts an event a field index let the query skip, unread.
+    pub fn skip(&mut self, event: &Event<'_>) {
+        self.output.records_skipped += 1;
+        self.output.bytes_skipped += event.message.len() as u64;
+    }
+
     /// When the answer is the newest `n` events that pass the per-event commands (a query
     /// that only filters, sorts by `@timestamp desc` or not at all, and limits), that `n`:
     /// each stream can then be read newest first and left after its `n`-th kept event.
@@ -476,6 +486,12 @@ impl<'q> Run<'q> {
     /// Feeds one event; `ptr` makes its `@ptr`, asked for only when the event is kept.
     /// Returns whether it was kept (it passed every per-event command).
     pub fn push(&mut self, event: &Event<'_>, ptr: impl FnOnce() -> String) -> bool {
+        if let Some((_, test)) = &self.query.index_filter {
+            if !eval(test, &View::new(event, &self.paths, None), &self.context).is_true() {
+                self.skip(event);
+                return false;
+            }
+        }
         self.output.records_scanned += 1;
         self.output.bytes_scanned += event.message.len() as u64;
         // Leading filters run on the event in place; a record is built only past them.

@@ -25,6 +25,9 @@ pub struct Query {
     pub commands: Vec<Command>,
     /// `SOURCE logGroups(...)`: the groups the query reads, chosen by the query itself.
     pub source: Option<Source>,
+    /// `filterIndex field = v` / `field in [...]`: the indexed field and the test (which
+    /// also stands in `commands` as a filter).
+    pub index_filter: Option<(String, Expr)>,
 }
 
 /// `SOURCE logGroups(namePrefix: [...], class: [...], accountIdentifiers: [...])`: which log
@@ -464,7 +467,6 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "anomaly",
     "lookup",
     "join",
-    "filterindex",
     "unmask",
     "addtotals",
     "logcompare",
@@ -477,6 +479,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
     let mut commands = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
     let source = parser.source()?;
+    let mut index_filter = None;
     loop {
         parser.skip_space();
         if parser.at_end() {
@@ -484,7 +487,25 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         }
         let start = parser.pos;
         let keyword_end = parser.word_span(start);
-        commands.push(parser.command()?);
+        if parser
+            .slice(start, keyword_end)
+            .eq_ignore_ascii_case("filterindex")
+        {
+            parser.pos = keyword_end;
+            let test = parser.expr()?;
+            let keyword = Span {
+                start,
+                end: keyword_end,
+            };
+            let field = indexed_field(&test).ok_or_else(|| keyword.error(FILTER_INDEX_FORM))?;
+            if index_filter.is_some() {
+                return Err(keyword.error("only one filterIndex is allowed"));
+            }
+            index_filter = Some((field, test.clone()));
+            commands.push(Command::Filter(test));
+        } else {
+            commands.push(parser.command()?);
+        }
         spans.push(Span {
             start,
             end: keyword_end,
@@ -516,7 +537,35 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
             end: 0,
         });
     }
-    Ok(Query { commands, source })
+    Ok(Query {
+        commands,
+        source,
+        index_filter,
+    })
+}
+
+/// What `filterIndex` accepts.
+const FILTER_INDEX_FORM: &str =
+    "filterIndex takes one indexed field compared with = or in to literal values";
+
+/// The field of a `filterIndex` test: `field = literal` or `field in [literals]`.
+fn indexed_field(test: &Expr) -> Option<String> {
+    let literal = |e: &Expr| matches!(e, Expr::Text(_) | Expr::Number(_));
+    match test {
+        Expr::Binary(BinaryOp::Eq, left, right) => match (&**left, &**right) {
+            (Expr::Field(f), v) | (v, Expr::Field(f)) if literal(v) => Some(f.clone()),
+            _ => None,
+        },
+        Expr::In {
+            value,
+            list,
+            negated: false,
+        } => match &**value {
+            Expr::Field(f) if list.iter().all(literal) => Some(f.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Where a command's keyword stands, for errors found after parsing.

@@ -301,6 +301,11 @@ pub(super) fn put_account_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handl
         check_document(policy_type, document)?;
         None
     };
+    let transformer = if policy_type == PolicyType::Transformer {
+        Some(super::transformers::read_account_document(document)?)
+    } else {
+        None
+    };
     if dry_run {
         let doc: Value = serde_json::from_str(document).unwrap_or_default();
         let days = doc.get("retentionInDays").and_then(Value::as_i64);
@@ -321,6 +326,11 @@ pub(super) fn put_account_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handl
     // Storing a policy creates its region if this is the region's first resource.
     let region = ctx.region_to_write();
     region.account_policies().put(policy.clone())?;
+    if let Some(transformer) = transformer {
+        region
+            .account_transformers()
+            .set(name, policy.criteria.clone(), transformer);
+    }
     if let Some(masker) = masker {
         region.set_account_data_protection(
             Some(DataProtectionPolicy {
@@ -438,6 +448,9 @@ pub(super) fn delete_account_policy(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Ha
         }))));
     }
     ctx.region.account_policies().delete(policy_type, name)?;
+    if policy_type == PolicyType::Transformer {
+        ctx.region.account_transformers().remove(name);
+    }
     if policy_type == PolicyType::DataProtection {
         ctx.region
             .set_account_data_protection(None, ctx.store.now());

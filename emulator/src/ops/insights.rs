@@ -163,7 +163,9 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             ))
         })?);
     }
+    let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
     let request = QueryRequest {
+        indexed_since,
         query,
         query_string: query_string.to_owned(),
         language: language.to_owned(),
@@ -330,9 +332,9 @@ fn statistics(output: &Output, groups: usize) -> Statistics {
     Statistics {
         records_matched: output.records_matched as f64,
         records_scanned: output.records_scanned as f64,
-        estimated_records_skipped: 0.0,
+        estimated_records_skipped: output.records_skipped as f64,
         bytes_scanned: output.bytes_scanned as f64,
-        estimated_bytes_skipped: 0.0,
+        estimated_bytes_skipped: output.bytes_skipped as f64,
         log_groups_scanned: groups as f64,
     }
 }

@@ -10,6 +10,7 @@ mod events;
 mod export_tasks;
 mod filter;
 mod groups;
+mod indexes;
 mod insights;
 mod integrations;
 mod kms;
@@ -21,7 +22,11 @@ mod retention;
 mod scheduled_queries;
 mod streams;
 mod subscriptions;
+mod syslog;
 mod tags;
+mod transformers;
+
+pub(crate) use indexes::index_coverage;
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -240,6 +245,19 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::GetScheduledQueryHistory => {
             scheduled_queries::get_scheduled_query_history(ctx, body)
         }
+        Operation::PutTransformer => transformers::put_transformer(ctx, body),
+        Operation::GetTransformer => transformers::get_transformer(ctx, body),
+        Operation::DeleteTransformer => transformers::delete_transformer(ctx, body),
+        Operation::TestTransformer => transformers::test_transformer(ctx, body),
+        Operation::PutIndexPolicy => indexes::put_index_policy(ctx, body),
+        Operation::DescribeIndexPolicies => indexes::describe_index_policies(ctx, body),
+        Operation::DeleteIndexPolicy => indexes::delete_index_policy(ctx, body),
+        Operation::DescribeFieldIndexes => indexes::describe_field_indexes(ctx, body),
+        Operation::PutSyslogConfiguration => syslog::put_syslog_configuration(ctx, body),
+        Operation::ListSyslogConfigurations => syslog::list_syslog_configurations(ctx, body),
+        Operation::DeleteSyslogConfiguration => syslog::delete_syslog_configuration(ctx, body),
+        Operation::PutStorageTierPolicy => syslog::put_storage_tier_policy(ctx, body),
+        Operation::GetStorageTierPolicy => syslog::get_storage_tier_policy(ctx, body),
     }
 }
 

@@ -130,6 +130,19 @@ operations! {
     DeleteScheduledQuery,
     ListScheduledQueries,
     GetScheduledQueryHistory,
+    PutTransformer,
+    GetTransformer,
+    DeleteTransformer,
+    TestTransformer,
+    PutIndexPolicy,
+    DescribeIndexPolicies,
+    DeleteIndexPolicy,
+    DescribeFieldIndexes,
+    PutSyslogConfiguration,
+    ListSyslogConfigurations,
+    DeleteSyslogConfiguration,
+    PutStorageTierPolicy,
+    GetStorageTierPolicy,
 }
 
 impl Operation {

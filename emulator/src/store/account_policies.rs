@@ -238,4 +238,14 @@ impl AccountPolicies {
             |_, p| Some((*p).clone()),
         )
     }
+
+    /// Every policy of `policy_type`, in name order.
+    pub fn all_of_type(&self, policy_type: PolicyType) -> Vec<AccountPolicy> {
+        self.items
+            .lock()
+            .iter()
+            .filter(|((t, _), _)| *t == policy_type)
+            .map(|(_, p)| p.clone())
+            .collect()
+    }
 }

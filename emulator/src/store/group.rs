@@ -164,6 +164,14 @@ pub struct LogGroup {
     /// The account's data protection policy (PutAccountPolicy), shared by the region's groups.
     account_data_protection: Arc<Mutex<MaskHistory>>,
     fingerprint: u64,
+    /// The group's transformer (PutTransformer); see `transformers.rs`.
+    pub(super) transformer: RwLock<Option<Arc<super::transformers::GroupTransformer>>>,
+    /// The account's transformer policies (PutAccountPolicy), shared by the region's groups.
+    pub(super) account_transformers: Arc<super::transformers::AccountTransformers>,
+    /// The group's index policy and the field indexes seen (see `indexes.rs`).
+    pub(super) indexing: Mutex<super::indexes::Indexing>,
+    /// The group's syslog configuration (PutSyslogConfiguration).
+    pub(super) syslog: Mutex<Option<super::indexes::SyslogConfiguration>>,
     /// Streams ever created here: numbers each stream's incarnation.
     streams_created: AtomicU64,
     env: Arc<Env>,
@@ -200,6 +208,7 @@ impl LogGroup {
         incarnation: u64,
         env: Arc<Env>,
         account_data_protection: Arc<Mutex<MaskHistory>>,
+        account_transformers: Arc<super::transformers::AccountTransformers>,
     ) -> Self {
         Self {
             name,
@@ -215,6 +224,10 @@ impl LogGroup {
             account_data_protection,
             fingerprint: super::tokens::fingerprint(&[arn.as_bytes(), &incarnation.to_le_bytes()]),
             streams_created: AtomicU64::new(0),
+            transformer: RwLock::new(None),
+            account_transformers,
+            indexing: Mutex::default(),
+            syslog: Mutex::new(None),
             arn,
             env,
         }

@@ -95,9 +95,27 @@ impl LogGroup {
                 ));
             }
         }
+        // A transformer's output is what the stream stores; the batch rules above judged the
+        // events as sent.
+        let transformed_messages = self.transform_messages(stream.name(), valid);
+        let transformed: Option<Vec<NewEvent<'_>>> =
+            transformed_messages.as_ref().map(|messages| {
+                events
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| NewEvent {
+                        timestamp: e.timestamp,
+                        message: i
+                            .checked_sub(accepted.start)
+                            .and_then(|at| messages.get(at))
+                            .map_or(e.message, String::as_str),
+                    })
+                    .collect()
+            });
+        let valid_transformed = transformed.as_deref().map(|t| &t[accepted.clone()]);
         let outcome = stream.put(
             PutBatch {
-                all_events: events,
+                all_events: transformed.as_deref().unwrap_or(events),
                 accepted,
                 sequence_token,
             },
@@ -108,12 +126,15 @@ impl LogGroup {
         self.env()
             .puts
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(policy) = self.index_policy() {
+            self.scan_for_indexes(valid_transformed.unwrap_or(valid), &policy.fields);
+        }
         // One lock-free check when the group has no subscription filters.
         if !self.subscription_filters().is_empty() {
-            self.deliver_to_subscriptions(stream, valid, outcome.first_seq);
+            self.deliver_to_subscriptions(&stream, valid, valid_transformed, outcome.first_seq);
         }
         if !self.metric_filters().is_empty() {
-            self.count_metrics(valid);
+            self.count_metrics(valid, valid_transformed);
         }
         self.apply_retention(stream);
         Ok(Accepted {

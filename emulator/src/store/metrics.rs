@@ -9,12 +9,21 @@ use crate::metrics::MetricKey;
 
 impl LogGroup {
     /// Counts the events just stored (`events`) into the metrics of the group's metric filters.
-    pub(super) fn count_metrics(&self, events: &[NewEvent<'_>]) {
-        let Some(last) = events.last() else {
+    pub(super) fn count_metrics(
+        &self,
+        sent: &[NewEvent<'_>],
+        transformed: Option<&[NewEvent<'_>]>,
+    ) {
+        let Some(last) = sent.last() else {
             return;
         };
         let metrics = &self.env().metrics;
         for filter in self.metric_filters().all() {
+            // `applyOnTransformedLogs` picks the transformed events; else the events as sent.
+            let events = match transformed {
+                Some(transformed) if filter.apply_on_transformed_logs => transformed,
+                _ => sent,
+            };
             let extracted: Vec<_> = events
                 .iter()
                 .filter_map(|e| Some((e.timestamp, filter.compiled.extract(e.message)?)))

@@ -12,6 +12,7 @@ pub mod deliveries;
 pub mod events;
 pub mod export;
 pub mod group;
+pub mod indexes;
 pub mod ingest;
 pub mod integrations;
 pub mod listing;
@@ -27,6 +28,7 @@ pub mod search;
 pub mod stream;
 pub mod subscriptions;
 pub mod tokens;
+pub mod transformers;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -194,6 +196,8 @@ impl Store {
             integrations: ResourceTable::default(),
             s3_table_sources: ResourceTable::default(),
             scheduled_queries: ResourceTable::default(),
+            storage_tier: Mutex::new(None),
+            account_transformers: Arc::default(),
         })
     }
 
@@ -276,6 +280,10 @@ pub struct Region {
     s3_table_sources: ResourceTable<integrations::S3TableSource>,
     /// Scheduled Logs Insights queries, by name.
     scheduled_queries: ResourceTable<scheduled_queries::ScheduledQuery>,
+    /// The account's storage tier policy (PutStorageTierPolicy).
+    storage_tier: Mutex<Option<indexes::StorageTierPolicy>>,
+    /// The account's transformer policies, shared with every group.
+    account_transformers: Arc<transformers::AccountTransformers>,
 }
 
 impl Region {
@@ -430,6 +438,7 @@ impl Region {
             self.groups_created.fetch_add(1, Ordering::Relaxed),
             Arc::clone(&self.env),
             Arc::clone(&self.account_data_protection),
+            Arc::clone(&self.account_transformers),
         ));
         groups.insert(name.to_owned(), Arc::clone(&group));
         Ok(group)

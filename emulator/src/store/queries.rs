@@ -109,6 +109,9 @@ pub struct QueryRequest {
     pub limit: usize,
     /// When it was started, epoch milliseconds (`now()`).
     pub started: i64,
+    /// With `filterIndex`, per group (in `groups`' order): since when (ingestion time) the
+    /// group indexes the field, or `None` when it does not, so the query skips it.
+    pub indexed_since: Option<Vec<Option<i64>>>,
 }
 
 /// A saved Logs Insights query (PutQueryDefinition). Stored under its id: names need not be
@@ -381,8 +384,13 @@ fn run_query(
     let mut last_partial = std::time::Instant::now();
     let newest_first = run.newest_first_limit();
     let mut writers = WriterShare::new(puts);
-    for group in &request.groups {
+    for (at, group) in request.groups.iter().enumerate() {
         let log = format!("{account}:{}", group.name());
+        // `filterIndex`: events the group's index does not cover are skipped unread.
+        let indexed_since = request
+            .indexed_since
+            .as_ref()
+            .map(|since| since.get(at).copied().flatten());
         let mut kept_in_stream = 0usize;
         let mut current_stream = String::new();
         // One event: the periodic checks, then the query. `None` stops the scan; `Some(kept)`
@@ -412,6 +420,12 @@ fn run_query(
                 log_stream: stream,
                 log: &log,
             };
+            if let Some(since) = indexed_since {
+                if since.is_none_or(|since| view.ingestion_time < since) {
+                    run.skip(&event);
+                    return Some(false);
+                }
+            }
             Some(run.push(&event, || pointer(region, group.name(), stream, view.key)))
         };
         let stopped = match newest_first {

@@ -210,6 +210,7 @@ impl LogGroup {
         &self,
         stream: &LogStream,
         events: &[NewEvent<'_>],
+        transformed: Option<&[NewEvent<'_>]>,
         first_seq: u32,
     ) {
         let filters = self.subscription_filters().all();
@@ -220,6 +221,12 @@ impl LogGroup {
         // arn:aws:logs:<region>:<account>:log-group:<name>
         let region = self.arn.split(':').nth(3).unwrap_or_default();
         for filter in filters {
+            // `applyOnTransformedLogs` picks the stored (transformed) events; else the
+            // events as sent.
+            let events = match transformed {
+                Some(transformed) if filter.apply_on_transformed_logs => transformed,
+                _ => events,
+            };
             let matched: Vec<PayloadEvent> = events
                 .iter()
                 .zip(first_seq..)

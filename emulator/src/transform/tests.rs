@@ -1,0 +1,340 @@
+//! One table per processor: a configuration, an input message, the transformed message (or
+//! `None` when the event fails). Examples marked "user guide" are AWS's documented examples
+//! (CloudWatch Logs user guide, "Processors that you can use": configurable parsers, JSON
+//! mutate, string mutate and datatype converter pages).
+
+use super::config::ProcessorConfig;
+use super::{Metadata, Transformer};
+
+fn config(json: &str) -> Vec<ProcessorConfig> {
+    serde_json::from_str(json).expect("test configuration is JSON")
+}
+
+fn run(transformer: &str, message: &str) -> Option<String> {
+    let meta = Metadata {
+        log_group: "my-group",
+        log_stream: "my-stream",
+        account_id: "123456789012",
+        region: "us-east-1",
+    };
+    Transformer::compile(&config(transformer))
+        .expect("test configuration compiles")
+        .apply(message, &meta)
+        .ok()
+}
+
+fn table(cases: &[(&str, &str, Option<&str>)]) {
+    for (transformer, message, expected) in cases {
+        assert_eq!(
+            run(transformer, message).as_deref(),
+            *expected,
+            "transformer {transformer} on {message}"
+        );
+    }
+}
+
+fn refused(transformer: &str) -> String {
+    Transformer::compile(&config(transformer)).expect_err("configuration is refused")
+}
+
+#[test]
+fn parse_json() {
+    table(&[
+        // user guide: parseJSON without and with a destination
+        (
+            r#"[{"parseJSON":{}}]"#,
+            r#"{"outer_key":{"inner_key":"inner_value"}}"#,
+            Some(r#"{"outer_key":{"inner_key":"inner_value"}}"#),
+        ),
+        (
+            r#"[{"parseJSON":{"destination":"new_key"}}]"#,
+            r#"{"outer_key":{"inner_key":"inner_value"}}"#,
+            Some(r#"{"new_key":{"outer_key":{"inner_key":"inner_value"}}}"#),
+        ),
+        // keys keep their order; nested parse of a field
+        (
+            r#"[{"parseJSON":{}},{"parseJSON":{"source":"inner","destination":"parsed"}}]"#,
+            r#"{"z":1,"a":2,"inner":"{\"x\":true}"}"#,
+            Some(r#"{"z":1,"a":2,"inner":"{\"x\":true}","parsed":{"x":true}}"#),
+        ),
+        (r#"[{"parseJSON":{}}]"#, "not json", None),
+    ]);
+}
+
+#[test]
+fn parse_key_value() {
+    table(&[
+        // user guide: parseKeyValue defaults
+        (
+            r#"[{"parseKeyValue":{"destination":"new_key","fieldDelimiter":"&","keyValueDelimiter":"=","overwriteIfExists":true}}]"#,
+            "key1=value1&key2=value2",
+            Some(r#"{"new_key":{"key1":"value1","key2":"value2"}}"#),
+        ),
+        (
+            r#"[{"parseKeyValue":{"fieldDelimiter":" ","keyValueDelimiter":":","keyPrefix":"kv_","nonMatchValue":"none"}}]"#,
+            "a:1 b:2 lonely",
+            Some(r#"{"kv_a":"1","kv_b":"2","kv_lonely":"none"}"#),
+        ),
+    ]);
+}
+
+#[test]
+fn csv() {
+    table(&[
+        // user guide: csv with quoteCharacter and columns
+        (
+            r#"[{"csv":{"quoteCharacter":"'","delimiter":",","columns":["Name","Age","Location"]}}]"#,
+            "'Akua Mansa',28,'New York, USA'",
+            Some(r#"{"Name":"Akua Mansa","Age":"28","Location":"New York, USA"}"#),
+        ),
+        (
+            r#"[{"csv":{}}]"#,
+            r#"a,"b,c",d"#,
+            Some(r#"{"column_1":"a","column_2":"b,c","column_3":"d"}"#),
+        ),
+        (
+            r#"[{"csv":{"delimiter":"\\t","columns":["x","y"]}}]"#,
+            "1\t2",
+            Some(r#"{"x":"1","y":"2"}"#),
+        ),
+    ]);
+}
+
+#[test]
+fn grok() {
+    table(&[
+        // user guide, grok example 1
+        (
+            r#"[{"grok":{"match":"%{TIMESTAMP_ISO8601:timestamp} %{LOGLEVEL:level} %{GREEDYDATA:message}"}}]"#,
+            "2024-11-08T12:34:56Z INFO Something happened",
+            Some(
+                r#"{"timestamp":"2024-11-08T12:34:56Z","level":"INFO","message":"Something happened"}"#,
+            ),
+        ),
+        // dotted field names nest; :int converts
+        (
+            r#"[{"grok":{"match":"%{IP:client.ip} %{WORD:method} %{NUMBER:took:int}"}}]"#,
+            "10.0.0.1 GET 42",
+            Some(r#"{"client":{"ip":"10.0.0.1"},"method":"GET","took":42}"#),
+        ),
+        (
+            r#"[{"grok":{"match":"%{COMMONAPACHELOG}"}}]"#,
+            r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#,
+            Some(
+                r#"{"clientip":"127.0.0.1","ident":"-","auth":"frank","timestamp":"10/Oct/2000:13:55:36 -0700","verb":"GET","request":"/apache_pb.gif","httpversion":"1.0","response":"200","bytes":"2326"}"#,
+            ),
+        ),
+        (r#"[{"grok":{"match":"%{INT:n}"}}]"#, "no digits", None),
+    ]);
+    assert!(refused(r#"[{"grok":{"match":"%{NOSUCHPATTERN:x}"}}]"#).contains("NOSUCHPATTERN"));
+}
+
+#[test]
+fn vended_parsers() {
+    table(&[
+        (
+            r#"[{"parseVPC":{}}]"#,
+            "2 123456789010 eni-abc123de 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK",
+            Some(r#"{"version":"2","account_id":"123456789010","interface_id":"eni-abc123de","srcaddr":"172.31.16.139","dstaddr":"172.31.16.21","srcport":"20641","dstport":"22","protocol":"6","packets":"20","bytes":"4249","start":"1418530010","end":"1418530070","action":"ACCEPT","log_status":"OK"}"#),
+        ),
+        (
+            r#"[{"parseRoute53":{}}]"#,
+            "1.0 2017-12-13T08:15:50.235Z Z123412341234 example.com AAAA NOERROR TCP IAD12 192.0.2.0 192.0.2.0/24",
+            Some(r#"{"version":"1.0","queryTimestamp":"2017-12-13T08:15:50.235Z","hostZoneId":"Z123412341234","queryName":"example.com","queryType":"AAAA","responseCode":"NOERROR","protocol":"TCP","edgeLocation":"IAD12","resolverIp":"192.0.2.0","ednsClientSubnet":"192.0.2.0/24"}"#),
+        ),
+        (
+            r#"[{"parsePostgres":{}}]"#,
+            "2019-03-10 03:54:59 UTC:10.0.0.123(52834):postgres@logtestdb:[20175]:ERROR:  column \"wrong\" does not exist",
+            Some(r#"{"logTime":"2019-03-10 03:54:59 UTC","srcIp":"10.0.0.123","srcPort":"52834","userName":"postgres","dbName":"logtestdb","processId":"20175","logLevel":"ERROR","message":"column \"wrong\" does not exist"}"#),
+        ),
+        (
+            r#"[{"parseWAF":{}}]"#,
+            r#"{"timestamp":1576280412771,"action":"ALLOW"}"#,
+            Some(r#"{"timestamp":1576280412771,"action":"ALLOW"}"#),
+        ),
+        (r#"[{"parseVPC":{}}]"#, "too short", None),
+    ]);
+    assert!(refused(r#"[{"parseVPC":{"source":"other"}}]"#).contains("@message"));
+    assert!(refused(r#"[{"parseJSON":{}},{"parseVPC":{}}]"#).contains("first"));
+}
+
+#[test]
+fn add_and_delete_keys() {
+    table(&[
+        // user guide: addKeys
+        (
+            r#"[{"parseJSON":{}},{"addKeys":{"entries":[{"key":"outer_key.new_key","value":"new_value"}]}}]"#,
+            r#"{"outer_key":{"inner_key":"inner_value"}}"#,
+            Some(r#"{"outer_key":{"inner_key":"inner_value","new_key":"new_value"}}"#),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"addKeys":{"entries":[{"key":"a","value":"new"},{"key":"b","value":"new","overwriteIfExists":true}]}}]"#,
+            r#"{"a":"old","b":"old"}"#,
+            Some(r#"{"a":"old","b":"new"}"#),
+        ),
+        // user guide: deleteKeys
+        (
+            r#"[{"parseJSON":{}},{"deleteKeys":{"withKeys":["outer_key.inner_key"]}}]"#,
+            r#"{"outer_key":{"inner_key":"inner_value"}}"#,
+            Some(r#"{"outer_key":{}}"#),
+        ),
+    ]);
+}
+
+#[test]
+fn move_rename_copy() {
+    table(&[
+        // user guide: moveKeys
+        (
+            r#"[{"parseJSON":{}},{"moveKeys":{"entries":[{"source":"outer_key.inner_key","target":"new_key"}]}}]"#,
+            r#"{"outer_key":{"inner_key":"inner_value"}}"#,
+            Some(r#"{"outer_key":{},"new_key":"inner_value"}"#),
+        ),
+        // user guide: renameKeys
+        (
+            r#"[{"parseJSON":{}},{"renameKeys":{"entries":[{"key":"outer_key","renameTo":"new_key"}]}}]"#,
+            r#"{"outer_key":{"inner_key":"inner_value"}}"#,
+            Some(r#"{"new_key":{"inner_key":"inner_value"}}"#),
+        ),
+        // user guide: copyValue, and the metadata keys
+        (
+            r#"[{"parseJSON":{}},{"copyValue":{"entries":[{"source":"outer_key.new_key","target":"new_key"},{"source":"@logGroupName","target":"log_group"},{"source":"@regionName","target":"region"}]}}]"#,
+            r#"{"outer_key":{"new_key":"new_value"}}"#,
+            Some(
+                r#"{"outer_key":{"new_key":"new_value"},"new_key":"new_value","log_group":"my-group","region":"us-east-1"}"#,
+            ),
+        ),
+        // no overwrite by default
+        (
+            r#"[{"parseJSON":{}},{"renameKeys":{"entries":[{"key":"a","renameTo":"b"}]}}]"#,
+            r#"{"a":1,"b":2}"#,
+            Some(r#"{"a":1,"b":2}"#),
+        ),
+    ]);
+}
+
+#[test]
+fn list_to_map() {
+    let input = r#"{"outer_key":[{"inner_key":"a","inner_value":"val-a"},{"inner_key":"b","inner_value":"val-b1"},{"inner_key":"b","inner_value":"val-b2"},{"inner_key":"c","inner_value":"val-c"}]}"#;
+    let list = r#"{"outer_key":[{"inner_key":"a","inner_value":"val-a"},{"inner_key":"b","inner_value":"val-b1"},{"inner_key":"b","inner_value":"val-b2"},{"inner_key":"c","inner_value":"val-c"}]"#;
+    let plain = format!(r#"{list},"a":["val-a"],"b":["val-b1","val-b2"],"c":["val-c"]}}"#);
+    let first = format!(r#"{list},"a":"val-a","b":"val-b1","c":"val-c"}}"#);
+    let last = format!(r#"{list},"a":"val-a","b":"val-b2","c":"val-c"}}"#);
+    table(&[
+        // user guide: listToMap with valueKey, then flattened first / last
+        (
+            r#"[{"parseJSON":{}},{"listToMap":{"source":"outer_key","key":"inner_key","valueKey":"inner_value"}}]"#,
+            input,
+            Some(&plain),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"listToMap":{"source":"outer_key","key":"inner_key","valueKey":"inner_value","flatten":true,"flattenedElement":"first"}}]"#,
+            input,
+            Some(&first),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"listToMap":{"source":"outer_key","key":"inner_key","valueKey":"inner_value","flatten":true,"flattenedElement":"last"}}]"#,
+            input,
+            Some(&last),
+        ),
+    ]);
+    assert!(
+        refused(r#"[{"parseJSON":{}},{"listToMap":{"source":"s","key":"k","flatten":true}}]"#)
+            .contains("flattenedElement")
+    );
+}
+
+#[test]
+fn string_mutators() {
+    table(&[
+        // user guide: lowerCaseString, upperCaseString, trimString
+        (
+            r#"[{"parseJSON":{}},{"lowerCaseString":{"withKeys":["outer_key"]}}]"#,
+            r#"{"outer_key":"INNER_VALUE"}"#,
+            Some(r#"{"outer_key":"inner_value"}"#),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"upperCaseString":{"withKeys":["outer_key"]}}]"#,
+            r#"{"outer_key":"inner_value"}"#,
+            Some(r#"{"outer_key":"INNER_VALUE"}"#),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"trimString":{"withKeys":["outer_key"]}}]"#,
+            r#"{"outer_key":"   inner_value  "}"#,
+            Some(r#"{"outer_key":"inner_value"}"#),
+        ),
+        // user guide: splitString
+        (
+            r#"[{"parseJSON":{}},{"splitString":{"entries":[{"source":"outer_key.inner_key","delimiter":"_"}]}}]"#,
+            r#"{"outer_key":{"inner_key":"inner_value"}}"#,
+            Some(r#"{"outer_key":{"inner_key":["inner","value"]}}"#),
+        ),
+        // substituteString: `from` is a regular expression, every match is replaced
+        (
+            r#"[{"parseJSON":{}},{"substituteString":{"entries":[{"source":"outer_key.inner_key1","from":"\\[","to":"]"},{"source":"outer_key.inner_key2","from":"[0-9]{3}-[0-9]{3}-[0-9]{4}","to":"xxx-xxx-xxxx"}]}}]"#,
+            r#"{"outer_key":{"inner_key1":"[]","inner_key2":"123-345-567-8910"}}"#,
+            Some(r#"{"outer_key":{"inner_key1":"]]","inner_key2":"123-xxx-xxx-xxxx"}}"#),
+        ),
+    ]);
+}
+
+#[test]
+fn type_converter() {
+    table(&[
+        // user guide: typeConverter
+        (
+            r#"[{"parseJSON":{}},{"typeConverter":{"entries":[{"key":"status","type":"integer"}]}}]"#,
+            r#"{"name":"value","status":"200"}"#,
+            Some(r#"{"name":"value","status":200}"#),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"typeConverter":{"entries":[{"key":"a","type":"double"},{"key":"b","type":"boolean"},{"key":"c","type":"string"}]}}]"#,
+            r#"{"a":"1.5","b":"TRUE","c":7}"#,
+            Some(r#"{"a":1.5,"b":true,"c":"7"}"#),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"typeConverter":{"entries":[{"key":"a","type":"integer"}]}}]"#,
+            r#"{"a":"abc"}"#,
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn date_time_converter() {
+    table(&[
+        (
+            r#"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"iso","matchPatterns":["MM/dd/yyyy HH:mm:ss"]}}]"#,
+            r#"{"t":"11/08/2024 12:34:56"}"#,
+            Some(r#"{"t":"11/08/2024 12:34:56","iso":"2024-11-08T12:34:56.000Z"}"#),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"t","matchPatterns":["yyyy-MM-dd'T'HH:mm:ss.SSSXXX"],"targetFormat":"dd MMM yyyy HH:mm","targetTimezone":"+02:00"}}]"#,
+            r#"{"t":"2024-02-29T23:30:00.000-01:00"}"#,
+            Some(r#"{"t":"01 Mar 2024 02:30"}"#),
+        ),
+        (
+            r#"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"iso","matchPatterns":["yyyy-MM-dd"]}}]"#,
+            r#"{"t":"yesterday"}"#,
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn configuration_rules() {
+    assert!(refused(r#"[{"addKeys":{"entries":[{"key":"a","value":"b"}]}}]"#).contains("parser"));
+    assert!(refused(r#"[{"parseJSON":{},"csv":{}}]"#).contains("exactly one"));
+    assert!(refused(r#"[{}]"#).contains("exactly one"));
+    assert!(
+        refused(r#"[{"grok":{"match":"%{INT:a}"}},{"grok":{"match":"%{INT:b}"}}]"#)
+            .contains("grok")
+    );
+    assert!(refused(r#"[{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}}]"#).contains("5"));
+    assert!(refused(r#"[{"parseJSON":{}},{"addKeys":{"entries":[]}}]"#).contains("entries"));
+    assert!(refused(
+        r#"[{"parseJSON":{}},{"typeConverter":{"entries":[{"key":"a","type":"long"}]}}]"#
+    )
+    .contains("type"));
+    assert!(refused(r#"[{"parseJSON":{}},{"substituteString":{"entries":[{"source":"a","from":"(","to":"x"}]}}]"#).contains("regular expression"));
+}
