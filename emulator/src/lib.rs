@@ -28,9 +28,12 @@ pub mod fixtures;
 mod insights;
 pub mod inspect;
 pub mod limits;
+mod live_tail;
 mod metrics;
 mod ops;
 mod protocol;
+#[cfg(feature = "sdk")]
+pub mod sdk;
 mod server;
 mod store;
 mod validate;

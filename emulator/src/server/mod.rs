@@ -30,6 +30,8 @@ use crate::ops::{self, Ctx};
 use crate::protocol;
 use crate::store::Store;
 
+mod event_stream;
+
 /// What every request handler shares.
 #[derive(Debug)]
 struct App {
@@ -230,7 +232,21 @@ async fn answer_json(
         run()
     };
     line.touched = touched;
-    Ok(protocol::success(result?.body, ""))
+    let handled = result?;
+    Ok(match handled.stream {
+        Some(stream) => event_stream_answer(stream),
+        None => protocol::success(handled.body, ""),
+    })
+}
+
+/// A streamed answer: 200 with the event-stream content type, sent chunked as messages come.
+fn event_stream_answer(stream: ops::EventStream) -> Response {
+    let mut response = Response::new(Body::new(event_stream::EventStreamBody::new(stream)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(protocol::event_stream::CONTENT_TYPE),
+    );
+    response
 }
 
 /// An error answer; after one that leaves the body unread (too large, too slow), the
@@ -321,12 +337,13 @@ fn log_route(method: &Method, uri: &Uri, response: &Response, started: Instant) 
     log_request(&line, response, started);
 }
 
-async fn health(method: Method, uri: Uri) -> Response {
+async fn health(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Response {
     let started = Instant::now();
     let body = serde_json::json!({
         "status": "ok",
         "service": "logs",
         "version": env!("CARGO_PKG_VERSION"),
+        "liveTailSessions": app.store.live_tails().count(),
     });
     let response = (StatusCode::OK, axum::Json(body)).into_response();
     log_route(&method, &uri, &response, started);
@@ -547,6 +564,8 @@ pub struct Emulator {
     forwarder: Option<JoinHandle<()>>,
     /// The metric publisher and its stop signal, when a CloudWatch endpoint is configured.
     publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+    /// Cuts every Live Tail session's update once a second.
+    live_tail_ticker: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
@@ -604,6 +623,11 @@ impl Emulator {
         self.store.metrics().all()
     }
 
+    /// How many StartLiveTail sessions are open (also `liveTailSessions` on `GET /health`).
+    pub fn live_tail_sessions(&self) -> usize {
+        self.store.live_tails().count()
+    }
+
     /// Empties the outbox (`DELETE /_cwlogs/deliveries`).
     pub fn clear_deliveries(&self) {
         self.store.outbox().clear();
@@ -626,6 +650,11 @@ impl Emulator {
     pub async fn shutdown(mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        // Live Tail streams end now, so their connections do not hold the stop up.
+        self.store.live_tails().close_all();
+        if let Some(ticker) = self.live_tail_ticker.take() {
+            ticker.abort();
         }
         // The last minute's metrics are flushed before the server stops.
         if let Some((stop, publisher)) = self.publisher.take() {
@@ -661,6 +690,10 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        self.store.live_tails().close_all();
+        if let Some(ticker) = self.live_tail_ticker.take() {
+            ticker.abort();
         }
         if let Some((_, publisher)) = self.publisher.take() {
             publisher.abort();
@@ -806,6 +839,7 @@ impl EmulatorBuilder {
             let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
             (stop, task)
         });
+        let live_tail_ticker = Some(tokio::spawn(tick_live_tails(Arc::downgrade(&store))));
         let router = router(Arc::clone(&store), &self.config, self.timeouts);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, self.timeouts, async move {
@@ -819,7 +853,23 @@ impl EmulatorBuilder {
             task: Some(task),
             forwarder,
             publisher,
+            live_tail_ticker,
         })
+    }
+}
+
+/// Cuts every Live Tail session's update each [`crate::limits::LIVE_TAIL_UPDATE_PERIOD`], until
+/// the store is gone. One task for all sessions: an idle session costs no task of its own.
+async fn tick_live_tails(store: std::sync::Weak<Store>) {
+    let mut interval = tokio::time::interval(crate::limits::LIVE_TAIL_UPDATE_PERIOD);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    interval.tick().await;
+    loop {
+        interval.tick().await;
+        let Some(store) = store.upgrade() else {
+            return;
+        };
+        store.live_tails().tick();
     }
 }
 

@@ -78,6 +78,7 @@ impl LogGroup {
         if !self.metric_filters().is_empty() {
             self.count_metrics(valid);
         }
+        self.offer_to_live_tails(stream.name(), valid, now);
         self.apply_retention(&stream);
         Ok(Accepted {
             next_sequence_token: outcome.next_sequence_token,

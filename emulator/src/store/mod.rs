@@ -13,6 +13,7 @@ pub mod export;
 pub mod group;
 pub mod ingest;
 pub mod listing;
+pub mod live_tail;
 pub mod masking;
 pub mod metrics;
 pub mod policies;
@@ -65,6 +66,8 @@ pub struct Env {
     pub metrics: Arc<Metrics>,
     /// Where export tasks write (each bucket a folder of it), when configured.
     pub export_dir: Option<std::path::PathBuf>,
+    /// The open Live Tail sessions, offered every event ingested.
+    pub live_tails: Arc<crate::live_tail::LiveTails>,
 }
 
 impl Env {
@@ -100,6 +103,9 @@ impl Store {
                 outbox: Arc::new(Outbox::new(outbox_size)),
                 metrics: Arc::default(),
                 export_dir: None,
+                live_tails: Arc::new(crate::live_tail::LiveTails::new(
+                    crate::limits::LIVE_TAIL_TIMEOUT,
+                )),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -116,6 +122,7 @@ impl Store {
                 outbox: Arc::new(Outbox::new(config.outbox_size)),
                 metrics: Arc::default(),
                 export_dir: config.export_dir.clone(),
+                live_tails: Arc::new(crate::live_tail::LiveTails::new(config.live_tail_timeout)),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -198,6 +205,11 @@ impl Store {
     /// What metric filters counted.
     pub fn metrics(&self) -> &Arc<Metrics> {
         &self.env.metrics
+    }
+
+    /// The open Live Tail sessions.
+    pub fn live_tails(&self) -> &Arc<crate::live_tail::LiveTails> {
+        &self.env.live_tails
     }
 
     /// Wipes every region, the delivery outbox and the metrics.
