@@ -10,6 +10,7 @@ mod fixtures;
 mod governance;
 mod groups;
 mod insights;
+mod live_tail;
 mod metrics;
 mod paging_props;
 mod readme;

@@ -790,6 +790,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a StartLiveTail session lasts before SessionTimeoutException (default
+    /// [`crate::limits::LIVE_TAIL_TIMEOUT`], three hours).
+    pub fn live_tail_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.config.live_tail_timeout = timeout;
+        self
+    }
+
     /// Other connection timeouts than [`HEADER_READ_TIMEOUT`] and [`BODY_READ_TIMEOUT`] (tests
     /// of the timeouts use short ones).
     #[cfg(test)]
