@@ -146,14 +146,19 @@ impl LiveTails {
         }
     }
 
-    /// Offers events just ingested in `stream` of the group `group_arn` (their messages as
-    /// stored, in arrival order) to the sessions following it; `mask` shows a message as reads
-    /// do, and is called only for the events a session keeps.
+    /// Whether any session follows the group `group_arn`.
+    pub fn follows(&self, group_arn: &str) -> bool {
+        self.by_group.read().contains_key(group_arn)
+    }
+
+    /// Offers events just ingested in `stream` of the group `group_arn` (timestamp and message
+    /// as stored, in arrival order) to the sessions following it; `mask` shows a message as
+    /// reads do, and is called only for the events a session keeps.
     pub fn offer<'m>(
         &self,
         group_arn: &str,
         stream: &str,
-        events: impl Iterator<Item = (i64, &'m str)> + Clone,
+        events: &[(i64, &'m str)],
         ingestion_time: i64,
         mask: &dyn Fn(&'m str) -> String,
     ) {
@@ -161,7 +166,7 @@ impl LiveTails {
         let Some(sessions) = by_group.get(group_arn) else {
             return;
         };
-        let mut stream_name: Option<Arc<str>> = None;
+        let stream_name: Arc<str> = Arc::from(stream);
         for session in sessions {
             if !session.spec.streams.admits(stream) {
                 continue;
@@ -173,24 +178,37 @@ impl LiveTails {
                 .find(|(arn, _)| arn == group_arn)
                 .map(|(_, identifier)| Arc::clone(identifier))
                 .unwrap_or_else(|| Arc::from(group_arn));
-            let stream_name = stream_name.get_or_insert_with(|| Arc::from(stream));
+            let live_event = |&(timestamp, message): &(i64, &'m str)| LiveEvent {
+                log_group_identifier: Arc::clone(&identifier),
+                log_stream_name: Arc::clone(&stream_name),
+                message: mask(message),
+                timestamp,
+                ingestion_time,
+            };
             let mut state = session.state.lock();
-            for (timestamp, message) in events.clone() {
-                if session
-                    .spec
-                    .pattern
-                    .as_ref()
-                    .is_some_and(|p| !p.matches(message))
-                {
-                    continue;
+            match &session.spec.pattern {
+                Some(pattern) => {
+                    for event in events.iter().filter(|(_, m)| pattern.matches(m)) {
+                        if state.skip > 0 {
+                            state.pass(1);
+                        } else {
+                            state.keep(live_event(event));
+                        }
+                    }
                 }
-                state.sample(|| LiveEvent {
-                    log_group_identifier: Arc::clone(&identifier),
-                    log_stream_name: Arc::clone(stream_name),
-                    message: mask(message),
-                    timestamp,
-                    ingestion_time,
-                });
+                // Every event matches: jump over the ones the sample skips.
+                None => {
+                    let mut at = 0;
+                    while at < events.len() {
+                        let passed = state.skip.min(events.len() - at);
+                        state.pass(passed);
+                        at += passed;
+                        if let Some(event) = events.get(at) {
+                            state.keep(live_event(event));
+                            at += 1;
+                        }
+                    }
+                }
             }
         }
     }
@@ -244,8 +262,12 @@ pub struct Session {
 struct SessionState {
     /// Events of the current second that matched.
     seen: usize,
-    /// A uniform sample of them (reservoir sampling), with their arrival numbers.
+    /// A uniform sample of them, with their arrival numbers.
     kept: Vec<(usize, LiveEvent)>,
+    /// How many of the next matching events the sample passes over.
+    skip: usize,
+    /// Algorithm L's running weight.
+    weight: f64,
     /// Updates cut and not yet read, oldest first.
     ready: VecDeque<Update>,
     /// Events in `ready`.
@@ -257,19 +279,47 @@ struct SessionState {
 }
 
 impl SessionState {
-    /// Counts a matching event and keeps it when the sample has room or it wins its draw
-    /// (Algorithm R: each of the second's events ends up kept with the same probability).
-    fn sample(&mut self, event: impl FnOnce() -> LiveEvent) {
+    /// Reservoir sampling by Algorithm L (Li, 1994): every matching event of the second ends
+    /// up in the sample with the same probability, and the events between two picks are
+    /// passed over in one step (`skip`), so a busy second costs one draw per pick, not one
+    /// per event.
+    fn keep(&mut self, event: LiveEvent) {
         let arrival = self.seen;
         self.seen += 1;
-        if self.kept.len() < LIVE_TAIL_MAX_UPDATE_EVENTS {
-            self.kept.push((arrival, event()));
+        let k = LIVE_TAIL_MAX_UPDATE_EVENTS;
+        if self.kept.len() < k {
+            self.kept.push((arrival, event));
+            if self.kept.len() == k {
+                self.weight = (self.unit().ln() / k as f64).exp();
+                self.skip = self.gap();
+            }
             return;
         }
-        let draw = (self.next_random() % self.seen as u64) as usize;
-        if draw < LIVE_TAIL_MAX_UPDATE_EVENTS {
-            self.kept[draw] = (arrival, event());
+        let slot = (self.next_random() % k as u64) as usize;
+        self.kept[slot] = (arrival, event);
+        self.weight *= (self.unit().ln() / k as f64).exp();
+        self.skip = self.gap();
+    }
+
+    /// Counts `n` matching events passed over.
+    fn pass(&mut self, n: usize) {
+        self.seen += n;
+        self.skip -= n;
+    }
+
+    /// How many events to pass over before the next pick.
+    fn gap(&mut self) -> usize {
+        let gap = (self.unit().ln() / (1.0 - self.weight).ln()).floor();
+        if gap.is_finite() && gap >= 0.0 {
+            gap.min(usize::MAX as f64 / 2.0) as usize
+        } else {
+            usize::MAX / 2
         }
+    }
+
+    /// A uniform draw in (0, 1].
+    fn unit(&mut self) -> f64 {
+        ((self.next_random() >> 11) + 1) as f64 / (1u64 << 53) as f64
     }
 
     /// xorshift64*: cheap, and statistically plenty for picking a sample.
@@ -293,6 +343,7 @@ impl Session {
             events: kept.into_iter().map(|(_, event)| event).collect(),
         };
         state.seen = 0;
+        state.skip = 0;
         state.ready_events += update.events.len();
         state.ready.push_back(update);
         while state.ready.len() > LIVE_TAIL_BUFFERED_UPDATES
@@ -378,8 +429,8 @@ mod tests {
     }
 
     fn offer(tails: &LiveTails, group: &str, stream: &str, messages: &[String]) {
-        let events = messages.iter().map(|m| (5, m.as_str()));
-        tails.offer(group, stream, events, 7, &|m| m.to_uppercase());
+        let events: Vec<(i64, &str)> = messages.iter().map(|m| (5, m.as_str())).collect();
+        tails.offer(group, stream, &events, 7, &|m| m.to_uppercase());
     }
 
     #[test]
@@ -434,6 +485,30 @@ mod tests {
         assert!(update.events.last().unwrap().message.as_str() > "0500");
         tails.tick();
         assert_eq!(next(&r).unwrap(), Update::default());
+    }
+
+    #[test]
+    fn the_sample_is_uniform_over_the_second() {
+        let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
+        let r = tails.register(spec(StreamFilter::All, None));
+        let messages: Vec<String> = (0..5_000).map(|i| format!("{i:04}")).collect();
+        let mut deciles = [0usize; 10];
+        for _ in 0..40 {
+            // Several puts in one second: the sample spans them.
+            for chunk in messages.chunks(700) {
+                offer(&tails, "arn:g", "s", chunk);
+            }
+            tails.tick();
+            let update = next(&r).unwrap();
+            assert_eq!(update.events.len(), LIVE_TAIL_MAX_UPDATE_EVENTS);
+            for event in update.events {
+                deciles[event.message.parse::<usize>().unwrap() / 500] += 1;
+            }
+        }
+        // 40 x 500 picks, 2,000 expected per decile; a biased sampler misses this by far.
+        for count in deciles {
+            assert!((1_700..=2_300).contains(&count), "{deciles:?}");
+        }
     }
 
     #[test]

@@ -9,9 +9,10 @@ impl LogGroup {
     /// sessions; a put pays one atomic load when no session is open.
     pub(super) fn offer_to_live_tails(&self, stream: &str, events: &[NewEvent<'_>], now: i64) {
         let live_tails = &self.env().live_tails;
-        if !live_tails.is_active() || events.is_empty() {
+        if !live_tails.is_active() || events.is_empty() || !live_tails.follows(self.arn()) {
             return;
         }
+        let events: Vec<(i64, &str)> = events.iter().map(|e| (e.timestamp, e.message)).collect();
         // The masks are looked up once per put, and only when someone is watching.
         let masks = std::cell::OnceCell::new();
         let mask = |message: &str| {
@@ -20,12 +21,6 @@ impl LogGroup {
                 .apply(now, message)
                 .into_owned()
         };
-        live_tails.offer(
-            self.arn(),
-            stream,
-            events.iter().map(|e| (e.timestamp, e.message)),
-            now,
-            &mask,
-        );
+        live_tails.offer(self.arn(), stream, &events, now, &mask);
     }
 }
