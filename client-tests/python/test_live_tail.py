@@ -204,3 +204,18 @@ def test_aws_cli_start_live_tail(tail_emulator, names):
     # The CLI prints each event's message, then the error that ended the session.
     assert "hello from the CLI test" in out.splitlines(), (out, err)
     assert "(SessionTimeoutException)" in out + err, (out, err)
+
+
+def test_get_log_object_is_served_with_the_same_prefix_switch(tail):
+    # No large log objects exist here (they come from PutOpenTelemetryLogs): any pointer is
+    # answered as one to nothing; a missing or too long pointer is a validation error.
+    with pytest.raises(tail.exceptions.ResourceNotFoundException) as missing:
+        tail.get_log_object(logObjectPointer="pointer")
+    assert_aws_error(missing, "ResourceNotFoundException",
+                     "The specified log object does not exist.")
+    with pytest.raises(tail.exceptions.InvalidParameterException) as too_long:
+        tail.get_log_object(logObjectPointer="p" * 513)
+    assert_aws_error(too_long, "InvalidParameterException",
+                     f"1 validation error detected: Value '{'p' * 513}' at 'logObjectPointer' "
+                     "failed to satisfy constraint: Member must have length less than or equal "
+                     "to 512")
