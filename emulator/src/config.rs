@@ -45,6 +45,8 @@ pub struct Config {
     pub quotas: crate::quotas::QuotaSource,
     /// A file of fault-injection rules to load at startup (see [`crate::faults`]).
     pub faults: Option<PathBuf>,
+    /// How long a Live Tail session lasts before SessionTimeoutException (AWS: three hours).
+    pub live_tail_timeout: std::time::Duration,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -69,6 +71,7 @@ impl Default for Config {
             export_dir: None,
             quotas: crate::quotas::QuotaSource::Off,
             faults: None,
+            live_tail_timeout: crate::limits::LIVE_TAIL_TIMEOUT,
         }
     }
 }

@@ -29,11 +29,14 @@ pub mod fixtures;
 mod insights;
 pub mod inspect;
 pub mod limits;
+mod live_tail;
 mod metrics;
 mod ops;
 mod protocol;
 pub mod quotas;
 mod scheduler;
+#[cfg(feature = "sdk")]
+pub mod sdk;
 mod server;
 mod store;
 mod transform;

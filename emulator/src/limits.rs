@@ -326,3 +326,22 @@ pub const FIELD_INDEXES_PAGE: usize = 1000;
 
 /// The most syslog configurations ListSyslogConfigurations returns (model: max 50).
 pub const MAX_LIST_SYSLOG_CONFIGURATIONS: i64 = 50;
+/// Most log groups one StartLiveTail session follows (`StartLiveTailLogGroupIdentifiers`:
+/// 1–10 in the model).
+pub const MAX_LIVE_TAIL_GROUPS: usize = 10;
+/// Most events in one `sessionUpdate`; above it the second's events are sampled down to it
+/// and `sampled` is true (StartLiveTail API reference).
+pub const LIVE_TAIL_MAX_UPDATE_EVENTS: usize = 500;
+/// How often a Live Tail session sends a `sessionUpdate` (StartLiveTail API reference: every
+/// second, empty when nothing arrived).
+pub const LIVE_TAIL_UPDATE_PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most updates buffered for a slow reader before the oldest are dropped (StartLiveTail API
+/// reference: "up to 10 LiveTailSessionUpdate events or 5000 log events").
+pub const LIVE_TAIL_BUFFERED_UPDATES: usize = 10;
+/// Most events buffered for a slow reader (see [`LIVE_TAIL_BUFFERED_UPDATES`]).
+pub const LIVE_TAIL_BUFFERED_EVENTS: usize = 5_000;
+/// How long a Live Tail session lasts before SessionTimeoutException (StartLiveTail API
+/// reference: three hours); `--live-tail-timeout` changes it.
+pub const LIVE_TAIL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3 * 60 * 60);
+/// Longest `logObjectPointer` of GetLogObject (`LogObjectPointer`: 1–512 in the model).
+pub const MAX_LOG_OBJECT_POINTER_LEN: usize = 512;

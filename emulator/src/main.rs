@@ -86,6 +86,11 @@ struct Cli {
     /// POST /_cwlogs/faults; see README's "Fault injection").
     #[arg(long, env = "CWLOGS_FAULTS", value_name = "FILE")]
     faults: Option<std::path::PathBuf>,
+    /// Seconds a StartLiveTail session lasts before it ends with SessionTimeoutException
+    /// (AWS: three hours); a short one lets a test reach the timeout.
+    #[arg(long, env = "CWLOGS_LIVE_TAIL_TIMEOUT", value_name = "SECONDS",
+          default_value_t = cwlogs_emulator::limits::LIVE_TAIL_TIMEOUT.as_secs())]
+    live_tail_timeout: u64,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -157,6 +162,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         export_dir: cli.export_dir,
         quotas: cli.quotas,
         faults: cli.faults,
+        live_tail_timeout: std::time::Duration::from_secs(cli.live_tail_timeout),
     };
     let emulator = Emulator::builder()
         .config(config.clone())

@@ -11,6 +11,7 @@ pub enum Unit {
     Millis,
     BytesPerEvent,
     Times,
+    BytesPerSession,
 }
 
 impl Unit {
@@ -21,6 +22,7 @@ impl Unit {
             Unit::Millis => "ms",
             Unit::BytesPerEvent => "B/event",
             Unit::Times => "x",
+            Unit::BytesPerSession => "B/session",
         }
     }
 
@@ -36,6 +38,7 @@ impl Unit {
             Unit::Millis => format!("{value:.1}"),
             Unit::BytesPerEvent => format!("{value:.1}"),
             Unit::Times => format!("{value:.2}"),
+            Unit::BytesPerSession => format!("{value:.0}"),
         }
     }
 }
@@ -150,6 +153,7 @@ pub fn unit_suffix(unit: Unit) -> &'static str {
         Unit::Millis => "ms",
         Unit::BytesPerEvent => "bytes_per_event",
         Unit::Times => "x",
+        Unit::BytesPerSession => "bytes_per_session",
     }
 }
 

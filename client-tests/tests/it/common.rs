@@ -102,13 +102,15 @@ pub async fn put_events(client: &Client, group: &str, stream: &str, events: &[(i
     assert!(out.rejected_log_events_info().is_none());
 }
 
-/// An SDK client for `emulator` signing for `region`.
+/// An SDK client for `emulator` signing for `region`. It drops the host prefix of the
+/// streaming operations (`stream-127.0.0.1` would not resolve), as the README tells users to.
 pub fn client_for(emulator: &Emulator, region: &str) -> Client {
     let config = aws_sdk_cloudwatchlogs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .endpoint_url(emulator.endpoint_url())
         .region(Region::new(region.to_owned()))
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .interceptor(cwlogs_emulator::sdk::DropHostPrefix)
         .build();
     Client::from_conf(config)
 }

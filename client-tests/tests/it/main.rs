@@ -13,6 +13,7 @@ mod governance;
 mod groups;
 mod insights;
 mod integrations;
+mod live_tail;
 mod lookup_tables;
 mod metrics;
 mod paging_props;

@@ -209,8 +209,7 @@ impl FilterPattern {
     }
 
     /// Whether the pattern matches every message: empty, whitespace, or `" "` (how the parser
-    /// classified it; the tests check that classification).
-    #[cfg(test)]
+    /// classified it; the tests check that classification). Live Tail skips the match then.
     pub fn matches_everything(&self) -> bool {
         matches!(self.inner.kind, Kind::Everything)
     }

@@ -14,6 +14,7 @@ mod indexes;
 mod insights;
 mod integrations;
 mod kms;
+mod live_tail;
 mod lookup_tables;
 mod metric_filters;
 mod policies;
@@ -98,17 +99,38 @@ impl<'a> Ctx<'a> {
     }
 }
 
+pub use live_tail::{server_ended_frame, timeout_frame, update_frame};
+
 /// What a handler answers: the encoded output and, for the request log, the resource it touched.
 #[derive(Debug, Default)]
 pub struct Handled {
     /// The JSON body; empty for operations whose output has no members.
     pub body: Vec<u8>,
+    /// For the streaming operations: the event stream that is the answer instead.
+    pub stream: Option<EventStream>,
+}
+
+/// An answer sent as AWS event-stream messages (`protocol::event_stream`).
+#[derive(Debug)]
+pub struct EventStream {
+    /// The messages sent at once, in order (`initial-response` first).
+    pub opening: Vec<bytes::Bytes>,
+    /// The Live Tail session whose updates follow, if any; the stream ends with it.
+    pub live_tail: Option<crate::live_tail::Registration>,
 }
 
 impl Handled {
     /// An answer with `body`.
     pub fn json(body: Vec<u8>) -> Self {
-        Self { body }
+        Self { body, stream: None }
+    }
+
+    /// An event-stream answer.
+    pub fn stream(stream: EventStream) -> Self {
+        Self {
+            body: Vec::new(),
+            stream: Some(stream),
+        }
     }
 
     /// The empty answer of an operation without output.
@@ -258,6 +280,8 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::DeleteSyslogConfiguration => syslog::delete_syslog_configuration(ctx, body),
         Operation::PutStorageTierPolicy => syslog::put_storage_tier_policy(ctx, body),
         Operation::GetStorageTierPolicy => syslog::get_storage_tier_policy(ctx, body),
+        Operation::StartLiveTail => live_tail::start_live_tail(ctx, body),
+        Operation::GetLogObject => live_tail::get_log_object(ctx, body),
     }
 }
 

@@ -5,6 +5,7 @@
 //! `X-Amzn-ErrorType` header and the body's `__type`, the text in `message`, and for the two
 //! sequence-token errors an `expectedSequenceToken` member.
 
+pub mod event_stream;
 mod json;
 mod operation;
 

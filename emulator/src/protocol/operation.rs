@@ -143,6 +143,8 @@ operations! {
     DeleteSyslogConfiguration,
     PutStorageTierPolicy,
     GetStorageTierPolicy,
+    StartLiveTail,
+    GetLogObject,
 }
 
 impl Operation {
@@ -337,8 +339,8 @@ mod tests {
             parse_target(Some("DynamoDB_20120810.CreateLogGroup")),
             Err(LogsError::UnknownOperation(_))
         ));
-        match parse_target(Some("Logs_20140328.StartLiveTail")) {
-            Err(LogsError::NotImplemented(message)) => assert!(message.contains("StartLiveTail")),
+        match parse_target(Some("Logs_20140328.PutIntegration")) {
+            Err(LogsError::NotImplemented(message)) => assert!(message.contains("PutIntegration")),
             other => panic!("{other:?}"),
         }
     }

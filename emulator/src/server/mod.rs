@@ -32,6 +32,8 @@ use crate::protocol;
 use crate::quotas::Quotas;
 use crate::store::Store;
 
+mod event_stream;
+
 /// What every request handler shares.
 #[derive(Debug)]
 struct App {
@@ -331,7 +333,21 @@ async fn answer_json(
     if drop_after {
         return Ok(dropped());
     }
-    Ok(protocol::success(result?.body, ""))
+    let handled = result?;
+    Ok(match handled.stream {
+        Some(stream) => event_stream_answer(stream),
+        None => protocol::success(handled.body, ""),
+    })
+}
+
+/// A streamed answer: 200 with the event-stream content type, sent chunked as messages come.
+fn event_stream_answer(stream: ops::EventStream) -> Response {
+    let mut response = Response::new(Body::new(event_stream::EventStreamBody::new(stream)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(protocol::event_stream::CONTENT_TYPE),
+    );
+    response
 }
 
 /// The answer a fault decides instead of the operation's.
@@ -459,12 +475,13 @@ fn log_route(method: &Method, uri: &Uri, response: &Response, started: Instant) 
     log_request(&line, response, started);
 }
 
-async fn health(method: Method, uri: Uri) -> Response {
+async fn health(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Response {
     let started = Instant::now();
     let body = serde_json::json!({
         "status": "ok",
         "service": "logs",
         "version": env!("CARGO_PKG_VERSION"),
+        "liveTailSessions": app.store.live_tails().count(),
     });
     let response = (StatusCode::OK, axum::Json(body)).into_response();
     log_route(&method, &uri, &response, started);
@@ -800,6 +817,8 @@ pub struct Emulator {
     publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
     /// Fault injection and quotas, shared with the router.
     guards: Guards,
+    /// Cuts every Live Tail session's update once a second.
+    live_tail_ticker: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
@@ -890,6 +909,11 @@ impl Emulator {
             .map_err(|e| format!("{}: {e}", e.code()))
     }
 
+    /// How many StartLiveTail sessions are open (also `liveTailSessions` on `GET /health`).
+    pub fn live_tail_sessions(&self) -> usize {
+        self.store.live_tails().count()
+    }
+
     /// Empties the outbox (`DELETE /_cwlogs/deliveries`).
     pub fn clear_deliveries(&self) {
         self.store.outbox().clear();
@@ -914,6 +938,11 @@ impl Emulator {
     pub async fn shutdown(mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        // Live Tail streams end now, so their connections do not hold the stop up.
+        self.store.live_tails().close_all();
+        if let Some(ticker) = self.live_tail_ticker.take() {
+            ticker.abort();
         }
         if let Some(scheduler) = self.scheduler.take() {
             scheduler.abort();
@@ -952,6 +981,10 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        self.store.live_tails().close_all();
+        if let Some(ticker) = self.live_tail_ticker.take() {
+            ticker.abort();
         }
         if let Some(scheduler) = self.scheduler.take() {
             scheduler.abort();
@@ -1063,6 +1096,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a StartLiveTail session lasts before SessionTimeoutException (default
+    /// [`crate::limits::LIVE_TAIL_TIMEOUT`], three hours).
+    pub fn live_tail_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.config.live_tail_timeout = timeout;
+        self
+    }
+
     /// Other connection timeouts than [`HEADER_READ_TIMEOUT`] and [`BODY_READ_TIMEOUT`] (tests
     /// of the timeouts use short ones).
     #[cfg(test)]
@@ -1114,6 +1154,7 @@ impl EmulatorBuilder {
             (stop, task)
         });
         let scheduler = tokio::spawn(crate::scheduler::run(Arc::clone(&store)));
+        let live_tail_ticker = Some(tokio::spawn(tick_live_tails(Arc::downgrade(&store))));
         let router = guarded_router(
             Arc::clone(&store),
             &self.config,
@@ -1134,7 +1175,23 @@ impl EmulatorBuilder {
             scheduler: Some(scheduler),
             publisher,
             guards,
+            live_tail_ticker,
         })
+    }
+}
+
+/// Cuts every Live Tail session's update each [`crate::limits::LIVE_TAIL_UPDATE_PERIOD`], until
+/// the store is gone. One task for all sessions: an idle session costs no task of its own.
+async fn tick_live_tails(store: std::sync::Weak<Store>) {
+    let mut interval = tokio::time::interval(crate::limits::LIVE_TAIL_UPDATE_PERIOD);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    interval.tick().await;
+    loop {
+        interval.tick().await;
+        let Some(store) = store.upgrade() else {
+            return;
+        };
+        store.live_tails().tick();
     }
 }
 

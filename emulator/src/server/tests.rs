@@ -1036,3 +1036,92 @@ async fn the_vended_route_emits_a_sources_records_to_its_log_group() {
     let malformed = send(&app, emit(r#"{"records":5}"#, "application/json")).await;
     assert_eq!(malformed.json["__type"], "ValidationException");
 }
+
+/// A Live Tail stream outlives the connection timeouts (300 ms here), arrives chunked, and is
+/// exactly initial-response, sessionStart, updates (the put's event in one), then
+/// SessionTimeoutException; every frame's CRCs check out.
+#[tokio::test]
+async fn a_live_tail_stream_is_framed_chunked_and_not_cut_by_the_timeouts() {
+    use crate::protocol::event_stream::decode_all;
+    let short = std::time::Duration::from_millis(300);
+    let emulator = served(
+        crate::Emulator::builder()
+            .timeouts(super::Timeouts {
+                header_read: short,
+                body_read: short,
+            })
+            .live_tail_timeout(std::time::Duration::from_secs(2)),
+    )
+    .await;
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<String>();
+    let call = |target: &str, body: &str| {
+        hyper::Request::post(emulator.endpoint_url())
+            .header("x-amz-target", format!("Logs_20140328.{target}"))
+            .header("content-type", CONTENT_TYPE)
+            .body(body.to_owned())
+            .unwrap()
+    };
+    for (target, body) in [
+        ("CreateLogGroup", r#"{"logGroupName":"g"}"#),
+        (
+            "CreateLogStream",
+            r#"{"logGroupName":"g","logStreamName":"s"}"#,
+        ),
+    ] {
+        let answer = client.request(call(target, body)).await.unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    let response = client
+        .request(call(
+            "StartLiveTail",
+            r#"{"logGroupIdentifiers":["arn:aws:logs:us-east-1:000000000000:log-group:g"]}"#,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.amazon.eventstream"
+    );
+    assert_eq!(response.headers()["transfer-encoding"], "chunked");
+    assert_eq!(emulator.live_tail_sessions(), 1);
+    let now = crate::Clock::now_millis(&crate::SystemClock);
+    let put = format!(
+        r#"{{"logGroupName":"g","logStreamName":"s","logEvents":[{{"timestamp":{now},"message":"hello"}}]}}"#
+    );
+    assert_eq!(
+        client
+            .request(call("PutLogEvents", &put))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let messages = decode_all(&body).unwrap();
+    let kinds: Vec<&str> = messages
+        .iter()
+        .map(|m| {
+            m.header(":event-type")
+                .or(m.header(":exception-type"))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(kinds[..2], ["initial-response", "sessionStart"]);
+    assert_eq!(kinds.last(), Some(&"SessionTimeoutException"));
+    assert!(kinds[2..kinds.len() - 1]
+        .iter()
+        .all(|k| *k == "sessionUpdate"));
+    assert_eq!(messages[0].payload, b"{}");
+    let results: Vec<serde_json::Value> = messages[2..messages.len() - 1]
+        .iter()
+        .flat_map(|m| {
+            let update: serde_json::Value = serde_json::from_slice(&m.payload).unwrap();
+            update["sessionResults"].as_array().unwrap().clone()
+        })
+        .collect();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["message"], "hello");
+    assert_eq!(emulator.live_tail_sessions(), 0);
+}

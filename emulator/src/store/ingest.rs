@@ -136,6 +136,7 @@ impl LogGroup {
         if !self.metric_filters().is_empty() {
             self.count_metrics(valid, valid_transformed);
         }
+        self.offer_to_live_tails(stream.name(), valid_transformed.unwrap_or(valid), now);
         self.apply_retention(stream);
         Ok(Accepted {
             next_sequence_token: outcome.next_sequence_token,

@@ -16,6 +16,7 @@ pub mod indexes;
 pub mod ingest;
 pub mod integrations;
 pub mod listing;
+pub mod live_tail;
 pub mod lookup_tables;
 pub mod masking;
 pub mod metrics;
@@ -74,6 +75,8 @@ pub struct Env {
     /// PutLogEvents batches stored so far: a running query sees it move and leaves writers
     /// their share of the CPU (`store::queries`).
     pub puts: std::sync::atomic::AtomicU64,
+    /// The open Live Tail sessions, offered every event ingested.
+    pub live_tails: Arc<crate::live_tail::LiveTails>,
 }
 
 impl Env {
@@ -110,6 +113,9 @@ impl Store {
                 metrics: Arc::default(),
                 export_dir: None,
                 puts: std::sync::atomic::AtomicU64::new(0),
+                live_tails: Arc::new(crate::live_tail::LiveTails::new(
+                    crate::limits::LIVE_TAIL_TIMEOUT,
+                )),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -127,6 +133,7 @@ impl Store {
                 metrics: Arc::default(),
                 export_dir: config.export_dir.clone(),
                 puts: std::sync::atomic::AtomicU64::new(0),
+                live_tails: Arc::new(crate::live_tail::LiveTails::new(config.live_tail_timeout)),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -216,6 +223,11 @@ impl Store {
     /// What metric filters counted.
     pub fn metrics(&self) -> &Arc<Metrics> {
         &self.env.metrics
+    }
+
+    /// The open Live Tail sessions.
+    pub fn live_tails(&self) -> &Arc<crate::live_tail::LiveTails> {
+        &self.env.live_tails
     }
 
     /// Wipes every region, the delivery outbox and the metrics.

@@ -5,6 +5,7 @@ pub mod cold;
 pub mod filter;
 pub mod flat;
 pub mod insights;
+pub mod live_tail;
 pub mod memory;
 pub mod put;
 pub mod sdk;
@@ -19,7 +20,7 @@ use crate::sizes::Sizes;
 use crate::target::Target;
 
 /// The sections `--only` may name.
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "put",
     "flat",
     "filter",
@@ -29,6 +30,7 @@ pub const SECTIONS: [&str; 9] = [
     "cold",
     "insights",
     "subscriptions",
+    "live_tail",
 ];
 
 /// Whether `--only` (empty: everything) asks for `section`.
@@ -75,6 +77,10 @@ pub async fn run_suite(
     section!(
         "subscriptions",
         subscriptions::run(target, sizes, &mut report)
+    );
+    section!(
+        "live_tail",
+        live_tail::run(target, sizes, binary, &mut report)
     );
     if cold {
         section!("cold", cold::run(sizes, binary, &mut report));

@@ -1,0 +1,535 @@
+//! Live Tail sessions (StartLiveTail), off the HTTP layer: the registry the ingest path offers
+//! new events to, each session's sample of the current second, and its buffer of updates for a
+//! slow reader.
+//!
+//! Knows no store and no HTTP: `store/live_tail.rs` offers events at ingest (one atomic load
+//! when no session exists), the server's ticker cuts an update per session every
+//! [`LIVE_TAIL_UPDATE_PERIOD`], and the stream body takes them with [`Session::poll_update`].
+//! A session is registered before its `sessionStart` is written, so nothing ingested in between
+//! is missed, and removed when its [`Registration`] drops (the client went away, the session
+//! timed out, the server stopped): no task or buffer outlives it.
+//!
+//! [`LIVE_TAIL_UPDATE_PERIOD`]: crate::limits::LIVE_TAIL_UPDATE_PERIOD
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use parking_lot::{Mutex, RwLock};
+
+use crate::filter::FilterPattern;
+use crate::limits::{
+    LIVE_TAIL_BUFFERED_EVENTS, LIVE_TAIL_BUFFERED_UPDATES, LIVE_TAIL_MAX_UPDATE_EVENTS,
+};
+
+/// One event as a `sessionUpdate` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveEvent {
+    /// The group as the request named it (name or ARN).
+    pub log_group_identifier: Arc<str>,
+    /// The stream that ingested it.
+    pub log_stream_name: Arc<str>,
+    /// The message, masked as every read masks it.
+    pub message: String,
+    /// The event's timestamp.
+    pub timestamp: i64,
+    /// When it was ingested.
+    pub ingestion_time: i64,
+}
+
+/// One second's worth of a session's events.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// At most [`LIVE_TAIL_MAX_UPDATE_EVENTS`], in arrival order.
+    pub events: Vec<LiveEvent>,
+    /// More events than that matched, and `events` is a uniform sample of them.
+    pub sampled: bool,
+}
+
+/// Which streams of its groups a session follows.
+#[derive(Debug, Clone)]
+pub enum StreamFilter {
+    /// Every stream.
+    All,
+    /// Streams with one of these names.
+    Names(HashSet<String>),
+    /// Streams whose name starts with one of these.
+    Prefixes(Vec<String>),
+}
+
+impl StreamFilter {
+    fn admits(&self, stream: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Names(names) => names.contains(stream),
+            Self::Prefixes(prefixes) => prefixes.iter().any(|p| stream.starts_with(p.as_str())),
+        }
+    }
+}
+
+/// What a new session follows.
+#[derive(Debug)]
+pub struct SessionSpec {
+    /// The groups: each one's ARN (what ingest offers events under) and the identifier the
+    /// request named it by (what the events show).
+    pub groups: Vec<(String, Arc<str>)>,
+    /// The streams.
+    pub streams: StreamFilter,
+    /// `logEventFilterPattern`, compiled; `None` matches everything.
+    pub pattern: Option<FilterPattern>,
+}
+
+/// Every live session.
+#[derive(Debug)]
+pub struct LiveTails {
+    /// Checked first on every put: zero means nothing else is looked at.
+    count: AtomicUsize,
+    /// Sessions by the ARN of each group they follow.
+    by_group: RwLock<HashMap<String, Vec<Arc<Session>>>>,
+    /// Sessions by id, for the ticker.
+    all: RwLock<HashMap<u64, Arc<Session>>>,
+    next_id: AtomicU64,
+    timeout: Duration,
+}
+
+impl LiveTails {
+    /// An empty registry whose sessions last `timeout`.
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            count: AtomicUsize::new(0),
+            by_group: RwLock::default(),
+            all: RwLock::default(),
+            next_id: AtomicU64::new(1),
+            timeout,
+        }
+    }
+
+    /// How many sessions are open.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Whether any session is open (the ingest path's one check).
+    pub fn is_active(&self) -> bool {
+        self.count() > 0
+    }
+
+    /// Opens a session; it sees every event offered from now until the registration drops.
+    pub fn register(self: &Arc<Self>, spec: SessionSpec) -> Registration {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let session = Arc::new(Session {
+            id,
+            spec,
+            state: Mutex::new(SessionState {
+                // Any odd seed will do for the sampling generator; the id varies it.
+                rng: id.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+                ..SessionState::default()
+            }),
+        });
+        {
+            let mut by_group = self.by_group.write();
+            for (arn, _) in &session.spec.groups {
+                let followers = by_group.entry(arn.clone()).or_default();
+                // A request naming one group twice gets each event once.
+                if !followers.iter().any(|s| s.id == id) {
+                    followers.push(Arc::clone(&session));
+                }
+            }
+        }
+        self.all.write().insert(id, Arc::clone(&session));
+        self.count.fetch_add(1, Ordering::Relaxed);
+        Registration {
+            registry: Arc::clone(self),
+            session,
+        }
+    }
+
+    /// Whether any session follows the group `group_arn`.
+    pub fn follows(&self, group_arn: &str) -> bool {
+        self.by_group.read().contains_key(group_arn)
+    }
+
+    /// Offers events just ingested in `stream` of the group `group_arn` (timestamp and message
+    /// as stored, in arrival order) to the sessions following it; `mask` shows a message as
+    /// reads do, and is called only for the events a session keeps.
+    pub fn offer<'m>(
+        &self,
+        group_arn: &str,
+        stream: &str,
+        events: &[(i64, &'m str)],
+        ingestion_time: i64,
+        mask: &dyn Fn(&'m str) -> String,
+    ) {
+        let by_group = self.by_group.read();
+        let Some(sessions) = by_group.get(group_arn) else {
+            return;
+        };
+        let stream_name: Arc<str> = Arc::from(stream);
+        for session in sessions {
+            if !session.spec.streams.admits(stream) {
+                continue;
+            }
+            let identifier = session
+                .spec
+                .groups
+                .iter()
+                .find(|(arn, _)| arn == group_arn)
+                .map(|(_, identifier)| Arc::clone(identifier))
+                .unwrap_or_else(|| Arc::from(group_arn));
+            let live_event = |&(timestamp, message): &(i64, &'m str)| LiveEvent {
+                log_group_identifier: Arc::clone(&identifier),
+                log_stream_name: Arc::clone(&stream_name),
+                message: mask(message),
+                timestamp,
+                ingestion_time,
+            };
+            let mut state = session.state.lock();
+            match &session.spec.pattern {
+                Some(pattern) => {
+                    for event in events.iter().filter(|(_, m)| pattern.matches(m)) {
+                        if state.skip > 0 {
+                            state.pass(1);
+                        } else {
+                            state.keep(live_event(event));
+                        }
+                    }
+                }
+                // Every event matches: jump over the ones the sample skips.
+                None => {
+                    let mut at = 0;
+                    while at < events.len() {
+                        let passed = state.skip.min(events.len() - at);
+                        state.pass(passed);
+                        at += passed;
+                        if let Some(event) = events.get(at) {
+                            state.keep(live_event(event));
+                            at += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cuts every session's update of the second that ended, and wakes its reader.
+    pub fn tick(&self) {
+        let sessions: Vec<Arc<Session>> = self.all.read().values().cloned().collect();
+        for session in sessions {
+            session.cut_update();
+        }
+    }
+
+    /// Ends every session (the server is stopping): their streams finish after what they
+    /// hold.
+    pub fn close_all(&self) {
+        for session in self.all.read().values() {
+            let mut state = session.state.lock();
+            state.closed = true;
+            if let Some(waker) = state.waker.take() {
+                waker.wake();
+            }
+        }
+    }
+
+    fn remove(&self, session: &Session) {
+        let mut by_group = self.by_group.write();
+        for (arn, _) in &session.spec.groups {
+            if let Some(followers) = by_group.get_mut(arn) {
+                followers.retain(|s| s.id != session.id);
+                if followers.is_empty() {
+                    by_group.remove(arn);
+                }
+            }
+        }
+        drop(by_group);
+        if self.all.write().remove(&session.id).is_some() {
+            self.count.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// One open session.
+#[derive(Debug)]
+pub struct Session {
+    id: u64,
+    spec: SessionSpec,
+    state: Mutex<SessionState>,
+}
+
+#[derive(Debug, Default)]
+struct SessionState {
+    /// Events of the current second that matched.
+    seen: usize,
+    /// A uniform sample of them, with their arrival numbers.
+    kept: Vec<(usize, LiveEvent)>,
+    /// How many of the next matching events the sample passes over.
+    skip: usize,
+    /// Algorithm L's running weight.
+    weight: f64,
+    /// Updates cut and not yet read, oldest first.
+    ready: VecDeque<Update>,
+    /// Events in `ready`.
+    ready_events: usize,
+    /// The reader waiting for an update.
+    waker: Option<Waker>,
+    closed: bool,
+    rng: u64,
+}
+
+impl SessionState {
+    /// Reservoir sampling by Algorithm L (Li, 1994): every matching event of the second ends
+    /// up in the sample with the same probability, and the events between two picks are
+    /// passed over in one step (`skip`), so a busy second costs one draw per pick, not one
+    /// per event.
+    fn keep(&mut self, event: LiveEvent) {
+        let arrival = self.seen;
+        self.seen += 1;
+        let k = LIVE_TAIL_MAX_UPDATE_EVENTS;
+        if self.kept.len() < k {
+            self.kept.push((arrival, event));
+            if self.kept.len() == k {
+                self.weight = (self.unit().ln() / k as f64).exp();
+                self.skip = self.gap();
+            }
+            return;
+        }
+        let slot = (self.next_random() % k as u64) as usize;
+        self.kept[slot] = (arrival, event);
+        self.weight *= (self.unit().ln() / k as f64).exp();
+        self.skip = self.gap();
+    }
+
+    /// Counts `n` matching events passed over.
+    fn pass(&mut self, n: usize) {
+        self.seen += n;
+        self.skip -= n;
+    }
+
+    /// How many events to pass over before the next pick.
+    fn gap(&mut self) -> usize {
+        let gap = (self.unit().ln() / (1.0 - self.weight).ln()).floor();
+        if gap.is_finite() && gap >= 0.0 {
+            gap.min(usize::MAX as f64 / 2.0) as usize
+        } else {
+            usize::MAX / 2
+        }
+    }
+
+    /// A uniform draw in (0, 1].
+    fn unit(&mut self) -> f64 {
+        ((self.next_random() >> 11) + 1) as f64 / (1u64 << 53) as f64
+    }
+
+    /// xorshift64*: cheap, and statistically plenty for picking a sample.
+    fn next_random(&mut self) -> u64 {
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+impl Session {
+    /// Moves the second's sample into the buffer as one update, dropping the oldest updates
+    /// past [`LIVE_TAIL_BUFFERED_UPDATES`] / [`LIVE_TAIL_BUFFERED_EVENTS`].
+    fn cut_update(&self) {
+        let mut state = self.state.lock();
+        let mut kept = std::mem::take(&mut state.kept);
+        kept.sort_unstable_by_key(|(arrival, _)| *arrival);
+        let update = Update {
+            sampled: state.seen > LIVE_TAIL_MAX_UPDATE_EVENTS,
+            events: kept.into_iter().map(|(_, event)| event).collect(),
+        };
+        state.seen = 0;
+        state.skip = 0;
+        state.ready_events += update.events.len();
+        state.ready.push_back(update);
+        while state.ready.len() > LIVE_TAIL_BUFFERED_UPDATES
+            || state.ready_events > LIVE_TAIL_BUFFERED_EVENTS
+        {
+            let Some(dropped) = state.ready.pop_front() else {
+                break;
+            };
+            state.ready_events -= dropped.events.len();
+        }
+        if let Some(waker) = state.waker.take() {
+            waker.wake();
+        }
+    }
+
+    /// The next buffered update; `Ready(None)` once the session is closed and drained.
+    pub fn poll_update(&self, cx: &mut Context<'_>) -> Poll<Option<Update>> {
+        let mut state = self.state.lock();
+        if let Some(update) = state.ready.pop_front() {
+            state.ready_events -= update.events.len();
+            return Poll::Ready(Some(update));
+        }
+        if state.closed {
+            return Poll::Ready(None);
+        }
+        state.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// An open session; dropping it closes the session and frees everything it held.
+#[derive(Debug)]
+pub struct Registration {
+    registry: Arc<LiveTails>,
+    session: Arc<Session>,
+}
+
+impl Registration {
+    /// The session.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// How long the session may last.
+    pub fn timeout(&self) -> Duration {
+        self.registry.timeout
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.registry.remove(&self.session);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::task::Wake;
+
+    struct NoWake;
+    impl Wake for NoWake {
+        fn wake(self: Arc<Self>) {}
+    }
+
+    fn spec(streams: StreamFilter, pattern: Option<&str>) -> SessionSpec {
+        SessionSpec {
+            groups: vec![("arn:g".into(), Arc::from("g"))],
+            streams,
+            pattern: pattern.map(|p| FilterPattern::parse(p).unwrap()),
+        }
+    }
+
+    fn next(registration: &Registration) -> Option<Update> {
+        let waker = Waker::from(Arc::new(NoWake));
+        match registration
+            .session()
+            .poll_update(&mut Context::from_waker(&waker))
+        {
+            Poll::Ready(update) => update,
+            Poll::Pending => panic!("no update ready"),
+        }
+    }
+
+    fn offer(tails: &LiveTails, group: &str, stream: &str, messages: &[String]) {
+        let events: Vec<(i64, &str)> = messages.iter().map(|m| (5, m.as_str())).collect();
+        tails.offer(group, stream, &events, 7, &|m| m.to_uppercase());
+    }
+
+    #[test]
+    fn a_session_gets_matching_events_of_its_groups_and_streams_masked() {
+        let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
+        let r = tails.register(spec(
+            StreamFilter::Prefixes(vec!["web".into()]),
+            Some("error"),
+        ));
+        assert_eq!(tails.count(), 1);
+        offer(
+            &tails,
+            "arn:g",
+            "web-1",
+            &["an error".into(), "fine".into()],
+        );
+        offer(&tails, "arn:g", "db-1", &["an error".into()]);
+        offer(&tails, "arn:other", "web-1", &["an error".into()]);
+        tails.tick();
+        let update = next(&r).unwrap();
+        assert!(!update.sampled);
+        assert_eq!(
+            update.events,
+            vec![LiveEvent {
+                log_group_identifier: Arc::from("g"),
+                log_stream_name: Arc::from("web-1"),
+                message: "AN ERROR".into(),
+                timestamp: 5,
+                ingestion_time: 7,
+            }]
+        );
+        drop(r);
+        assert_eq!(tails.count(), 0);
+        assert!(tails.by_group.read().is_empty());
+    }
+
+    #[test]
+    fn more_than_500_events_in_a_second_are_sampled_to_500_in_order() {
+        let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
+        let r = tails.register(spec(StreamFilter::All, None));
+        let messages: Vec<String> = (0..1_000).map(|i| format!("{i:04}")).collect();
+        offer(&tails, "arn:g", "s", &messages);
+        tails.tick();
+        let update = next(&r).unwrap();
+        assert!(update.sampled);
+        assert_eq!(update.events.len(), LIVE_TAIL_MAX_UPDATE_EVENTS);
+        assert!(update
+            .events
+            .windows(2)
+            .all(|w| w[0].message < w[1].message));
+        // Not simply the first 500: the sample reaches into the second half.
+        assert!(update.events.last().unwrap().message.as_str() > "0500");
+        tails.tick();
+        assert_eq!(next(&r).unwrap(), Update::default());
+    }
+
+    #[test]
+    fn the_sample_is_uniform_over_the_second() {
+        let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
+        let r = tails.register(spec(StreamFilter::All, None));
+        let messages: Vec<String> = (0..5_000).map(|i| format!("{i:04}")).collect();
+        let mut deciles = [0usize; 10];
+        for _ in 0..40 {
+            // Several puts in one second: the sample spans them.
+            for chunk in messages.chunks(700) {
+                offer(&tails, "arn:g", "s", chunk);
+            }
+            tails.tick();
+            let update = next(&r).unwrap();
+            assert_eq!(update.events.len(), LIVE_TAIL_MAX_UPDATE_EVENTS);
+            for event in update.events {
+                deciles[event.message.parse::<usize>().unwrap() / 500] += 1;
+            }
+        }
+        // 40 x 500 picks, 2,000 expected per decile; a biased sampler misses this by far.
+        for count in deciles {
+            assert!((1_700..=2_300).contains(&count), "{deciles:?}");
+        }
+    }
+
+    #[test]
+    fn a_slow_reader_keeps_the_newest_ten_updates() {
+        let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
+        let r = tails.register(spec(StreamFilter::All, None));
+        for i in 0..15 {
+            offer(&tails, "arn:g", "s", &[format!("m{i}")]);
+            tails.tick();
+        }
+        let messages: Vec<String> = std::iter::from_fn(|| {
+            let waker = Waker::from(Arc::new(NoWake));
+            match r.session().poll_update(&mut Context::from_waker(&waker)) {
+                Poll::Ready(Some(u)) => Some(u.events[0].message.clone()),
+                _ => None,
+            }
+        })
+        .collect();
+        assert_eq!(messages.len(), LIVE_TAIL_BUFFERED_UPDATES);
+        assert_eq!(messages[0], "M5");
+        tails.close_all();
+        assert_eq!(next(&r), None);
+    }
+}
