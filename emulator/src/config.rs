@@ -41,6 +41,8 @@ pub struct Config {
     pub cloudwatch_endpoint: Option<String>,
     /// Where CreateExportTask writes: each bucket is a folder of this one.
     pub export_dir: Option<PathBuf>,
+    /// Where all state is kept across restarts (`--data-dir`); none: memory only.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -63,6 +65,7 @@ impl Default for Config {
             forward: crate::delivery::Endpoints::default(),
             cloudwatch_endpoint: None,
             export_dir: None,
+            data_dir: None,
         }
     }
 }

@@ -26,6 +26,7 @@ mod export;
 mod filter;
 pub mod fixtures;
 mod insights;
+mod journal;
 pub mod inspect;
 pub mod limits;
 mod metrics;

@@ -72,6 +72,11 @@ struct Cli {
     /// as a bucket must), holding AWS's object layout.
     #[arg(long, env = "CWLOGS_EXPORT_DIR")]
     export_dir: Option<std::path::PathBuf>,
+    /// Keep all state in this directory (created when missing), so a restart on it brings
+    /// everything back; writes are acknowledged once on disk. Without it nothing touches the
+    /// disk.
+    #[arg(long, env = "CWLOGS_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -141,6 +146,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         },
         cloudwatch_endpoint: cli.cloudwatch_endpoint,
         export_dir: cli.export_dir,
+        data_dir: cli.data_dir,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

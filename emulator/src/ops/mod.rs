@@ -10,6 +10,7 @@ mod export_tasks;
 mod filter;
 mod groups;
 mod insights;
+mod journaled;
 mod kms;
 mod metric_filters;
 mod policies;
@@ -22,7 +23,10 @@ mod tags;
 use std::cell::RefCell;
 use std::sync::Arc;
 
+pub use journaled::{execute, replay};
+
 use crate::error::{LogsError, LogsResult};
+use crate::journal::Journal;
 use crate::protocol::Operation;
 use crate::store::{LogGroup, Region, Store};
 
@@ -38,6 +42,8 @@ pub struct Ctx<'a> {
     pub region: Arc<Region>,
     /// The request's `x-amzn-RequestId` (some AWS messages quote it).
     pub request_id: &'a str,
+    /// The data directory's journal (`--data-dir`), which records every successful write.
+    pub journal: Option<&'a Journal>,
     touched: RefCell<Touched>,
 }
 
@@ -57,8 +63,14 @@ impl<'a> Ctx<'a> {
             store,
             region: store.region_view(region),
             request_id,
+            journal: None,
             touched: RefCell::default(),
         }
+    }
+
+    /// The same context, recording successful writes in `journal`.
+    pub fn with_journal(self, journal: Option<&'a Journal>) -> Self {
+        Self { journal, ..self }
     }
 
     /// The request's region, created when it was never written: for a handler about to

@@ -28,7 +28,10 @@ use crate::fixtures::FixtureError;
 use crate::limits::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_REQUEST_BODY_BYTES};
 use crate::ops::{self, Ctx};
 use crate::protocol;
+use crate::journal::Journal;
 use crate::store::Store;
+
+mod durable;
 
 /// What every request handler shares.
 #[derive(Debug)]
@@ -38,6 +41,8 @@ struct App {
     /// The fixtures loaded at startup, which `POST /_cwlogs/reset?fixtures=reload` reloads.
     fixtures: Option<PathBuf>,
     timeouts: Timeouts,
+    /// The data directory's journal, with `--data-dir`.
+    journal: Option<Arc<Journal>>,
 }
 
 /// The path that wipes all state (for suites sharing one emulator).
@@ -56,12 +61,24 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3
 
 /// The router serving `store`: the JSON 1.1 endpoint on `POST /`, plus health and reset.
 /// `config` gives the default region and the fixtures a reset may reload.
+#[cfg(test)]
 pub(crate) fn router(store: Arc<Store>, config: &Config, timeouts: Timeouts) -> Router {
+    router_with_journal(store, config, timeouts, None)
+}
+
+/// [`router`], journaling every write in `journal` (`--data-dir`).
+fn router_with_journal(
+    store: Arc<Store>,
+    config: &Config,
+    timeouts: Timeouts,
+    journal: Option<Arc<Journal>>,
+) -> Router {
     let app = Arc::new(App {
         store,
         default_region: config.default_region.clone(),
         fixtures: config.fixtures.clone(),
         timeouts,
+        journal,
     });
     Router::new()
         .route("/", post(handle_json).fallback(method_not_allowed))
@@ -214,8 +231,9 @@ async fn answer_json(
         let app = Arc::clone(app);
         let request_id = request_id.to_owned();
         move || {
-            let ctx = Ctx::new(&app.store, &region_name, &request_id);
-            let result = ops::dispatch(operation, &ctx, &body);
+            let ctx = Ctx::new(&app.store, &region_name, &request_id)
+                .with_journal(app.journal.as_deref());
+            let result = ops::execute(operation, &ctx, &body);
             (result, ctx.touched())
         }
     };
@@ -230,7 +248,15 @@ async fn answer_json(
         run()
     };
     line.touched = touched;
-    Ok(protocol::success(result?.body, ""))
+    let handled = result?;
+    if let Some(journal) = app.journal.as_ref().filter(|_| operation.changes_state()) {
+        // Acknowledged only once durable (group commit: one sync serves every waiting write).
+        journal
+            .wait_durable()
+            .await
+            .map_err(LogsError::ServiceUnavailable)?;
+    }
+    Ok(protocol::success(handled.body, ""))
 }
 
 /// An error answer; after one that leaves the body unread (too large, too slow), the
@@ -350,6 +376,14 @@ async fn reset(State(app): State<Arc<App>>, request: Request) -> Response {
         (false, Err(error)) => Err(error),
         (false, Ok(_)) => reset_state(&app, uri.query()),
     };
+    let outcome = match (outcome, &app.journal) {
+        (Ok(body), Some(journal)) => journal
+            .wait_durable()
+            .await
+            .map(|()| body)
+            .map_err(LogsError::ServiceUnavailable),
+        (outcome, _) => outcome,
+    };
     let response = match outcome {
         Ok(body) => (StatusCode::OK, axum::Json(body)).into_response(),
         Err(error) => error_answer(&error, &uuid::Uuid::new_v4().to_string()),
@@ -422,14 +456,16 @@ fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, Logs
         }
     };
     if !reload {
-        app.store.reset();
+        durable::reset(&app.store, app.journal.as_deref());
         tracing::info!("state reset");
         return Ok(serde_json::json!({"reset": true}));
     }
-    let events = reload_fixtures(&app.store, app.fixtures.as_deref(), &app.default_region)
-        .map_err(|error| {
-            LogsError::Validation(format!("The fixtures could not be reloaded: {error}"))
-        })?;
+    let events = durable::reset_to_fixtures(app.journal.as_deref(), || {
+        reload_fixtures(&app.store, app.fixtures.as_deref(), &app.default_region)
+    })
+    .map_err(|error| {
+        LogsError::Validation(format!("The fixtures could not be reloaded: {error}"))
+    })?;
     tracing::info!(events, "state reset to the fixtures");
     Ok(serde_json::json!({"reset": true, "fixtureEvents": events}))
 }
@@ -547,6 +583,9 @@ pub struct Emulator {
     forwarder: Option<JoinHandle<()>>,
     /// The metric publisher and its stop signal, when a CloudWatch endpoint is configured.
     publisher: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+    /// The data directory's journal and its compaction task, with `--data-dir`.
+    journal: Option<Arc<Journal>>,
+    compactor: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
@@ -577,7 +616,7 @@ impl Emulator {
 
     /// Wipes all state, as the reset route does (fixtures included).
     pub fn reset(&self) {
-        self.store.reset();
+        durable::reset(&self.store, self.journal.as_deref());
     }
 
     /// Every subscription delivery in the outbox, oldest first (`GET /_cwlogs/deliveries`).
@@ -614,11 +653,13 @@ impl Emulator {
     /// [`Emulator::reset`]. Returns the number of events loaded. A file that has become
     /// invalid since startup is an error, and then nothing changes.
     pub fn reset_to_fixtures(&self) -> Result<usize, FixtureError> {
-        reload_fixtures(
-            &self.store,
-            self.config.fixtures.as_deref(),
-            &self.config.default_region,
-        )
+        durable::reset_to_fixtures(self.journal.as_deref(), || {
+            reload_fixtures(
+                &self.store,
+                self.config.fixtures.as_deref(),
+                &self.config.default_region,
+            )
+        })
     }
 
     /// Stops the server: in-flight requests get [`SHUTDOWN_GRACE`] to finish (clients may
@@ -626,6 +667,9 @@ impl Emulator {
     pub async fn shutdown(mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        if let Some(compactor) = self.compactor.take() {
+            compactor.abort();
         }
         // The last minute's metrics are flushed before the server stops.
         if let Some((stop, publisher)) = self.publisher.take() {
@@ -661,6 +705,9 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(forwarder) = self.forwarder.take() {
             forwarder.abort();
+        }
+        if let Some(compactor) = self.compactor.take() {
+            compactor.abort();
         }
         if let Some((_, publisher)) = self.publisher.take() {
             publisher.abort();
@@ -717,6 +764,13 @@ impl EmulatorBuilder {
     /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
+        self
+    }
+
+    /// Keeps all state in the directory `dir` (`--data-dir`), created when missing: a restart
+    /// on the same directory brings it all back (see the README's "Durable state").
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.data_dir = Some(dir.into());
         self
     }
 
@@ -782,6 +836,10 @@ impl EmulatorBuilder {
                 .map_err(std::io::Error::other)?;
             tracing::info!(path = %path.display(), events, "fixtures loaded");
         }
+        let journal = match &self.config.data_dir {
+            Some(dir) => Some(durable::open(&store, dir)?),
+            None => None,
+        };
         let listener = TcpListener::bind(self.addr).await.map_err(|error| {
             std::io::Error::new(
                 error.kind(),
@@ -806,7 +864,15 @@ impl EmulatorBuilder {
             let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
             (stop, task)
         });
-        let router = router(Arc::clone(&store), &self.config, self.timeouts);
+        let router = router_with_journal(
+            Arc::clone(&store),
+            &self.config,
+            self.timeouts,
+            journal.clone(),
+        );
+        let compactor = journal
+            .as_ref()
+            .map(|journal| tokio::spawn(durable::compact_now_and_then(&store, journal)));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, self.timeouts, async move {
             let _ = stopped.await;
@@ -819,6 +885,8 @@ impl EmulatorBuilder {
             task: Some(task),
             forwarder,
             publisher,
+            journal,
+            compactor,
         })
     }
 }

@@ -42,12 +42,14 @@ impl LogGroup {
     /// Stores a PutLogEvents batch in `stream` (its events in request order): the batch checks
     /// in AWS's order (event size, batch size, chronological order, then the 24-hour span of
     /// the events that pass the age checks), the sequence token (strict mode), the append, and
-    /// the group's retention.
+    /// the group's retention. `journal` is told the put's "now" once it is accepted, under the
+    /// stream's lock (so in the order the stream took the puts).
     pub fn put_events(
         &self,
         stream: &str,
         events: &[NewEvent<'_>],
         sequence_token: Option<&str>,
+        journal: impl FnOnce(i64),
     ) -> LogsResult<Accepted> {
         let stream = self.stream(stream)?;
         check_batch(events)?;
@@ -69,6 +71,7 @@ impl LogGroup {
             },
             self.env().sequence_tokens,
             now,
+            || journal(now),
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
         // One lock-free check when the group has no subscription filters.
@@ -99,6 +102,7 @@ impl LogGroup {
             },
             crate::config::SequenceTokenMode::Ignore,
             self.env().now(),
+            || {},
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
         Ok(outcome.stored)

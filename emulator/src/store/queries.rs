@@ -175,7 +175,7 @@ impl Region {
     /// queries still running.
     pub fn start_query(&self, request: QueryRequest, max_running: usize) -> LogsResult<String> {
         let now = self.env.now();
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = self.env.ids.uuid();
         let slot = Arc::new(Slot {
             record: Mutex::new(QueryRecord {
                 id: id.clone(),

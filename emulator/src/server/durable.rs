@@ -1,0 +1,117 @@
+//! `--data-dir` at the server's level: opening the directory (replaying its journal into the
+//! store), resets that empty it too, and the background compaction.
+
+use std::path::Path;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use crate::journal::{Journal, Record};
+use crate::ops;
+use crate::store::Store;
+
+/// How often the compactor checks whether the journal holds enough dead data (expired,
+/// deleted or reset events) to be rewritten.
+const COMPACT_CHECK_PERIOD: Duration = Duration::from_secs(60);
+
+/// Opens the data directory `dir` and replays its journal into `store` (after the fixtures,
+/// which are the state a journal starts from).
+pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
+    let started = Instant::now();
+    let mut skipped = 0u64;
+    let mut first_skipped = None;
+    let (journal, recovery) = Journal::open(dir, |record| {
+        if let Err(error) = ops::replay(store, record) {
+            skipped += 1;
+            first_skipped.get_or_insert_with(|| error.to_string());
+        }
+    })
+    .map_err(std::io::Error::other)?;
+    // Deliveries and metric points were sent before the restart: replay must not send them
+    // again.
+    store.outbox().clear();
+    store.metrics().clear();
+    tracing::info!(
+        dir = %dir.display(),
+        records = recovery.records,
+        journal_bytes = journal.file_bytes(),
+        millis = started.elapsed().as_millis() as u64,
+        "data dir: state restored"
+    );
+    if let Some(first) = first_skipped {
+        tracing::warn!(
+            skipped,
+            first = first.as_str(),
+            "data dir: journal records that no longer apply were skipped"
+        );
+    }
+    Ok(Arc::new(journal))
+}
+
+/// Wipes all state, on disk too.
+pub(super) fn reset(store: &Store, journal: Option<&Journal>) {
+    let Some(journal) = journal else {
+        store.reset();
+        return;
+    };
+    let _no_writes = journal.order_exclusive();
+    store.reset();
+    // The fixtures are loaded before the journal at startup: the reset record empties them.
+    journal.truncate(Some(&Record::Reset));
+}
+
+/// Returns to the fixtures with `reload`; on disk, an empty journal (startup loads the
+/// fixtures).
+pub(super) fn reset_to_fixtures<E>(
+    journal: Option<&Journal>,
+    reload: impl FnOnce() -> Result<usize, E>,
+) -> Result<usize, E> {
+    let Some(journal) = journal else {
+        return reload();
+    };
+    let _no_writes = journal.order_exclusive();
+    let events = reload()?;
+    journal.truncate(None);
+    Ok(events)
+}
+
+/// The compactor: checks at once (a journal full of expired events is compacted at startup)
+/// and then every [`COMPACT_CHECK_PERIOD`]; stops when the emulator is gone.
+pub(super) fn compact_now_and_then(
+    store: &Arc<Store>,
+    journal: &Arc<Journal>,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let (store, journal) = (Arc::downgrade(store), Arc::downgrade(journal));
+    async move {
+        loop {
+            let (store, journal) = (Weak::clone(&store), Weak::clone(&journal));
+            let checked = tokio::task::spawn_blocking(move || compact_if_worth_it(&store, &journal))
+                .await;
+            if !matches!(checked, Ok(true)) {
+                return;
+            }
+            tokio::time::sleep(COMPACT_CHECK_PERIOD).await;
+        }
+    }
+}
+
+/// Compacts when enough of the journal is dead; false once the emulator is gone.
+fn compact_if_worth_it(store: &Weak<Store>, journal: &Weak<Journal>) -> bool {
+    let (Some(store), Some(journal)) = (store.upgrade(), journal.upgrade()) else {
+        return false;
+    };
+    let live = store.expire_everywhere();
+    if journal.worth_compacting(live) {
+        let started = Instant::now();
+        let before = journal.file_bytes();
+        match journal.compact(&store) {
+            Ok(after) => tracing::info!(
+                before_bytes = before,
+                after_bytes = after,
+                millis = started.elapsed().as_millis() as u64,
+                "data dir: journal compacted"
+            ),
+            Err(error) => tracing::error!(%error, "data dir: compaction failed; the journal is unchanged"),
+        }
+    }
+    true
+}
