@@ -2,6 +2,7 @@
 //! store), resets that empty it too, and the background compaction.
 
 use std::path::Path;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -19,13 +20,15 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
     let started = Instant::now();
     let mut skipped = 0u64;
     let mut first_skipped = None;
-    let (journal, recovery) = Journal::open(dir, |record| {
+    store.env().replaying.store(true, Ordering::Relaxed);
+    let opened = Journal::open(dir, |record| {
         if let Err(error) = ops::replay(store, record) {
             skipped += 1;
             first_skipped.get_or_insert_with(|| error.to_string());
         }
-    })
-    .map_err(std::io::Error::other)?;
+    });
+    store.env().replaying.store(false, Ordering::Relaxed);
+    let (journal, recovery) = opened.map_err(std::io::Error::other)?;
     // Deliveries and metric points were sent before the restart: replay must not send them
     // again.
     store.outbox().clear();

@@ -61,6 +61,9 @@ pub struct Env {
     pub(crate) pinnable: Arc<PinnableClock>,
     /// Where generated ids come from.
     pub ids: ids::IdSource,
+    /// Set while the journal is replayed at startup (`--data-dir`): background work runs
+    /// inline then, so later records see its outcome as the originals did.
+    pub(crate) replaying: std::sync::atomic::AtomicBool,
     /// How PutLogEvents treats sequence tokens.
     pub sequence_tokens: SequenceTokenMode,
     /// The least time a Logs Insights query stays Running.
@@ -77,6 +80,25 @@ impl Env {
     /// Now, from the injected clock, in epoch milliseconds.
     pub fn now(&self) -> i64 {
         self.clock.now_millis()
+    }
+
+    /// Whether the journal is being replayed (see the field).
+    pub fn replaying(&self) -> bool {
+        self.replaying.load(Ordering::Relaxed)
+    }
+
+    /// Runs `job` (a query's scan, an export) on a thread named `name`; during a replay,
+    /// inline and at once.
+    pub fn background(
+        &self,
+        name: String,
+        job: impl FnOnce() + Send + 'static,
+    ) -> std::io::Result<()> {
+        if self.replaying() {
+            job();
+            return Ok(());
+        }
+        std::thread::Builder::new().name(name).spawn(job).map(|_| ())
     }
 }
 
@@ -104,6 +126,7 @@ impl Store {
                 clock: Arc::clone(&pinnable) as SharedClock,
                 pinnable,
                 ids: ids::IdSource::default(),
+                replaying: std::sync::atomic::AtomicBool::new(false),
                 sequence_tokens,
                 query_min_duration: std::time::Duration::ZERO,
                 outbox: Arc::new(Outbox::new(outbox_size)),
@@ -123,6 +146,7 @@ impl Store {
                 clock: Arc::clone(&pinnable) as SharedClock,
                 pinnable,
                 ids: ids::IdSource::default(),
+                replaying: std::sync::atomic::AtomicBool::new(false),
                 sequence_tokens: config.sequence_tokens,
                 query_min_duration: config.query_min_duration,
                 outbox: Arc::new(Outbox::new(config.outbox_size)),
@@ -331,6 +355,11 @@ impl Region {
     /// Now, from the injected clock.
     pub fn now(&self) -> i64 {
         self.env.now()
+    }
+
+    /// What the region's store reads (clock, ids, background work).
+    pub fn env(&self) -> &Env {
+        &self.env
     }
 
     /// The export tasks.

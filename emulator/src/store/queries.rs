@@ -206,10 +206,14 @@ impl Region {
         let account = self.env.account_id.clone();
         let fingerprint = self.fingerprint();
         let clock = Arc::clone(&self.env.clock);
-        let min_duration = self.env.query_min_duration;
-        std::thread::Builder::new()
-            .name(format!("query-{id}"))
-            .spawn(move || {
+        // A replayed query has already waited its minimum duration.
+        let min_duration = if self.env.replaying() {
+            std::time::Duration::ZERO
+        } else {
+            self.env.query_min_duration
+        };
+        self.env
+            .background(format!("query-{id}"), move || {
                 let started = clock.now_millis();
                 let wall_start = std::time::Instant::now();
                 // A query that panics (an emulator bug) fails instead of staying Running.
