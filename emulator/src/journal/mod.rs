@@ -149,7 +149,9 @@ impl Journal {
                 recovery.records += 1;
                 match record {
                     Record::Reset => control = frame.concat(),
-                    Record::Request { .. } => frame.iter().for_each(|part| control.extend_from_slice(part)),
+                    Record::Request { .. } => frame
+                        .iter()
+                        .for_each(|part| control.extend_from_slice(part)),
                     _ => {}
                 }
                 replay(record);
@@ -255,7 +257,8 @@ impl Journal {
     /// Whether compaction would pay: the journal is past 64 MiB and more than twice what a
     /// snapshot of `live_message_bytes` (the store's, after retention) would take.
     pub fn worth_compacting(&self, live_message_bytes: u64) -> bool {
-        let snapshot = live_message_bytes + live_message_bytes / 4 + self.control.lock().len() as u64;
+        let snapshot =
+            live_message_bytes + live_message_bytes / 4 + self.control.lock().len() as u64;
         let file = self.file_bytes();
         file > COMPACT_AFTER_BYTES && file > 2 * snapshot
     }
@@ -322,7 +325,9 @@ impl Journal {
         if let Some(error) = failure {
             return Err(error);
         }
-        let file = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+        let file = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         std::fs::rename(&temporary, &self.path)?;
         sync_dir(dir)?;
@@ -353,7 +358,6 @@ impl Journal {
             Err(_) => Err("the journal writer stopped".into()),
         }
     }
-
 }
 
 impl Drop for Journal {
@@ -406,7 +410,8 @@ fn write_loop(shared: &Shared, mut file: File) {
             Ok(()) => durable.upto = end,
             Err(error) => {
                 tracing::error!(%error, "data dir: the journal could not be written");
-                durable.failed = Some(format!("The data directory could not be written: {error}").into());
+                durable.failed =
+                    Some(format!("The data directory could not be written: {error}").into());
             }
         });
     }

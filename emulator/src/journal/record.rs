@@ -126,14 +126,17 @@ pub struct PutRecord<'a> {
     pub events: Cow<'a, [NewEvent<'a>]>,
 }
 
-
 impl<'a> Record<'a> {
     /// About how many bytes [`Self::encode`] writes.
     pub fn encoded_len_hint(&self) -> usize {
         match self {
             Record::Request { body, .. } => 64 + body.len(),
             Record::Put(put) => {
-                64 + put.events.iter().map(|e| e.message.len() + 10).sum::<usize>()
+                64 + put
+                    .events
+                    .iter()
+                    .map(|e| e.message.len() + 10)
+                    .sum::<usize>()
             }
             Record::Reset => 1,
             Record::StreamImage { .. } => 128,

@@ -154,7 +154,9 @@ async fn a_second_process_cannot_share_the_directory() {
     let (first, _, _) = reopen(&dir);
     let error = Journal::open(&dir, |_| {}).unwrap_err();
     assert!(matches!(error, OpenError::Locked(..)), "{error}");
-    assert!(error.to_string().contains("in use by another cwlogs-emulator"));
+    assert!(error
+        .to_string()
+        .contains("in use by another cwlogs-emulator"));
     drop(first);
     assert!(Journal::open(&dir, |_| {}).is_ok());
     let _ = std::fs::remove_dir_all(&dir);

@@ -25,10 +25,10 @@ use crate::clock::SharedClock;
 use crate::config::{Config, SequenceTokenMode};
 use crate::error::LogsError;
 use crate::fixtures::FixtureError;
+use crate::journal::Journal;
 use crate::limits::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_REQUEST_BODY_BYTES};
 use crate::ops::{self, Ctx};
 use crate::protocol;
-use crate::journal::Journal;
 use crate::store::Store;
 
 mod durable;

@@ -98,7 +98,10 @@ impl Env {
             job();
             return Ok(());
         }
-        std::thread::Builder::new().name(name).spawn(job).map(|_| ())
+        std::thread::Builder::new()
+            .name(name)
+            .spawn(job)
+            .map(|_| ())
     }
 }
 

@@ -262,7 +262,9 @@ impl LogStream {
         let stored_events = &batch.all_events[batch.accepted.clone()];
         let before = state.events.time_bounds().map(|b| b.1);
         let first_seq = state.events.next_seq();
-        let stored = state.events.insert_sorted_batch(stored_events, ingestion_time);
+        let stored = state
+            .events
+            .insert_sorted_batch(stored_events, ingestion_time);
         let after = state.events.time_bounds().map(|b| b.1);
         self.reindex(&state, before, after);
         if stored > 0 {
@@ -285,9 +287,10 @@ impl LogStream {
         let image = StreamImage {
             next_seq: state.events.next_seq(),
             accepted_batches: state.accepted_batches,
-            last_batch: state.last_batch.as_ref().map(|b| {
-                (b.sent_with.clone(), b.messages_hash, b.count as u64)
-            }),
+            last_batch: state
+                .last_batch
+                .as_ref()
+                .map(|b| (b.sent_with.clone(), b.messages_hash, b.count as u64)),
             last_ingestion_time: state.last_ingestion_time,
         };
         read(&image, &state.events)

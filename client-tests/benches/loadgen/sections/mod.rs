@@ -2,6 +2,7 @@
 //! target, each timed on stderr, an error in one recorded as a failure while the rest run.
 
 pub mod cold;
+pub mod durable;
 pub mod filter;
 pub mod flat;
 pub mod insights;
@@ -19,7 +20,7 @@ use crate::sizes::Sizes;
 use crate::target::Target;
 
 /// The sections `--only` may name.
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "put",
     "flat",
     "filter",
@@ -29,6 +30,7 @@ pub const SECTIONS: [&str; 9] = [
     "cold",
     "insights",
     "subscriptions",
+    "durable",
 ];
 
 /// Whether `--only` (empty: everything) asks for `section`.
@@ -76,6 +78,7 @@ pub async fn run_suite(
         "subscriptions",
         subscriptions::run(target, sizes, &mut report)
     );
+    section!("durable", durable::run(target, sizes, &mut report));
     if cold {
         section!("cold", cold::run(sizes, binary, &mut report));
     }
