@@ -136,7 +136,12 @@ impl Journal {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        let length = file.metadata().map_err(io)?.len();
+        let mut length = file.metadata().map_err(io)?.len();
+        if length < HEADER.len() as u64 && header_prefix(&mut file).map_err(io)? {
+            // A crash while the header was first written: nothing was ever journaled.
+            file.set_len(0).map_err(io)?;
+            length = 0;
+        }
         let _ = std::fs::remove_file(dir.join(COMPACTING_FILE));
         let mut recovery = Recovery::default();
         let mut control = Vec::new();
@@ -170,10 +175,17 @@ impl Journal {
             }
         }
         let file_bytes = file.seek(SeekFrom::End(0)).map_err(io)?;
-        Ok((Self::start(file, file_bytes, path, lock, control), recovery))
+        let journal = Self::start(file, file_bytes, path, lock, control).map_err(io)?;
+        Ok((journal, recovery))
     }
 
-    fn start(file: File, file_bytes: u64, path: PathBuf, lock: File, control: Vec<u8>) -> Self {
+    fn start(
+        file: File,
+        file_bytes: u64,
+        path: PathBuf,
+        lock: File,
+        control: Vec<u8>,
+    ) -> std::io::Result<Self> {
         let (sender, durable) = tokio::sync::watch::channel(Durable::default());
         let shared = Arc::new(Shared {
             pending: Mutex::new(Pending {
@@ -187,10 +199,9 @@ impl Journal {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name("cwlogs-journal".into())
-                .spawn(move || write_loop(&shared, file))
-                .expect("spawn the journal writer")
+                .spawn(move || write_loop(&shared, file))?
         };
-        Self {
+        Ok(Self {
             shared,
             durable,
             writer: Mutex::new(Some(writer)),
@@ -198,7 +209,7 @@ impl Journal {
             control: Mutex::new(control),
             path,
             _lock: lock,
-        }
+        })
     }
 
     /// Held shared by puts, exclusively by every other journaled write (see the field).
@@ -468,6 +479,14 @@ fn read_frames(
         replay(record, [&frame_header, &payload]);
         good += (FRAME_HEADER + length) as u64;
     }
+}
+
+/// Whether the (short) file holds a prefix of [`HEADER`].
+fn header_prefix(file: &mut File) -> std::io::Result<bool> {
+    let mut start = Vec::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.read_to_end(&mut start)?;
+    Ok(HEADER.starts_with(&start))
 }
 
 /// Reads until `buf` is full or the file ends; returns how much was read.
