@@ -32,8 +32,11 @@ POLICY = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"
           '["route53.amazonaws.com"]},"Action":"logs:PutLogEvents","Resource":"*"}]}')
 
 
-def start(data_dir, *extra) -> Emulator:
-    return Emulator("--data-dir", str(data_dir), *extra)
+@pytest.fixture
+def start(start_emulator):
+    """Starts an emulator on a data directory; the session stops every one, even after a
+    failure."""
+    return lambda data_dir, *extra: start_emulator("--data-dir", str(data_dir), *extra)
 
 
 def without_metadata(response: dict) -> dict:
@@ -93,7 +96,7 @@ def wait_for_export(logs, task_id: str) -> None:
     pytest.fail("the export did not complete")
 
 
-def test_restart_brings_back_every_resource_and_tokens_keep_working(tmp_path):
+def test_restart_brings_back_every_resource_and_tokens_keep_working(tmp_path, start):
     data, exports = tmp_path / "data", tmp_path / "exports"
     (exports / "bucket").mkdir(parents=True)
     emulator = start(data, "--export-dir", str(exports))
@@ -174,7 +177,7 @@ def test_restart_brings_back_every_resource_and_tokens_keep_working(tmp_path):
 WRITERS = 8
 
 
-def test_kill_9_among_8_writers_keeps_every_acknowledged_event_exactly_once(tmp_path):
+def test_kill_9_among_8_writers_keeps_every_acknowledged_event_exactly_once(tmp_path, start):
     data = tmp_path / "data"
     emulator = start(data)
     setup = emulator.client()
@@ -233,7 +236,7 @@ def test_kill_9_among_8_writers_keeps_every_acknowledged_event_exactly_once(tmp_
     emulator.stop()
 
 
-def test_a_torn_and_scribbled_tail_is_cut_off_and_reported_once(tmp_path):
+def test_a_torn_and_scribbled_tail_is_cut_off_and_reported_once(tmp_path, start):
     data = tmp_path / "data"
     emulator = start(data)
     logs = emulator.client()
@@ -267,7 +270,7 @@ def test_a_torn_and_scribbled_tail_is_cut_off_and_reported_once(tmp_path):
     emulator.stop()
 
 
-def test_a_second_process_is_refused_the_directory(tmp_path):
+def test_a_second_process_is_refused_the_directory(tmp_path, start):
     data = tmp_path / "data"
     emulator = start(data)
     second = subprocess.run([_binary(), "--port", "0", "--data-dir", str(data)],
@@ -278,7 +281,7 @@ def test_a_second_process_is_refused_the_directory(tmp_path):
     emulator.stop()
 
 
-def test_reset_empties_the_directory_and_fixtures_come_back(tmp_path):
+def test_reset_empties_the_directory_and_fixtures_come_back(tmp_path, start):
     data = tmp_path / "data"
     fixtures = tmp_path / "fixtures.json"
     fixtures.write_text(json.dumps({"logGroupName": "from-fixtures"}))
