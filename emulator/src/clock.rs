@@ -61,6 +61,50 @@ impl Clock for ManualClock {
 /// The shared handle the store and handlers hold.
 pub type SharedClock = Arc<dyn Clock>;
 
+/// A clock that reads another one, except while pinned to a fixed time: a journaled write
+/// runs with "now" fixed at one value, so its replay at startup (pinned to the recorded time)
+/// sees exactly the times the original saw.
+#[derive(Debug)]
+pub(crate) struct PinnableClock {
+    inner: SharedClock,
+    /// The pinned time, or [`i64::MIN`] when not pinned.
+    pinned: AtomicI64,
+}
+
+impl PinnableClock {
+    /// A clock that reads `inner` until pinned.
+    pub(crate) fn new(inner: SharedClock) -> Self {
+        Self {
+            inner,
+            pinned: AtomicI64::new(i64::MIN),
+        }
+    }
+
+    /// Fixes "now" at `millis` until [`Self::unpin`].
+    pub(crate) fn pin(&self, millis: i64) {
+        self.pinned.store(millis, Ordering::SeqCst);
+    }
+
+    /// Lets "now" follow the inner clock again.
+    pub(crate) fn unpin(&self) {
+        self.pinned.store(i64::MIN, Ordering::SeqCst);
+    }
+
+    /// The inner clock's time, pinned or not.
+    pub(crate) fn unpinned_now(&self) -> i64 {
+        self.inner.now_millis()
+    }
+}
+
+impl Clock for PinnableClock {
+    fn now_millis(&self) -> i64 {
+        match self.pinned.load(Ordering::SeqCst) {
+            i64::MIN => self.inner.now_millis(),
+            pinned => pinned,
+        }
+    }
+}
+
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's method).
 pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

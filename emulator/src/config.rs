@@ -47,6 +47,8 @@ pub struct Config {
     pub faults: Option<PathBuf>,
     /// How long a Live Tail session lasts before SessionTimeoutException (AWS: three hours).
     pub live_tail_timeout: std::time::Duration,
+    /// Where all state is kept across restarts (`--data-dir`); none: memory only.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -72,6 +74,7 @@ impl Default for Config {
             quotas: crate::quotas::QuotaSource::Off,
             faults: None,
             live_tail_timeout: crate::limits::LIVE_TAIL_TIMEOUT,
+            data_dir: None,
         }
     }
 }

@@ -22,7 +22,9 @@ pub fn bucket_dir(export_dir: Option<&Path>, bucket: &str) -> Option<PathBuf> {
 
 /// Runs the task `task_id` of `region` in the background, writing under `bucket`.
 pub fn start(region: Arc<Region>, task_id: String, bucket: PathBuf) {
-    std::thread::spawn(move || {
+    let env_region = Arc::clone(&region);
+    let name = format!("export-{task_id}");
+    let started = env_region.env().background(name, move || {
         let running = region
             .export_tasks()
             .update(&task_id, |t| {
@@ -55,6 +57,9 @@ pub fn start(region: Arc<Region>, task_id: String, bucket: PathBuf) {
             }
         });
     });
+    if let Err(error) = started {
+        tracing::error!(%error, "cannot start an export task's thread");
+    }
 }
 
 fn write(

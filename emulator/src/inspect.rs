@@ -177,7 +177,7 @@ mod tests {
             timestamp: 999_000,
             message: "hello",
         }];
-        group.put_events("s", &events, None).unwrap();
+        group.put_events("s", &events, None, |_| {}).unwrap();
         assert_eq!(view.regions(), ["us-east-1"]);
         let snapshot = view.log_group("us-east-1", "g").unwrap();
         assert_eq!(snapshot.log_stream_names, ["s"]);

@@ -28,6 +28,7 @@ mod filter;
 pub mod fixtures;
 mod insights;
 pub mod inspect;
+mod journal;
 pub mod limits;
 mod live_tail;
 mod metrics;

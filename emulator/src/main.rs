@@ -91,6 +91,11 @@ struct Cli {
     #[arg(long, env = "CWLOGS_LIVE_TAIL_TIMEOUT", value_name = "SECONDS",
           default_value_t = cwlogs_emulator::limits::LIVE_TAIL_TIMEOUT.as_secs())]
     live_tail_timeout: u64,
+    /// Keep all state in this directory (created when missing), so a restart on it brings
+    /// everything back; writes are acknowledged once on disk. Without it nothing touches the
+    /// disk.
+    #[arg(long, env = "CWLOGS_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -163,6 +168,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         quotas: cli.quotas,
         faults: cli.faults,
         live_tail_timeout: std::time::Duration::from_secs(cli.live_tail_timeout),
+        data_dir: cli.data_dir,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

@@ -700,9 +700,11 @@ struct DeliveryOutput {
 }
 
 /// A new delivery id: 16 letters and digits, as AWS's look.
-fn new_delivery_id() -> String {
+fn new_delivery_id(ctx: &Ctx<'_>) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    uuid::Uuid::new_v4().as_bytes()[..16]
+    // From the store's id source, so a journaled CreateDelivery replays to the same id.
+    let uuid = uuid::Uuid::parse_str(&ctx.store.env().ids.uuid()).unwrap_or_default();
+    uuid.as_bytes()
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect()
@@ -779,7 +781,7 @@ pub(super) fn create_delivery(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled>
     let source = deliveries.sources().get(&source_name)?;
     let destination = deliveries.destinations().get(&destination_name)?;
     let template = template_for(&source, &destination)?;
-    let id = new_delivery_id();
+    let id = new_delivery_id(ctx);
     let mut delivery = Delivery {
         arn: ctx.region.logs_arn("delivery", &id),
         id,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{resolve_group, Ctx, Handled};
 use crate::error::LogsResult;
+use crate::journal::{PutRecord, Record};
 use crate::limits::{MAX_BATCH_EVENTS, MAX_EVENTS_LIMIT};
 use crate::protocol::{decode, encode, JsonOut, Text};
 use crate::store::events::NewEvent;
@@ -114,7 +115,18 @@ pub(super) fn put_log_events(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
     let stream_name = stream_name.map(Text::as_str).unwrap_or_default();
     ctx.touch_stream(stream_name);
     let sequence_token = input.sequence_token.as_ref().map(Text::as_str);
-    let accepted = group.put_events(stream_name, &events, sequence_token)?;
+    let accepted = group.put_events(stream_name, &events, sequence_token, |now| {
+        if let Some(journal) = ctx.journal {
+            journal.append(&Record::Put(PutRecord {
+                time: now,
+                region: ctx.region.name(),
+                group: group.name(),
+                stream: stream_name,
+                sequence_token,
+                events: std::borrow::Cow::Borrowed(&events),
+            }));
+        }
+    })?;
     let output = PutLogEventsOutput {
         next_sequence_token: accepted.next_sequence_token,
         rejected_log_events_info: (!accepted.rejected.is_empty()).then(|| accepted.rejected.into()),

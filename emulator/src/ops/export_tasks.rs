@@ -76,7 +76,7 @@ pub(super) fn create_export_task(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handl
             )
         })?;
     let task = ExportTask {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: ctx.store.env().ids.uuid(),
         name: input.task_name,
         group: group.to_owned(),
         stream_prefix: input.log_stream_name_prefix,

@@ -353,7 +353,7 @@ pub(super) fn associate_source_to_s3_table_integration(
             "Data source {name} is already associated with the integration {integration_arn}."
         )));
     }
-    let identifier = uuid::Uuid::new_v4().to_string();
+    let identifier = ctx.store.env().ids.uuid();
     region.s3_table_sources().put(S3TableSource {
         identifier: identifier.clone(),
         integration_arn,

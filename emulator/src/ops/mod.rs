@@ -13,6 +13,7 @@ mod groups;
 mod indexes;
 mod insights;
 mod integrations;
+mod journaled;
 mod kms;
 mod live_tail;
 mod lookup_tables;
@@ -32,7 +33,10 @@ pub(crate) use indexes::index_coverage;
 use std::cell::RefCell;
 use std::sync::Arc;
 
+pub use journaled::{execute, replay};
+
 use crate::error::{LogsError, LogsResult};
+use crate::journal::Journal;
 use crate::protocol::Operation;
 use crate::store::{LogGroup, Region, Store};
 
@@ -48,6 +52,8 @@ pub struct Ctx<'a> {
     pub region: Arc<Region>,
     /// The request's `x-amzn-RequestId` (some AWS messages quote it).
     pub request_id: &'a str,
+    /// The data directory's journal (`--data-dir`), which records every successful write.
+    pub journal: Option<&'a Journal>,
     touched: RefCell<Touched>,
 }
 
@@ -67,8 +73,14 @@ impl<'a> Ctx<'a> {
             store,
             region: store.region_view(region),
             request_id,
+            journal: None,
             touched: RefCell::default(),
         }
+    }
+
+    /// The same context, recording successful writes in `journal`.
+    pub fn with_journal(self, journal: Option<&'a Journal>) -> Self {
+        Self { journal, ..self }
     }
 
     /// The request's region, created when it was never written: for a handler about to

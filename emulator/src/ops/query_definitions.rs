@@ -110,7 +110,7 @@ pub(super) fn put_query_definition(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Han
                     query_definition_id: existing.id,
                 })));
             }
-            uuid::Uuid::new_v4().to_string()
+            ctx.store.env().ids.uuid()
         }
     };
     table.put(QueryDefinition {

@@ -161,6 +161,121 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// Whether a successful call changes state, and so is journaled under `--data-dir` (and
+    /// replayed at startup). Every operation is listed: a new one does not compile until it
+    /// is classified here, which is all its durability needs.
+    pub fn changes_state(self) -> bool {
+        use Operation::*;
+        match self {
+            CreateLogGroup
+            | DeleteLogGroup
+            | CreateLogStream
+            | DeleteLogStream
+            | PutLogEvents
+            | PutRetentionPolicy
+            | DeleteRetentionPolicy
+            | TagResource
+            | UntagResource
+            | TagLogGroup
+            | UntagLogGroup
+            | PutMetricFilter
+            | DeleteMetricFilter
+            | StartQuery
+            | StopQuery
+            | PutQueryDefinition
+            | DeleteQueryDefinition
+            | PutSubscriptionFilter
+            | DeleteSubscriptionFilter
+            | PutDestination
+            | PutDestinationPolicy
+            | DeleteDestination
+            | AssociateKmsKey
+            | DisassociateKmsKey
+            | PutLogGroupDeletionProtection
+            | PutBearerTokenAuthentication
+            | PutResourcePolicy
+            | DeleteResourcePolicy
+            | PutDataProtectionPolicy
+            | DeleteDataProtectionPolicy
+            | PutAccountPolicy
+            | DeleteAccountPolicy
+            | CreateExportTask
+            | CancelExportTask
+            | PutDeliverySource
+            | DeleteDeliverySource
+            | PutDeliveryDestination
+            | DeleteDeliveryDestination
+            | PutDeliveryDestinationPolicy
+            | DeleteDeliveryDestinationPolicy
+            | CreateDelivery
+            | DeleteDelivery
+            | UpdateDeliveryConfiguration
+            | CreateLookupTable
+            | UpdateLookupTable
+            | DeleteLookupTable
+            | PutIntegration
+            | DeleteIntegration
+            | AssociateSourceToS3TableIntegration
+            | DisassociateSourceFromS3TableIntegration
+            | CreateScheduledQuery
+            | UpdateScheduledQuery
+            | DeleteScheduledQuery
+            | PutTransformer
+            | DeleteTransformer
+            | PutIndexPolicy
+            | DeleteIndexPolicy
+            | PutSyslogConfiguration
+            | DeleteSyslogConfiguration
+            | PutStorageTierPolicy => true,
+            DescribeLogGroups
+            | DescribeLogStreams
+            | GetLogEvents
+            | ListTagsForResource
+            | ListTagsLogGroup
+            | FilterLogEvents
+            | TestMetricFilter
+            | DescribeMetricFilters
+            | GetQueryResults
+            | DescribeQueries
+            | GetLogRecord
+            | GetLogGroupFields
+            | ListLogGroupsForQuery
+            | DescribeQueryDefinitions
+            | DescribeSubscriptionFilters
+            | DescribeDestinations
+            | DescribeResourcePolicies
+            | GetDataProtectionPolicy
+            | DescribeAccountPolicies
+            | DescribeExportTasks
+            | GetDeliverySource
+            | DescribeDeliverySources
+            | GetDeliveryDestination
+            | DescribeDeliveryDestinations
+            | GetDeliveryDestinationPolicy
+            | GetDelivery
+            | DescribeDeliveries
+            | DescribeConfigurationTemplates
+            | GetLookupTable
+            | DescribeLookupTables
+            | GetIntegration
+            | ListIntegrations
+            | ListSourcesForS3TableIntegration
+            | GetScheduledQuery
+            | ListScheduledQueries
+            | GetScheduledQueryHistory
+            | GetTransformer
+            | TestTransformer
+            | DescribeIndexPolicies
+            | DescribeFieldIndexes
+            | ListSyslogConfigurations
+            | GetStorageTierPolicy
+            | StartLiveTail
+            | GetLogObject => false,
+        }
+    }
+}
+
 /// Every operation in the CloudWatch Logs API model (botocore 1.44.18, `logs/2014-03-28`).
 pub const ALL_OPERATIONS: [&str; 118] = [
     "AssociateKmsKey",
@@ -322,6 +437,19 @@ mod tests {
             );
             let target = format!("{TARGET_PREFIX}.{}", op.name());
             assert_eq!(parse_target(Some(&target)), Ok(*op));
+        }
+    }
+
+    #[test]
+    fn reads_are_not_journaled_and_writes_are() {
+        // The verb tells: a Describe/Get/List/Test/Filter never changes state; everything
+        // else implemented here does. A new operation whose verb breaks this rule must be
+        // looked at (and this test extended), not silently classified.
+        for &op in Operation::IMPLEMENTED {
+            let reads = ["Describe", "Get", "List", "Test", "Filter"]
+                .iter()
+                .any(|verb| op.name().starts_with(verb));
+            assert_eq!(op.changes_state(), !reads, "{}", op.name());
         }
     }
 

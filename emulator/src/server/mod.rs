@@ -26,12 +26,14 @@ use crate::config::{Config, SequenceTokenMode};
 use crate::error::LogsError;
 use crate::faults::{Faults, Outcome};
 use crate::fixtures::FixtureError;
+use crate::journal::Journal;
 use crate::limits::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_REQUEST_BODY_BYTES};
 use crate::ops::{self, Ctx};
 use crate::protocol;
 use crate::quotas::Quotas;
 use crate::store::Store;
 
+mod durable;
 mod event_stream;
 
 /// What every request handler shares.
@@ -43,6 +45,8 @@ struct App {
     fixtures: Option<PathBuf>,
     timeouts: Timeouts,
     guards: Guards,
+    /// The data directory's journal, with `--data-dir`.
+    journal: Option<Arc<Journal>>,
 }
 
 /// The layers between a request and its handler: fault injection, then the rate quotas.
@@ -110,7 +114,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3
 /// `config` gives the default region and the fixtures a reset may reload.
 #[cfg(test)]
 pub(crate) fn router(store: Arc<Store>, config: &Config, timeouts: Timeouts) -> Router {
-    guarded_router(store, config, timeouts, Guards::default())
+    guarded_router(store, config, timeouts, Guards::default(), None)
 }
 
 /// The router, with `guards` in front of every operation.
@@ -119,6 +123,7 @@ fn guarded_router(
     config: &Config,
     timeouts: Timeouts,
     guards: Guards,
+    journal: Option<Arc<Journal>>,
 ) -> Router {
     let app = Arc::new(App {
         store,
@@ -126,6 +131,7 @@ fn guarded_router(
         fixtures: config.fixtures.clone(),
         timeouts,
         guards,
+        journal,
     });
     Router::new()
         .route("/", post(handle_json).fallback(method_not_allowed))
@@ -314,8 +320,9 @@ async fn answer_json(
         let app = Arc::clone(app);
         let request_id = request_id.to_owned();
         move || {
-            let ctx = Ctx::new(&app.store, &region_name, &request_id);
-            let result = ops::dispatch(operation, &ctx, &body);
+            let ctx = Ctx::new(&app.store, &region_name, &request_id)
+                .with_journal(app.journal.as_deref());
+            let result = ops::execute(operation, &ctx, &body);
             (result, ctx.touched())
         }
     };
@@ -330,6 +337,16 @@ async fn answer_json(
         run()
     };
     line.touched = touched;
+    if let (Ok(_), Some(journal)) = (
+        &result,
+        app.journal.as_ref().filter(|_| operation.changes_state()),
+    ) {
+        // Acknowledged only once durable (group commit: one sync serves every waiting write).
+        journal
+            .wait_durable()
+            .await
+            .map_err(LogsError::ServiceUnavailable)?;
+    }
     if drop_after {
         return Ok(dropped());
     }
@@ -504,6 +521,14 @@ async fn reset(State(app): State<Arc<App>>, request: Request) -> Response {
         )),
         (false, Err(error)) => Err(error),
         (false, Ok(_)) => reset_state(&app, uri.query()),
+    };
+    let outcome = match (outcome, &app.journal) {
+        (Ok(body), Some(journal)) => journal
+            .wait_durable()
+            .await
+            .map(|()| body)
+            .map_err(LogsError::ServiceUnavailable),
+        (outcome, _) => outcome,
     };
     let response = match outcome {
         Ok(body) => (StatusCode::OK, axum::Json(body)).into_response(),
@@ -686,14 +711,16 @@ fn reset_state(app: &App, query: Option<&str>) -> Result<serde_json::Value, Logs
     };
     if !reload {
         app.guards.reset();
-        app.store.reset();
+        durable::reset(&app.store, app.journal.as_deref());
         tracing::info!("state reset");
         return Ok(serde_json::json!({"reset": true}));
     }
-    let events = reload_fixtures(&app.store, app.fixtures.as_deref(), &app.default_region)
-        .map_err(|error| {
-            LogsError::Validation(format!("The fixtures could not be reloaded: {error}"))
-        })?;
+    let events = durable::reset_to_fixtures(app.journal.as_deref(), || {
+        reload_fixtures(&app.store, app.fixtures.as_deref(), &app.default_region)
+    })
+    .map_err(|error| {
+        LogsError::Validation(format!("The fixtures could not be reloaded: {error}"))
+    })?;
     app.guards.reset();
     tracing::info!(events, "state reset to the fixtures");
     Ok(serde_json::json!({"reset": true, "fixtureEvents": events}))
@@ -819,6 +846,9 @@ pub struct Emulator {
     guards: Guards,
     /// Cuts every Live Tail session's update once a second.
     live_tail_ticker: Option<JoinHandle<()>>,
+    /// The data directory's journal and its compaction task, with `--data-dir`.
+    journal: Option<Arc<Journal>>,
+    compactor: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
@@ -850,7 +880,7 @@ impl Emulator {
     /// Wipes all state, as the reset route does (fixtures included, fault rules too).
     pub fn reset(&self) {
         self.guards.reset();
-        self.store.reset();
+        durable::reset(&self.store, self.journal.as_deref());
     }
 
     /// Adds a fault-injection rule (as `POST /_cwlogs/faults` does) and returns its id; a rule
@@ -924,11 +954,13 @@ impl Emulator {
     /// [`Emulator::reset`]. Returns the number of events loaded. A file that has become
     /// invalid since startup is an error, and then nothing changes.
     pub fn reset_to_fixtures(&self) -> Result<usize, FixtureError> {
-        let events = reload_fixtures(
-            &self.store,
-            self.config.fixtures.as_deref(),
-            &self.config.default_region,
-        )?;
+        let events = durable::reset_to_fixtures(self.journal.as_deref(), || {
+            reload_fixtures(
+                &self.store,
+                self.config.fixtures.as_deref(),
+                &self.config.default_region,
+            )
+        })?;
         self.guards.reset();
         Ok(events)
     }
@@ -946,6 +978,9 @@ impl Emulator {
         }
         if let Some(scheduler) = self.scheduler.take() {
             scheduler.abort();
+        }
+        if let Some(compactor) = self.compactor.take() {
+            compactor.abort();
         }
         // The last minute's metrics are flushed before the server stops.
         if let Some((stop, publisher)) = self.publisher.take() {
@@ -988,6 +1023,9 @@ impl Drop for Emulator {
         }
         if let Some(scheduler) = self.scheduler.take() {
             scheduler.abort();
+        }
+        if let Some(compactor) = self.compactor.take() {
+            compactor.abort();
         }
         if let Some((_, publisher)) = self.publisher.take() {
             publisher.abort();
@@ -1044,6 +1082,13 @@ impl EmulatorBuilder {
     /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
+        self
+    }
+
+    /// Keeps all state in the directory `dir` (`--data-dir`), created when missing: a restart
+    /// on the same directory brings it all back (see the README's "Durable state").
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.data_dir = Some(dir.into());
         self
     }
 
@@ -1129,6 +1174,10 @@ impl EmulatorBuilder {
                 .map_err(std::io::Error::other)?;
             tracing::info!(path = %path.display(), events, "fixtures loaded");
         }
+        let journal = match &self.config.data_dir {
+            Some(dir) => Some(durable::open(&store, dir)?),
+            None => None,
+        };
         let listener = TcpListener::bind(self.addr).await.map_err(|error| {
             std::io::Error::new(
                 error.kind(),
@@ -1160,7 +1209,11 @@ impl EmulatorBuilder {
             &self.config,
             self.timeouts,
             guards.clone(),
+            journal.clone(),
         );
+        let compactor = journal
+            .as_ref()
+            .map(|journal| tokio::spawn(durable::compact_now_and_then(&store, journal)));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, router, self.timeouts, async move {
             let _ = stopped.await;
@@ -1176,6 +1229,8 @@ impl EmulatorBuilder {
             publisher,
             guards,
             live_tail_ticker,
+            journal,
+            compactor,
         })
     }
 }

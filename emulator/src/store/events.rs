@@ -75,7 +75,7 @@ pub struct EventView<'a> {
 }
 
 /// An event about to be stored.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NewEvent<'a> {
     /// Event time, epoch milliseconds.
     pub timestamp: i64,
@@ -341,6 +341,21 @@ impl EventLog {
             return (c, 0);
         }
         (c, self.chunks[c].lower_bound(key))
+    }
+
+    /// Appends an event restored from a snapshot (`--data-dir`): keys come in increasing
+    /// order, each after every stored one, and keep their arrival numbers.
+    pub fn restore(&mut self, event: EventView<'_>) {
+        self.append(event.key, event.ingestion_time, event.message);
+        self.len += 1;
+        self.message_bytes += event.message.len();
+        self.next_seq = self.next_seq.max(event.key.seq.saturating_add(1));
+    }
+
+    /// Sets the arrival number the next stored event gets (a restored stream's, which may be
+    /// past its last kept event's).
+    pub fn set_next_seq(&mut self, seq: u32) {
+        self.next_seq = self.next_seq.max(seq);
     }
 
     /// Events with key `>= from`, ascending.

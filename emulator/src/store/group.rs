@@ -395,6 +395,36 @@ impl LogGroup {
         Ok(stream)
     }
 
+    /// Every stream, in name order.
+    pub fn all_streams(&self) -> Vec<Arc<LogStream>> {
+        self.streams.read().values().cloned().collect()
+    }
+
+    /// Replaces the named stream's state with a snapshot's `image` (its events follow through
+    /// [`Self::restore_stream_events`]).
+    pub fn restore_stream_image(
+        &self,
+        name: &str,
+        image: &super::stream::StreamImage,
+    ) -> LogsResult<()> {
+        let stream = self.stream(name)?;
+        let freed = stream.restore_image(image);
+        self.remove_stored_bytes(freed);
+        Ok(())
+    }
+
+    /// Appends a snapshot's events to the named stream.
+    pub fn restore_stream_events<'e>(
+        &self,
+        name: &str,
+        events: impl Iterator<Item = super::events::EventView<'e>>,
+    ) -> LogsResult<()> {
+        let stream = self.stream(name)?;
+        let added = stream.restore_events(events);
+        self.add_stored_bytes(added);
+        Ok(())
+    }
+
     /// Deletes a stream and its events; ResourceNotFound if there is none.
     pub fn delete_stream(&self, name: &str) -> LogsResult<()> {
         let stream = {

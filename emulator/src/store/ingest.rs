@@ -42,18 +42,21 @@ impl LogGroup {
     /// Stores a PutLogEvents batch in `stream` (its events in request order): the batch checks
     /// in AWS's order (event size, batch size, chronological order, then the 24-hour span of
     /// the events that pass the age checks), the sequence token (strict mode), the append, and
-    /// the group's retention.
+    /// the group's retention. `journal` is told the put's "now" once it is accepted, under the
+    /// stream's lock (so in the order the stream took the puts).
     pub fn put_events(
         &self,
         stream: &str,
         events: &[NewEvent<'_>],
         sequence_token: Option<&str>,
+        journal: impl FnOnce(i64),
     ) -> LogsResult<Accepted> {
         self.put_batch(
             &self.stream(stream)?,
             events,
             sequence_token,
             self.env().sequence_tokens,
+            journal,
         )
     }
 
@@ -74,6 +77,7 @@ impl LogGroup {
             events,
             None,
             crate::config::SequenceTokenMode::Ignore,
+            |_| {},
         )
     }
 
@@ -83,6 +87,7 @@ impl LogGroup {
         events: &[NewEvent<'_>],
         sequence_token: Option<&str>,
         sequence_tokens: crate::config::SequenceTokenMode,
+        journal: impl FnOnce(i64),
     ) -> LogsResult<Accepted> {
         check_batch(events)?;
         let now = self.env().now();
@@ -121,6 +126,7 @@ impl LogGroup {
             },
             sequence_tokens,
             now,
+            || journal(now),
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
         self.env()
@@ -158,6 +164,7 @@ impl LogGroup {
             },
             crate::config::SequenceTokenMode::Ignore,
             self.env().now(),
+            || {},
         )?;
         self.add_stored_bytes(outcome.stored_bytes);
         Ok(outcome.stored)

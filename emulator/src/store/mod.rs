@@ -12,6 +12,7 @@ pub mod deliveries;
 pub mod events;
 pub mod export;
 pub mod group;
+pub mod ids;
 pub mod indexes;
 pub mod ingest;
 pub mod integrations;
@@ -47,7 +48,7 @@ pub use subscriptions::{Destination, Distribution, SubscriptionFilter, TargetArn
 use listing::{ListPage, Listing};
 use resources::ResourceTable;
 
-use crate::clock::SharedClock;
+use crate::clock::{PinnableClock, SharedClock};
 use crate::config::SequenceTokenMode;
 use crate::delivery::Outbox;
 use crate::error::{LogsError, LogsResult};
@@ -60,8 +61,16 @@ use crate::metrics::Metrics;
 pub struct Env {
     /// The account id that ARNs carry.
     pub account_id: String,
-    /// The source of "now".
+    /// The source of "now": the configured clock, which a journaled write pins (see
+    /// [`Env::pinnable`]).
     pub clock: SharedClock,
+    /// The same clock, for pinning.
+    pub(crate) pinnable: Arc<PinnableClock>,
+    /// Where generated ids come from.
+    pub ids: ids::IdSource,
+    /// Set while the journal is replayed at startup (`--data-dir`): background work runs
+    /// inline then, so later records see its outcome as the originals did.
+    pub(crate) replaying: std::sync::atomic::AtomicBool,
     /// How PutLogEvents treats sequence tokens.
     pub sequence_tokens: SequenceTokenMode,
     /// The least time a Logs Insights query stays Running.
@@ -84,6 +93,28 @@ impl Env {
     pub fn now(&self) -> i64 {
         self.clock.now_millis()
     }
+
+    /// Whether the journal is being replayed (see the field).
+    pub fn replaying(&self) -> bool {
+        self.replaying.load(Ordering::Relaxed)
+    }
+
+    /// Runs `job` (a query's scan, an export) on a thread named `name`; during a replay,
+    /// inline and at once.
+    pub fn background(
+        &self,
+        name: String,
+        job: impl FnOnce() + Send + 'static,
+    ) -> std::io::Result<()> {
+        if self.replaying() {
+            job();
+            return Ok(());
+        }
+        std::thread::Builder::new()
+            .name(name)
+            .spawn(job)
+            .map(|_| ())
+    }
 }
 
 /// All emulator state.
@@ -103,10 +134,14 @@ impl Store {
         sequence_tokens: SequenceTokenMode,
         outbox_size: usize,
     ) -> Self {
+        let pinnable = Arc::new(PinnableClock::new(clock));
         Self {
             env: Arc::new(Env {
                 account_id,
-                clock,
+                clock: Arc::clone(&pinnable) as SharedClock,
+                pinnable,
+                ids: ids::IdSource::default(),
+                replaying: std::sync::atomic::AtomicBool::new(false),
                 sequence_tokens,
                 query_min_duration: std::time::Duration::ZERO,
                 outbox: Arc::new(Outbox::new(outbox_size)),
@@ -123,10 +158,14 @@ impl Store {
 
     /// An empty store with `config`'s account, clock, sequence-token mode and export folder.
     pub fn from_config(config: &crate::config::Config) -> Self {
+        let pinnable = Arc::new(PinnableClock::new(Arc::clone(&config.clock)));
         Self {
             env: Arc::new(Env {
                 account_id: config.account_id.clone(),
-                clock: Arc::clone(&config.clock),
+                clock: Arc::clone(&pinnable) as SharedClock,
+                pinnable,
+                ids: ids::IdSource::default(),
+                replaying: std::sync::atomic::AtomicBool::new(false),
                 sequence_tokens: config.sequence_tokens,
                 query_min_duration: config.query_min_duration,
                 outbox: Arc::new(Outbox::new(config.outbox_size)),
@@ -147,6 +186,11 @@ impl Store {
     /// The account id that ARNs carry.
     pub fn account_id(&self) -> &str {
         &self.env.account_id
+    }
+
+    /// What every level of the store reads (the clock to pin, the ids to seed).
+    pub fn env(&self) -> &Env {
+        &self.env
     }
 
     /// Now, from the injected clock, in epoch milliseconds.
@@ -228,6 +272,29 @@ impl Store {
     /// The open Live Tail sessions.
     pub fn live_tails(&self) -> &Arc<crate::live_tail::LiveTails> {
         &self.env.live_tails
+    }
+
+    /// Applies every group's retention and returns the message bytes left in the store.
+    pub fn expire_everywhere(&self) -> u64 {
+        let regions: Vec<Arc<Region>> = self.regions.read().values().cloned().collect();
+        regions
+            .iter()
+            .flat_map(|region| region.all_groups())
+            .map(|group| group.info().stored_bytes)
+            .sum()
+    }
+
+    /// Visits every stream with its region and group names.
+    pub fn for_each_stream(&self, mut visit: impl FnMut(&str, &str, &stream::LogStream)) {
+        let mut regions: Vec<Arc<Region>> = self.regions.read().values().cloned().collect();
+        regions.sort_by(|a, b| a.name.cmp(&b.name));
+        for region in regions {
+            for group in region.all_groups() {
+                for stream in group.all_streams() {
+                    visit(&region.name, group.name(), &stream);
+                }
+            }
+        }
     }
 
     /// Wipes every region, the delivery outbox and the metrics.
@@ -377,6 +444,11 @@ impl Region {
     /// Now, from the injected clock.
     pub fn now(&self) -> i64 {
         self.env.now()
+    }
+
+    /// What the region's store reads (clock, ids, background work).
+    pub fn env(&self) -> &Env {
+        &self.env
     }
 
     /// The export tasks.

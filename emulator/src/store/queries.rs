@@ -178,7 +178,7 @@ impl Region {
     /// queries still running.
     pub fn start_query(&self, request: QueryRequest, max_running: usize) -> LogsResult<String> {
         let now = self.env.now();
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = self.env.ids.uuid();
         let slot = Arc::new(Slot {
             record: Mutex::new(QueryRecord {
                 id: id.clone(),
@@ -210,10 +210,14 @@ impl Region {
         let fingerprint = self.fingerprint();
         let clock = Arc::clone(&self.env.clock);
         let env = Arc::clone(&self.env);
-        let min_duration = self.env.query_min_duration;
-        std::thread::Builder::new()
-            .name(format!("query-{id}"))
-            .spawn(move || {
+        // A replayed query has already waited its minimum duration.
+        let min_duration = if self.env.replaying() {
+            std::time::Duration::ZERO
+        } else {
+            self.env.query_min_duration
+        };
+        self.env
+            .background(format!("query-{id}"), move || {
                 let started = clock.now_millis();
                 let wall_start = std::time::Instant::now();
                 // A query that panics (an emulator bug) fails instead of staying Running.

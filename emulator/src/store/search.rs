@@ -555,7 +555,9 @@ mod tests {
             accepted: 0..events.len(),
             sequence_token: None,
         };
-        stream.put(batch, SequenceTokenMode::Ignore, 0).unwrap();
+        stream
+            .put(batch, SequenceTokenMode::Ignore, 0, || {})
+            .unwrap();
         let found = pages(&[stream], "ERROR", Direction::Forward, usize::MAX);
         assert_eq!(found.concat(), ["an ERROR here"]);
     }
@@ -588,7 +590,9 @@ mod tests {
                     accepted: 0..n,
                     sequence_token: None,
                 };
-                stream.put(batch, SequenceTokenMode::Ignore, 0).unwrap();
+                stream
+                    .put(batch, SequenceTokenMode::Ignore, 0, || {})
+                    .unwrap();
                 stream
             })
             .collect()

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
 
-use super::events::{EventLog, NewEvent};
+use super::events::{EventLog, EventView, NewEvent};
 use super::tokens::{fingerprint, sequence_token};
 use crate::config::SequenceTokenMode;
 use crate::error::{LogsError, LogsResult};
@@ -92,6 +92,21 @@ fn messages_digest(events: &[NewEvent<'_>]) -> u64 {
         h = mix(h, u64::from_le_bytes(tail));
     }
     h ^ (h >> 32)
+}
+
+/// A stream's state apart from its events, as a snapshot keeps it (`--data-dir`
+/// compaction): with its events, it recreates the stream exactly, tokens included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamImage {
+    /// The arrival number the next event gets.
+    pub next_seq: u32,
+    /// Batches accepted so far (the sequence token encodes it).
+    pub accepted_batches: u64,
+    /// The last accepted batch, for DataAlreadyAccepted: the token it was sent with, its
+    /// messages' digest and its event count.
+    pub last_batch: Option<(Option<String>, u64, u64)>,
+    /// When the last batch arrived.
+    pub last_ingestion_time: Option<i64>,
 }
 
 /// A snapshot of a stream's metadata, as DescribeLogStreams reports it.
@@ -228,12 +243,15 @@ impl LogStream {
         self.state.write()
     }
 
-    /// Checks the sequence token (in strict mode) and stores the accepted events, atomically.
+    /// Checks the sequence token (in strict mode) and stores the accepted events, atomically;
+    /// `accepted` runs once the put is accepted, still under the stream's lock, so what it
+    /// records (the journal) is in the order the stream took the puts.
     pub fn put(
         &self,
         batch: PutBatch<'_>,
         mode: SequenceTokenMode,
         ingestion_time: i64,
+        accepted: impl FnOnce(),
     ) -> LogsResult<PutOutcome> {
         let digest = (mode == SequenceTokenMode::Strict)
             .then(|| BatchDigest::of(batch.sequence_token, batch.all_events));
@@ -241,10 +259,12 @@ impl LogStream {
         if let Some(digest) = &digest {
             state.check_sequence_token(self.fingerprint, batch.sequence_token, digest)?;
         }
-        let accepted = &batch.all_events[batch.accepted.clone()];
+        let stored_events = &batch.all_events[batch.accepted.clone()];
         let before = state.events.time_bounds().map(|b| b.1);
         let first_seq = state.events.next_seq();
-        let stored = state.events.insert_sorted_batch(accepted, ingestion_time);
+        let stored = state
+            .events
+            .insert_sorted_batch(stored_events, ingestion_time);
         let after = state.events.time_bounds().map(|b| b.1);
         self.reindex(&state, before, after);
         if stored > 0 {
@@ -252,12 +272,64 @@ impl LogStream {
         }
         state.accepted_batches += 1;
         state.last_batch = digest;
+        accepted();
         Ok(PutOutcome {
             next_sequence_token: sequence_token(self.fingerprint, state.accepted_batches),
             stored,
-            stored_bytes: accepted.iter().map(|e| e.message.len()).sum(),
+            stored_bytes: stored_events.iter().map(|e| e.message.len()).sum(),
             first_seq,
         })
+    }
+
+    /// Runs `read` with the stream's image and its events (under the read lock).
+    pub fn with_image<R>(&self, read: impl FnOnce(&StreamImage, &EventLog) -> R) -> R {
+        let state = self.state.read();
+        let image = StreamImage {
+            next_seq: state.events.next_seq(),
+            accepted_batches: state.accepted_batches,
+            last_batch: state
+                .last_batch
+                .as_ref()
+                .map(|b| (b.sent_with.clone(), b.messages_hash, b.count as u64)),
+            last_ingestion_time: state.last_ingestion_time,
+        };
+        read(&image, &state.events)
+    }
+
+    /// Replaces the stream's state with `image` and no events (a snapshot's start; events
+    /// follow through [`Self::restore_events`]). Returns the message bytes it held.
+    pub fn restore_image(&self, image: &StreamImage) -> usize {
+        let mut state = self.state.write();
+        let before = state.events.time_bounds().map(|b| b.1);
+        let freed = state.events.message_bytes();
+        state.events = EventLog::default();
+        state.events.set_next_seq(image.next_seq);
+        state.accepted_batches = image.accepted_batches;
+        state.last_batch = image
+            .last_batch
+            .as_ref()
+            .map(|(sent_with, messages_hash, count)| BatchDigest {
+                sent_with: sent_with.clone(),
+                messages_hash: *messages_hash,
+                count: *count as usize,
+            });
+        state.last_ingestion_time = image.last_ingestion_time;
+        self.reindex(&state, before, None);
+        freed
+    }
+
+    /// Appends snapshot events (in key order, after every stored one); returns their message
+    /// bytes.
+    pub fn restore_events<'e>(&self, events: impl Iterator<Item = EventView<'e>>) -> usize {
+        let mut state = self.state.write();
+        let before = state.events.time_bounds().map(|b| b.1);
+        let bytes_before = state.events.message_bytes();
+        for event in events {
+            state.events.restore(event);
+        }
+        let after = state.events.time_bounds().map(|b| b.1);
+        self.reindex(&state, before, after);
+        state.events.message_bytes() - bytes_before
     }
 
     /// Shared access to the events for as long as the guard lives. FilterLogEvents holds

@@ -2,6 +2,7 @@
 //! target, each timed on stderr, an error in one recorded as a failure while the rest run.
 
 pub mod cold;
+pub mod durable;
 pub mod filter;
 pub mod flat;
 pub mod insights;
@@ -20,7 +21,7 @@ use crate::sizes::Sizes;
 use crate::target::Target;
 
 /// The sections `--only` may name.
-pub const SECTIONS: [&str; 10] = [
+pub const SECTIONS: [&str; 11] = [
     "put",
     "flat",
     "filter",
@@ -31,6 +32,7 @@ pub const SECTIONS: [&str; 10] = [
     "insights",
     "subscriptions",
     "live_tail",
+    "durable",
 ];
 
 /// Whether `--only` (empty: everything) asks for `section`.
@@ -82,6 +84,7 @@ pub async fn run_suite(
         "live_tail",
         live_tail::run(target, sizes, binary, &mut report)
     );
+    section!("durable", durable::run(target, sizes, &mut report));
     if cold {
         section!("cold", cold::run(sizes, binary, &mut report));
     }

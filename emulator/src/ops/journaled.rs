@@ -1,0 +1,102 @@
+//! Writes under `--data-dir`: [`execute`] runs a request and journals it when it changed
+//! state; [`replay`] runs a journal record again at startup, through the same handlers, with
+//! the clock pinned to the record's time and the id source seeded with its seed, so the
+//! replay recreates exactly what the original did: names, times, ids, tokens. A new
+//! operation needs no persistence code of its own, only its line in
+//! [`Operation::changes_state`].
+
+use super::{dispatch, Ctx, Handled};
+use crate::error::{LogsError, LogsResult};
+use crate::journal::Record;
+use crate::protocol::Operation;
+use crate::store::ids::random_seed;
+use crate::store::Store;
+
+/// Runs `operation`, journaling it (when `ctx` has a journal and it succeeded and changes
+/// state). The caller waits for the journal to be durable before it answers.
+pub fn execute(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
+    let Some(journal) = ctx.journal.filter(|_| operation.changes_state()) else {
+        return dispatch(operation, ctx, body);
+    };
+    if operation == Operation::PutLogEvents {
+        // The handler journals the put under its stream's lock (ops/events.rs).
+        let _shared = journal.order_shared();
+        return dispatch(operation, ctx, body);
+    }
+    let _exclusive = journal.order_exclusive();
+    let env = ctx.store.env();
+    let time = env.pinnable.unpinned_now();
+    let seed = random_seed();
+    let result = pinned(ctx.store, time, seed, || dispatch(operation, ctx, body));
+    if result.is_ok() {
+        journal.append(&Record::Request {
+            time,
+            seed,
+            region: ctx.region.name(),
+            operation: operation.name(),
+            body,
+        });
+    }
+    result
+}
+
+/// Runs `run` with the store's clock pinned at `time` and its ids seeded with `seed`.
+fn pinned<R>(store: &Store, time: i64, seed: u64, run: impl FnOnce() -> R) -> R {
+    let env = store.env();
+    env.pinnable.pin(time);
+    env.ids.seed(seed);
+    let result = run();
+    env.ids.unseed();
+    env.pinnable.unpin();
+    result
+}
+
+/// Applies one journal record to `store` (at startup, before anything is served).
+pub fn replay(store: &Store, record: Record<'_>) -> LogsResult<()> {
+    match record {
+        Record::Request {
+            time,
+            seed,
+            region,
+            operation,
+            body,
+        } => {
+            let operation = Operation::from_name(operation).ok_or_else(|| {
+                LogsError::ServiceUnavailable(format!(
+                    "the journal names {operation}, which this build does not implement"
+                ))
+            })?;
+            let ctx = Ctx::new(store, region, "replay");
+            pinned(store, time, seed, || dispatch(operation, &ctx, body)).map(|_| ())
+        }
+        Record::Put(put) => {
+            let group = store.region_view(put.region).group(put.group)?;
+            pinned(store, put.time, 0, || {
+                group.put_events(put.stream, &put.events, put.sequence_token, |_| {})
+            })
+            .map(|_| ())
+        }
+        Record::Reset => {
+            store.reset();
+            Ok(())
+        }
+        Record::StreamImage {
+            region,
+            group,
+            stream,
+            image,
+        } => store
+            .region_view(region)
+            .group(group)?
+            .restore_stream_image(stream, &image),
+        Record::StreamEvents {
+            region,
+            group,
+            stream,
+            events,
+        } => store
+            .region_view(region)
+            .group(group)?
+            .restore_stream_events(stream, events.iter()),
+    }
+}
