@@ -41,6 +41,12 @@ pub struct Config {
     pub cloudwatch_endpoint: Option<String>,
     /// Where CreateExportTask writes: each bucket is a folder of this one.
     pub export_dir: Option<PathBuf>,
+    /// Whether PutSubscriptionFilter asks the forwarding endpoint that its destination exists
+    /// (off by default).
+    pub check_destinations: bool,
+    /// An S3-compatible endpoint CreateExportTask writes to (SigV4-signed PutObject), and
+    /// CreateImportTask reads from.
+    pub s3_endpoint: Option<String>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -63,6 +69,8 @@ impl Default for Config {
             forward: crate::delivery::Endpoints::default(),
             cloudwatch_endpoint: None,
             export_dir: None,
+            check_destinations: false,
+            s3_endpoint: None,
         }
     }
 }

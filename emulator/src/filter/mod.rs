@@ -210,7 +210,6 @@ impl FilterPattern {
 
     /// Whether the pattern matches every message: empty, whitespace, or `" "` (how the parser
     /// classified it; the tests check that classification).
-    #[cfg(test)]
     pub fn matches_everything(&self) -> bool {
         matches!(self.inner.kind, Kind::Everything)
     }

@@ -70,6 +70,68 @@ fn empty_delimited_as_empty(pattern: &str) -> &str {
     }
 }
 
+/// `--check-destinations`: asks the forwarding endpoint whether the stream or function the
+/// filter (or the logs destination it names) delivers to exists, and answers AWS's error when
+/// its test message could not be delivered. A service without an endpoint is not asked.
+fn check_destination(ctx: &Ctx<'_>, vendor: Vendor, arn: &str) -> LogsResult<()> {
+    let not_deliverable = |vendor: Vendor| {
+        LogsError::InvalidParameter(
+            match vendor {
+                Vendor::Kinesis => {
+                    "Could not deliver test message to specified Kinesis stream. \
+                                    Check if the given kinesis stream is in ACTIVE state."
+                }
+                Vendor::Firehose => {
+                    "Could not deliver test message to specified Firehose stream. \
+                                     Check if the given Firehose stream is in ACTIVE state."
+                }
+                Vendor::Lambda => {
+                    "Could not execute the lambda function. Make sure you have \
+                                   given CloudWatch Logs permission to execute your function."
+                }
+                Vendor::LogsDestination => {
+                    "Could not deliver test message to specified \
+                                            destination. Check if the destination is valid."
+                }
+            }
+            .into(),
+        )
+    };
+    let (vendor, arn) = match vendor {
+        Vendor::LogsDestination => {
+            let target = TargetArn::parse(arn)
+                .and_then(|dest| {
+                    ctx.store
+                        .existing_region(&dest.region)?
+                        .destinations()
+                        .get(&dest.name)
+                        .ok()
+                })
+                .map(|dest| dest.target_arn)
+                .ok_or_else(|| not_deliverable(Vendor::LogsDestination))?;
+            let vendor = TargetArn::parse(&target)
+                .ok_or_else(|| not_deliverable(Vendor::LogsDestination))?
+                .vendor;
+            (vendor, target)
+        }
+        _ => (vendor, arn.to_owned()),
+    };
+    let ask = crate::delivery::forward::destination_ready(ctx.store.forward_endpoints(), &arn);
+    // Handlers run on the blocking pool (Operation::is_search), where waiting is allowed.
+    let ready = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => runtime.block_on(ask),
+        Err(_) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| LogsError::ServiceUnavailable(error.to_string()))?
+            .block_on(ask),
+    };
+    match ready {
+        Some(false) => Err(not_deliverable(vendor)),
+        None | Some(true) => Ok(()),
+    }
+}
+
 pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: PutSubscriptionFilterInput = decode(body)?;
     let mut v = Violations::new();
@@ -103,6 +165,9 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
     let destination_arn = input.destination_arn.unwrap_or_default();
     let vendor = check_target(ctx, &destination_arn, input.role_arn.as_deref())?.vendor;
     let group = ctx.group(group_name)?;
+    if ctx.store.check_destinations() {
+        check_destination(ctx, vendor, &destination_arn)?;
+    }
     let distribution = input
         .distribution
         .as_deref()

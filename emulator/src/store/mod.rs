@@ -65,6 +65,12 @@ pub struct Env {
     pub metrics: Arc<Metrics>,
     /// Where export tasks write (each bucket a folder of it), when configured.
     pub export_dir: Option<std::path::PathBuf>,
+    /// Where subscription deliveries are forwarded.
+    pub forward: crate::delivery::Endpoints,
+    /// Whether PutSubscriptionFilter asks the forwarding endpoint about its destination.
+    pub check_destinations: bool,
+    /// The S3-compatible endpoint export and import tasks use, when configured.
+    pub s3_endpoint: Option<String>,
 }
 
 impl Env {
@@ -97,9 +103,12 @@ impl Store {
                 clock,
                 sequence_tokens,
                 query_min_duration: std::time::Duration::ZERO,
-                outbox: Arc::new(Outbox::new(outbox_size)),
+                outbox: Outbox::new(outbox_size),
                 metrics: Arc::default(),
                 export_dir: None,
+                forward: crate::delivery::Endpoints::default(),
+                check_destinations: false,
+                s3_endpoint: None,
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -113,9 +122,12 @@ impl Store {
                 clock: Arc::clone(&config.clock),
                 sequence_tokens: config.sequence_tokens,
                 query_min_duration: config.query_min_duration,
-                outbox: Arc::new(Outbox::new(config.outbox_size)),
+                outbox: Outbox::new(config.outbox_size),
                 metrics: Arc::default(),
                 export_dir: config.export_dir.clone(),
+                forward: config.forward.clone(),
+                check_destinations: config.check_destinations,
+                s3_endpoint: config.s3_endpoint.clone(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -124,6 +136,21 @@ impl Store {
     /// Where export tasks write, when configured.
     pub fn export_dir(&self) -> Option<&std::path::Path> {
         self.env.export_dir.as_deref()
+    }
+
+    /// Where subscription deliveries are forwarded.
+    pub fn forward_endpoints(&self) -> &crate::delivery::Endpoints {
+        &self.env.forward
+    }
+
+    /// Whether PutSubscriptionFilter asks the forwarding endpoint about its destination.
+    pub fn check_destinations(&self) -> bool {
+        self.env.check_destinations
+    }
+
+    /// The S3-compatible endpoint export and import tasks use, when configured.
+    pub fn s3_endpoint(&self) -> Option<&str> {
+        self.env.s3_endpoint.as_deref()
     }
 
     /// The account id that ARNs carry.

@@ -10,7 +10,7 @@ use super::resources::Resource;
 use super::stream::LogStream;
 use super::tokens::event_id;
 use super::LogGroup;
-use crate::delivery::{MessageType, Payload, PayloadEvent, Target};
+use crate::delivery::{EventIds, MessageType, Payload, PutEvents, Selection, Target};
 use crate::error::LogsError;
 use crate::filter::FilterPattern;
 use crate::limits::{MAX_DESTINATIONS, MAX_SUBSCRIPTION_FILTERS};
@@ -213,39 +213,56 @@ impl LogGroup {
         first_seq: u32,
     ) {
         let filters = self.subscription_filters().all();
+        let selections: Vec<(SubscriptionFilter, Selection)> = filters
+            .into_iter()
+            .filter_map(|filter| {
+                let selection = if filter.compiled.matches_everything() {
+                    Selection::All
+                } else {
+                    let indices: Vec<u32> = (0..)
+                        .zip(events)
+                        .filter(|(_, event)| filter.compiled.matches(event.message))
+                        .map(|(index, _)| index)
+                        .collect();
+                    if indices.is_empty() {
+                        return None;
+                    }
+                    if indices.len() == events.len() {
+                        Selection::All
+                    } else {
+                        Selection::Some(indices)
+                    }
+                };
+                Some((filter, selection))
+            })
+            .collect();
+        if selections.is_empty() {
+            return;
+        }
         let env = self.env();
         let now = env.now();
         // Deliveries carry what data protection masks, as every read does.
         let masks = self.masks(false);
+        let put = Arc::new(PutEvents::new(
+            events
+                .iter()
+                .map(|event| (event.timestamp, masks.apply(now, event.message))),
+            EventIds {
+                stream: stream.fingerprint(),
+                first_seq,
+                format: delivered_event_id,
+            },
+        ));
         // arn:aws:logs:<region>:<account>:log-group:<name>
         let region = self.arn.split(':').nth(3).unwrap_or_default();
-        for filter in filters {
-            let matched: Vec<PayloadEvent> = events
-                .iter()
-                .zip(first_seq..)
-                .filter(|(event, _)| filter.compiled.matches(event.message))
-                .map(|(event, seq)| PayloadEvent {
-                    id: event_id(
-                        stream.fingerprint(),
-                        EventKey {
-                            timestamp: event.timestamp,
-                            seq,
-                        },
-                    ),
-                    timestamp: event.timestamp,
-                    message: masks.apply(now, event.message).into_owned(),
-                })
-                .collect();
-            if matched.is_empty() {
-                continue;
-            }
-            let payload = Payload {
+        for (filter, selection) in selections {
+            let header = Payload {
                 message_type: MessageType::Data,
                 owner: env.account_id.clone(),
                 log_group: self.name().to_owned(),
                 log_stream: stream.name().to_owned(),
                 subscription_filters: vec![filter.name.clone()],
-                log_events: matched,
+                log_events: Vec::new(),
             };
             let random_key;
             let partition_key = match filter.distribution {
@@ -261,9 +278,15 @@ impl LogGroup {
                 destination_arn: &filter.destination_arn,
                 partition_key,
             };
-            env.outbox.deliver(now, target, payload);
+            env.outbox
+                .deliver_matched(now, target, header, &put, selection);
         }
     }
+}
+
+/// The id a delivered event carries: the one FilterLogEvents gives it.
+fn delivered_event_id(stream: u64, timestamp: i64, seq: u32) -> String {
+    event_id(stream, EventKey { timestamp, seq })
 }
 
 #[cfg(test)]
