@@ -6,7 +6,7 @@
 //! counted when full) and, when forwarding is configured, queues it for the background
 //! forwarder. Nothing here knows the store.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Once, Weak};
@@ -42,6 +42,10 @@ pub struct PayloadEvent {
     pub timestamp: i64,
     /// The message.
     pub message: String,
+    /// The system fields the filter's `emitSystemFields` asked for (`@aws.account`,
+    /// `@aws.region`, `@source.log`), beside the event's own members.
+    #[serde(flatten)]
+    pub system_fields: BTreeMap<String, String>,
 }
 
 /// The JSON AWS delivers, before compression.
@@ -110,6 +114,7 @@ impl Payload {
                 id: String::new(),
                 timestamp: now,
                 message: format!("CWL CONTROL MESSAGE: Checking health of destination {what}."),
+                system_fields: BTreeMap::new(),
             }],
         }
     }
@@ -240,6 +245,7 @@ impl PutEvents {
             ),
             timestamp,
             message: self.text[start..self.ends[index]].to_owned(),
+            system_fields: BTreeMap::new(),
         }
     }
 }
@@ -263,6 +269,7 @@ struct Job {
     partition_key: String,
     payload: Payload,
     matched: Option<(Arc<PutEvents>, Selection)>,
+    system_fields: BTreeMap<String, String>,
 }
 
 impl Job {
@@ -275,6 +282,7 @@ impl Job {
             partition_key: target.partition_key.to_owned(),
             payload,
             matched: None,
+            system_fields: BTreeMap::new(),
         }
     }
 
@@ -296,6 +304,11 @@ impl Job {
                     .map(|i| events.event(i as usize))
                     .collect(),
             };
+            if !self.system_fields.is_empty() {
+                for event in &mut payload.log_events {
+                    event.system_fields.clone_from(&self.system_fields);
+                }
+            }
         }
         let target = JobTarget {
             time: self.time,
@@ -409,7 +422,7 @@ impl Outbox {
     }
 
     /// Records the delivery to `target` of `header` (a payload without events) with the
-    /// events of `events` that `selection` names.
+    /// events of `events` that `selection` names, each carrying `system_fields`.
     pub fn deliver_matched(
         &self,
         now: i64,
@@ -417,9 +430,11 @@ impl Outbox {
         header: Payload,
         events: &Arc<PutEvents>,
         selection: Selection,
+        system_fields: BTreeMap<String, String>,
     ) {
         let mut job = Job::new(now, target, header);
         job.matched = Some((Arc::clone(events), selection));
+        job.system_fields = system_fields;
         self.queue(job);
     }
 
@@ -635,6 +650,7 @@ mod tests {
                 id: "1".into(),
                 timestamp: 5,
                 message: message.into(),
+                system_fields: BTreeMap::new(),
             }],
         }
     }

@@ -13,6 +13,7 @@ use crate::delivery::{Payload, Target};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_DESCRIBE_LIMIT, MAX_FIELD_SELECTION_CRITERIA_LEN, MAX_FILTER_PATTERN_LEN};
 use crate::protocol::{decode, encode};
+use crate::store::system_fields::{FieldSelection, SYSTEM_FIELDS};
 use crate::store::{Distribution, SubscriptionFilter, TargetArn, Vendor};
 use crate::validate::Violations;
 
@@ -160,6 +161,23 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         );
     }
     v.finish()?;
+    let field_selection = match input.field_selection_criteria.as_deref() {
+        Some(criteria) => FieldSelection::parse(criteria).map_err(|error| {
+            LogsError::InvalidParameter(format!("Invalid fieldSelectionCriteria: {error}"))
+        })?,
+        None => None,
+    };
+    if let Some(unknown) = input
+        .emit_system_fields
+        .iter()
+        .flatten()
+        .find(|field| !SYSTEM_FIELDS.contains(&field.as_str()))
+    {
+        return Err(LogsError::InvalidParameter(format!(
+            "Invalid emitSystemFields value {unknown}: valid values are {}.",
+            SYSTEM_FIELDS.join(", ")
+        )));
+    }
     let pattern = input.filter_pattern.unwrap_or_default();
     let compiled = parse_pattern(empty_delimited_as_empty(&pattern), false)?;
     let destination_arn = input.destination_arn.unwrap_or_default();
@@ -184,6 +202,7 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         distribution,
         apply_on_transformed_logs: input.apply_on_transformed_logs.unwrap_or(false),
         field_selection_criteria: input.field_selection_criteria,
+        field_selection: field_selection.map(Arc::new),
         emit_system_fields: input.emit_system_fields,
         creation_time: ctx.store.now(),
     })?;

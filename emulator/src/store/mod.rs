@@ -22,6 +22,7 @@ pub mod resources;
 pub mod search;
 pub mod stream;
 pub mod subscriptions;
+pub mod system_fields;
 pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap};

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::events::{EventKey, NewEvent};
 use super::resources::Resource;
 use super::stream::LogStream;
+use super::system_fields::{FieldSelection, SystemFields};
 use super::tokens::event_id;
 use super::LogGroup;
 use crate::delivery::{EventIds, MessageType, Payload, PutEvents, Selection, Target};
@@ -151,6 +152,8 @@ pub struct SubscriptionFilter {
     pub apply_on_transformed_logs: bool,
     /// `fieldSelectionCriteria`, as given.
     pub field_selection_criteria: Option<String>,
+    /// The criteria, parsed once at put time (`None`: every event).
+    pub field_selection: Option<Arc<FieldSelection>>,
     /// `emitSystemFields`, as given.
     pub emit_system_fields: Option<Vec<String>>,
     /// Creation time, epoch milliseconds.
@@ -213,8 +216,23 @@ impl LogGroup {
         first_seq: u32,
     ) {
         let filters = self.subscription_filters().all();
+        let env = self.env();
+        // arn:aws:logs:<region>:<account>:log-group:<name>
+        let region = self.arn.split(':').nth(3).unwrap_or_default();
+        let source_log = format!("{}:{}", env.account_id, self.name());
+        let fields = SystemFields {
+            account: &env.account_id,
+            region,
+            source_log: &source_log,
+        };
         let selections: Vec<(SubscriptionFilter, Selection)> = filters
             .into_iter()
+            .filter(|filter| {
+                filter
+                    .field_selection
+                    .as_ref()
+                    .is_none_or(|selection| selection.matches(&fields))
+            })
             .filter_map(|filter| {
                 let selection = if filter.compiled.matches_everything() {
                     Selection::All
@@ -239,7 +257,6 @@ impl LogGroup {
         if selections.is_empty() {
             return;
         }
-        let env = self.env();
         let now = env.now();
         // Deliveries carry what data protection masks, as every read does.
         let masks = self.masks(false);
@@ -253,8 +270,6 @@ impl LogGroup {
                 format: delivered_event_id,
             },
         ));
-        // arn:aws:logs:<region>:<account>:log-group:<name>
-        let region = self.arn.split(':').nth(3).unwrap_or_default();
         for (filter, selection) in selections {
             let header = Payload {
                 message_type: MessageType::Data,
@@ -278,8 +293,14 @@ impl LogGroup {
                 destination_arn: &filter.destination_arn,
                 partition_key,
             };
+            let system_fields = filter
+                .emit_system_fields
+                .iter()
+                .flatten()
+                .filter_map(|name| Some((name.clone(), fields.get(name)?.to_owned())))
+                .collect();
             env.outbox
-                .deliver_matched(now, target, header, &put, selection);
+                .deliver_matched(now, target, header, &put, selection, system_fields);
         }
     }
 }
