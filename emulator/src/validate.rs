@@ -126,6 +126,17 @@ impl Violations {
         }
     }
 
+    /// Records that `value` as a whole does not satisfy `pattern` unless `ok` (for patterns
+    /// that are more than a character class).
+    pub fn whole_pattern(&mut self, field: &str, ok: bool, pattern: &str) -> bool {
+        if !ok {
+            self.found.push(format!(
+                "Value at '{field}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"
+            ));
+        }
+        ok
+    }
+
     /// Checks a number against `min..=max`.
     pub fn range(&mut self, field: &str, value: i64, min: i64, max: i64) -> bool {
         if value < min {
@@ -321,7 +332,7 @@ impl Violations {
 }
 
 /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators, numbers and a few symbols.
-fn is_tag_char(c: char) -> bool {
+pub fn is_tag_char(c: char) -> bool {
     c.is_alphabetic()
         || c.is_numeric()
         || (c.is_whitespace() && !c.is_control())

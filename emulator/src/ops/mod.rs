@@ -11,6 +11,7 @@ mod filter;
 mod groups;
 mod insights;
 mod kms;
+mod list_log_groups;
 mod metric_filters;
 mod policies;
 mod query_definitions;
@@ -181,6 +182,7 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
         }
+        Operation::ListLogGroups => list_log_groups::list_log_groups(ctx, body),
     }
 }
 

@@ -95,6 +95,7 @@ operations! {
     CreateExportTask,
     DescribeExportTasks,
     CancelExportTask,
+    ListLogGroups,
 }
 
 impl Operation {

@@ -428,11 +428,24 @@ impl Region {
         prefix: &str,
         token: Option<&str>,
         limit: usize,
+        keep: impl FnMut(&LogGroup) -> bool,
+    ) -> ListPage<GroupInfo> {
+        self.list_groups("DescribeLogGroups", prefix, token, limit, keep)
+    }
+
+    /// One page of the `listing` operation over the groups whose names start with `prefix`
+    /// and that `keep` accepts, in name order (its tokens are bound to `listing`).
+    pub fn list_groups(
+        &self,
+        listing: &'static str,
+        prefix: &str,
+        token: Option<&str>,
+        limit: usize,
         mut keep: impl FnMut(&LogGroup) -> bool,
     ) -> ListPage<GroupInfo> {
         let page = {
             let groups = self.groups.read();
-            Listing::new("DescribeLogGroups", self.fingerprint()).page_of_names(
+            Listing::new(listing, self.fingerprint()).page_of_names(
                 &groups,
                 prefix,
                 token,
