@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
+};
 use aws_sigv4::sign::v4;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -363,6 +366,19 @@ fn json_call(
     }
 }
 
+/// Runs `future` to completion from synchronous code: on the current runtime from a thread
+/// that may block (the blocking pool), or on a small runtime of its own on a plain thread.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => runtime.block_on(future),
+        Err(_) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread runtime with I/O and time drivers builds")
+            .block_on(future),
+    }
+}
+
 /// The HTTP client forwarding and metric publishing share.
 pub type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
@@ -421,7 +437,7 @@ fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>
         .region(region)
         .name(outgoing.service)
         .time(SystemTime::now())
-        .settings(SigningSettings::default())
+        .settings(settings_for(outgoing.service))
         .build()
         .map_err(|error| format!("signing: {error}"))?
         .into();
@@ -441,6 +457,17 @@ fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>
         .into_parts();
     instructions.apply_to_request_http1x(&mut request);
     Ok(request)
+}
+
+/// SigV4 as `service` wants it: S3 signs the payload hash header and the path as sent.
+fn settings_for(service: &str) -> SigningSettings {
+    let mut settings = SigningSettings::default();
+    if service == "s3" {
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    }
+    settings
 }
 
 /// One service call, before signing.

@@ -118,16 +118,8 @@ fn check_destination(ctx: &Ctx<'_>, vendor: Vendor, arn: &str) -> LogsResult<()>
         _ => (vendor, arn.to_owned()),
     };
     let ask = crate::delivery::forward::destination_ready(ctx.store.forward_endpoints(), &arn);
-    // Handlers run on the blocking pool (Operation::is_search), where waiting is allowed.
-    let ready = match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => runtime.block_on(ask),
-        Err(_) => tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|error| LogsError::ServiceUnavailable(error.to_string()))?
-            .block_on(ask),
-    };
-    match ready {
+    // This handler runs on the blocking pool (Operation::is_search), where waiting is allowed.
+    match crate::delivery::forward::block_on(ask) {
         Some(false) => Err(not_deliverable(vendor)),
         None | Some(true) => Ok(()),
     }
