@@ -695,6 +695,83 @@ mod tests {
         );
     }
 
+    fn test_id(stream: u64, timestamp: i64, seq: u32) -> String {
+        format!("{stream}/{timestamp}/{seq}")
+    }
+
+    #[test]
+    fn queued_deliveries_are_encoded_once_in_order_while_puts_and_drains_race() {
+        let outbox = Outbox::new(1_000_000);
+        let writers: Vec<_> = (0..4u64)
+            .map(|writer| {
+                let outbox = Arc::clone(&outbox);
+                std::thread::spawn(move || {
+                    for put in 0..200u32 {
+                        let events = Arc::new(PutEvents::new(
+                            (0..3i32).map(|i| (i64::from(i), format!("w{writer} p{put} e{i}"))),
+                            EventIds {
+                                stream: writer,
+                                first_seq: put * 3,
+                                format: test_id,
+                            },
+                        ));
+                        let target = Target {
+                            region: "r",
+                            filter_name: "f",
+                            destination_arn: "arn",
+                            partition_key: "s",
+                        };
+                        let mut header = payload("");
+                        header.log_events.clear();
+                        let selection = if put % 2 == 0 {
+                            Selection::All
+                        } else {
+                            Selection::Some(vec![0, 2])
+                        };
+                        outbox.deliver_matched(
+                            0,
+                            target,
+                            header,
+                            &events,
+                            selection,
+                            BTreeMap::new(),
+                        );
+                    }
+                })
+            })
+            .collect();
+        let mut drained = Vec::new();
+        while writers.iter().any(|w| !w.is_finished()) {
+            drained.extend(outbox.list(true, |_| true));
+        }
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        drained.extend(outbox.list(true, |_| true));
+        let ids: Vec<u64> = drained.iter().map(|d| d.id).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids in order");
+        let events: Vec<&PayloadEvent> =
+            drained.iter().flat_map(|d| &d.payload.log_events).collect();
+        assert_eq!(events.len(), 4 * (100 * 3 + 100 * 2));
+        let mut seen: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), events.len(), "each event once");
+        // Each writer's puts arrive in the order they were made.
+        for writer in 0..4 {
+            let puts: Vec<u32> = events
+                .iter()
+                .filter(|e| e.message.starts_with(&format!("w{writer} ")))
+                .map(|e| e.id.split('/').nth(2).unwrap().parse::<u32>().unwrap())
+                .collect();
+            assert!(
+                puts.windows(2).all(|w| w[0] < w[1]),
+                "writer {writer} in order"
+            );
+        }
+        assert_eq!(outbox.dropped(), 0);
+    }
+
     #[test]
     fn a_full_outbox_drops_the_oldest_and_counts() {
         let outbox = Outbox::new(2);
