@@ -107,6 +107,27 @@ impl Violations {
         }
     }
 
+    /// [`Violations::count`], echoing the list as `shown` gives it when it is too long (AWS
+    /// prints some lists whole, in its Java `toString` form).
+    pub fn count_showing(
+        &mut self,
+        field: &str,
+        len: usize,
+        min: usize,
+        max: usize,
+        shown: impl FnOnce() -> String,
+    ) -> bool {
+        if len > max {
+            self.push(
+                format!("'{}'", shown()),
+                field,
+                format!("have length less than or equal to {max}"),
+            );
+            return false;
+        }
+        self.count(field, len, min, max)
+    }
+
     /// Checks that every character of `value` satisfies `allowed`, reporting `pattern`. AWS
     /// leaves the value out of pattern violations (`Value at 'x' failed ...`, as of 2026).
     pub fn pattern(
