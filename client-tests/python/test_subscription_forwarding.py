@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from support import REGION, Emulator, now_ms
+from support import REGION, Emulator, assert_aws_error, now_ms
 
 ACCOUNT = "000000000000"
 KINESIS = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/errors"
@@ -27,15 +27,51 @@ class Recorder:
     """An HTTP server that records every POST; it answers 500 to the first `fail_first` calls,
     then what the service answers on success."""
 
-    def __init__(self, fail_first: int = 0):
+    def __init__(self, fail_first: int = 0, existing: set[str] | None = None):
         self.calls: list[dict] = []
         self.refused = 0
         self.lock = threading.Lock()
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
+            def answer(self, status: int, answer: dict) -> None:
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                # Lambda's GetFunction: GET /2015-03-31/functions/{name}
+                name = self.path.rsplit("/", 1)[-1].split("?")[0]
+                with recorder.lock:
+                    recorder.calls.append({"path": self.path, "method": "GET",
+                                           "headers": {k.lower(): v
+                                                       for k, v in self.headers.items()}})
+                if name in (existing or set()):
+                    self.answer(200, {"Configuration": {"FunctionName": name}})
+                else:
+                    self.answer(404, {"Type": "User", "Message": f"Function not found: {name}"})
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                target = self.headers.get("X-Amz-Target", "")
+                if target.endswith((".DescribeStreamSummary", ".DescribeDeliveryStream")):
+                    request = json.loads(body)
+                    with recorder.lock:
+                        recorder.calls.append({"path": self.path, "target": target,
+                                               "body": request})
+                    name = request.get("StreamName") or request.get("DeliveryStreamName")
+                    if name not in (existing or set()):
+                        self.answer(400, {"__type": "ResourceNotFoundException",
+                                          "message": f"{name} not found"})
+                    elif "StreamName" in request:
+                        self.answer(200, {"StreamDescriptionSummary": {
+                            "StreamName": name, "StreamStatus": "ACTIVE"}})
+                    else:
+                        self.answer(200, {"DeliveryStreamDescription": {
+                            "DeliveryStreamName": name, "DeliveryStreamStatus": "ACTIVE"}})
+                    return
                 with recorder.lock:
                     if recorder.refused < fail_first:
                         recorder.refused += 1
@@ -225,6 +261,58 @@ def test_forwarding_to_kinesis_lambda_and_firehose_exactly_once(recorders, names
         assert (payload["logGroup"], payload["logStream"], payload["subscriptionFilters"],
                 [e["message"] for e in payload["logEvents"]]) == (
             other, "s", ["via-destination"], ["archived"])
+    finally:
+        emu.stop()
+
+
+def test_check_destinations_asks_each_service_and_answers_aws_errors(recorders, names):
+    kinesis = recorders(existing={"errors"})
+    lam = recorders(existing={"handler"})
+    firehose = recorders(existing=set())
+    emu = Emulator("--region", REGION, "--check-destinations",
+                   "--kinesis-endpoint", kinesis.url, "--lambda-endpoint", lam.url,
+                   "--firehose-endpoint", firehose.url)
+    try:
+        logs = emu.client()
+        group = names.group()
+        logs.create_log_group(logGroupName=group)
+
+        def put(arn: str, **extra):
+            logs.put_subscription_filter(logGroupName=group, filterName="f",
+                                         filterPattern="", destinationArn=arn, **extra)
+
+        missing_stream = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/absent"
+        with pytest.raises(logs.exceptions.InvalidParameterException) as err:
+            put(missing_stream, roleArn=ROLE)
+        assert_aws_error(err.value, "InvalidParameterException",
+                         "Could not deliver test message to specified Kinesis stream. "
+                         "Check if the given kinesis stream is in ACTIVE state.")
+        assert kinesis.calls[-1]["target"] == "Kinesis_20131202.DescribeStreamSummary"
+        assert kinesis.calls[-1]["body"] == {"StreamName": "absent"}
+        put(KINESIS, roleArn=ROLE)
+
+        with pytest.raises(logs.exceptions.InvalidParameterException) as err:
+            put(f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:gone")
+        assert_aws_error(err.value, "InvalidParameterException",
+                         "Could not execute the lambda function. Make sure you have given "
+                         "CloudWatch Logs permission to execute your function.")
+        assert lam.calls[-1]["path"] == "/2015-03-31/functions/gone"
+        assert_signed(lam.calls[-1], "lambda")
+        put(LAMBDA)
+
+        with pytest.raises(logs.exceptions.InvalidParameterException) as err:
+            put(FIREHOSE, roleArn=ROLE)
+        assert_aws_error(err.value, "InvalidParameterException",
+                         "Could not deliver test message to specified Firehose stream. "
+                         "Check if the given Firehose stream is in ACTIVE state.")
+        with pytest.raises(logs.exceptions.InvalidParameterException) as err:
+            put(f"arn:aws:logs:{REGION}:{ACCOUNT}:destination:nowhere")
+        assert_aws_error(err.value, "InvalidParameterException",
+                         "Could not deliver test message to specified destination. "
+                         "Check if the destination is valid.")
+        # The filter that was accepted last is the one kept.
+        [kept] = logs.describe_subscription_filters(logGroupName=group)["subscriptionFilters"]
+        assert kept["destinationArn"] == LAMBDA
     finally:
         emu.stop()
 

@@ -316,3 +316,49 @@ def test_aws_cli_subscription_and_destination_commands(cli_env, logs, group, nam
     missing = aws("delete-destination", "--destination-name", name, check=False)
     assert_aws_error(missing, "ResourceNotFoundException",
                      "The specified destination does not exist.", "DeleteDestination")
+
+
+def test_field_selection_criteria_select_and_emit_system_fields_annotate(start_emulator,
+                                                                          names):
+    from support import now_ms
+    emu = start_emulator("--sequence-tokens", "ignore", "--region", REGION)
+    logs = emu.client()
+    group = names.group()
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    # Selected: the group's region is REGION; annotated with two system fields.
+    logs.put_subscription_filter(
+        logGroupName=group, filterName="here", filterPattern="", destinationArn=LAMBDA,
+        fieldSelectionCriteria=f'@aws.region = "{REGION}" AND @aws.account IN ["{ACCOUNT}"]',
+        emitSystemFields=["@aws.account", "@source.log"])
+    # Not selected: another region only.
+    logs.put_subscription_filter(
+        logGroupName=group, filterName="elsewhere", filterPattern="",
+        destinationArn=LAMBDA.replace("handler", "other"),
+        fieldSelectionCriteria='@aws.region NOT IN ["' + REGION + '"]')
+    [here, elsewhere] = sorted(
+        logs.describe_subscription_filters(logGroupName=group)["subscriptionFilters"],
+        key=lambda f: f["filterName"] != "here")
+    assert here["emitSystemFields"] == ["@aws.account", "@source.log"]
+    assert elsewhere["fieldSelectionCriteria"] == '@aws.region NOT IN ["' + REGION + '"]'
+    t = now_ms()
+    logs.put_log_events(logGroupName=group, logStreamName="s",
+                        logEvents=[{"timestamp": t, "message": "hello"}])
+    listed = http("GET", emu.url + "/_cwlogs/deliveries")["deliveries"]
+    assert [d["filterName"] for d in listed] == ["here"]
+    [event] = listed[0]["payload"]["logEvents"]
+    assert {k: v for k, v in event.items() if k != "id"} == {
+        "timestamp": t, "message": "hello", "@aws.account": ACCOUNT,
+        "@source.log": f"{ACCOUNT}:{group}"}
+
+    for criteria in ['@aws.region = us-east-1', 'region = "x"', '@aws.region IN "x"']:
+        with pytest.raises(logs.exceptions.InvalidParameterException):
+            logs.put_subscription_filter(logGroupName=group, filterName="bad",
+                                         filterPattern="", destinationArn=LAMBDA,
+                                         fieldSelectionCriteria=criteria)
+    with pytest.raises(logs.exceptions.InvalidParameterException) as err:
+        logs.put_subscription_filter(logGroupName=group, filterName="bad", filterPattern="",
+                                     destinationArn=LAMBDA, emitSystemFields=["@aws.zone"])
+    assert_aws_error(err, "InvalidParameterException",
+                     "Invalid emitSystemFields value @aws.zone: valid values are "
+                     "@aws.account, @aws.region, @source.log.")

@@ -49,6 +49,12 @@ pub struct Config {
     pub live_tail_timeout: std::time::Duration,
     /// Where all state is kept across restarts (`--data-dir`); none: memory only.
     pub data_dir: Option<PathBuf>,
+    /// Whether PutSubscriptionFilter asks the forwarding endpoint that its destination exists
+    /// (off by default).
+    pub check_destinations: bool,
+    /// An S3-compatible endpoint CreateExportTask writes to (SigV4-signed PutObject), and
+    /// CreateImportTask reads from.
+    pub s3_endpoint: Option<String>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -75,6 +81,8 @@ impl Default for Config {
             faults: None,
             live_tail_timeout: crate::limits::LIVE_TAIL_TIMEOUT,
             data_dir: None,
+            check_destinations: false,
+            s3_endpoint: None,
         }
     }
 }

@@ -1,18 +1,36 @@
 //! Export tasks' writer: what CreateExportTask puts in the bucket, in AWS's object layout
 //! (`<prefix>/<taskId>/<logStreamName>/000000.gz`, each a gzip of `<ISO-8601 timestamp>
 //! <message>` lines, and the `<prefix>/aws-logs-write-test` object AWS writes first). A
-//! bucket is a folder of `--export-dir`. The task's lifecycle lives in the store
+//! bucket is a bucket of the S3-compatible `--s3-endpoint` (SigV4-signed PutObject), or else
+//! a folder of `--export-dir`. The task's lifecycle lives in the store
 //! (`store::export`); this runs it on a thread of its own and records each step.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::delivery::forward::{block_on, http_client, send, Outgoing};
 use crate::store::export::ExportStatus;
 use crate::store::Region;
 
-/// The folder of `bucket` under the export folder, if both exist (AWS refuses a bucket that
-/// does not exist when the task is created).
+/// Where an export task writes.
+#[derive(Debug, Clone)]
+pub enum Bucket {
+    /// A folder of `--export-dir` named as the bucket.
+    Dir(PathBuf),
+    /// A bucket of the S3-compatible `--s3-endpoint` (path-style URLs).
+    S3 {
+        /// The endpoint URL.
+        endpoint: String,
+        /// The bucket.
+        name: String,
+        /// The region requests are signed for.
+        region: String,
+    },
+}
+
+/// The folder of `bucket` under the export folder, if both exist: where vended S3 deliveries
+/// and scheduled-query results are written (they do not use `--s3-endpoint` yet).
 pub fn bucket_dir(export_dir: Option<&Path>, bucket: &str) -> Option<PathBuf> {
     let dir = export_dir?.join(bucket);
     let plain =
@@ -20,8 +38,93 @@ pub fn bucket_dir(export_dir: Option<&Path>, bucket: &str) -> Option<PathBuf> {
     (plain && dir.is_dir()).then_some(dir)
 }
 
-/// Runs the task `task_id` of `region` in the background, writing under `bucket`.
-pub fn start(region: Arc<Region>, task_id: String, bucket: PathBuf) {
+/// The bucket `name`, if it exists (AWS refuses a bucket that does not exist when the task is
+/// created): on the S3 endpoint when one is configured (asked with a signed `HEAD`), else a
+/// folder of the export folder.
+pub fn find_bucket(
+    export_dir: Option<&Path>,
+    s3_endpoint: Option<&str>,
+    region: &str,
+    name: &str,
+) -> Option<Bucket> {
+    let plain = !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != "..";
+    if !plain {
+        return None;
+    }
+    if let Some(endpoint) = s3_endpoint {
+        let bucket = Bucket::S3 {
+            endpoint: endpoint.trim_end_matches('/').to_owned(),
+            name: name.to_owned(),
+            region: region.to_owned(),
+        };
+        let head = bucket.request(http::Method::HEAD, "", bytes::Bytes::new());
+        return block_on(async { send(&http_client(), region, &head).await.is_ok() })
+            .then_some(bucket);
+    }
+    let dir = export_dir?.join(name);
+    dir.is_dir().then_some(Bucket::Dir(dir))
+}
+
+/// `key` with every byte but S3's unreserved ones and `/` percent-encoded.
+fn encode_key(key: &str) -> String {
+    key.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Bucket {
+    /// A signed S3 request for `key` of this bucket (`""`: the bucket itself).
+    fn request(&self, method: http::Method, key: &str, body: bytes::Bytes) -> Outgoing {
+        let Self::S3 { endpoint, name, .. } = self else {
+            unreachable!("only S3 buckets take requests");
+        };
+        let url = if key.is_empty() {
+            format!("{endpoint}/{name}")
+        } else {
+            format!("{endpoint}/{name}/{}", encode_key(key))
+        };
+        Outgoing {
+            method,
+            url,
+            service: "s3",
+            headers: vec![("content-type", "application/octet-stream".into())],
+            body,
+            failed_count_member: None,
+        }
+    }
+
+    /// Writes the object `key` (`/`-separated; empty, `.` and `..` parts are dropped).
+    fn put(&self, key: &str, data: Vec<u8>) -> Result<(), String> {
+        let parts: Vec<&str> = key
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+            .collect();
+        match self {
+            Self::Dir(root) => {
+                let path = parts.iter().fold(root.clone(), |dir, part| dir.join(part));
+                let io = |e: std::io::Error| format!("The export could not be written: {e}");
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(io)?;
+                }
+                std::fs::write(path, data).map_err(io)
+            }
+            Self::S3 { region, .. } => {
+                let put = self.request(http::Method::PUT, &parts.join("/"), data.into());
+                block_on(async { send(&http_client(), region, &put).await })
+                    .map(drop)
+                    .map_err(|e| format!("The export could not be written: {e}"))
+            }
+        }
+    }
+}
+
+/// Runs the task `task_id` of `region` in the background, writing to `bucket`.
+pub fn start(region: Arc<Region>, task_id: String, bucket: Bucket) {
     let env_region = Arc::clone(&region);
     let name = format!("export-{task_id}");
     let started = env_region.env().background(name, move || {
@@ -65,20 +168,14 @@ pub fn start(region: Arc<Region>, task_id: String, bucket: PathBuf) {
 fn write(
     region: &Region,
     task: &crate::store::export::ExportTask,
-    bucket: &Path,
+    bucket: &Bucket,
 ) -> Result<(), String> {
     let io = |e: std::io::Error| format!("The export could not be written: {e}");
-    let root = task
-        .prefix
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-        .fold(bucket.to_path_buf(), |dir, part| dir.join(part));
-    std::fs::create_dir_all(&root).map_err(io)?;
-    std::fs::write(
-        root.join("aws-logs-write-test"),
-        "Permission Check Successful",
-    )
-    .map_err(io)?;
+    let prefix = task.prefix.trim_matches('/');
+    bucket.put(
+        &format!("{prefix}/aws-logs-write-test"),
+        b"Permission Check Successful".to_vec(),
+    )?;
     let group = region
         .group(&task.group)
         .map_err(|_| "The specified log group does not exist.".to_owned())?;
@@ -92,13 +189,11 @@ fn write(
         for (timestamp, message) in events {
             writeln!(text, "{} {message}", iso8601(timestamp)).map_err(io)?;
         }
-        // A stream name may hold `/`: it becomes folders, as S3 keys show it.
-        let dir = stream
-            .split('/')
-            .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-            .fold(root.join(&task.id), |dir, part| dir.join(part));
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        std::fs::write(dir.join("000000.gz"), crate::delivery::gzip(&text)).map_err(io)?;
+        // A stream name may hold `/`: it becomes part of the key, as S3 shows it.
+        bucket.put(
+            &format!("{prefix}/{}/{stream}/000000.gz", task.id),
+            crate::delivery::gzip(&text),
+        )?;
     }
     Ok(())
 }

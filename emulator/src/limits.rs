@@ -345,3 +345,17 @@ pub const LIVE_TAIL_BUFFERED_EVENTS: usize = 5_000;
 pub const LIVE_TAIL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3 * 60 * 60);
 /// Longest `logObjectPointer` of GetLogObject (`LogObjectPointer`: 1–512 in the model).
 pub const MAX_LOG_OBJECT_POINTER_LEN: usize = 512;
+/// ListLogGroups `limit` (model: `ListLimit`, 1-1000).
+pub const MAX_LIST_LOG_GROUPS_LIMIT: i64 = 1000;
+/// ListLogGroups' page size without a `limit` (model documentation: "up to 50").
+pub const DEFAULT_LIST_LOG_GROUPS_LIMIT: usize = 50;
+/// Longest ListLogGroups `logGroupNamePattern` (model: `LogGroupNameRegexPattern`, 3-129).
+pub const MAX_LIST_LOG_GROUPS_PATTERN_LEN: usize = 129;
+/// ListLogGroups `dataSources` entries (model: `DataSourceFilters`, 1-5).
+pub const MAX_LIST_LOG_GROUPS_DATA_SOURCES: usize = 5;
+/// ListLogGroups `fieldIndexNames` entries (model: `FieldIndexNames`, 1-20).
+pub const MAX_LIST_LOG_GROUPS_FIELD_INDEX_NAMES: usize = 20;
+/// ListLogGroups `logGroupTags` entries (model: `TagFilters`, 1-5).
+pub const MAX_LIST_LOG_GROUPS_TAG_FILTERS: usize = 5;
+/// Values of one ListLogGroups tag filter (model: `TagFilterValues`, 0-5).
+pub const MAX_TAG_FILTER_VALUES: usize = 5;

@@ -96,6 +96,16 @@ struct Cli {
     /// disk.
     #[arg(long, env = "CWLOGS_DATA_DIR")]
     data_dir: Option<std::path::PathBuf>,
+    /// At PutSubscriptionFilter, ask the --kinesis/--firehose/--lambda endpoint whether the
+    /// destination exists (and is ACTIVE), answering AWS's "Could not deliver test message"
+    /// errors when it does not.
+    #[arg(long, env = "CWLOGS_CHECK_DESTINATIONS")]
+    check_destinations: bool,
+    /// Write export tasks to this S3-compatible endpoint (path-style, SigV4-signed PutObject
+    /// for --region with test credentials), e.g. http://localhost:9000; import tasks read
+    /// from it. Takes precedence over --export-dir.
+    #[arg(long, env = "CWLOGS_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -169,6 +179,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         faults: cli.faults,
         live_tail_timeout: std::time::Duration::from_secs(cli.live_tail_timeout),
         data_dir: cli.data_dir,
+        check_destinations: cli.check_destinations,
+        s3_endpoint: cli.s3_endpoint,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

@@ -221,6 +221,7 @@ impl Publisher {
     async fn put_metric_data(&self, namespace: &str, data: &[MetricDatum]) -> Result<(), String> {
         let body = put_metric_data_form(namespace, data)?;
         let outgoing = forward::Outgoing {
+            method: http::Method::POST,
             url: format!("{}/", self.endpoint.trim_end_matches('/')),
             service: "monitoring",
             headers: vec![(

@@ -107,6 +107,27 @@ impl Violations {
         }
     }
 
+    /// [`Violations::count`], echoing the list as `shown` gives it when it is too long (AWS
+    /// prints some lists whole, in its Java `toString` form).
+    pub fn count_showing(
+        &mut self,
+        field: &str,
+        len: usize,
+        min: usize,
+        max: usize,
+        shown: impl FnOnce() -> String,
+    ) -> bool {
+        if len > max {
+            self.push(
+                format!("'{}'", shown()),
+                field,
+                format!("have length less than or equal to {max}"),
+            );
+            return false;
+        }
+        self.count(field, len, min, max)
+    }
+
     /// Checks that every character of `value` satisfies `allowed`, reporting `pattern`. AWS
     /// leaves the value out of pattern violations (`Value at 'x' failed ...`, as of 2026).
     pub fn pattern(
@@ -124,6 +145,17 @@ impl Violations {
             ));
             false
         }
+    }
+
+    /// Records that `value` as a whole does not satisfy `pattern` unless `ok` (for patterns
+    /// that are more than a character class).
+    pub fn whole_pattern(&mut self, field: &str, ok: bool, pattern: &str) -> bool {
+        if !ok {
+            self.found.push(format!(
+                "Value at '{field}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"
+            ));
+        }
+        ok
     }
 
     /// Checks a number against `min..=max`.
@@ -321,7 +353,7 @@ impl Violations {
 }
 
 /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators, numbers and a few symbols.
-fn is_tag_char(c: char) -> bool {
+pub fn is_tag_char(c: char) -> bool {
     c.is_alphabetic()
         || c.is_numeric()
         || (c.is_whitespace() && !c.is_control())

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
+};
 use aws_sigv4::sign::v4;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -223,6 +226,7 @@ impl Forwarder {
                 };
                 let body = serde_json::json!({"awslogs": {"data": data}});
                 Ok(Outgoing {
+                    method: http::Method::POST,
                     url: format!("{}{path}", endpoint.trim_end_matches('/')),
                     service: "lambda",
                     headers: vec![
@@ -245,16 +249,7 @@ impl Forwarder {
         body: &serde_json::Value,
         failed_count_member: &'static str,
     ) -> Outgoing {
-        Outgoing {
-            url: format!("{}/", endpoint.trim_end_matches('/')),
-            service,
-            headers: vec![
-                ("content-type", "application/x-amz-json-1.1".into()),
-                ("x-amz-target", target.into()),
-            ],
-            body: Bytes::from(body.to_string()),
-            failed_count_member: Some(failed_count_member),
-        }
+        json_call(endpoint, service, target, body, Some(failed_count_member))
     }
 
     /// One signed attempt: Ok when the service accepted every record.
@@ -274,6 +269,113 @@ impl Forwarder {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether the Kinesis stream, Firehose delivery stream or Lambda function `arn` names
+/// exists at its service's endpoint, and can take records (a stream that is `ACTIVE` or
+/// `UPDATING`): what `--check-destinations` asks when a subscription filter is put, where AWS
+/// sends its test message. `None` when no endpoint of `endpoints` serves the ARN's service.
+pub async fn destination_ready(endpoints: &Endpoints, arn: &str) -> Option<bool> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [_, _, service, region, _, resource] = parts[..] else {
+        return Some(false);
+    };
+    let (outgoing, status_path): (Outgoing, &[&str]) = match service {
+        "kinesis" => {
+            let stream = resource.strip_prefix("stream/").unwrap_or(resource);
+            let body = serde_json::json!({ "StreamName": stream });
+            (
+                json_call(
+                    endpoints.kinesis.as_deref()?,
+                    "kinesis",
+                    "Kinesis_20131202.DescribeStreamSummary",
+                    &body,
+                    None,
+                ),
+                &["StreamDescriptionSummary", "StreamStatus"],
+            )
+        }
+        "firehose" => {
+            let stream = resource.strip_prefix("deliverystream/").unwrap_or(resource);
+            let body = serde_json::json!({ "DeliveryStreamName": stream });
+            (
+                json_call(
+                    endpoints.firehose.as_deref()?,
+                    "firehose",
+                    "Firehose_20150804.DescribeDeliveryStream",
+                    &body,
+                    None,
+                ),
+                &["DeliveryStreamDescription", "DeliveryStreamStatus"],
+            )
+        }
+        "lambda" => {
+            let endpoint = endpoints.lambda.as_deref()?;
+            let function = resource.strip_prefix("function:").unwrap_or(resource);
+            let path = match function.split_once(':') {
+                Some((name, qualifier)) => {
+                    format!("/2015-03-31/functions/{name}?Qualifier={qualifier}")
+                }
+                None => format!("/2015-03-31/functions/{function}"),
+            };
+            let outgoing = Outgoing {
+                method: http::Method::GET,
+                url: format!("{}{path}", endpoint.trim_end_matches('/')),
+                service: "lambda",
+                headers: Vec::new(),
+                body: Bytes::new(),
+                failed_count_member: None,
+            };
+            (outgoing, &[])
+        }
+        _ => return None,
+    };
+    let Ok(body) = send(&http_client(), region, &outgoing).await else {
+        return Some(false);
+    };
+    if status_path.is_empty() {
+        return Some(true);
+    }
+    let answer: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let status = status_path
+        .iter()
+        .try_fold(&answer, |value, member| value.get(member))
+        .and_then(serde_json::Value::as_str);
+    Some(matches!(status, Some("ACTIVE" | "UPDATING")))
+}
+
+/// An AWS JSON 1.1 call of `target` to `endpoint`.
+fn json_call(
+    endpoint: &str,
+    service: &'static str,
+    target: &str,
+    body: &serde_json::Value,
+    failed_count_member: Option<&'static str>,
+) -> Outgoing {
+    Outgoing {
+        method: http::Method::POST,
+        url: format!("{}/", endpoint.trim_end_matches('/')),
+        service,
+        headers: vec![
+            ("content-type", "application/x-amz-json-1.1".into()),
+            ("x-amz-target", target.into()),
+        ],
+        body: Bytes::from(body.to_string()),
+        failed_count_member,
+    }
+}
+
+/// Runs `future` to completion from synchronous code: on the current runtime from a thread
+/// that may block (the blocking pool), or on a small runtime of its own on a plain thread.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => runtime.block_on(future),
+        Err(_) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread runtime with I/O and time drivers builds")
+            .block_on(future),
     }
 }
 
@@ -319,7 +421,10 @@ fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>
         .authority()
         .map(|a| a.as_str().to_owned())
         .unwrap_or_default();
-    let mut builder = http::Request::post(uri).header("host", host);
+    let mut builder = http::Request::builder()
+        .method(outgoing.method.clone())
+        .uri(uri)
+        .header("host", host);
     for (name, value) in &outgoing.headers {
         builder = builder.header(*name, value.as_str());
     }
@@ -332,7 +437,7 @@ fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>
         .region(region)
         .name(outgoing.service)
         .time(SystemTime::now())
-        .settings(SigningSettings::default())
+        .settings(settings_for(outgoing.service))
         .build()
         .map_err(|error| format!("signing: {error}"))?
         .into();
@@ -341,7 +446,7 @@ fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>
         .iter()
         .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
     let signable = SignableRequest::new(
-        "POST",
+        outgoing.method.as_str(),
         outgoing.url.as_str(),
         headers,
         SignableBody::Bytes(&outgoing.body),
@@ -354,8 +459,21 @@ fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>
     Ok(request)
 }
 
+/// SigV4 as `service` wants it: S3 signs the payload hash header and the path as sent.
+fn settings_for(service: &str) -> SigningSettings {
+    let mut settings = SigningSettings::default();
+    if service == "s3" {
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    }
+    settings
+}
+
 /// One service call, before signing.
 pub struct Outgoing {
+    /// The HTTP method.
+    pub method: http::Method,
     /// The full URL.
     pub url: String,
     /// The SigV4 service name.

@@ -6,14 +6,16 @@
 //! counted when full) and, when forwarding is configured, queues it for the background
 //! forwarder. Nothing here knows the store.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Once, Weak};
+use std::time::{Duration, Instant};
 
 pub mod forward;
 
 use base64::Engine;
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use serde::Serialize;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::mpsc::Sender;
@@ -40,6 +42,10 @@ pub struct PayloadEvent {
     pub timestamp: i64,
     /// The message.
     pub message: String,
+    /// The system fields the filter's `emitSystemFields` asked for (`@aws.account`,
+    /// `@aws.region`, `@source.log`), beside the event's own members.
+    #[serde(flatten)]
+    pub system_fields: BTreeMap<String, String>,
 }
 
 /// The JSON AWS delivers, before compression.
@@ -108,6 +114,7 @@ impl Payload {
                 id: String::new(),
                 timestamp: now,
                 message: format!("CWL CONTROL MESSAGE: Checking health of destination {what}."),
+                system_fields: BTreeMap::new(),
             }],
         }
     }
@@ -184,15 +191,190 @@ impl Delivery {
     }
 }
 
+/// The events of one put that some subscription filter matched, copied once (masked as reads
+/// mask them) and shared by every filter's delivery; their ids are written when the delivery is
+/// encoded, off the put path.
+#[derive(Debug)]
+pub struct PutEvents {
+    text: String,
+    ends: Vec<usize>,
+    timestamps: Vec<i64>,
+    ids: EventIds,
+}
+
+/// How the events of a [`PutEvents`] get their ids: event `i` has arrival number
+/// `first_seq + i` in stream `stream`, and `format` writes the id FilterLogEvents gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct EventIds {
+    /// The stream's fingerprint.
+    pub stream: u64,
+    /// The arrival number of the first event.
+    pub first_seq: u32,
+    /// Writes the id of `(stream, timestamp, seq)`.
+    pub format: fn(u64, i64, u32) -> String,
+}
+
+impl PutEvents {
+    /// The `(timestamp, message)` events of one put, in arrival order.
+    pub fn new<M: AsRef<str>>(
+        events: impl ExactSizeIterator<Item = (i64, M)>,
+        ids: EventIds,
+    ) -> Self {
+        let mut this = Self {
+            text: String::new(),
+            ends: Vec::with_capacity(events.len()),
+            timestamps: Vec::with_capacity(events.len()),
+            ids,
+        };
+        for (timestamp, message) in events {
+            this.text.push_str(message.as_ref());
+            this.ends.push(this.text.len());
+            this.timestamps.push(timestamp);
+        }
+        this
+    }
+
+    fn event(&self, index: usize) -> PayloadEvent {
+        let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
+        let timestamp = self.timestamps[index];
+        PayloadEvent {
+            id: (self.ids.format)(
+                self.ids.stream,
+                timestamp,
+                self.ids.first_seq.wrapping_add(index as u32),
+            ),
+            timestamp,
+            message: self.text[start..self.ends[index]].to_owned(),
+            system_fields: BTreeMap::new(),
+        }
+    }
+}
+
+/// Which events of a [`PutEvents`] a filter matched.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Every one (a pattern that matches everything, or one that matched them all).
+    All,
+    /// These, by index, ascending.
+    Some(Vec<u32>),
+}
+
+/// A delivery waiting to be encoded: its payload, and the matched events still to be added.
+#[derive(Debug)]
+struct Job {
+    time: i64,
+    region: String,
+    filter_name: String,
+    destination_arn: String,
+    partition_key: String,
+    payload: Payload,
+    matched: Option<(Arc<PutEvents>, Selection)>,
+    system_fields: BTreeMap<String, String>,
+}
+
+impl Job {
+    fn new(now: i64, target: Target<'_>, payload: Payload) -> Self {
+        Self {
+            time: now,
+            region: target.region.to_owned(),
+            filter_name: target.filter_name.to_owned(),
+            destination_arn: target.destination_arn.to_owned(),
+            partition_key: target.partition_key.to_owned(),
+            payload,
+            matched: None,
+            system_fields: BTreeMap::new(),
+        }
+    }
+
+    /// What this job keeps in memory until it is encoded, roughly.
+    fn weight(&self) -> usize {
+        self.matched
+            .as_ref()
+            .map_or(0, |(events, _)| events.text.len() + events.ends.len() * 16)
+            + 256
+    }
+
+    fn into_payload(self) -> (Payload, JobTarget) {
+        let mut payload = self.payload;
+        if let Some((events, selection)) = self.matched {
+            payload.log_events = match selection {
+                Selection::All => (0..events.ends.len()).map(|i| events.event(i)).collect(),
+                Selection::Some(indices) => indices
+                    .into_iter()
+                    .map(|i| events.event(i as usize))
+                    .collect(),
+            };
+            if !self.system_fields.is_empty() {
+                for event in &mut payload.log_events {
+                    event.system_fields.clone_from(&self.system_fields);
+                }
+            }
+        }
+        let target = JobTarget {
+            time: self.time,
+            region: self.region,
+            filter_name: self.filter_name,
+            destination_arn: self.destination_arn,
+            partition_key: self.partition_key,
+        };
+        (payload, target)
+    }
+}
+
+/// A job's destination once its payload is taken out.
+struct JobTarget {
+    time: i64,
+    region: String,
+    filter_name: String,
+    destination_arn: String,
+    partition_key: String,
+}
+
+/// Deliveries accepted but not encoded yet, and what they weigh.
+#[derive(Debug, Default)]
+struct Pending {
+    jobs: VecDeque<Job>,
+    weight: usize,
+}
+
+/// Wakes the background encoder.
+#[derive(Debug, Default)]
+struct Signal {
+    urgent: Mutex<bool>,
+    wake: Condvar,
+}
+
+/// How much unencoded delivery data the outbox holds before the put that adds more encodes
+/// it all itself (the bound that keeps a put burst from growing memory without limit).
+pub const MAX_PENDING_BYTES: usize = 256 * 1024 * 1024;
+/// How long puts must pause before the background encoder encodes what they left pending.
+const QUIET: Duration = Duration::from_millis(100);
+/// How often the background encoder looks for a pause (and whether the outbox still exists).
+const TICK: Duration = Duration::from_millis(50);
+
 /// The bounded record of every delivery; when full, the oldest entry is dropped and counted.
+///
+/// A put only queues its matched events ([`Outbox::deliver_matched`]): writing the JSON, the
+/// gzip and the base64 happens later, in arrival order, under one lock (`encoding`), by
+/// whichever comes first: a reader of the outbox (every read encodes what is pending before
+/// it looks, so it sees every delivery made before it, once and in order), the background
+/// encoder (at once for forwarded deliveries, else once puts pause for [`QUIET`]), or a put
+/// that finds [`MAX_PENDING_BYTES`] waiting.
 #[derive(Debug)]
 pub struct Outbox {
     entries: Mutex<VecDeque<Delivery>>,
+    pending: Mutex<Pending>,
+    encoding: Mutex<()>,
     capacity: usize,
     next_id: AtomicU64,
     dropped: AtomicU64,
     warned: AtomicBool,
     forward: Mutex<Option<(Sender<Delivery>, Endpoints)>>,
+    me: Weak<Outbox>,
+    signal: Arc<Signal>,
+    encoder: Once,
+    started: Instant,
+    last_queued_nanos: AtomicU64,
 }
 
 /// Where one delivery goes.
@@ -210,15 +392,22 @@ pub struct Target<'a> {
 
 impl Outbox {
     /// An empty outbox holding at most `capacity` deliveries (at least 1).
-    pub fn new(capacity: usize) -> Self {
-        Self {
+    pub fn new(capacity: usize) -> Arc<Self> {
+        Arc::new_cyclic(|me| Self {
             entries: Mutex::new(VecDeque::new()),
+            pending: Mutex::default(),
+            encoding: Mutex::new(()),
             capacity: capacity.max(1),
             next_id: AtomicU64::new(1),
             dropped: AtomicU64::new(0),
             warned: AtomicBool::new(false),
             forward: Mutex::new(None),
-        }
+            me: me.clone(),
+            signal: Arc::default(),
+            encoder: Once::new(),
+            started: Instant::now(),
+            last_queued_nanos: AtomicU64::new(0),
+        })
     }
 
     /// Hands every later delivery to a service of `endpoints` to `sender` (the background
@@ -227,35 +416,133 @@ impl Outbox {
         *self.forward.lock() = Some((sender, endpoints));
     }
 
-    /// Encodes `payload` for `target` and records it (and queues it for forwarding when a
-    /// forwarder serves its service).
+    /// Records `payload` (complete, e.g. a control message) for `target`.
     pub fn deliver(&self, now: i64, target: Target<'_>, payload: Payload) {
-        let (_, gzip) = payload.encode();
-        let limit = max_payload_bytes(target.destination_arn);
-        if base64_len(gzip.len()) > limit && payload.log_events.len() > 1 {
-            // Split where the receiving service's size limit forces it, keeping event order.
-            let (first, second) = payload.halves();
-            self.deliver(now, target, first);
-            self.deliver(now, target, second);
+        self.queue(Job::new(now, target, payload));
+    }
+
+    /// Records the delivery to `target` of `header` (a payload without events) with the
+    /// events of `events` that `selection` names, each carrying `system_fields`.
+    pub fn deliver_matched(
+        &self,
+        now: i64,
+        target: Target<'_>,
+        header: Payload,
+        events: &Arc<PutEvents>,
+        selection: Selection,
+        system_fields: BTreeMap<String, String>,
+    ) {
+        let mut job = Job::new(now, target, header);
+        job.matched = Some((Arc::clone(events), selection));
+        job.system_fields = system_fields;
+        self.queue(job);
+    }
+
+    fn queue(&self, job: Job) {
+        let urgent = self.forwarder_for(&job.destination_arn).is_some();
+        let over = {
+            let mut pending = self.pending.lock();
+            pending.weight += job.weight();
+            pending.jobs.push_back(job);
+            pending.weight > MAX_PENDING_BYTES
+        };
+        self.last_queued_nanos
+            .store(self.started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        if over {
+            self.encode_pending();
             return;
         }
-        let forward = self
-            .forward
+        self.start_encoder();
+        if urgent {
+            *self.signal.urgent.lock() = true;
+            self.signal.wake.notify_one();
+        }
+    }
+
+    /// The forwarding queue serving `destination_arn`, if any.
+    fn forwarder_for(&self, destination_arn: &str) -> Option<Sender<Delivery>> {
+        self.forward
             .lock()
             .as_ref()
-            .filter(|(_, endpoints)| endpoints.covers(target.destination_arn))
-            .map(|(sender, _)| sender.clone());
-        let forwarded = forward.is_some();
+            .filter(|(_, endpoints)| endpoints.covers(destination_arn))
+            .map(|(sender, _)| sender.clone())
+    }
+
+    /// Starts the background encoder once. It holds the outbox only while it encodes, and
+    /// ends within a [`TICK`] of the outbox being dropped.
+    fn start_encoder(&self) {
+        self.encoder.call_once(|| {
+            let me = self.me.clone();
+            let signal = Arc::clone(&self.signal);
+            let spawned = std::thread::Builder::new()
+                .name("cwlogs-delivery-encoder".into())
+                .spawn(move || loop {
+                    let urgent = {
+                        let mut urgent = signal.urgent.lock();
+                        if !*urgent {
+                            signal.wake.wait_for(&mut urgent, TICK);
+                        }
+                        std::mem::take(&mut *urgent)
+                    };
+                    let Some(outbox) = me.upgrade() else {
+                        return;
+                    };
+                    if urgent || outbox.quiet() {
+                        outbox.encode_pending();
+                    }
+                });
+            if let Err(error) = spawned {
+                // Readers and the pending bound still encode everything; only forwarding
+                // waits for them.
+                tracing::warn!(%error, "could not start the delivery encoder thread");
+            }
+        });
+    }
+
+    /// Whether deliveries are pending and none was queued for [`QUIET`].
+    fn quiet(&self) -> bool {
+        let last = Duration::from_nanos(self.last_queued_nanos.load(Ordering::Relaxed));
+        self.started.elapsed().saturating_sub(last) >= QUIET && !self.pending.lock().jobs.is_empty()
+    }
+
+    /// Encodes every pending delivery, in the order they were queued. When this returns,
+    /// every delivery queued before the call is in `entries` (or was dropped and counted).
+    pub fn flush(&self) {
+        self.encode_pending();
+    }
+
+    fn encode_pending(&self) {
+        let _turn = self.encoding.lock();
+        let jobs = std::mem::take(&mut *self.pending.lock()).jobs;
+        for job in jobs {
+            let forward = self.forwarder_for(&job.destination_arn);
+            let (payload, target) = job.into_payload();
+            self.record(&target, payload, forward.as_ref());
+        }
+    }
+
+    /// Encodes `payload` for `target`, split where the receiving service's size limit forces
+    /// it, and records it (and queues it on `forward`).
+    fn record(&self, target: &JobTarget, payload: Payload, forward: Option<&Sender<Delivery>>) {
+        let (_, gzip) = payload.encode();
+        let limit = max_payload_bytes(&target.destination_arn);
+        if base64_len(gzip.len()) > limit && payload.log_events.len() > 1 {
+            // Split, keeping event order.
+            let (first, second) = payload.halves();
+            self.record(target, first, forward);
+            self.record(target, second, forward);
+            return;
+        }
         let delivery = Delivery {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            time: now,
-            destination_arn: target.destination_arn.to_owned(),
-            filter_name: target.filter_name.to_owned(),
-            region: target.region.to_owned(),
-            partition_key: target.partition_key.to_owned(),
+            time: target.time,
+            destination_arn: target.destination_arn.clone(),
+            filter_name: target.filter_name.clone(),
+            region: target.region.clone(),
+            partition_key: target.partition_key.clone(),
             payload,
             data: base64::engine::general_purpose::STANDARD.encode(gzip),
-            status: if forwarded {
+            status: if forward.is_some() {
                 DeliveryStatus::Pending
             } else {
                 DeliveryStatus::Recorded
@@ -314,6 +601,7 @@ impl Outbox {
 
     /// The deliveries `keep` accepts, oldest first; with `drain`, they are removed too.
     pub fn list(&self, drain: bool, mut keep: impl FnMut(&Delivery) -> bool) -> Vec<Delivery> {
+        self.flush();
         let mut entries = self.entries.lock();
         if !drain {
             return entries.iter().filter(|d| keep(d)).cloned().collect();
@@ -332,11 +620,14 @@ impl Outbox {
 
     /// How many deliveries were dropped because the outbox was full.
     pub fn dropped(&self) -> u64 {
+        self.flush();
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Empties the outbox and zeroes the drop count.
+    /// Empties the outbox (pending deliveries too) and zeroes the drop count.
     pub fn clear(&self) {
+        let _turn = self.encoding.lock();
+        *self.pending.lock() = Pending::default();
         self.entries.lock().clear();
         self.dropped.store(0, Ordering::Relaxed);
         self.warned.store(false, Ordering::Relaxed);
@@ -359,6 +650,7 @@ mod tests {
                 id: "1".into(),
                 timestamp: 5,
                 message: message.into(),
+                system_fields: BTreeMap::new(),
             }],
         }
     }
@@ -401,6 +693,83 @@ mod tests {
             all[1].error.as_deref(),
             Some("not forwarded: 1 deliveries are already waiting for the forwarder")
         );
+    }
+
+    fn test_id(stream: u64, timestamp: i64, seq: u32) -> String {
+        format!("{stream}/{timestamp}/{seq}")
+    }
+
+    #[test]
+    fn queued_deliveries_are_encoded_once_in_order_while_puts_and_drains_race() {
+        let outbox = Outbox::new(1_000_000);
+        let writers: Vec<_> = (0..4u64)
+            .map(|writer| {
+                let outbox = Arc::clone(&outbox);
+                std::thread::spawn(move || {
+                    for put in 0..200u32 {
+                        let events = Arc::new(PutEvents::new(
+                            (0..3i32).map(|i| (i64::from(i), format!("w{writer} p{put} e{i}"))),
+                            EventIds {
+                                stream: writer,
+                                first_seq: put * 3,
+                                format: test_id,
+                            },
+                        ));
+                        let target = Target {
+                            region: "r",
+                            filter_name: "f",
+                            destination_arn: "arn",
+                            partition_key: "s",
+                        };
+                        let mut header = payload("");
+                        header.log_events.clear();
+                        let selection = if put % 2 == 0 {
+                            Selection::All
+                        } else {
+                            Selection::Some(vec![0, 2])
+                        };
+                        outbox.deliver_matched(
+                            0,
+                            target,
+                            header,
+                            &events,
+                            selection,
+                            BTreeMap::new(),
+                        );
+                    }
+                })
+            })
+            .collect();
+        let mut drained = Vec::new();
+        while writers.iter().any(|w| !w.is_finished()) {
+            drained.extend(outbox.list(true, |_| true));
+        }
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        drained.extend(outbox.list(true, |_| true));
+        let ids: Vec<u64> = drained.iter().map(|d| d.id).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids in order");
+        let events: Vec<&PayloadEvent> =
+            drained.iter().flat_map(|d| &d.payload.log_events).collect();
+        assert_eq!(events.len(), 4 * (100 * 3 + 100 * 2));
+        let mut seen: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), events.len(), "each event once");
+        // Each writer's puts arrive in the order they were made.
+        for writer in 0..4 {
+            let puts: Vec<u32> = events
+                .iter()
+                .filter(|e| e.message.starts_with(&format!("w{writer} ")))
+                .map(|e| e.id.split('/').nth(2).unwrap().parse::<u32>().unwrap())
+                .collect();
+            assert!(
+                puts.windows(2).all(|w| w[0] < w[1]),
+                "writer {writer} in order"
+            );
+        }
+        assert_eq!(outbox.dropped(), 0);
     }
 
     #[test]

@@ -68,13 +68,19 @@ pub(super) fn create_export_task(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handl
     }
     let destination = destination.unwrap_or_default();
     // AWS checks the bucket when the task is created (recorded in localstack's
-    // test_logs_export_tasks.snapshot.json); here a bucket is a folder of --export-dir.
-    let bucket =
-        crate::export::bucket_dir(ctx.store.export_dir(), destination).ok_or_else(|| {
-            LogsError::InvalidParameter(
-                "The given bucket does not exist. Please make sure the bucket is valid.".into(),
-            )
-        })?;
+    // test_logs_export_tasks.snapshot.json); here a bucket is one of --s3-endpoint (asked with
+    // HEAD; this handler runs on the blocking pool) or a folder of --export-dir.
+    let bucket = crate::export::find_bucket(
+        ctx.store.export_dir(),
+        ctx.store.s3_endpoint(),
+        ctx.region.name(),
+        destination,
+    )
+    .ok_or_else(|| {
+        LogsError::InvalidParameter(
+            "The given bucket does not exist. Please make sure the bucket is valid.".into(),
+        )
+    })?;
     let task = ExportTask {
         id: ctx.store.env().ids.uuid(),
         name: input.task_name,

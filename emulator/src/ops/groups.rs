@@ -16,7 +16,8 @@ use crate::store::{GroupInfo, GroupSettings, LogGroupClass};
 use crate::validate::{Violations, LOG_GROUP_NAME_PATTERN_PATTERN};
 
 /// The model's `LogGroupClass` enum (botocore 1.44.18 added `ESSENTIALS`).
-const LOG_GROUP_CLASSES: [&str; 4] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY", "ESSENTIALS"];
+pub(super) const LOG_GROUP_CLASSES: [&str; 4] =
+    ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY", "ESSENTIALS"];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -82,6 +82,31 @@ struct PutMetricFilterInput {
     emit_system_field_dimensions: Option<Vec<String>>,
 }
 
+/// The transformations as AWS echoes them in a validation message: Java's `toString`
+/// (recorded in LocalStack's AWS-validated `test_put_metric_filter_too_many_transformations`).
+fn java_list(transformations: &[Transformation]) -> String {
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "null".into());
+    let items: Vec<String> = transformations
+        .iter()
+        .map(|t| {
+            let default_value = t.default_value.map_or("null".into(), |d| format!("{d:?}"));
+            let dimensions = t.dimensions.as_ref().map_or("null".into(), |d| {
+                let pairs: Vec<String> = d.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("{{{}}}", pairs.join(", "))
+            });
+            format!(
+                "MetricTransformation(metricName={}, metricNamespace={}, metricValue={}, \
+                 defaultValue={default_value}, unit={}, dimensions={dimensions})",
+                text(&t.metric_name),
+                text(&t.metric_namespace),
+                text(&t.metric_value),
+                text(&t.unit),
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
 pub(super) fn check_filter_name(v: &mut Violations, field: &str, name: &str) {
     if v.length(field, name, 1, MAX_FILTER_NAME_LEN) {
         v.pattern(field, name, FILTER_NAME_PATTERN, |c| c != ':' && c != '*');
@@ -150,11 +175,12 @@ pub(super) fn put_metric_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handle
         "metricTransformations",
         input.metric_transformations.as_ref(),
     ) {
-        if v.count(
+        if v.count_showing(
             "metricTransformations",
             transformations.len(),
             1,
             MAX_METRIC_TRANSFORMATIONS,
+            || java_list(transformations),
         ) {
             for (i, t) in transformations.iter().enumerate() {
                 check_transformation(&mut v, i + 1, t);

@@ -15,6 +15,7 @@ mod insights;
 mod integrations;
 mod journaled;
 mod kms;
+mod list_log_groups;
 mod live_tail;
 mod lookup_tables;
 mod metric_filters;
@@ -294,6 +295,7 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::GetStorageTierPolicy => syslog::get_storage_tier_policy(ctx, body),
         Operation::StartLiveTail => live_tail::start_live_tail(ctx, body),
         Operation::GetLogObject => live_tail::get_log_object(ctx, body),
+        Operation::ListLogGroups => list_log_groups::list_log_groups(ctx, body),
     }
 }
 

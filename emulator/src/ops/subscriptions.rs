@@ -13,6 +13,7 @@ use crate::delivery::{Payload, Target};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_DESCRIBE_LIMIT, MAX_FIELD_SELECTION_CRITERIA_LEN, MAX_FILTER_PATTERN_LEN};
 use crate::protocol::{decode, encode};
+use crate::store::system_fields::{FieldSelection, SYSTEM_FIELDS};
 use crate::store::{Distribution, SubscriptionFilter, TargetArn, Vendor};
 use crate::validate::Violations;
 
@@ -70,6 +71,60 @@ fn empty_delimited_as_empty(pattern: &str) -> &str {
     }
 }
 
+/// `--check-destinations`: asks the forwarding endpoint whether the stream or function the
+/// filter (or the logs destination it names) delivers to exists, and answers AWS's error when
+/// its test message could not be delivered. A service without an endpoint is not asked.
+fn check_destination(ctx: &Ctx<'_>, vendor: Vendor, arn: &str) -> LogsResult<()> {
+    let not_deliverable = |vendor: Vendor| {
+        LogsError::InvalidParameter(
+            match vendor {
+                Vendor::Kinesis => {
+                    "Could not deliver test message to specified Kinesis stream. \
+                                    Check if the given kinesis stream is in ACTIVE state."
+                }
+                Vendor::Firehose => {
+                    "Could not deliver test message to specified Firehose stream. \
+                                     Check if the given Firehose stream is in ACTIVE state."
+                }
+                Vendor::Lambda => {
+                    "Could not execute the lambda function. Make sure you have \
+                                   given CloudWatch Logs permission to execute your function."
+                }
+                Vendor::LogsDestination => {
+                    "Could not deliver test message to specified \
+                                            destination. Check if the destination is valid."
+                }
+            }
+            .into(),
+        )
+    };
+    let (vendor, arn) = match vendor {
+        Vendor::LogsDestination => {
+            let target = TargetArn::parse(arn)
+                .and_then(|dest| {
+                    ctx.store
+                        .existing_region(&dest.region)?
+                        .destinations()
+                        .get(&dest.name)
+                        .ok()
+                })
+                .map(|dest| dest.target_arn)
+                .ok_or_else(|| not_deliverable(Vendor::LogsDestination))?;
+            let vendor = TargetArn::parse(&target)
+                .ok_or_else(|| not_deliverable(Vendor::LogsDestination))?
+                .vendor;
+            (vendor, target)
+        }
+        _ => (vendor, arn.to_owned()),
+    };
+    let ask = crate::delivery::forward::destination_ready(ctx.store.forward_endpoints(), &arn);
+    // This handler runs on the blocking pool (Operation::is_search), where waiting is allowed.
+    match crate::delivery::forward::block_on(ask) {
+        Some(false) => Err(not_deliverable(vendor)),
+        None | Some(true) => Ok(()),
+    }
+}
+
 pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: PutSubscriptionFilterInput = decode(body)?;
     let mut v = Violations::new();
@@ -98,11 +153,31 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         );
     }
     v.finish()?;
+    let field_selection = match input.field_selection_criteria.as_deref() {
+        Some(criteria) => FieldSelection::parse(criteria).map_err(|error| {
+            LogsError::InvalidParameter(format!("Invalid fieldSelectionCriteria: {error}"))
+        })?,
+        None => None,
+    };
+    if let Some(unknown) = input
+        .emit_system_fields
+        .iter()
+        .flatten()
+        .find(|field| !SYSTEM_FIELDS.contains(&field.as_str()))
+    {
+        return Err(LogsError::InvalidParameter(format!(
+            "Invalid emitSystemFields value {unknown}: valid values are {}.",
+            SYSTEM_FIELDS.join(", ")
+        )));
+    }
     let pattern = input.filter_pattern.unwrap_or_default();
     let compiled = parse_pattern(empty_delimited_as_empty(&pattern), false)?;
     let destination_arn = input.destination_arn.unwrap_or_default();
     let vendor = check_target(ctx, &destination_arn, input.role_arn.as_deref())?.vendor;
     let group = ctx.group(group_name)?;
+    if ctx.store.check_destinations() {
+        check_destination(ctx, vendor, &destination_arn)?;
+    }
     let distribution = input
         .distribution
         .as_deref()
@@ -119,6 +194,7 @@ pub(super) fn put_subscription_filter(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         distribution,
         apply_on_transformed_logs: input.apply_on_transformed_logs.unwrap_or(false),
         field_selection_criteria: input.field_selection_criteria,
+        field_selection: field_selection.map(Arc::new),
         emit_system_fields: input.emit_system_fields,
         creation_time: ctx.store.now(),
     })?;

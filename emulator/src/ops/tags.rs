@@ -1,9 +1,7 @@
-//! Tags: TagResource, UntagResource, ListTagsForResource on log group, destination and
-//! delivery (source, destination, delivery), lookup table and scheduled query ARNs,
-//! and the legacy TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
+//! Tags: TagResource, UntagResource, ListTagsForResource on any taggable ARN (one registry,
+//! [`TAGGABLE`], resolves them), and the legacy TagLogGroup, UntagLogGroup, ListTagsLogGroup on group names.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +13,7 @@ use crate::store::deliveries::{Delivery, DeliveryDestination, DeliverySource};
 use crate::store::lookup_tables::LookupTable;
 use crate::store::resources::Resource;
 use crate::store::scheduled_queries::ScheduledQuery;
-use crate::store::{Destination, LogGroup};
+use crate::store::Destination;
 use crate::validate::Violations;
 
 /// The model's pattern for `resourceArn` (`AmazonResourceName`).
@@ -48,77 +46,116 @@ struct TagsOutput<'a> {
     tags: &'a BTreeMap<String, String>,
 }
 
-/// A resource that takes tags: the record that holds them.
-enum Tagged {
-    Group(Arc<LogGroup>),
-    /// A destination of the request's region, by name.
-    Destination(String),
-    /// A vended-log delivery source, by name.
-    DeliverySource(String),
-    /// A vended-log delivery destination, by name.
-    DeliveryDestination(String),
-    /// A vended-log delivery, by id.
-    Delivery(String),
-    /// A lookup table, by name.
-    LookupTable(String),
-    /// A scheduled query, by name.
-    ScheduledQuery(String),
+/// Changes a tag map (type-erased so every taggable type fits one registry entry shape).
+type TagChange<'c> = &'c mut dyn FnMut(&mut BTreeMap<String, String>);
+
+/// One type of resource TagResource accepts: the ARN resource type that names it
+/// (`arn:<partition>:logs:<region>:<account>:<resource_type>:<name>`) and how to reach the
+/// tags of the one called `name` in the request's region. A new taggable resource type is one
+/// more entry of [`TAGGABLE`].
+struct TaggableType {
+    resource_type: &'static str,
+    with_tags: fn(&Ctx<'_>, &str, TagChange<'_>) -> LogsResult<()>,
+    not_found: fn() -> LogsError,
+}
+
+/// Every resource type AWS lets you tag that exists here: log groups and destinations (the
+/// model's TagResource `resourceArn`), and the newer APIs' delivery sources, destinations,
+/// deliveries, lookup tables and scheduled queries (their Create/Put take `tags`).
+const TAGGABLE: &[TaggableType] = &[
+    TaggableType {
+        resource_type: "log-group",
+        with_tags: |ctx, name, change| {
+            let group = ctx.group(name.strip_suffix(":*").unwrap_or(name))?;
+            group.update_settings(|settings| change(&mut settings.tags));
+            Ok(())
+        },
+        not_found: LogsError::log_group_not_found,
+    },
+    TaggableType {
+        resource_type: "destination",
+        with_tags: |ctx, name, change| {
+            ctx.region
+                .destinations()
+                .update(name, |d| change(&mut d.tags))
+        },
+        not_found: <Destination as Resource>::not_found,
+    },
+    TaggableType {
+        resource_type: "delivery-source",
+        with_tags: |ctx, name, change| {
+            ctx.region
+                .deliveries()
+                .sources()
+                .update(name, |s| change(&mut s.tags))
+        },
+        not_found: <DeliverySource as Resource>::not_found,
+    },
+    TaggableType {
+        resource_type: "delivery-destination",
+        with_tags: |ctx, name, change| {
+            ctx.region
+                .deliveries()
+                .destinations()
+                .update(name, |d| change(&mut d.tags))
+        },
+        not_found: <DeliveryDestination as Resource>::not_found,
+    },
+    TaggableType {
+        resource_type: "delivery",
+        with_tags: |ctx, id, change| {
+            ctx.region
+                .deliveries()
+                .deliveries()
+                .update(id, |d| change(&mut d.tags))
+        },
+        not_found: <Delivery as Resource>::not_found,
+    },
+    TaggableType {
+        resource_type: "lookup-table",
+        with_tags: |ctx, name, change| {
+            ctx.region
+                .lookup_tables()
+                .update(name, |t| change(&mut t.tags))
+        },
+        not_found: <LookupTable as Resource>::not_found,
+    },
+    TaggableType {
+        resource_type: "scheduled-query",
+        with_tags: |ctx, name, change| {
+            ctx.region
+                .scheduled_queries()
+                .update(name, |q| change(&mut q.tags))
+        },
+        not_found: <ScheduledQuery as Resource>::not_found,
+    },
+];
+
+/// A resource `resourceArn` names, found through [`TAGGABLE`].
+struct Tagged {
+    kind: &'static TaggableType,
+    name: String,
 }
 
 impl Tagged {
-    /// AWS's error when the resource does not exist.
-    fn not_found(&self) -> LogsError {
-        match self {
-            Self::Group(_) => LogsError::log_group_not_found(),
-            Self::Destination(_) => <Destination as Resource>::not_found(),
-            Self::DeliverySource(_) => <DeliverySource as Resource>::not_found(),
-            Self::DeliveryDestination(_) => <DeliveryDestination as Resource>::not_found(),
-            Self::Delivery(_) => <Delivery as Resource>::not_found(),
-            Self::LookupTable(_) => <LookupTable as Resource>::not_found(),
-            Self::ScheduledQuery(_) => <ScheduledQuery as Resource>::not_found(),
-        }
-    }
-
     /// Changes the resource's tags.
     fn update<T>(
         &self,
         ctx: &Ctx<'_>,
         change: impl FnOnce(&mut BTreeMap<String, String>) -> T,
     ) -> LogsResult<T> {
-        match self {
-            Self::Group(group) => Ok(group.update_settings(|settings| change(&mut settings.tags))),
-            Self::Destination(name) => ctx
-                .region
-                .destinations()
-                .update(name, |d| change(&mut d.tags)),
-            Self::DeliverySource(name) => ctx
-                .region
-                .deliveries()
-                .sources()
-                .update(name, |s| change(&mut s.tags)),
-            Self::DeliveryDestination(name) => ctx
-                .region
-                .deliveries()
-                .destinations()
-                .update(name, |d| change(&mut d.tags)),
-            Self::Delivery(id) => ctx
-                .region
-                .deliveries()
-                .deliveries()
-                .update(id, |d| change(&mut d.tags)),
-            Self::LookupTable(name) => ctx
-                .region
-                .lookup_tables()
-                .update(name, |t| change(&mut t.tags)),
-            Self::ScheduledQuery(name) => ctx
-                .region
-                .scheduled_queries()
-                .update(name, |q| change(&mut q.tags)),
-        }
+        let mut change = Some(change);
+        let mut outcome = None;
+        (self.kind.with_tags)(ctx, &self.name, &mut |tags| {
+            if let Some(change) = change.take() {
+                outcome = Some(change(tags));
+            }
+        })?;
+        outcome.ok_or_else(|| LogsError::ServiceUnavailable("The tags were not reached.".into()))
     }
 }
 
-/// Validates `resourceArn` and finds the log group or destination it names.
+/// Validates `resourceArn` and finds the resource it names.
 fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> LogsResult<Tagged> {
     let arn = match v.required("resourceArn", arn) {
         Some(arn) => {
@@ -137,26 +174,30 @@ fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> Logs
             "Invalid resource ARN {arn}: expected arn:aws:logs:<region>:<account>:log-group:<name>"
         )));
     }
-    // arn:<partition>:logs:<region>:<account>:destination:<name>
+    // arn:<partition>:logs:<region>:<account>:<resource type>:<name>
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
-    if let [_, _, "logs", region, account, kind, name] = parts[..] {
-        let here = region == ctx.region.name() && account == ctx.store.account_id();
-        let name = name.to_owned();
-        let tagged = match kind {
-            "destination" => Tagged::Destination(name),
-            "delivery-source" => Tagged::DeliverySource(name),
-            "delivery-destination" => Tagged::DeliveryDestination(name),
-            "delivery" => Tagged::Delivery(name),
-            "lookup-table" => Tagged::LookupTable(name),
-            "scheduled-query" => Tagged::ScheduledQuery(name),
-            _ => return Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?)),
-        };
-        if !here {
-            return Err(tagged.not_found());
+    if let [_, _, "logs", region, account, resource_type, name] = parts[..] {
+        if let Some(kind) = TAGGABLE.iter().find(|t| t.resource_type == resource_type) {
+            if resource_type == "log-group" {
+                // The group resolver checks partition, region and account with AWS's errors.
+                let name = super::group_name_in(ctx, arn)?;
+                return Ok(Tagged { kind, name });
+            }
+            if region != ctx.region.name() || account != ctx.store.account_id() {
+                // Another region's or account's resource is not found here.
+                return Err((kind.not_found)());
+            }
+            return Ok(Tagged {
+                kind,
+                name: name.to_owned(),
+            });
         }
-        return Ok(tagged);
     }
-    Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?))
+    // Anything else is read as a log group ARN, for AWS's log-group errors.
+    Ok(Tagged {
+        kind: &TAGGABLE[0],
+        name: super::group_name_in(ctx, arn)?,
+    })
 }
 
 fn check_tag_keys(v: &mut Violations, field: &str, keys: &[String]) {

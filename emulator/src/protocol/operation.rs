@@ -145,11 +145,13 @@ operations! {
     GetStorageTierPolicy,
     StartLiveTail,
     GetLogObject,
+    ListLogGroups,
 }
 
 impl Operation {
-    /// Whether the operation evaluates a filter pattern over caller-chosen data, and so may run
-    /// long enough to belong off the async workers.
+    /// Whether the operation evaluates a filter pattern over caller-chosen data, or waits on
+    /// another service (`--check-destinations`, the S3 bucket check), and so belongs off the
+    /// async workers.
     pub fn is_search(self) -> bool {
         matches!(
             self,
@@ -157,6 +159,7 @@ impl Operation {
                 | Operation::TestMetricFilter
                 | Operation::PutMetricFilter
                 | Operation::PutSubscriptionFilter
+                | Operation::CreateExportTask
         )
     }
 }
@@ -271,6 +274,7 @@ impl Operation {
             | ListSyslogConfigurations
             | GetStorageTierPolicy
             | StartLiveTail
+            | ListLogGroups
             | GetLogObject => false,
         }
     }

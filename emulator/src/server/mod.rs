@@ -1116,6 +1116,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Makes PutSubscriptionFilter ask the forwarding endpoint whether its destination exists
+    /// (`--check-destinations`).
+    pub fn check_destinations(mut self, check: bool) -> Self {
+        self.config.check_destinations = check;
+        self
+    }
+
+    /// Writes export tasks to (and reads import tasks from) the S3-compatible `endpoint`.
+    pub fn s3_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.config.s3_endpoint = Some(endpoint.into());
+        self
+    }
+
     /// Most deliveries the outbox keeps (default [`crate::config::DEFAULT_OUTBOX_SIZE`]).
     pub fn outbox_size(mut self, size: usize) -> Self {
         self.config.outbox_size = size;

@@ -29,6 +29,7 @@ pub mod scheduled_queries;
 pub mod search;
 pub mod stream;
 pub mod subscriptions;
+pub mod system_fields;
 pub mod tokens;
 pub mod transformers;
 
@@ -86,6 +87,12 @@ pub struct Env {
     pub puts: std::sync::atomic::AtomicU64,
     /// The open Live Tail sessions, offered every event ingested.
     pub live_tails: Arc<crate::live_tail::LiveTails>,
+    /// Where subscription deliveries are forwarded.
+    pub forward: crate::delivery::Endpoints,
+    /// Whether PutSubscriptionFilter asks the forwarding endpoint about its destination.
+    pub check_destinations: bool,
+    /// The S3-compatible endpoint export and import tasks use, when configured.
+    pub s3_endpoint: Option<String>,
 }
 
 impl Env {
@@ -144,13 +151,16 @@ impl Store {
                 replaying: std::sync::atomic::AtomicBool::new(false),
                 sequence_tokens,
                 query_min_duration: std::time::Duration::ZERO,
-                outbox: Arc::new(Outbox::new(outbox_size)),
+                outbox: Outbox::new(outbox_size),
                 metrics: Arc::default(),
                 export_dir: None,
                 puts: std::sync::atomic::AtomicU64::new(0),
                 live_tails: Arc::new(crate::live_tail::LiveTails::new(
                     crate::limits::LIVE_TAIL_TIMEOUT,
                 )),
+                forward: crate::delivery::Endpoints::default(),
+                check_destinations: false,
+                s3_endpoint: None,
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -168,11 +178,14 @@ impl Store {
                 replaying: std::sync::atomic::AtomicBool::new(false),
                 sequence_tokens: config.sequence_tokens,
                 query_min_duration: config.query_min_duration,
-                outbox: Arc::new(Outbox::new(config.outbox_size)),
+                outbox: Outbox::new(config.outbox_size),
                 metrics: Arc::default(),
                 export_dir: config.export_dir.clone(),
                 puts: std::sync::atomic::AtomicU64::new(0),
                 live_tails: Arc::new(crate::live_tail::LiveTails::new(config.live_tail_timeout)),
+                forward: config.forward.clone(),
+                check_destinations: config.check_destinations,
+                s3_endpoint: config.s3_endpoint.clone(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -181,6 +194,21 @@ impl Store {
     /// Where export tasks write, when configured.
     pub fn export_dir(&self) -> Option<&std::path::Path> {
         self.env.export_dir.as_deref()
+    }
+
+    /// Where subscription deliveries are forwarded.
+    pub fn forward_endpoints(&self) -> &crate::delivery::Endpoints {
+        &self.env.forward
+    }
+
+    /// Whether PutSubscriptionFilter asks the forwarding endpoint about its destination.
+    pub fn check_destinations(&self) -> bool {
+        self.env.check_destinations
+    }
+
+    /// The S3-compatible endpoint export and import tasks use, when configured.
+    pub fn s3_endpoint(&self) -> Option<&str> {
+        self.env.s3_endpoint.as_deref()
     }
 
     /// The account id that ARNs carry.
@@ -559,11 +587,24 @@ impl Region {
         prefix: &str,
         token: Option<&str>,
         limit: usize,
+        keep: impl FnMut(&LogGroup) -> bool,
+    ) -> ListPage<GroupInfo> {
+        self.list_groups("DescribeLogGroups", prefix, token, limit, keep)
+    }
+
+    /// One page of the `listing` operation over the groups whose names start with `prefix`
+    /// and that `keep` accepts, in name order (its tokens are bound to `listing`).
+    pub fn list_groups(
+        &self,
+        listing: &'static str,
+        prefix: &str,
+        token: Option<&str>,
+        limit: usize,
         mut keep: impl FnMut(&LogGroup) -> bool,
     ) -> ListPage<GroupInfo> {
         let page = {
             let groups = self.groups.read();
-            Listing::new("DescribeLogGroups", self.fingerprint()).page_of_names(
+            Listing::new(listing, self.fingerprint()).page_of_names(
                 &groups,
                 prefix,
                 token,

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use super::events::{EventKey, NewEvent};
 use super::resources::Resource;
 use super::stream::LogStream;
+use super::system_fields::{FieldSelection, SystemFields};
 use super::tokens::event_id;
 use super::LogGroup;
-use crate::delivery::{MessageType, Payload, PayloadEvent, Target};
+use crate::delivery::{EventIds, MessageType, Payload, PutEvents, Selection, Target};
 use crate::error::LogsError;
 use crate::filter::FilterPattern;
 use crate::limits::{MAX_DESTINATIONS, MAX_SUBSCRIPTION_FILTERS};
@@ -151,6 +152,8 @@ pub struct SubscriptionFilter {
     pub apply_on_transformed_logs: bool,
     /// `fieldSelectionCriteria`, as given.
     pub field_selection_criteria: Option<String>,
+    /// The criteria, parsed once at put time (`None`: every event).
+    pub field_selection: Option<Arc<FieldSelection>>,
     /// `emitSystemFields`, as given.
     pub emit_system_fields: Option<Vec<String>>,
     /// Creation time, epoch milliseconds.
@@ -215,44 +218,82 @@ impl LogGroup {
     ) {
         let filters = self.subscription_filters().all();
         let env = self.env();
+        // arn:aws:logs:<region>:<account>:log-group:<name>
+        let region = self.arn.split(':').nth(3).unwrap_or_default();
+        let source_log = format!("{}:{}", env.account_id, self.name());
+        let fields = SystemFields {
+            account: &env.account_id,
+            region,
+            source_log: &source_log,
+        };
+        let selections: Vec<(SubscriptionFilter, Selection)> = filters
+            .into_iter()
+            .filter(|filter| {
+                filter
+                    .field_selection
+                    .as_ref()
+                    .is_none_or(|selection| selection.matches(&fields))
+            })
+            .filter_map(|filter| {
+                let events = match transformed {
+                    Some(stored) if filter.apply_on_transformed_logs => stored,
+                    _ => events,
+                };
+                let selection = if filter.compiled.matches_everything() {
+                    Selection::All
+                } else {
+                    let indices: Vec<u32> = (0..)
+                        .zip(events)
+                        .filter(|(_, event)| filter.compiled.matches(event.message))
+                        .map(|(index, _)| index)
+                        .collect();
+                    if indices.is_empty() {
+                        return None;
+                    }
+                    if indices.len() == events.len() {
+                        Selection::All
+                    } else {
+                        Selection::Some(indices)
+                    }
+                };
+                Some((filter, selection))
+            })
+            .collect();
+        if selections.is_empty() {
+            return;
+        }
         let now = env.now();
         // Deliveries carry what data protection masks, as every read does.
         let masks = self.masks(false);
-        // arn:aws:logs:<region>:<account>:log-group:<name>
-        let region = self.arn.split(':').nth(3).unwrap_or_default();
-        for filter in filters {
-            // `applyOnTransformedLogs` picks the stored (transformed) events; else the
-            // events as sent.
-            let events = match transformed {
-                Some(transformed) if filter.apply_on_transformed_logs => transformed,
-                _ => events,
+        // Each put's events are copied once and shared by the filters that read them: the
+        // events as sent, and the stored (transformed) ones for `applyOnTransformedLogs`.
+        let shared = |events: &[NewEvent<'_>]| {
+            Arc::new(PutEvents::new(
+                events
+                    .iter()
+                    .map(|event| (event.timestamp, masks.apply(now, event.message))),
+                EventIds {
+                    stream: stream.fingerprint(),
+                    first_seq,
+                    format: delivered_event_id,
+                },
+            ))
+        };
+        let (mut as_sent, mut as_stored) = (None, None);
+        for (filter, selection) in selections {
+            let put = match transformed {
+                Some(stored) if filter.apply_on_transformed_logs => {
+                    as_stored.get_or_insert_with(|| shared(stored)).clone()
+                }
+                _ => as_sent.get_or_insert_with(|| shared(events)).clone(),
             };
-            let matched: Vec<PayloadEvent> = events
-                .iter()
-                .zip(first_seq..)
-                .filter(|(event, _)| filter.compiled.matches(event.message))
-                .map(|(event, seq)| PayloadEvent {
-                    id: event_id(
-                        stream.fingerprint(),
-                        EventKey {
-                            timestamp: event.timestamp,
-                            seq,
-                        },
-                    ),
-                    timestamp: event.timestamp,
-                    message: masks.apply(now, event.message).into_owned(),
-                })
-                .collect();
-            if matched.is_empty() {
-                continue;
-            }
-            let payload = Payload {
+            let header = Payload {
                 message_type: MessageType::Data,
                 owner: env.account_id.clone(),
                 log_group: self.name().to_owned(),
                 log_stream: stream.name().to_owned(),
                 subscription_filters: vec![filter.name.clone()],
-                log_events: matched,
+                log_events: Vec::new(),
             };
             let random_key;
             let partition_key = match filter.distribution {
@@ -268,9 +309,21 @@ impl LogGroup {
                 destination_arn: &filter.destination_arn,
                 partition_key,
             };
-            env.outbox.deliver(now, target, payload);
+            let system_fields = filter
+                .emit_system_fields
+                .iter()
+                .flatten()
+                .filter_map(|name| Some((name.clone(), fields.get(name)?.to_owned())))
+                .collect();
+            env.outbox
+                .deliver_matched(now, target, header, &put, selection, system_fields);
         }
     }
+}
+
+/// The id a delivered event carries: the one FilterLogEvents gives it.
+fn delivered_event_id(stream: u64, timestamp: i64, seq: u32) -> String {
+    event_id(stream, EventKey { timestamp, seq })
 }
 
 #[cfg(test)]
