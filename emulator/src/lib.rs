@@ -30,6 +30,7 @@ pub mod inspect;
 pub mod limits;
 mod metrics;
 mod ops;
+mod patterns;
 mod protocol;
 mod server;
 mod store;

@@ -12,6 +12,7 @@ use super::syntax::{
     AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
     Projection, Query,
 };
+use super::pattern::PatternSink;
 use super::value::{period, Value};
 
 /// One log event as a query sees it.
@@ -56,12 +57,20 @@ pub struct Output {
 /// A record: its fields in the order they were set, and its event's pointer (`None` once
 /// `stats` has turned events into groups).
 #[derive(Debug, Clone)]
-struct Record {
+pub(super) struct Record {
     fields: Vec<(String, Value)>,
     ptr: Option<String>,
 }
 
 impl Record {
+    /// A record with no fields (a row that is not an event).
+    pub(super) fn empty() -> Self {
+        Self {
+            fields: Vec::new(),
+            ptr: None,
+        }
+    }
+
     fn get(&self, name: &str) -> &Value {
         self.fields
             .iter()
@@ -70,7 +79,7 @@ impl Record {
             .map_or(&Value::Missing, |(_, value)| value)
     }
 
-    fn set(&mut self, name: &str, value: Value) {
+    pub(super) fn set(&mut self, name: &str, value: Value) {
         match self.fields.iter_mut().find(|(field, _)| field == name) {
             Some(slot) => slot.1 = value,
             None => self.fields.push((name.to_owned(), value)),
@@ -249,6 +258,12 @@ enum Sink<'q> {
     },
     /// The first `stats`, aggregating as events arrive.
     Stats(Aggregator<'q>),
+    /// The first `pattern` (or `diff`), clustering the text of `expr` as events arrive.
+    Patterns {
+        sink: Box<PatternSink>,
+        expr: &'q Expr,
+        anomalies: bool,
+    },
 }
 
 impl<'q> Run<'q> {
@@ -261,6 +276,9 @@ impl<'q> Run<'q> {
                 matches!(
                     c,
                     Command::Stats { .. }
+                        | Command::Pattern(_)
+                        | Command::Diff(_)
+                        | Command::Anomaly
                         | Command::Sort(_)
                         | Command::Limit(_)
                         | Command::Dedup(_)
@@ -272,6 +290,7 @@ impl<'q> Run<'q> {
             [Command::Stats { aggregations, by }, ..] => {
                 Sink::Stats(Aggregator::new(aggregations, by))
             }
+            [Command::Pattern(_) | Command::Diff(_), ..] => pattern_sink(rest, &context),
             [] => Sink::Best {
                 rows: Vec::new(),
                 keys: None,
@@ -343,10 +362,20 @@ impl<'q> Run<'q> {
             }
         }
         if others.is_empty() {
-            if let Sink::Stats(aggregator) = &mut self.sink {
-                self.matched += 1;
-                aggregator.add(&view, &self.context);
-                return true;
+            match &mut self.sink {
+                Sink::Stats(aggregator) => {
+                    self.matched += 1;
+                    aggregator.add(&view, &self.context);
+                    return true;
+                }
+                Sink::Patterns { sink, expr, .. } => {
+                    self.matched += 1;
+                    if let Some(text) = text_of(expr, &view, &self.context) {
+                        sink.add(event.timestamp, &text);
+                    }
+                    return true;
+                }
+                _ => {}
             }
         }
         let mut record = view.into_record();
@@ -358,6 +387,11 @@ impl<'q> Run<'q> {
         self.matched += 1;
         match &mut self.sink {
             Sink::Stats(aggregator) => aggregator.add(&record, &self.context),
+            Sink::Patterns { sink, expr, .. } => {
+                if let Some(text) = text_of(expr, &record, &self.context) {
+                    sink.add(event.timestamp, &text);
+                }
+            }
             Sink::Rows(rows) => {
                 record.ptr = Some(ptr());
                 rows.push(record);
@@ -377,6 +411,55 @@ impl<'q> Run<'q> {
             }
         }
         true
+    }
+
+    /// The earlier window `diff` compares with, `[from, to)`, when the query has one: the
+    /// store then feeds that window's events through [`Run::push_earlier`].
+    pub fn earlier_window(&self) -> Option<(i64, i64)> {
+        self.query.commands.iter().find_map(|c| match c {
+            Command::Diff(period) => Some(period.earlier(self.context.start, self.context.end + 1)),
+            _ => None,
+        })
+    }
+
+    /// Feeds one event of the earlier window (`diff`): it goes through the same per-event
+    /// commands, then into the comparison; it counts in no statistic.
+    pub fn push_earlier(&mut self, event: &Event<'_>) {
+        let Sink::Patterns { .. } = &self.sink else {
+            return;
+        };
+        let view = View::new(event);
+        let mut record: Option<Record> = None;
+        for command in self.streaming {
+            match (&mut record, command) {
+                (None, Command::Filter(expr)) => {
+                    if !eval(expr, &view, &self.context).is_true() {
+                        return;
+                    }
+                }
+                (None, other) => {
+                    let mut built = View::new(event).into_record();
+                    if !apply_row(other, &mut built, &self.context) {
+                        return;
+                    }
+                    record = Some(built);
+                }
+                (Some(row), other) => {
+                    if !apply_row(other, row, &self.context) {
+                        return;
+                    }
+                }
+            }
+        }
+        if let Sink::Patterns { sink, expr, .. } = &mut self.sink {
+            let text = match &record {
+                Some(row) => text_of(expr, row, &self.context),
+                None => text_of(expr, &view, &self.context),
+            };
+            if let Some(text) = text {
+                sink.add_earlier(event.timestamp, &text);
+            }
+        }
     }
 
     /// The statistics so far, for a query still running.
@@ -410,6 +493,13 @@ impl<'q> Run<'q> {
                 sorted = true;
                 (aggregator.finish(&context), &rest[1..])
             }
+            Sink::Patterns {
+                sink, anomalies, ..
+            } => {
+                grouped = true;
+                sorted = true;
+                (sink.finish(anomalies), &rest[1..])
+            }
         };
         for command in rest {
             match command {
@@ -435,6 +525,19 @@ impl<'q> Run<'q> {
                         sorted = true;
                     }
                     rows.truncate(*n);
+                }
+                Command::Pattern(expr) => {
+                    // A `pattern` after the first blocking command clusters the rows.
+                    let mut sink = PatternSink::new(&context, None);
+                    for row in &rows {
+                        if let Some(text) = text_of(expr, row, &context) {
+                            sink.add(row.timestamp().unwrap_or(context.start), &text);
+                        }
+                    }
+                    let anomalies = rest.iter().any(|c| matches!(c, Command::Anomaly));
+                    rows = sink.finish(anomalies);
+                    grouped = true;
+                    sorted = true;
                 }
                 Command::Dedup(fields) => {
                     if !sorted {
@@ -533,6 +636,37 @@ fn render(row: &Record, visible: Option<&[String]>) -> Vec<(String, String)> {
     out
 }
 
+/// The sink of a query whose first blocking command is `pattern` or `diff`: `diff` alone
+/// clusters `@message`; `anomaly` anywhere after turns the rows into findings.
+fn pattern_sink<'q>(rest: &'q [Command], cx: &Context) -> Sink<'q> {
+    static MESSAGE: std::sync::LazyLock<Expr> =
+        std::sync::LazyLock::new(|| Expr::Field("@message".into()));
+    let expr = match &rest[0] {
+        Command::Pattern(expr) => expr,
+        _ => &*MESSAGE,
+    };
+    let diff = rest.iter().find_map(|c| match c {
+        Command::Diff(period) => Some(*period),
+        _ => None,
+    });
+    let anomalies = rest.iter().any(|c| matches!(c, Command::Anomaly));
+    Sink::Patterns {
+        sink: Box::new(PatternSink::new(cx, diff)),
+        expr,
+        anomalies,
+    }
+}
+
+/// An expression's text for one row, borrowed when it is a field read in place.
+fn text_of<'r, F: Fields>(expr: &Expr, row: &'r F, cx: &Context) -> Option<Cow<'r, str>> {
+    match expr {
+        Expr::Field(name) => row.text(name),
+        other => eval(other, row, cx)
+            .as_text()
+            .map(|t| Cow::Owned(t.into_owned())),
+    }
+}
+
 fn sort_newest_first(rows: &mut [Record]) {
     rows.sort_by_key(|row| std::cmp::Reverse(row.timestamp()));
 }
@@ -599,7 +733,13 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
             }
             true
         }
-        Command::Stats { .. } | Command::Sort(_) | Command::Limit(_) | Command::Dedup(_) => true,
+        Command::Stats { .. }
+        | Command::Sort(_)
+        | Command::Limit(_)
+        | Command::Dedup(_)
+        | Command::Pattern(_)
+        | Command::Diff(_)
+        | Command::Anomaly => true,
     }
 }
 

@@ -54,6 +54,12 @@ pub enum Command {
     },
     /// `dedup f, ...`: keeps the first row of each combination.
     Dedup(Vec<String>),
+    /// `pattern e`: one row per pattern of `e`'s text (`insights/pattern.rs`).
+    Pattern(Expr),
+    /// `anomaly`, after `pattern`: the patterns the anomaly rules flag.
+    Anomaly,
+    /// `diff [previousDay|previousWeek|previousMonth]`: patterns against an earlier window.
+    Diff(super::pattern::DiffPeriod),
 }
 
 /// An expression with the name it appears under.
@@ -392,9 +398,6 @@ impl Function {
 /// name, so a query never runs with a silently different meaning.
 const UNSUPPORTED_COMMANDS: &[&str] = &[
     "unnest",
-    "pattern",
-    "diff",
-    "anomaly",
     "lookup",
     "join",
     "filterindex",
@@ -613,6 +616,9 @@ impl Parser {
                 let fields = self.projections()?;
                 Ok(Command::Dedup(fields.into_iter().map(|p| p.name).collect()))
             }
+            "pattern" => Ok(Command::Pattern(self.expr()?)),
+            "anomaly" => Ok(Command::Anomaly),
+            "diff" => self.diff(),
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
                 end,
@@ -778,6 +784,24 @@ impl Parser {
             if !self.eat_char(',') {
                 return Ok(Command::Sort(keys));
             }
+        }
+    }
+
+    fn diff(&mut self) -> Result<Command, CompileError> {
+        use super::pattern::DiffPeriod;
+        match self.peek_word() {
+            Some((word, start, end)) => match DiffPeriod::named(&word) {
+                Some(period) => {
+                    self.pos = end;
+                    Ok(Command::Diff(period))
+                }
+                None => Err(self.error_at(
+                    start,
+                    end,
+                    "diff takes previousDay, previousWeek, previousMonth or nothing",
+                )),
+            },
+            None => Ok(Command::Diff(DiffPeriod::Previous)),
         }
     }
 
