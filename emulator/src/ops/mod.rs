@@ -3,6 +3,7 @@
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
 mod account_policies;
+mod anomaly_detectors;
 mod data_protection;
 mod destinations;
 mod events;
@@ -181,6 +182,21 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::PutBearerTokenAuthentication => {
             groups::put_bearer_token_authentication(ctx, body)
         }
+        Operation::CreateLogAnomalyDetector => {
+            anomaly_detectors::create_log_anomaly_detector(ctx, body)
+        }
+        Operation::GetLogAnomalyDetector => anomaly_detectors::get_log_anomaly_detector(ctx, body),
+        Operation::UpdateLogAnomalyDetector => {
+            anomaly_detectors::update_log_anomaly_detector(ctx, body)
+        }
+        Operation::DeleteLogAnomalyDetector => {
+            anomaly_detectors::delete_log_anomaly_detector(ctx, body)
+        }
+        Operation::ListLogAnomalyDetectors => {
+            anomaly_detectors::list_log_anomaly_detectors(ctx, body)
+        }
+        Operation::ListAnomalies => anomaly_detectors::list_anomalies(ctx, body),
+        Operation::UpdateAnomaly => anomaly_detectors::update_anomaly(ctx, body),
     }
 }
 

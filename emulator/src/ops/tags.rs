@@ -49,6 +49,8 @@ enum Tagged {
     Group(Arc<LogGroup>),
     /// A destination of the request's region, by name.
     Destination(String),
+    /// A log anomaly detector of the request's region, by ARN.
+    AnomalyDetector(String),
 }
 
 impl Tagged {
@@ -64,6 +66,10 @@ impl Tagged {
                 .region
                 .destinations()
                 .update(name, |d| change(&mut d.tags)),
+            Self::AnomalyDetector(arn) => ctx
+                .region
+                .anomaly_detectors()
+                .update(arn, |d| change(&mut d.tags)),
         }
     }
 }
@@ -94,6 +100,9 @@ fn resource_by_arn(ctx: &Ctx<'_>, v: &mut Violations, arn: Option<&str>) -> Logs
             return Err(<Destination as Resource>::not_found());
         }
         return Ok(Tagged::Destination(name.to_owned()));
+    }
+    if let [_, _, "logs", _, _, "anomaly-detector", _] = parts[..] {
+        return Ok(Tagged::AnomalyDetector(arn.to_owned()));
     }
     Ok(Tagged::Group(ctx.group(&super::group_name_in(ctx, arn)?)?))
 }

@@ -4,7 +4,8 @@
 //!
 //! - **PatternFrequency**: the pattern has baseline members, and recent ≥ 10 and recent >
 //!   3 × (baseline members / B).
-//! - **NewPattern**: recent members and no baseline member (B ≥ 1).
+//! - **NewPattern**: recent members and no baseline member (B ≥ 1), while other patterns
+//!   had baseline members (otherwise every pattern would be new).
 //! - **TokenVariation**: a non-numeric dynamic token of a pattern with baseline members,
 //!   whose baseline had at most 10 distinct values (all kept), shows a value in the recent
 //!   part that the baseline never had.
@@ -126,13 +127,16 @@ pub(super) fn token_findings(pattern: &Pattern, stats: &[TokenStats]) -> Vec<Fin
 }
 
 /// Every rule for a finished pattern: the pattern-level ones, then its token findings.
-pub(super) fn evaluate(pattern: &Pattern, window: Window) -> Vec<Finding> {
+pub(super) fn evaluate(pattern: &Pattern, window: Window, any_baseline: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     let periods = window.buckets.saturating_sub(1);
     let baseline = pattern.count - pattern.recent;
     if periods >= 1 && pattern.recent > 0 {
         let mean = baseline as f64 / periods as f64;
         if baseline == 0 {
+            if !any_baseline {
+                return out;
+            }
             out.push(Finding {
                 kind: AnomalyKind::NewPattern,
                 description: format!(

@@ -463,8 +463,11 @@ impl Clusterer {
             }
         }
         let mut out: Vec<Pattern> = by_text.into_values().collect();
+        // Without any baseline event (a log group younger than the recent part) nothing can
+        // be new; every pattern would be.
+        let any_baseline = out.iter().any(|p| p.count > p.recent);
         for pattern in &mut out {
-            pattern.findings = anomaly::evaluate(pattern, window);
+            pattern.findings = anomaly::evaluate(pattern, window, any_baseline);
         }
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.pattern.cmp(&b.pattern)));
         out

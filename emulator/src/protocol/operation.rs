@@ -95,6 +95,13 @@ operations! {
     CreateExportTask,
     DescribeExportTasks,
     CancelExportTask,
+    CreateLogAnomalyDetector,
+    GetLogAnomalyDetector,
+    UpdateLogAnomalyDetector,
+    DeleteLogAnomalyDetector,
+    ListLogAnomalyDetectors,
+    ListAnomalies,
+    UpdateAnomaly,
 }
 
 impl Operation {
@@ -107,6 +114,9 @@ impl Operation {
                 | Operation::TestMetricFilter
                 | Operation::PutMetricFilter
                 | Operation::PutSubscriptionFilter
+                | Operation::ListAnomalies
+                | Operation::UpdateAnomaly
+                | Operation::UpdateLogAnomalyDetector
         )
     }
 }

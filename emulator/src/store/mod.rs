@@ -8,6 +8,7 @@
 //! put holds only its stream's lock while it appends.
 
 pub mod account_policies;
+pub mod anomaly_detectors;
 pub mod events;
 pub mod export;
 pub mod group;
@@ -172,6 +173,7 @@ impl Store {
             queries: queries::Queries::default(),
             query_definitions: resources::ResourceTable::default(),
             destinations: ResourceTable::default(),
+            anomaly_detectors: ResourceTable::default(),
             query_results_kms_key: Mutex::new(None),
             resource_policies: ResourceTable::default(),
             account_policies: account_policies::AccountPolicies::default(),
@@ -252,6 +254,8 @@ pub struct Region {
     export_tasks: ResourceTable<export::ExportTask>,
     /// Held while a task is checked and created, so two cannot both become the active one.
     export_start: Mutex<()>,
+    /// Log anomaly detectors, by ARN.
+    anomaly_detectors: ResourceTable<anomaly_detectors::AnomalyDetector>,
 }
 
 impl Region {
