@@ -12,6 +12,7 @@ mod groups;
 mod insights;
 mod metrics;
 mod paging_props;
+mod patterns;
 mod readme;
 mod retention_tags;
 mod sequence_tokens;
