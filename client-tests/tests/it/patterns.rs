@@ -55,7 +55,10 @@ fn corpus() -> (Vec<String>, Vec<(&'static str, usize)>) {
     let mut r = Lcg(7);
     let expected = vec![
         ("<Time-1> INFO user <ID-2> logged in from <IP-3>", 50),
-        ("INFO GET /api/orders order_id=<Number-1> took <Number-2> ms", 40),
+        (
+            "INFO GET /api/orders order_id=<Number-1> took <Number-2> ms",
+            40,
+        ),
         ("DEBUG cache hit key=<ID-1> size=<Number-2>", 30),
         (
             "INFO payment <UUID-1> processed amount=<Number-2> currency=USD",
@@ -85,11 +88,7 @@ fn corpus() -> (Vec<String>, Vec<(&'static str, usize)>) {
                     r.next(100_000),
                     r.next(2000)
                 ),
-                "cache" => format!(
-                    "DEBUG cache hit key=a{} size={}",
-                    r.hex(15),
-                    r.next(65_536)
-                ),
+                "cache" => format!("DEBUG cache hit key=a{} size={}", r.hex(15), r.next(65_536)),
                 "payment" => format!(
                     "INFO payment {} processed amount={}.{:02} currency=USD",
                     r.uuid(),
@@ -229,7 +228,10 @@ async fn a_detector_reports_a_spike_at_its_evaluation_frequency_and_can_be_suppr
         .await
         .unwrap();
     assert_eq!(got.detector_name(), Some("app-detector"));
-    assert_eq!(got.anomaly_detector_status(), Some(&AnomalyDetectorStatus::Training));
+    assert_eq!(
+        got.anomaly_detector_status(),
+        Some(&AnomalyDetectorStatus::Training)
+    );
     assert_eq!(got.anomaly_visibility_time(), Some(7));
     assert_eq!(got.creation_time_stamp(), NOW);
 
@@ -249,22 +251,48 @@ async fn a_detector_reports_a_spike_at_its_evaluation_frequency_and_can_be_suppr
 
     // Before the 7th minute ends, nothing is reported.
     h.clock.set(NOW + 6 * MINUTE + 59_000);
-    let none = h.client.list_anomalies().anomaly_detector_arn(&arn).send().await.unwrap();
+    let none = h
+        .client
+        .list_anomalies()
+        .anomaly_detector_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     assert!(none.anomalies().is_empty(), "{none:?}");
 
     h.clock.set(NOW + 7 * MINUTE);
-    let list = h.client.list_anomalies().anomaly_detector_arn(&arn).send().await.unwrap();
+    let list = h
+        .client
+        .list_anomalies()
+        .anomaly_detector_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     let mut found: Vec<(String, String, bool)> = list
         .anomalies()
         .iter()
-        .map(|a| (a.pattern_string().to_owned(), a.description().to_owned(), a.active()))
+        .map(|a| {
+            (
+                a.pattern_string().to_owned(),
+                a.description().to_owned(),
+                a.active(),
+            )
+        })
         .collect();
     found.sort();
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, "ERROR upstream <IP-1> refused connection");
-    assert!(found[0].1.starts_with("New pattern seen 30 times"), "{}", found[0].1);
+    assert!(
+        found[0].1.starts_with("New pattern seen 30 times"),
+        "{}",
+        found[0].1
+    );
     assert_eq!(found[1].0, "heartbeat ok");
-    assert!(found[1].1.starts_with("Count of the pattern rose to 30"), "{}", found[1].1);
+    assert!(
+        found[1].1.starts_with("Count of the pattern rose to 30"),
+        "{}",
+        found[1].1
+    );
     let error = list
         .anomalies()
         .iter()
@@ -274,11 +302,19 @@ async fn a_detector_reports_a_spike_at_its_evaluation_frequency_and_can_be_suppr
     assert_eq!(error.pattern_id().len(), 32);
     assert_eq!(error.priority(), Some("HIGH"));
     assert_eq!(error.first_seen(), NOW + 6 * MINUTE);
-    assert_eq!(error.histogram().get(&(NOW + 6 * MINUTE).to_string()), Some(&30));
+    assert_eq!(
+        error.histogram().get(&(NOW + 6 * MINUTE).to_string()),
+        Some(&30)
+    );
     assert_eq!(error.state(), &State::Active);
-    assert!(regex_lite_match(error.pattern_regex().unwrap(), error.log_samples()[0].message().unwrap()));
-    assert!(error.pattern_tokens().iter().any(|t| t.is_dynamic() == Some(true)
-        && t.enumerations().map(|e| e.len()) == Some(30)));
+    assert!(regex_lite_match(
+        error.pattern_regex().unwrap(),
+        error.log_samples()[0].message().unwrap()
+    ));
+    assert!(error
+        .pattern_tokens()
+        .iter()
+        .any(|t| t.is_dynamic() == Some(true) && t.enumerations().map(|e| e.len()) == Some(30)));
 
     h.client
         .update_anomaly()
@@ -319,7 +355,13 @@ async fn a_detector_reports_a_spike_at_its_evaluation_frequency_and_can_be_suppr
 
     // The next minute is quiet: the anomalies stay listed, no longer active.
     h.clock.set(NOW + 8 * MINUTE);
-    let later = h.client.list_anomalies().anomaly_detector_arn(&arn).send().await.unwrap();
+    let later = h
+        .client
+        .list_anomalies()
+        .anomaly_detector_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     assert!(later.anomalies().iter().all(|a| !a.active()));
     let status = h
         .client
@@ -328,7 +370,10 @@ async fn a_detector_reports_a_spike_at_its_evaluation_frequency_and_can_be_suppr
         .send()
         .await
         .unwrap();
-    assert_eq!(status.anomaly_detector_status(), Some(&AnomalyDetectorStatus::Analyzing));
+    assert_eq!(
+        status.anomaly_detector_status(),
+        Some(&AnomalyDetectorStatus::Analyzing)
+    );
 }
 
 /// Whether `regex` (the emulator's, Rust syntax) matches `text`: the sample belongs to it.
@@ -356,7 +401,10 @@ async fn detector_listing_update_delete_and_errors() {
     assert!(arn.starts_with("arn:aws:logs:us-east-1:000000000000:anomaly-detector:"));
     let listed = h.client.list_log_anomaly_detectors().send().await.unwrap();
     assert_eq!(listed.anomaly_detectors().len(), 1);
-    assert_eq!(listed.anomaly_detectors()[0].anomaly_detector_arn(), Some(arn.as_str()));
+    assert_eq!(
+        listed.anomaly_detectors()[0].anomaly_detector_arn(),
+        Some(arn.as_str())
+    );
     assert_eq!(
         listed.anomaly_detectors()[0].evaluation_frequency(),
         Some(&EvaluationFrequency::OneMin)
@@ -371,8 +419,17 @@ async fn detector_listing_update_delete_and_errors() {
         .send()
         .await
         .unwrap();
-    let got = h.client.get_log_anomaly_detector().anomaly_detector_arn(&arn).send().await.unwrap();
-    assert_eq!(got.anomaly_detector_status(), Some(&AnomalyDetectorStatus::Paused));
+    let got = h
+        .client
+        .get_log_anomaly_detector()
+        .anomaly_detector_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.anomaly_detector_status(),
+        Some(&AnomalyDetectorStatus::Paused)
+    );
     assert_eq!(got.anomaly_visibility_time(), Some(30));
     assert_eq!(got.last_modified_time_stamp(), NOW + MINUTE);
 
@@ -418,7 +475,12 @@ async fn detector_listing_update_delete_and_errors() {
         .send()
         .await
         .unwrap();
-    let gone = h.client.get_log_anomaly_detector().anomaly_detector_arn(&arn).send().await;
+    let gone = h
+        .client
+        .get_log_anomaly_detector()
+        .anomaly_detector_arn(&arn)
+        .send()
+        .await;
     assert_aws_error(
         &service_error(gone),
         "ResourceNotFoundException",

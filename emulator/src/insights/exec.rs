@@ -8,11 +8,11 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
+use super::pattern::PatternSink;
 use super::syntax::{
     AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
     Projection, Query,
 };
-use super::pattern::PatternSink;
 use super::value::{period, Value};
 
 /// One log event as a query sees it.
@@ -57,20 +57,12 @@ pub struct Output {
 /// A record: its fields in the order they were set, and its event's pointer (`None` once
 /// `stats` has turned events into groups).
 #[derive(Debug, Clone)]
-pub(super) struct Record {
+struct Record {
     fields: Vec<(String, Value)>,
     ptr: Option<String>,
 }
 
 impl Record {
-    /// A record with no fields (a row that is not an event).
-    pub(super) fn empty() -> Self {
-        Self {
-            fields: Vec::new(),
-            ptr: None,
-        }
-    }
-
     fn get(&self, name: &str) -> &Value {
         self.fields
             .iter()
@@ -79,7 +71,7 @@ impl Record {
             .map_or(&Value::Missing, |(_, value)| value)
     }
 
-    pub(super) fn set(&mut self, name: &str, value: Value) {
+    fn set(&mut self, name: &str, value: Value) {
         match self.fields.iter_mut().find(|(field, _)| field == name) {
             Some(slot) => slot.1 = value,
             None => self.fields.push((name.to_owned(), value)),
@@ -498,7 +490,7 @@ impl<'q> Run<'q> {
             } => {
                 grouped = true;
                 sorted = true;
-                (sink.finish(anomalies), &rest[1..])
+                (pattern_records(*sink, anomalies), &rest[1..])
             }
         };
         for command in rest {
@@ -528,14 +520,14 @@ impl<'q> Run<'q> {
                 }
                 Command::Pattern(expr) => {
                     // A `pattern` after the first blocking command clusters the rows.
-                    let mut sink = PatternSink::new(&context, None);
+                    let mut sink = PatternSink::new(context.start, context.end + 1, None);
                     for row in &rows {
                         if let Some(text) = text_of(expr, row, &context) {
                             sink.add(row.timestamp().unwrap_or(context.start), &text);
                         }
                     }
                     let anomalies = rest.iter().any(|c| matches!(c, Command::Anomaly));
-                    rows = sink.finish(anomalies);
+                    rows = pattern_records(sink, anomalies);
                     grouped = true;
                     sorted = true;
                 }
@@ -651,10 +643,18 @@ fn pattern_sink<'q>(rest: &'q [Command], cx: &Context) -> Sink<'q> {
     });
     let anomalies = rest.iter().any(|c| matches!(c, Command::Anomaly));
     Sink::Patterns {
-        sink: Box::new(PatternSink::new(cx, diff)),
+        sink: Box::new(PatternSink::new(cx.start, cx.end + 1, diff)),
         expr,
         anomalies,
     }
+}
+
+/// The rows of a finished `pattern` (they are not events: no `@ptr`).
+fn pattern_records(sink: PatternSink, anomalies: bool) -> Vec<Record> {
+    sink.finish(anomalies)
+        .into_iter()
+        .map(|fields| Record { fields, ptr: None })
+        .collect()
 }
 
 /// An expression's text for one row, borrowed when it is a field read in place.

@@ -9,7 +9,6 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::exec::{Context, Record};
 use super::value::Value;
 use crate::patterns::{Clusterer, Pattern, Window};
 
@@ -70,13 +69,12 @@ fn window_of(start: i64, end: i64) -> Window {
 }
 
 impl PatternSink {
-    /// A sink for a query running in `cx`; with `diff`, also for the earlier window.
-    pub fn new(cx: &Context, diff: Option<DiffPeriod>) -> Self {
-        let end = cx.end + 1;
+    /// A sink for a query over `[start, end)`; with `diff`, also for the earlier window.
+    pub fn new(start: i64, end: i64, diff: Option<DiffPeriod>) -> Self {
         Self {
-            current: Clusterer::new(window_of(cx.start, end)),
+            current: Clusterer::new(window_of(start, end)),
             earlier: diff.map(|d| {
-                let (s, e) = d.earlier(cx.start, end);
+                let (s, e) = d.earlier(start, end);
                 Clusterer::new(window_of(s, e))
             }),
         }
@@ -95,7 +93,7 @@ impl PatternSink {
     }
 
     /// The rows: one per pattern, most members first; with `anomaly`, one per finding.
-    pub fn finish(self, anomalies: bool) -> Vec<Record> {
+    pub fn finish(self, anomalies: bool) -> Vec<Row> {
         let patterns = self.current.finish();
         if let Some(earlier) = self.earlier {
             return diff_rows(patterns, earlier.finish());
@@ -106,9 +104,17 @@ impl PatternSink {
                 .flat_map(|p| {
                     p.findings().iter().map(move |f| {
                         let mut record = row(p);
-                        record.set("@anomalyType", Value::Text(f.kind.name().into()));
-                        record.set("@description", Value::Text(f.description.clone()));
-                        record.set("@priority", Value::Text(f.priority.into()));
+                        set(
+                            &mut record,
+                            "@anomalyType",
+                            Value::Text(f.kind.name().into()),
+                        );
+                        set(
+                            &mut record,
+                            "@description",
+                            Value::Text(f.description.clone()),
+                        );
+                        set(&mut record, "@priority", Value::Text(f.priority.into()));
                         record
                     })
                 })
@@ -118,17 +124,40 @@ impl PatternSink {
     }
 }
 
-fn row(p: &Pattern) -> Record {
-    let mut record = Record::empty();
-    record.set("@pattern", Value::Text(p.pattern.clone()));
-    record.set("@ratio", Value::Number(p.ratio));
-    record.set("@sampleCount", Value::Number(p.count as f64));
-    record.set("@severityLabel", Value::Text(p.severity.label().into()));
-    record.set("@PatternId", Value::Text(p.id.clone()));
-    record.set("@regexString", Value::Text(p.regex.clone()));
-    record.set("@logSamples", Value::Text(log_samples(p).to_string()));
-    record.set("@tokens", Value::Text(tokens(p).to_string()));
-    record.set("@visualization", Value::Text(visualization(p).to_string()));
+/// A result row: its fields in order.
+pub type Row = Vec<(String, Value)>;
+
+/// Sets a field of a row, replacing its value if it is there.
+fn set(row: &mut Row, name: &str, value: Value) {
+    match row.iter_mut().find(|(field, _)| field == name) {
+        Some(slot) => slot.1 = value,
+        None => row.push((name.to_owned(), value)),
+    }
+}
+
+fn row(p: &Pattern) -> Row {
+    let mut record = Row::new();
+    set(&mut record, "@pattern", Value::Text(p.pattern.clone()));
+    set(&mut record, "@ratio", Value::Number(p.ratio));
+    set(&mut record, "@sampleCount", Value::Number(p.count as f64));
+    set(
+        &mut record,
+        "@severityLabel",
+        Value::Text(p.severity.label().into()),
+    );
+    set(&mut record, "@PatternId", Value::Text(p.id.clone()));
+    set(&mut record, "@regexString", Value::Text(p.regex.clone()));
+    set(
+        &mut record,
+        "@logSamples",
+        Value::Text(log_samples(p).to_string()),
+    );
+    set(&mut record, "@tokens", Value::Text(tokens(p).to_string()));
+    set(
+        &mut record,
+        "@visualization",
+        Value::Text(visualization(p).to_string()),
+    );
     record
 }
 
@@ -177,35 +206,56 @@ fn visualization(p: &Pattern) -> Json {
 }
 
 /// `diff`: every pattern of either window, with its counts in both and the change.
-fn diff_rows(current: Vec<Pattern>, earlier: Vec<Pattern>) -> Vec<Record> {
+fn diff_rows(current: Vec<Pattern>, earlier: Vec<Pattern>) -> Vec<Row> {
     let mut rows = Vec::new();
     for p in &current {
         let before = earlier.iter().find(|e| e.pattern == p.pattern);
         let mut record = row(p);
         let previous = before.map_or(0, |b| b.count);
-        record.set("@previousSampleCount", Value::Number(previous as f64));
-        record.set("@changeInSampleCount", Value::Number(p.count as f64 - previous as f64));
-        record.set(
+        set(
+            &mut record,
+            "@previousSampleCount",
+            Value::Number(previous as f64),
+        );
+        set(
+            &mut record,
+            "@changeInSampleCount",
+            Value::Number(p.count as f64 - previous as f64),
+        );
+        set(
+            &mut record,
             "@changeRatio",
             match previous {
                 0 => Value::Missing,
                 n => Value::Number((p.count as f64 - n as f64) / n as f64),
             },
         );
-        record.set(
+        set(
+            &mut record,
             "@diffStatus",
             Value::Text(if before.is_some() { "Existing" } else { "New" }.into()),
         );
         rows.push(record);
     }
-    for e in earlier.iter().filter(|e| !current.iter().any(|p| p.pattern == e.pattern)) {
+    for e in earlier
+        .iter()
+        .filter(|e| !current.iter().any(|p| p.pattern == e.pattern))
+    {
         let mut record = row(e);
-        record.set("@sampleCount", Value::Number(0.0));
-        record.set("@ratio", Value::Number(0.0));
-        record.set("@previousSampleCount", Value::Number(e.count as f64));
-        record.set("@changeInSampleCount", Value::Number(-(e.count as f64)));
-        record.set("@changeRatio", Value::Number(-1.0));
-        record.set("@diffStatus", Value::Text("Gone".into()));
+        set(&mut record, "@sampleCount", Value::Number(0.0));
+        set(&mut record, "@ratio", Value::Number(0.0));
+        set(
+            &mut record,
+            "@previousSampleCount",
+            Value::Number(e.count as f64),
+        );
+        set(
+            &mut record,
+            "@changeInSampleCount",
+            Value::Number(-(e.count as f64)),
+        );
+        set(&mut record, "@changeRatio", Value::Number(-1.0));
+        set(&mut record, "@diffStatus", Value::Text("Gone".into()));
         rows.push(record);
     }
     rows

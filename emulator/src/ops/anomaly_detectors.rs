@@ -13,9 +13,7 @@ use crate::limits::{
     ANOMALY_VISIBILITY_DAYS, MAX_ANOMALY_FILTER_PATTERN_LEN, MAX_ANOMALY_LIST_LIMIT,
 };
 use crate::protocol::{decode, encode};
-use crate::store::anomaly_detectors::{
-    frequency_millis, Anomaly, AnomalyDetector, Suppression,
-};
+use crate::store::anomaly_detectors::{frequency_millis, Anomaly, AnomalyDetector, Suppression};
 use crate::validate::Violations;
 
 const FREQUENCIES: [&str; 6] = [
@@ -94,7 +92,12 @@ pub(super) fn create_log_anomaly_detector(ctx: &Ctx<'_>, body: &[u8]) -> LogsRes
     let mut v = Violations::new();
     if let Some(arns) = v.required("logGroupArnList", input.log_group_arn_list.as_ref()) {
         for (i, arn) in arns.iter().enumerate() {
-            check_arn(&mut v, &format!("logGroupArnList.{}.member", i + 1), arn, 2048);
+            check_arn(
+                &mut v,
+                &format!("logGroupArnList.{}.member", i + 1),
+                arn,
+                2048,
+            );
         }
     }
     if let Some(name) = &input.detector_name {
@@ -452,7 +455,10 @@ pub(super) fn list_anomalies(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         .evaluate_anomaly_detectors(input.anomaly_detector_arn.as_deref());
     let page = ctx.region.anomalies_page(
         input.anomaly_detector_arn.as_deref(),
-        input.suppression_state.as_deref().map(|s| s == "SUPPRESSED"),
+        input
+            .suppression_state
+            .as_deref()
+            .map(|s| s == "SUPPRESSED"),
         input.next_token.as_deref(),
         limit,
     );
@@ -581,7 +587,11 @@ pub(super) fn update_anomaly(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
                     None => {}
                 }
                 if let Some(baseline) = input.baseline {
-                    for a in d.anomalies.values_mut().filter(|a| a.pattern_id == *pattern_id) {
+                    for a in d
+                        .anomalies
+                        .values_mut()
+                        .filter(|a| a.pattern_id == *pattern_id)
+                    {
                         a.baseline = baseline;
                     }
                 }

@@ -95,7 +95,9 @@ pub(super) fn token_findings(pattern: &Pattern, stats: &[TokenStats]) -> Vec<Fin
                 .iter()
                 .filter(|(v, _)| v.parse::<f64>().is_ok_and(|x| x >= 400.0))
                 .map(|(v, (c, r))| (&**v, c - r, *r))
-                .filter(|(_, b, r)| *r >= MIN_ERROR_CODES && *r as f64 > FACTOR * *b as f64 / periods)
+                .filter(|(_, b, r)| {
+                    *r >= MIN_ERROR_CODES && *r as f64 > FACTOR * *b as f64 / periods
+                })
                 .collect();
             codes.sort_unstable();
             for (code, baseline, recent) in codes {

@@ -39,7 +39,9 @@ impl TokenType {
         match self {
             Self::Number => r"-?\d+(?:\.\d+)?",
             Self::Ip => r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?",
-            Self::Uuid => r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            Self::Uuid => {
+                r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+            }
             Self::Time | Self::Id | Self::Token => r"\S+",
         }
     }
@@ -119,7 +121,11 @@ fn classify(message: &str, start: usize, end: usize) -> Element {
         multiword: false,
     };
     let mut value_end = end;
-    while value_end > start && matches!(bytes[value_end - 1], b',' | b';' | b')' | b']' | b'"' | b'\'')
+    while value_end > start
+        && matches!(
+            bytes[value_end - 1],
+            b',' | b';' | b')' | b']' | b'"' | b'\''
+        )
     {
         value_end -= 1;
     }
@@ -231,8 +237,9 @@ fn is_time(v: &[u8]) -> bool {
         && digit(9);
     let clock = digit(0) && digit(1) && v.get(2) == Some(&b':') && digit(3) && digit(4);
     (date || clock)
-        && v.iter()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'/' | b':' | b'.' | b',' | b'T' | b'Z' | b'+'))
+        && v.iter().all(|b| {
+            b.is_ascii_digit() || matches!(b, b'-' | b'/' | b':' | b'.' | b',' | b'T' | b'Z' | b'+')
+        })
 }
 
 /// Letters and digits mixed (with `-` or `_`), at least 6 long, with a digit; or hex of at
@@ -274,12 +281,25 @@ mod tests {
         );
         assert_eq!(
             kinds("GET /index 200 from 10.0.0.1:8080, took 3.5 ms id=abc123def"),
-            vec![None, None, Some(Number), None, Some(Ip), None, Some(Number), None, Some(Id)]
+            vec![
+                None,
+                None,
+                Some(Number),
+                None,
+                Some(Ip),
+                None,
+                Some(Number),
+                None,
+                Some(Id)
+            ]
         );
         assert_eq!(
             kinds("req 123e4567-e89b-12d3-a456-426614174000 done"),
             vec![None, Some(Uuid), None]
         );
-        assert_eq!(kinds("version v1.2 HTTP/1.1 user"), vec![None, None, None, None]);
+        assert_eq!(
+            kinds("version v1.2 HTTP/1.1 user"),
+            vec![None, None, None, None]
+        );
     }
 }

@@ -126,7 +126,9 @@ impl Numbers {
             return 0.0;
         }
         let mean = self.mean();
-        ((self.sum_sq / self.n as f64) - mean * mean).max(0.0).sqrt()
+        ((self.sum_sq / self.n as f64) - mean * mean)
+            .max(0.0)
+            .sqrt()
     }
 }
 
@@ -249,7 +251,7 @@ struct Cluster {
     histogram: Vec<u64>,
     samples: Vec<(i64, String)>,
     severity: Severity,
-    /// The first position's value, if it was a number (for the numeric-token rule).
+    /// The earliest member's timestamp.
     first_seen: i64,
 }
 
@@ -283,7 +285,10 @@ impl Severity {
     /// The first level word of the message (`[ERROR]`, `level=warn`, `INFO:` all count).
     fn of(message: &str) -> Self {
         for word in message.split_ascii_whitespace().take(12) {
-            let word = word.rsplit(['=', ':']).find(|w| !w.is_empty()).unwrap_or(word);
+            let word = word
+                .rsplit(['=', ':'])
+                .find(|w| !w.is_empty())
+                .unwrap_or(word);
             let word = word.trim_matches(|c: char| !c.is_ascii_alphabetic());
             let level = match word.len() {
                 3..=9 => word.to_ascii_uppercase(),
@@ -406,11 +411,20 @@ impl Clusterer {
         let n = elements.len().max(1);
         let recent = u64::from(timestamp >= self.recent_from);
         let bucket = self.window.bucket(timestamp);
-        match best.filter(|(_, agree)| *agree as f64 / n as f64 >= SIMILARITY || elements.is_empty()) {
+        match best
+            .filter(|(_, agree)| *agree as f64 / n as f64 >= SIMILARITY || elements.is_empty())
+        {
             Some((id, _)) => {
                 let cluster = &mut self.clusters[id];
                 for (position, element) in cluster.positions.iter_mut().zip(&elements) {
-                    absorb(position, element, message, cluster.count, cluster.recent, recent);
+                    absorb(
+                        position,
+                        element,
+                        message,
+                        cluster.count,
+                        cluster.recent,
+                        recent,
+                    );
                 }
                 cluster.count += 1;
                 cluster.recent += recent;
@@ -469,7 +483,11 @@ impl Clusterer {
         for pattern in &mut out {
             pattern.findings = anomaly::evaluate(pattern, window, any_baseline);
         }
-        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.pattern.cmp(&b.pattern)));
+        out.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.pattern.cmp(&b.pattern))
+        });
         out
     }
 }
@@ -479,7 +497,7 @@ fn leaf_hash(first: Option<&Element>, message: &str) -> u64 {
     let mut h = Fnv::default();
     match first {
         None => {}
-        Some(e) if e.kind.is_none() => h.write(message[e.start..e.end].as_bytes()),
+        Some(e) if e.kind.is_none() => h.write(&message.as_bytes()[e.start..e.end]),
         Some(e) => {
             h.write(&[0xff, e.kind.map_or(0, |k| k as u8)]);
             h.write(e.prefix(message).as_bytes());
@@ -504,6 +522,8 @@ fn absorb(
         if let Some(stats) = &mut position.stats {
             stats.add(&message[element.value.0..element.value.1], 1, recent);
         }
+        // A date alone and a date with its time are both `Time`: the regex must allow both.
+        position.multiword |= element.multiword;
         return;
     }
     let word = &message[element.start..element.end];
@@ -512,12 +532,8 @@ fn absorb(
             // literal → dynamic: the earlier members all had the old word.
             let mut stats = TokenStats::new();
             stats.add(&old, before, before_recent);
-            let (kind, value) = match element.kind {
-                Some(_) => (TokenType::Token, word),
-                None => (TokenType::Token, word),
-            };
-            stats.add(value, 1, recent);
-            position.kind = kind;
+            stats.add(word, 1, recent);
+            position.kind = TokenType::Token;
             position.prefix = "".into();
             position.suffix = "".into();
             position.stats = Some(stats);

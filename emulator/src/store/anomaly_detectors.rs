@@ -191,22 +191,24 @@ fn pattern_tokens(pattern: &Pattern) -> Vec<PatternToken> {
         .pattern
         .split(' ')
         .filter(|w| !w.is_empty())
-        .map(|word| match pattern.tokens.iter().find(|t| t.token_string == word) {
-            Some(token) => PatternToken {
-                position: token.position,
-                dynamic: true,
-                text: word.to_owned(),
-                enumerations: token.enumerations.clone(),
-                inferred_name: Some(token.kind.name().to_owned()),
+        .map(
+            |word| match pattern.tokens.iter().find(|t| t.token_string == word) {
+                Some(token) => PatternToken {
+                    position: token.position,
+                    dynamic: true,
+                    text: word.to_owned(),
+                    enumerations: token.enumerations.clone(),
+                    inferred_name: Some(token.kind.name().to_owned()),
+                },
+                None => PatternToken {
+                    position: 0,
+                    dynamic: false,
+                    text: word.to_owned(),
+                    enumerations: Vec::new(),
+                    inferred_name: None,
+                },
             },
-            None => PatternToken {
-                position: 0,
-                dynamic: false,
-                text: word.to_owned(),
-                enumerations: Vec::new(),
-                inferred_name: None,
-            },
-        })
+        )
         .collect()
 }
 
