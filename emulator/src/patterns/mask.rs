@@ -61,6 +61,9 @@ pub struct Element {
     pub kind: Option<TokenType>,
     /// Whether it spans two words.
     pub multiword: bool,
+    /// Whether it follows the previous element without white space (after a `,` inside a
+    /// word, as in JSON: `{"a":1,"b":2}` is two elements).
+    pub glued: bool,
 }
 
 impl Element {
@@ -87,26 +90,48 @@ pub fn mask(message: &str, out: &mut Vec<Element>) {
         if i >= bytes.len() {
             break;
         }
-        let start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let element = classify(message, start, i);
-        // A date followed by a time of day is one Time token.
-        if let (Some(last), Some(TokenType::Time)) = (out.last_mut(), element.kind) {
-            if last.kind == Some(TokenType::Time)
-                && !last.multiword
-                && last.value == (last.start, last.end)
-                && element.value == (element.start, element.end)
-            {
-                last.end = element.end;
-                last.value.1 = element.end;
-                last.multiword = true;
-                continue;
+        let word_end = {
+            let mut e = i;
+            while e < bytes.len() && !bytes[e].is_ascii_whitespace() {
+                e += 1;
             }
+            e
+        };
+        // A word splits after each `,` followed by more text: JSON and CSV-like words then
+        // cluster field by field.
+        let mut glued = false;
+        while i < word_end {
+            let start = i;
+            while i < word_end && !(bytes[i] == b',' && i + 1 < word_end) {
+                i += 1;
+            }
+            if i < word_end {
+                i += 1; // the comma ends this element
+            }
+            let mut element = classify(message, start, i);
+            element.glued = glued;
+            glued = true;
+            push(out, element);
         }
-        out.push(element);
     }
+}
+
+/// Appends an element; a date followed by a time of day becomes one Time token.
+fn push(out: &mut Vec<Element>, element: Element) {
+    if let (Some(last), Some(TokenType::Time)) = (out.last_mut(), element.kind) {
+        if last.kind == Some(TokenType::Time)
+            && !last.multiword
+            && !element.glued
+            && last.value == (last.start, last.end)
+            && element.value == (element.start, element.end)
+        {
+            last.end = element.end;
+            last.value.1 = element.end;
+            last.multiword = true;
+            return;
+        }
+    }
+    out.push(element);
 }
 
 /// Types one word: the whole word, or its value after a `key=` / `key:` prefix, without
@@ -119,6 +144,7 @@ fn classify(message: &str, start: usize, end: usize) -> Element {
         value: (start, end),
         kind: None,
         multiword: false,
+        glued: false,
     };
     let mut value_end = end;
     while value_end > start
@@ -130,7 +156,8 @@ fn classify(message: &str, start: usize, end: usize) -> Element {
         value_end -= 1;
     }
     let mut value_start = start;
-    while value_start < value_end && matches!(bytes[value_start], b'(' | b'[' | b'"' | b'\'') {
+    while value_start < value_end && matches!(bytes[value_start], b'(' | b'[' | b'{' | b'"' | b'\'')
+    {
         value_start += 1;
     }
     if let Some(kind) = value_type(&bytes[value_start..value_end]) {
@@ -146,8 +173,14 @@ fn classify(message: &str, start: usize, end: usize) -> Element {
         .position(|b| *b == b'=' || *b == b':')
         .map(|p| p + value_start)
     {
-        let key_ok = sep > value_start
-            && bytes[value_start..sep]
+        // A JSON key keeps its closing quote: `"latency":12`.
+        let key_end = if sep > value_start && bytes[sep - 1] == b'"' {
+            sep - 1
+        } else {
+            sep
+        };
+        let key_ok = key_end > value_start
+            && bytes[value_start..key_end]
                 .iter()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
             && bytes[value_start].is_ascii_alphabetic();

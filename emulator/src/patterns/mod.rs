@@ -195,6 +195,8 @@ struct Position {
     prefix: Box<str>,
     suffix: Box<str>,
     multiword: bool,
+    /// No white space before it (it follows a `,` in the same word).
+    glued: bool,
     stats: Option<TokenStats>,
 }
 
@@ -207,6 +209,7 @@ impl Position {
                 prefix: "".into(),
                 suffix: "".into(),
                 multiword: false,
+                glued: element.glued,
                 stats: None,
             },
             Some(kind) => Self {
@@ -215,6 +218,7 @@ impl Position {
                 prefix: element.prefix(message).into(),
                 suffix: element.suffix(message).into(),
                 multiword: element.multiword,
+                glued: element.glued,
                 stats: Some(TokenStats::new()),
             },
         }
@@ -284,7 +288,11 @@ impl Severity {
 
     /// The first level word of the message (`[ERROR]`, `level=warn`, `INFO:` all count).
     fn of(message: &str) -> Self {
-        for word in message.split_ascii_whitespace().take(12) {
+        for word in message
+            .split(|c: char| c.is_ascii_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .take(16)
+        {
             let word = word
                 .rsplit(['=', ':'])
                 .find(|w| !w.is_empty())
@@ -393,7 +401,7 @@ impl Clusterer {
         self.total += 1;
         let mut elements = std::mem::take(&mut self.scratch);
         mask(message, &mut elements);
-        let key = (elements.len(), leaf_hash(elements.first(), message));
+        let key = (elements.len(), leaf_hash(&elements, message));
         let leaf = self.leaves.entry(key).or_default();
         let mut best: Option<(usize, usize)> = None;
         for &id in leaf.iter() {
@@ -492,10 +500,16 @@ impl Clusterer {
     }
 }
 
-/// The leaf key's second level: the first element's text, or its type and surroundings.
-fn leaf_hash(first: Option<&Element>, message: &str) -> u64 {
+/// The leaf key's second level: the first element's text, or its type and surroundings; and
+/// which elements are glued to the previous one (only messages alike in that share a leaf).
+fn leaf_hash(elements: &[Element], message: &str) -> u64 {
     let mut h = Fnv::default();
-    match first {
+    for (i, e) in elements.iter().enumerate() {
+        if e.glued {
+            h.write(&(i as u32).to_le_bytes());
+        }
+    }
+    match elements.first() {
         None => {}
         Some(e) if e.kind.is_none() => h.write(&message.as_bytes()[e.start..e.end]),
         Some(e) => {
@@ -566,7 +580,7 @@ fn render(cluster: Cluster, window: Window, width: i64, total: u64) -> Pattern {
     let mut regex = String::from(r"^\s*");
     let mut tokens = Vec::new();
     for (i, position) in cluster.positions.iter().enumerate() {
-        if i > 0 {
+        if i > 0 && !position.glued {
             text.push(' ');
             regex.push_str(r"\s+");
         }

@@ -66,6 +66,43 @@ fn key_value_and_punctuation_stay_literal() {
 }
 
 #[test]
+fn json_messages_cluster_field_by_field() {
+    let patterns = cluster(&[
+        (
+            1,
+            r#"{"level":"INFO","service":"svc1","latency":12,"pad":"x"}"#,
+        ),
+        (
+            2,
+            r#"{"level":"INFO","service":"svc2","latency":340,"pad":"x"}"#,
+        ),
+        (
+            3,
+            r#"{"level":"ERROR","service":"svc1","latency":5,"pad":"x"}"#,
+        ),
+    ]);
+    let found: Vec<(&str, u64, Severity)> = patterns
+        .iter()
+        .map(|p| (p.pattern.as_str(), p.count, p.severity))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                r#"{"level":"INFO",<Token-1>"latency":<Number-2>,"pad":"x"}"#,
+                2,
+                Severity::Info
+            ),
+            (
+                r#"{"level":"ERROR","service":"svc1","latency":<Number-1>,"pad":"x"}"#,
+                1,
+                Severity::Error
+            ),
+        ]
+    );
+}
+
+#[test]
 fn each_anomaly_kind_is_found() {
     let kinds = |messages: Vec<(i64, String)>| -> Vec<AnomalyKind> {
         let mut clusterer = Clusterer::new(window());
@@ -115,6 +152,7 @@ fn word() -> impl Strategy<Value = String> {
         "2024-0[1-9]-1[0-9] 1[0-9]:[0-5][0-9]:[0-5][0-9]",
         "2024-0[1-9]-1[0-9]",
         "[a-z]{2,5}=[0-9a-z]{1,6}[,;]?",
+        "\\{\"[a-z]{1,4}\":[0-9]{1,3},\"[a-z]{1,3}\":\"[a-z0-9]{1,4}\"\\}",
         "\\[?[A-Z]{4,5}\\]?",
         "\\PC{1,6}",
     ]
