@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from support import now_ms, put_chained
+from support import assert_aws_error, now_ms, put_chained
 
 TEMPLATES = [
     ("<Time-1> INFO user <ID-2> logged in from <IP-3>", 50,
@@ -178,3 +178,12 @@ def test_diff_compares_with_the_previous_window(logs, names):
     assert by_pattern["ERROR out of memory"]["@diffStatus"] == "New"
     assert by_pattern["cache warm"]["@diffStatus"] == "Gone"
     assert by_pattern["cache warm"]["@sampleCount"] == "0"
+
+
+def test_anomaly_without_pattern_is_a_compile_error(logs, names):
+    group = names.group("anomaly-alone")
+    logs.create_log_group(logGroupName=group)
+    with pytest.raises(logs.exceptions.MalformedQueryException) as error:
+        logs.start_query(logGroupName=group, queryString="fields @message | anomaly",
+                         startTime=now_ms() // 1000 - 60, endTime=now_ms() // 1000)
+    assert_aws_error(error, "MalformedQueryException", "anomaly must follow pattern")

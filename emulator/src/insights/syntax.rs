@@ -445,6 +445,14 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
     if let Some(at) = dedup_followed_by_other(&commands) {
         return Err(spans[at].error("only limit may follow dedup"));
     }
+    if let Some(at) = commands.iter().position(|c| matches!(c, Command::Anomaly)) {
+        let clustered = commands[..at]
+            .iter()
+            .any(|c| matches!(c, Command::Pattern(_) | Command::Diff(_)));
+        if !clustered {
+            return Err(spans[at].error("anomaly must follow pattern"));
+        }
+    }
     if commands.is_empty() {
         return Err(CompileError {
             message: "the query is empty".into(),
