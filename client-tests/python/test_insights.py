@@ -162,9 +162,9 @@ def test_errors(logs, app, names):
                      "Exactly one of logGroupName, logGroupNames or logGroupIdentifiers must be provided.")
 
     with pytest.raises(logs.exceptions.MalformedQueryException) as error:
-        logs.start_query(logGroupName=group, queryString="pattern @message", **window(base))
+        logs.start_query(logGroupName=group, queryString="logcompare @message", **window(base))
     assert_aws_error(error, "MalformedQueryException",
-                     "the pattern command is not supported by this emulator")
+                     "the logcompare command is not supported by this emulator")
 
 
 def test_source_unnest_and_json_functions(logs, app, names):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 import subprocess
 import sys
 import time
@@ -111,9 +112,36 @@ def check_fault_example(code: str, endpoint: str) -> None:
     assert (rule["matched"], rule["hits"]) == (3, 2)
 
 
+PATTERN_EXAMPLE = [
+    "2023-01-01 19:00:01 [INFO] Calling DynamoDB to store for resource id 12342342k124-12345",
+    "2023-01-01 19:00:02 [INFO] Calling DynamoDB to store for resource id 324892398123-12345",
+    "2023-01-01 19:00:03 [INFO] Calling DynamoDB to store for resource id 3ff231242342-12345",
+]
+
+
+def run_pattern_example(endpoint: str, query: str) -> list[dict[str, str]]:
+    """Runs `query` over AWS's Pattern analysis example events, in a group of their own."""
+    logs = make_client(endpoint, README_REGION)
+    group = "readme-patterns"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="web")
+    now = int(time.time() * 1000)
+    logs.put_log_events(logGroupName=group, logStreamName="web", logEvents=[
+        {"timestamp": now - 3000 + i, "message": m} for i, m in enumerate(PATTERN_EXAMPLE)])
+    query_id = logs.start_query(logGroupName=group, queryString=query,
+                                startTime=now // 1000 - 60, endTime=now // 1000 + 60)["queryId"]
+    for _ in range(400):
+        answer = logs.get_query_results(queryId=query_id)
+        if answer["status"] == "Complete":
+            return [{c["field"]: c["value"] for c in row} for row in answer["results"]]
+        time.sleep(0.05)
+    raise AssertionError("the README query did not complete")
+
+
 def test_every_snippet_in_readme_order_against_one_emulator(start_emulator, tmp_path):
     emu = start_emulator()  # as `make run` starts it: no fixtures, default flags
     seen: list[str] = []
+    query = ""
     for language, code in snippets():
         rewritten = code.replace(README_ENDPOINT, emu.url)
         if language == "sh" and code.lstrip().startswith("make run"):
@@ -137,6 +165,16 @@ def test_every_snippet_in_readme_order_against_one_emulator(start_emulator, tmp_
             # In-process: compiled and run by `cargo test` (client-tests/tests/it/readme.rs,
             # which also checks this block is that test, verbatim).
             seen.append("rust")
+        elif language == "insights":
+            query = code.strip()
+            seen.append("insights")
+        elif language == "json" and seen[-1:] == ["insights"]:
+            # The query's answer over AWS's Pattern analysis example, the fields shown.
+            shown = json.loads(code)
+            answer = run_pattern_example(emu.url, query)
+            assert [{k: row[k] for k in shown_row} for row, shown_row in zip(answer, shown)] == shown
+            assert len(answer) == len(shown)
+            seen.append("insights output")
         elif language == "js":
             assert run_js(rewritten) == "hello\n"
             assert read_back(emu.url, "readme-js") == ["hello"]
@@ -158,7 +196,7 @@ def test_every_snippet_in_readme_order_against_one_emulator(start_emulator, tmp_
         else:
             pytest.fail(f"README.md has a ```{language} snippet this test does not run:\n{code}")
     assert seen == ["quick start", "cli", "boto3", "cargo", "rust", "js", "docker", "compose",
-                    "quota file", "fault injection"]
+                    "quota file", "fault injection", "insights", "insights output"]
 
 
 @pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is installed by make test")

@@ -33,6 +33,7 @@ pub mod limits;
 mod live_tail;
 mod metrics;
 mod ops;
+mod patterns;
 mod protocol;
 pub mod quotas;
 mod scheduler;

@@ -359,3 +359,13 @@ pub const MAX_LIST_LOG_GROUPS_FIELD_INDEX_NAMES: usize = 20;
 pub const MAX_LIST_LOG_GROUPS_TAG_FILTERS: usize = 5;
 /// Values of one ListLogGroups tag filter (model: `TagFilterValues`, 0-5).
 pub const MAX_TAG_FILTER_VALUES: usize = 5;
+/// Log anomaly detectors per account and region (the Service Quotas page of CloudWatch Logs:
+/// 500 anomaly detectors).
+pub const MAX_ANOMALY_DETECTORS: usize = 500;
+/// ListLogAnomalyDetectors' and ListAnomalies' largest `limit` (the model: 1–50).
+pub const MAX_ANOMALY_LIST_LIMIT: i64 = 50;
+/// `anomalyVisibilityTime` in days: 7–90 (the model); the default AWS shows (aws-cli's
+/// get-log-anomaly-detector example) is 7.
+pub const ANOMALY_VISIBILITY_DAYS: (i64, i64, i64) = (7, 90, 7);
+/// `filterPattern` of an anomaly detector: at most 1024 characters (the model).
+pub const MAX_ANOMALY_FILTER_PATTERN_LEN: usize = 1024;

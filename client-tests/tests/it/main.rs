@@ -17,6 +17,7 @@ mod live_tail;
 mod lookup_tables;
 mod metrics;
 mod paging_props;
+mod patterns;
 mod readme;
 mod retention_tags;
 mod scheduled_queries;

@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use super::json_path::{lookup_many, Found, Paths};
+use super::pattern::PatternSink;
 use super::syntax::{
     AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
     Projection, Query,
@@ -379,6 +380,12 @@ enum Sink<'q> {
     },
     /// The first `stats`, aggregating as events arrive.
     Stats(Aggregator<'q>),
+    /// The first `pattern` (or `diff`), clustering the text of `expr` as events arrive.
+    Patterns {
+        sink: Box<PatternSink>,
+        expr: &'q Expr,
+        anomalies: bool,
+    },
 }
 
 impl<'q> Run<'q> {
@@ -391,6 +398,9 @@ impl<'q> Run<'q> {
                 matches!(
                     c,
                     Command::Stats { .. }
+                        | Command::Pattern(_)
+                        | Command::Diff(_)
+                        | Command::Anomaly
                         | Command::Sort(_)
                         | Command::Limit(_)
                         | Command::Dedup(_)
@@ -424,6 +434,7 @@ impl<'q> Run<'q> {
             [Command::Stats { aggregations, by }, ..] => {
                 Sink::Stats(Aggregator::new(aggregations, by))
             }
+            [Command::Pattern(_) | Command::Diff(_), ..] => pattern_sink(rest, &context),
             [] => Sink::Best {
                 rows: Vec::new(),
                 keys: None,
@@ -513,14 +524,24 @@ impl<'q> Run<'q> {
             }
         }
         if others.is_empty() {
-            if let Sink::Stats(aggregator) = &mut self.sink {
-                if !self.filters_read_json {
-                    lookup_many(event.message, &self.paths, &mut self.found);
+            match &mut self.sink {
+                Sink::Stats(aggregator) => {
+                    if !self.filters_read_json {
+                        lookup_many(event.message, &self.paths, &mut self.found);
+                    }
+                    let view = View::new(event, &self.paths, Some(&self.found));
+                    self.matched += 1;
+                    aggregator.add(&view, &self.context);
+                    return true;
                 }
-                let view = View::new(event, &self.paths, Some(&self.found));
-                self.matched += 1;
-                aggregator.add(&view, &self.context);
-                return true;
+                Sink::Patterns { sink, expr, .. } => {
+                    self.matched += 1;
+                    if let Some(text) = text_of(expr, &view, &self.context) {
+                        sink.add(event.timestamp, &text);
+                    }
+                    return true;
+                }
+                _ => {}
             }
         }
         let records = apply_all(others, vec![view.into_record()], &self.context);
@@ -529,11 +550,16 @@ impl<'q> Run<'q> {
         }
         self.matched += 1;
         // Every row of one event (unnest, parse multi) points at that event.
-        let ptr = (!matches!(self.sink, Sink::Stats(_))).then(ptr);
+        let ptr = (!matches!(self.sink, Sink::Stats(_) | Sink::Patterns { .. })).then(ptr);
         for mut record in records {
             record.ptr.clone_from(&ptr);
             match &mut self.sink {
                 Sink::Stats(aggregator) => aggregator.add(&record, &self.context),
+                Sink::Patterns { sink, expr, .. } => {
+                    if let Some(text) = text_of(expr, &record, &self.context) {
+                        sink.add(event.timestamp, &text);
+                    }
+                }
                 Sink::Rows(rows) => rows.push(record),
                 Sink::Best { rows, keys, keep } => {
                     rows.push(record);
@@ -550,6 +576,55 @@ impl<'q> Run<'q> {
             }
         }
         true
+    }
+
+    /// The earlier window `diff` compares with, `[from, to)`, when the query has one: the
+    /// store then feeds that window's events through [`Run::push_earlier`].
+    pub fn earlier_window(&self) -> Option<(i64, i64)> {
+        self.query.commands.iter().find_map(|c| match c {
+            Command::Diff(period) => Some(period.earlier(self.context.start, self.context.end + 1)),
+            _ => None,
+        })
+    }
+
+    /// Feeds one event of the earlier window (`diff`): it goes through the same per-event
+    /// commands, then into the comparison; it counts in no statistic.
+    pub fn push_earlier(&mut self, event: &Event<'_>) {
+        let Sink::Patterns { .. } = &self.sink else {
+            return;
+        };
+        let view = View::new(event, &self.paths, None);
+        let mut record: Option<Record> = None;
+        for command in self.streaming {
+            match (&mut record, command) {
+                (None, Command::Filter(expr)) => {
+                    if !eval(expr, &view, &self.context).is_true() {
+                        return;
+                    }
+                }
+                (None, other) => {
+                    let mut built = View::new(event, &self.paths, None).into_record();
+                    if !apply_row(other, &mut built, &self.context) {
+                        return;
+                    }
+                    record = Some(built);
+                }
+                (Some(row), other) => {
+                    if !apply_row(other, row, &self.context) {
+                        return;
+                    }
+                }
+            }
+        }
+        if let Sink::Patterns { sink, expr, .. } = &mut self.sink {
+            let text = match &record {
+                Some(row) => text_of(expr, row, &self.context),
+                None => text_of(expr, &view, &self.context),
+            };
+            if let Some(text) = text {
+                sink.add_earlier(event.timestamp, &text);
+            }
+        }
     }
 
     /// The statistics so far, for a query still running.
@@ -583,6 +658,13 @@ impl<'q> Run<'q> {
                 sorted = true;
                 (aggregator.finish(&context), &rest[1..])
             }
+            Sink::Patterns {
+                sink, anomalies, ..
+            } => {
+                grouped = true;
+                sorted = true;
+                (pattern_records(*sink, anomalies), &rest[1..])
+            }
         };
         for command in rest {
             match command {
@@ -608,6 +690,19 @@ impl<'q> Run<'q> {
                         sorted = true;
                     }
                     rows.truncate(*n);
+                }
+                Command::Pattern(expr) => {
+                    // A `pattern` after the first blocking command clusters the rows.
+                    let mut sink = PatternSink::new(context.start, context.end + 1, None);
+                    for row in &rows {
+                        if let Some(text) = text_of(expr, row, &context) {
+                            sink.add(row.timestamp().unwrap_or(context.start), &text);
+                        }
+                    }
+                    let anomalies = rest.iter().any(|c| matches!(c, Command::Anomaly));
+                    rows = pattern_records(sink, anomalies);
+                    grouped = true;
+                    sorted = true;
                 }
                 Command::Dedup(fields) => {
                     if !sorted {
@@ -705,6 +800,45 @@ fn render(row: &Record, visible: Option<&[String]>) -> Vec<(String, String)> {
         out.push(("@ptr".into(), ptr.clone()));
     }
     out
+}
+
+/// The sink of a query whose first blocking command is `pattern` or `diff`: `diff` alone
+/// clusters `@message`; `anomaly` anywhere after turns the rows into findings.
+fn pattern_sink<'q>(rest: &'q [Command], cx: &Context) -> Sink<'q> {
+    static MESSAGE: std::sync::LazyLock<Expr> =
+        std::sync::LazyLock::new(|| Expr::Field("@message".into()));
+    let expr = match &rest[0] {
+        Command::Pattern(expr) => expr,
+        _ => &*MESSAGE,
+    };
+    let diff = rest.iter().find_map(|c| match c {
+        Command::Diff(period) => Some(*period),
+        _ => None,
+    });
+    let anomalies = rest.iter().any(|c| matches!(c, Command::Anomaly));
+    Sink::Patterns {
+        sink: Box::new(PatternSink::new(cx.start, cx.end + 1, diff)),
+        expr,
+        anomalies,
+    }
+}
+
+/// The rows of a finished `pattern` (they are not events: no `@ptr`).
+fn pattern_records(sink: PatternSink, anomalies: bool) -> Vec<Record> {
+    sink.finish(anomalies)
+        .into_iter()
+        .map(|fields| Record { fields, ptr: None })
+        .collect()
+}
+
+/// An expression's text for one row, borrowed when it is a field read in place.
+fn text_of<'r, F: Fields>(expr: &Expr, row: &'r F, cx: &Context) -> Option<Cow<'r, str>> {
+    match expr {
+        Expr::Field(name) => row.text(name),
+        other => eval(other, row, cx)
+            .as_text()
+            .map(|t| Cow::Owned(t.into_owned())),
+    }
 }
 
 fn sort_newest_first(rows: &mut [Record]) {
@@ -853,7 +987,10 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::Sort(_)
         | Command::Limit(_)
         | Command::Dedup(_)
-        | Command::Unnest { .. } => true,
+        | Command::Unnest { .. }
+        | Command::Pattern(_)
+        | Command::Diff(_)
+        | Command::Anomaly => true,
     }
 }
 
@@ -1657,16 +1794,6 @@ fn number_of<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> Option<f64> {
     match expr {
         Expr::Field(name) => row.number(name),
         other => eval(other, row, cx).as_number(),
-    }
-}
-
-/// `expr` in `row` as text, borrowed for a field.
-fn text_of<'r, F: Fields>(expr: &Expr, row: &'r F, cx: &Context) -> Option<Cow<'r, str>> {
-    match expr {
-        Expr::Field(name) => row.text(name),
-        other => eval(other, row, cx)
-            .as_text()
-            .map(|t| Cow::Owned(t.into_owned())),
     }
 }
 

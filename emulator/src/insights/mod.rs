@@ -4,6 +4,7 @@
 
 mod exec;
 mod json_path;
+mod pattern;
 mod syntax;
 mod value;
 

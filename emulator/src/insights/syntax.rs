@@ -84,6 +84,12 @@ pub enum Command {
         /// The name each element takes.
         into: String,
     },
+    /// `pattern e`: one row per pattern of `e`'s text (`insights/pattern.rs`).
+    Pattern(Expr),
+    /// `anomaly`, after `pattern`: the patterns the anomaly rules flag.
+    Anomaly,
+    /// `diff [previousDay|previousWeek|previousMonth]`: patterns against an earlier window.
+    Diff(super::pattern::DiffPeriod),
 }
 
 /// An expression with the name it appears under.
@@ -462,9 +468,6 @@ impl Function {
 /// The commands and functions AWS documents that this engine does not evaluate yet: refused by
 /// name, so a query never runs with a silently different meaning.
 const UNSUPPORTED_COMMANDS: &[&str] = &[
-    "pattern",
-    "diff",
-    "anomaly",
     "lookup",
     "join",
     "unmask",
@@ -529,6 +532,14 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
     }
     if let Some(at) = dedup_followed_by_other(&commands) {
         return Err(spans[at].error("only limit may follow dedup"));
+    }
+    if let Some(at) = commands.iter().position(|c| matches!(c, Command::Anomaly)) {
+        let clustered = commands[..at]
+            .iter()
+            .any(|c| matches!(c, Command::Pattern(_) | Command::Diff(_)));
+        if !clustered {
+            return Err(spans[at].error("anomaly must follow pattern"));
+        }
     }
     if commands.is_empty() {
         return Err(CompileError {
@@ -745,6 +756,9 @@ impl Parser {
             "source" => {
                 Err(self.error_at(start, end, "SOURCE must be the first command of the query"))
             }
+            "pattern" => Ok(Command::Pattern(self.expr()?)),
+            "anomaly" => Ok(Command::Anomaly),
+            "diff" => self.diff(),
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
                 end,
@@ -910,6 +924,24 @@ impl Parser {
             if !self.eat_char(',') {
                 return Ok(Command::Sort(keys));
             }
+        }
+    }
+
+    fn diff(&mut self) -> Result<Command, CompileError> {
+        use super::pattern::DiffPeriod;
+        match self.peek_word() {
+            Some((word, start, end)) => match DiffPeriod::named(&word) {
+                Some(period) => {
+                    self.pos = end;
+                    Ok(Command::Diff(period))
+                }
+                None => Err(self.error_at(
+                    start,
+                    end,
+                    "diff takes previousDay, previousWeek, previousMonth or nothing",
+                )),
+            },
+            None => Ok(Command::Diff(DiffPeriod::Previous)),
         }
     }
 

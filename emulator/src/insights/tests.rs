@@ -438,10 +438,10 @@ fn compile_errors_say_where() {
             "the function frob() is not supported by this emulator",
         ),
         (
-            "pattern @message",
+            "logcompare @message",
             0,
-            7,
-            "the pattern command is not supported by this emulator",
+            10,
+            "the logcompare command is not supported by this emulator",
         ),
         ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
         (

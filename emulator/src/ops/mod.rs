@@ -3,6 +3,7 @@
 //! output. [`dispatch`] is the only place that maps an [`Operation`] to its handler.
 
 mod account_policies;
+mod anomaly_detectors;
 mod data_protection;
 mod deliveries;
 mod destinations;
@@ -296,6 +297,21 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         Operation::StartLiveTail => live_tail::start_live_tail(ctx, body),
         Operation::GetLogObject => live_tail::get_log_object(ctx, body),
         Operation::ListLogGroups => list_log_groups::list_log_groups(ctx, body),
+        Operation::CreateLogAnomalyDetector => {
+            anomaly_detectors::create_log_anomaly_detector(ctx, body)
+        }
+        Operation::GetLogAnomalyDetector => anomaly_detectors::get_log_anomaly_detector(ctx, body),
+        Operation::UpdateLogAnomalyDetector => {
+            anomaly_detectors::update_log_anomaly_detector(ctx, body)
+        }
+        Operation::DeleteLogAnomalyDetector => {
+            anomaly_detectors::delete_log_anomaly_detector(ctx, body)
+        }
+        Operation::ListLogAnomalyDetectors => {
+            anomaly_detectors::list_log_anomaly_detectors(ctx, body)
+        }
+        Operation::ListAnomalies => anomaly_detectors::list_anomalies(ctx, body),
+        Operation::UpdateAnomaly => anomaly_detectors::update_anomaly(ctx, body),
     }
 }
 

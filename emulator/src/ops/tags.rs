@@ -9,6 +9,7 @@ use super::{Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{MAX_RESOURCE_ARN_LEN, MAX_TAGS, MAX_TAG_KEY_LEN};
 use crate::protocol::{decode, encode};
+use crate::store::anomaly_detectors::AnomalyDetector;
 use crate::store::deliveries::{Delivery, DeliveryDestination, DeliverySource};
 use crate::store::lookup_tables::LookupTable;
 use crate::store::resources::Resource;
@@ -61,7 +62,7 @@ struct TaggableType {
 
 /// Every resource type AWS lets you tag that exists here: log groups and destinations (the
 /// model's TagResource `resourceArn`), and the newer APIs' delivery sources, destinations,
-/// deliveries, lookup tables and scheduled queries (their Create/Put take `tags`).
+/// deliveries, lookup tables, scheduled queries and anomaly detectors (their Create/Put take `tags`).
 const TAGGABLE: &[TaggableType] = &[
     TaggableType {
         resource_type: "log-group",
@@ -128,6 +129,22 @@ const TAGGABLE: &[TaggableType] = &[
                 .update(name, |q| change(&mut q.tags))
         },
         not_found: <ScheduledQuery as Resource>::not_found,
+    },
+    TaggableType {
+        resource_type: "anomaly-detector",
+        // The detectors are kept by ARN.
+        with_tags: |ctx, id, change| {
+            let arn = format!(
+                "arn:{}:logs:{}:{}:anomaly-detector:{id}",
+                ctx.region.partition(),
+                ctx.region.name(),
+                ctx.store.account_id()
+            );
+            ctx.region
+                .anomaly_detectors()
+                .update(&arn, |d| change(&mut d.tags))
+        },
+        not_found: <AnomalyDetector as Resource>::not_found,
     },
 ];
 

@@ -146,6 +146,13 @@ operations! {
     StartLiveTail,
     GetLogObject,
     ListLogGroups,
+    CreateLogAnomalyDetector,
+    GetLogAnomalyDetector,
+    UpdateLogAnomalyDetector,
+    DeleteLogAnomalyDetector,
+    ListLogAnomalyDetectors,
+    ListAnomalies,
+    UpdateAnomaly,
 }
 
 impl Operation {
@@ -160,6 +167,9 @@ impl Operation {
                 | Operation::PutMetricFilter
                 | Operation::PutSubscriptionFilter
                 | Operation::CreateExportTask
+                | Operation::ListAnomalies
+                | Operation::UpdateAnomaly
+                | Operation::UpdateLogAnomalyDetector
         )
     }
 }
@@ -230,7 +240,11 @@ impl Operation {
             | DeleteIndexPolicy
             | PutSyslogConfiguration
             | DeleteSyslogConfiguration
-            | PutStorageTierPolicy => true,
+            | PutStorageTierPolicy
+            | CreateLogAnomalyDetector
+            | UpdateLogAnomalyDetector
+            | DeleteLogAnomalyDetector
+            | UpdateAnomaly => true,
             DescribeLogGroups
             | DescribeLogStreams
             | GetLogEvents
@@ -274,6 +288,9 @@ impl Operation {
             | ListSyslogConfigurations
             | GetStorageTierPolicy
             | StartLiveTail
+            | GetLogAnomalyDetector
+            | ListLogAnomalyDetectors
+            | ListAnomalies
             | ListLogGroups
             | GetLogObject => false,
         }

@@ -8,6 +8,7 @@
 //! put holds only its stream's lock while it appends.
 
 pub mod account_policies;
+pub mod anomaly_detectors;
 pub mod deliveries;
 pub mod events;
 pub mod export;
@@ -262,6 +263,7 @@ impl Store {
             queries: queries::Queries::default(),
             query_definitions: resources::ResourceTable::default(),
             destinations: ResourceTable::default(),
+            anomaly_detectors: ResourceTable::default(),
             query_results_kms_key: Mutex::new(None),
             resource_policies: ResourceTable::default(),
             account_policies: account_policies::AccountPolicies::default(),
@@ -391,6 +393,8 @@ pub struct Region {
     storage_tier: Mutex<Option<indexes::StorageTierPolicy>>,
     /// The account's transformer policies, shared with every group.
     account_transformers: Arc<transformers::AccountTransformers>,
+    /// Log anomaly detectors, by ARN.
+    anomaly_detectors: ResourceTable<anomaly_detectors::AnomalyDetector>,
 }
 
 impl Region {

@@ -465,5 +465,21 @@ fn run_query(
             return (run.statistics(), QueryStatus::Cancelled);
         }
     }
+    // `diff`: the earlier window's events, for the comparison only.
+    if let Some((from, to)) = run.earlier_window() {
+        for group in &request.groups {
+            let log = format!("{account}:{}", group.name());
+            group.scan(from.max(0), to.max(0), false, |stream, view| {
+                run.push_earlier(&Event {
+                    timestamp: view.key.timestamp,
+                    ingestion_time: view.ingestion_time,
+                    message: view.message,
+                    log_stream: stream,
+                    log: &log,
+                });
+                !slot.stop.load(Ordering::Relaxed)
+            });
+        }
+    }
     (run.finish(request.limit), QueryStatus::Complete)
 }

@@ -1,7 +1,8 @@
 //! (8): Logs Insights over a big group (half text, half JSON with a service and a latency):
 //! the scan rate of a filter + count by bin, of a JSON stats query, the latency of the
-//! "last 20 events" query, and PutLogEvents throughput while a query scans (against the same
-//! puts with no query running). Every answer is checked against what was written.
+//! "last 20 events" query, the rate of `pattern @message`, and PutLogEvents throughput while
+//! a query scans (against the same puts with no query running). Every answer is checked
+//! against what was written.
 
 use std::time::{Duration, Instant};
 
@@ -255,6 +256,31 @@ pub async fn run(target: &Target, sizes: &Sizes, report: &mut Report) -> Res<()>
         Unit::Times,
         busy / idle,
         "target >= 0.70",
+    );
+
+    // 5. pattern @message over the mixed group: every event clustered; memory stays bounded
+    // by the patterns (a few), not the events.
+    let (rows, elapsed) = run_query(http, "insights", base, "pattern @message").await?;
+    let clustered: usize = rows
+        .iter()
+        .filter_map(|row| value(row, "@sampleCount")?.parse::<usize>().ok())
+        .sum();
+    if clustered != n {
+        report.failures.push(format!(
+            "Insights pattern: {clustered} events in {} patterns, {n} written",
+            rows.len()
+        ));
+    }
+    report.add(
+        "insights_pattern",
+        "Insights: pattern @message (mixed text and JSON, 100 bytes)",
+        Unit::EventsPerSec,
+        rate(n, elapsed),
+        format!(
+            "{} events clustered into {} patterns (verified), StartQuery to Complete",
+            thousands(n),
+            rows.len()
+        ),
     );
     server.stop().await;
     Ok(())
