@@ -467,9 +467,11 @@ mod tests {
         // else implemented here does. A new operation whose verb breaks this rule must be
         // looked at (and this test extended), not silently classified.
         for &op in Operation::IMPLEMENTED {
+            // StartLiveTail only watches: it starts a session, not a resource.
             let reads = ["Describe", "Get", "List", "Test", "Filter"]
                 .iter()
-                .any(|verb| op.name().starts_with(verb));
+                .any(|verb| op.name().starts_with(verb))
+                || op == Operation::StartLiveTail;
             assert_eq!(op.changes_state(), !reads, "{}", op.name());
         }
     }
@@ -488,9 +490,15 @@ mod tests {
             parse_target(Some("DynamoDB_20120810.CreateLogGroup")),
             Err(LogsError::UnknownOperation(_))
         ));
-        match parse_target(Some("Logs_20140328.PutIntegration")) {
-            Err(LogsError::NotImplemented(message)) => assert!(message.contains("PutIntegration")),
-            other => panic!("{other:?}"),
+        // A model operation not implemented yet, while there is one.
+        if let Some(missing) = ALL_OPERATIONS
+            .iter()
+            .find(|name| Operation::from_name(name).is_none())
+        {
+            match parse_target(Some(&format!("Logs_20140328.{missing}"))) {
+                Err(LogsError::NotImplemented(message)) => assert!(message.contains(missing)),
+                other => panic!("{other:?}"),
+            }
         }
     }
 }
