@@ -137,7 +137,7 @@ impl LogGroup {
         }
         // One lock-free check when the group has no subscription filters.
         if !self.subscription_filters().is_empty() {
-            self.deliver_to_subscriptions(&stream, valid, valid_transformed, outcome.first_seq);
+            self.deliver_to_subscriptions(stream, valid, valid_transformed, outcome.first_seq);
         }
         if !self.metric_filters().is_empty() {
             self.count_metrics(valid, valid_transformed);
