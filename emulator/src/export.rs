@@ -32,10 +32,10 @@ pub enum Bucket {
 /// The folder of `bucket` under the export folder, if both exist: where vended S3 deliveries
 /// and scheduled-query results are written (they do not use `--s3-endpoint` yet).
 pub fn bucket_dir(export_dir: Option<&Path>, bucket: &str) -> Option<PathBuf> {
-    let dir = export_dir?.join(bucket);
-    let plain =
-        !bucket.is_empty() && !bucket.contains(['/', '\\']) && bucket != "." && bucket != "..";
-    (plain && dir.is_dir()).then_some(dir)
+    match find_bucket(export_dir, None, "", bucket)? {
+        Bucket::Dir(dir) => Some(dir),
+        Bucket::S3 { .. } => None,
+    }
 }
 
 /// The bucket `name`, if it exists (AWS refuses a bucket that does not exist when the task is
