@@ -38,6 +38,19 @@ pub struct Accepted {
     pub rejected: Rejected,
 }
 
+/// The events a metric or subscription filter reads from one put: the stored (transformed)
+/// ones with `applyOnTransformedLogs` when the group has a transformer, else the events as sent.
+pub(super) fn events_for_filter<'a, 'e>(
+    sent: &'a [NewEvent<'e>],
+    stored: Option<&'a [NewEvent<'e>]>,
+    apply_on_transformed_logs: bool,
+) -> &'a [NewEvent<'e>] {
+    match stored {
+        Some(stored) if apply_on_transformed_logs => stored,
+        _ => sent,
+    }
+}
+
 impl LogGroup {
     /// Stores a PutLogEvents batch in `stream` (its events in request order): the batch checks
     /// in AWS's order (event size, batch size, chronological order, then the 24-hour span of

@@ -19,11 +19,11 @@ impl LogGroup {
         };
         let metrics = &self.env().metrics;
         for filter in self.metric_filters().all() {
-            // `applyOnTransformedLogs` picks the transformed events; else the events as sent.
-            let events = match transformed {
-                Some(transformed) if filter.apply_on_transformed_logs => transformed,
-                _ => sent,
-            };
+            let events = super::ingest::events_for_filter(
+                sent,
+                transformed,
+                filter.apply_on_transformed_logs,
+            );
             let extracted: Vec<_> = events
                 .iter()
                 .filter_map(|e| Some((e.timestamp, filter.compiled.extract(e.message)?)))

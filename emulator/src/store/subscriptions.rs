@@ -235,10 +235,11 @@ impl LogGroup {
                     .is_none_or(|selection| selection.matches(&fields))
             })
             .filter_map(|filter| {
-                let events = match transformed {
-                    Some(stored) if filter.apply_on_transformed_logs => stored,
-                    _ => events,
-                };
+                let events = super::ingest::events_for_filter(
+                    events,
+                    transformed,
+                    filter.apply_on_transformed_logs,
+                );
                 let selection = if filter.compiled.matches_everything() {
                     Selection::All
                 } else {
