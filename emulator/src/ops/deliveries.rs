@@ -703,8 +703,10 @@ struct DeliveryOutput {
 fn new_delivery_id(ctx: &Ctx<'_>) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     // From the store's id source, so a journaled CreateDelivery replays to the same id.
-    let uuid = uuid::Uuid::parse_str(&ctx.store.env().ids.uuid()).unwrap_or_default();
-    uuid.as_bytes()
+    ctx.store
+        .env()
+        .ids
+        .bytes()
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect()

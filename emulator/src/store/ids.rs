@@ -16,17 +16,22 @@ pub struct IdSource {
 impl IdSource {
     /// A fresh id in the UUID form AWS uses (version 4 layout).
     pub fn uuid(&self) -> String {
+        uuid::Builder::from_random_bytes(self.bytes())
+            .into_uuid()
+            .to_string()
+    }
+
+    /// 16 fresh bytes, random or (while seeded) a function of the seed, for ids of another
+    /// form than a UUID.
+    pub fn bytes(&self) -> [u8; 16] {
         let mut seeded = self.seeded.lock();
         let Some((seed, count)) = seeded.as_mut() else {
-            return uuid::Uuid::new_v4().to_string();
+            return uuid::Uuid::new_v4().into_bytes();
         };
         *count += 1;
         let high = splitmix64(*seed ^ count.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let low = splitmix64(high ^ *seed);
-        let bytes = ((u128::from(high) << 64) | u128::from(low)).to_be_bytes();
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .to_string()
+        ((u128::from(high) << 64) | u128::from(low)).to_be_bytes()
     }
 
     /// Makes the ids that follow a function of `seed` alone, until [`Self::unseed`].
