@@ -52,9 +52,11 @@ pub struct Config {
     /// Whether PutSubscriptionFilter asks the forwarding endpoint that its destination exists
     /// (off by default).
     pub check_destinations: bool,
-    /// An S3-compatible endpoint CreateExportTask writes to (SigV4-signed PutObject), and
-    /// CreateImportTask reads from.
+    /// An S3-compatible endpoint CreateExportTask writes to (SigV4-signed PutObject).
     pub s3_endpoint: Option<String>,
+    /// The CloudTrail endpoint CreateImportTask reads event data stores from (Lake queries
+    /// over AWS JSON 1.1, SigV4-signed); without it an import task fails.
+    pub cloudtrail_endpoint: Option<String>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -83,6 +85,7 @@ impl Default for Config {
             data_dir: None,
             check_destinations: false,
             s3_endpoint: None,
+            cloudtrail_endpoint: None,
         }
     }
 }

@@ -25,6 +25,7 @@ mod error;
 mod export;
 pub mod faults;
 mod filter;
+mod import;
 pub mod fixtures;
 mod insights;
 pub mod inspect;

@@ -369,3 +369,21 @@ pub const MAX_ANOMALY_LIST_LIMIT: i64 = 50;
 pub const ANOMALY_VISIBILITY_DAYS: (i64, i64, i64) = (7, 90, 7);
 /// `filterPattern` of an anomaly detector: at most 1024 characters (the model).
 pub const MAX_ANOMALY_FILTER_PATTERN_LEN: usize = 1024;
+/// Import tasks in progress at once per account (CreateImportTask API reference: "no more
+/// than 3 active imports per account at a given time").
+pub const MAX_ACTIVE_IMPORT_TASKS: usize = 3;
+/// Longest import id (model: `ImportId`, 1-256).
+pub const MAX_IMPORT_ID_LEN: usize = 256;
+/// DescribeImportTasks' page size without a `limit` (model documentation: "Default: 50").
+pub const DEFAULT_IMPORT_TASKS_LIMIT: usize = 50;
+/// DescribeImportTaskBatches' page size without a `limit` (model documentation: "Default: 10").
+pub const DEFAULT_IMPORT_BATCHES_LIMIT: usize = 10;
+/// `limit` of both import Describe calls (model: `DescribeLimit`, 1-50).
+pub const MAX_IMPORT_DESCRIBE_LIMIT: i64 = 50;
+/// Rows an import asks CloudTrail's GetQueryResults for at once (its `MaxQueryResults`
+/// allows 1-1000).
+pub const IMPORT_QUERY_PAGE: i64 = 1000;
+/// How often an import asks whether its CloudTrail Lake query has finished.
+pub const IMPORT_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
+/// How long an import waits for its CloudTrail Lake query before it fails.
+pub const IMPORT_QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);

@@ -102,10 +102,14 @@ struct Cli {
     #[arg(long, env = "CWLOGS_CHECK_DESTINATIONS")]
     check_destinations: bool,
     /// Write export tasks to this S3-compatible endpoint (path-style, SigV4-signed PutObject
-    /// for --region with test credentials), e.g. http://localhost:9000; import tasks read
-    /// from it. Takes precedence over --export-dir.
+    /// for --region with test credentials), e.g. http://localhost:9000. Takes precedence over --export-dir.
     #[arg(long, env = "CWLOGS_S3_ENDPOINT")]
     s3_endpoint: Option<String>,
+    /// Read CreateImportTask's CloudTrail Lake event data stores from this CloudTrail
+    /// endpoint (GetEventDataStore, StartQuery, GetQueryResults; SigV4-signed with test
+    /// credentials). Without it an import task fails, saying so.
+    #[arg(long, env = "CWLOGS_CLOUDTRAIL_ENDPOINT")]
+    cloudtrail_endpoint: Option<String>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -181,6 +185,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         data_dir: cli.data_dir,
         check_destinations: cli.check_destinations,
         s3_endpoint: cli.s3_endpoint,
+        cloudtrail_endpoint: cli.cloudtrail_endpoint,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

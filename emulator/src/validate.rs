@@ -332,6 +332,23 @@ impl Violations {
         }
     }
 
+    /// Checks that every member of a list of enum values is one of `allowed`, in AWS's
+    /// wording for list members (the whole list quoted once).
+    pub fn members_one_of(&mut self, field: &str, values: &[String], allowed: &[&str]) -> bool {
+        let ok = values.iter().all(|v| allowed.contains(&v.as_str()));
+        if !ok {
+            self.push(
+                quoted(format!("[{}]", values.join(", "))),
+                field,
+                format!(
+                    "satisfy constraint: [Member must satisfy enum value set: [{}]]",
+                    allowed.join(", ")
+                ),
+            );
+        }
+        ok
+    }
+
     /// `Ok` when nothing was found, else AWS's InvalidParameterException listing every violation.
     pub fn finish(self) -> LogsResult<()> {
         match self.found.len() {

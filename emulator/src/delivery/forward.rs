@@ -346,7 +346,7 @@ pub async fn destination_ready(endpoints: &Endpoints, arn: &str) -> Option<bool>
 }
 
 /// An AWS JSON 1.1 call of `target` to `endpoint`.
-fn json_call(
+pub fn json_call(
     endpoint: &str,
     service: &'static str,
     target: &str,
@@ -390,6 +390,24 @@ pub fn http_client() -> HttpClient {
 /// Sends `outgoing`, SigV4-signed for `region` with test credentials; the answer's body when
 /// its status is a success, else the error, worded for the outbox.
 pub async fn send(client: &HttpClient, region: &str, outgoing: &Outgoing) -> Result<Bytes, String> {
+    let (status, body) = call(client, region, outgoing).await?;
+    if !status.is_success() {
+        return Err(format!(
+            "{} answered {status}: {}",
+            outgoing.url,
+            String::from_utf8_lossy(&body[..body.len().min(500)])
+        ));
+    }
+    Ok(body)
+}
+
+/// Sends `outgoing` as [`send`] does; the answer's status and body, whatever the status
+/// (the error only when no answer came).
+pub async fn call(
+    client: &HttpClient,
+    region: &str,
+    outgoing: &Outgoing,
+) -> Result<(http::StatusCode, Bytes), String> {
     let request = signed(region, outgoing)?;
     let answer = tokio::time::timeout(ATTEMPT_TIMEOUT, client.request(request))
         .await
@@ -402,14 +420,7 @@ pub async fn send(client: &HttpClient, region: &str, outgoing: &Outgoing) -> Res
         .await
         .map_err(|error| format!("{}: reading the answer: {error}", outgoing.url))?
         .to_bytes();
-    if !status.is_success() {
-        return Err(format!(
-            "{} answered {status}: {}",
-            outgoing.url,
-            String::from_utf8_lossy(&body[..body.len().min(500)])
-        ));
-    }
-    Ok(body)
+    Ok((status, body))
 }
 
 fn signed(region: &str, outgoing: &Outgoing) -> Result<http::Request<Full<Bytes>>, String> {

@@ -11,6 +11,7 @@ mod events;
 mod export_tasks;
 mod filter;
 mod groups;
+mod import_tasks;
 mod indexes;
 mod insights;
 mod integrations;
@@ -312,6 +313,12 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         }
         Operation::ListAnomalies => anomaly_detectors::list_anomalies(ctx, body),
         Operation::UpdateAnomaly => anomaly_detectors::update_anomaly(ctx, body),
+        Operation::CreateImportTask => import_tasks::create_import_task(ctx, body),
+        Operation::DescribeImportTasks => import_tasks::describe_import_tasks(ctx, body),
+        Operation::DescribeImportTaskBatches => {
+            import_tasks::describe_import_task_batches(ctx, body)
+        }
+        Operation::CancelImportTask => import_tasks::cancel_import_task(ctx, body),
     }
 }
 

@@ -153,6 +153,10 @@ operations! {
     ListLogAnomalyDetectors,
     ListAnomalies,
     UpdateAnomaly,
+    CreateImportTask,
+    DescribeImportTasks,
+    DescribeImportTaskBatches,
+    CancelImportTask,
 }
 
 impl Operation {
@@ -170,6 +174,7 @@ impl Operation {
                 | Operation::ListAnomalies
                 | Operation::UpdateAnomaly
                 | Operation::UpdateLogAnomalyDetector
+                | Operation::CreateImportTask
         )
     }
 }
@@ -244,7 +249,9 @@ impl Operation {
             | CreateLogAnomalyDetector
             | UpdateLogAnomalyDetector
             | DeleteLogAnomalyDetector
-            | UpdateAnomaly => true,
+            | UpdateAnomaly
+            | CreateImportTask
+            | CancelImportTask => true,
             DescribeLogGroups
             | DescribeLogStreams
             | GetLogEvents
@@ -292,7 +299,9 @@ impl Operation {
             | ListLogAnomalyDetectors
             | ListAnomalies
             | ListLogGroups
-            | GetLogObject => false,
+            | GetLogObject
+            | DescribeImportTasks
+            | DescribeImportTaskBatches => false,
         }
     }
 }

@@ -1123,9 +1123,15 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Writes export tasks to (and reads import tasks from) the S3-compatible `endpoint`.
+    /// Writes export tasks to the S3-compatible `endpoint`.
     pub fn s3_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.config.s3_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Reads import tasks' CloudTrail Lake event data stores from the CloudTrail `endpoint`.
+    pub fn cloudtrail_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.config.cloudtrail_endpoint = Some(endpoint.into());
         self
     }
 

@@ -69,6 +69,7 @@ impl LogGroup {
             events,
             sequence_token,
             self.env().sequence_tokens,
+            true,
             journal,
         )
     }
@@ -77,6 +78,26 @@ impl LogGroup {
     /// it: PutLogEvents' checks and everything ingestion triggers (subscriptions, metric
     /// filters, retention), without sequence tokens.
     pub fn put_vended_events(&self, stream: &str, events: &[NewEvent<'_>]) -> LogsResult<Accepted> {
+        self.put_service_batch(stream, events, true)
+    }
+
+    /// Stores a batch of an import task in `stream` (created on first use): as a vended
+    /// batch, except that imported history is not refused for its age (an import copies old
+    /// events with their own timestamps).
+    pub fn put_imported_events(
+        &self,
+        stream: &str,
+        events: &[NewEvent<'_>],
+    ) -> LogsResult<Accepted> {
+        self.put_service_batch(stream, events, false)
+    }
+
+    fn put_service_batch(
+        &self,
+        stream: &str,
+        events: &[NewEvent<'_>],
+        age_checks: bool,
+    ) -> LogsResult<Accepted> {
         let stream = match self.stream(stream) {
             Ok(stream) => stream,
             Err(_) => match self.create_stream(stream) {
@@ -90,6 +111,7 @@ impl LogGroup {
             events,
             None,
             crate::config::SequenceTokenMode::Ignore,
+            age_checks,
             |_| {},
         )
     }
@@ -100,11 +122,16 @@ impl LogGroup {
         events: &[NewEvent<'_>],
         sequence_token: Option<&str>,
         sequence_tokens: crate::config::SequenceTokenMode,
+        age_checks: bool,
         journal: impl FnOnce(i64),
     ) -> LogsResult<Accepted> {
         check_batch(events)?;
         let now = self.env().now();
-        let (accepted, rejected) = classify_by_age(events, now, self.retention_in_days());
+        let (accepted, rejected) = if age_checks {
+            classify_by_age(events, now, self.retention_in_days())
+        } else {
+            (0..events.len(), Rejected::default())
+        };
         let valid = &events[accepted.clone()];
         if let (Some(first), Some(last)) = (valid.first(), valid.last()) {
             if last.timestamp - first.timestamp > MAX_BATCH_SPAN_MILLIS {

@@ -14,6 +14,7 @@ pub mod events;
 pub mod export;
 pub mod group;
 pub mod ids;
+pub mod imports;
 pub mod indexes;
 pub mod ingest;
 pub mod integrations;
@@ -92,8 +93,10 @@ pub struct Env {
     pub forward: crate::delivery::Endpoints,
     /// Whether PutSubscriptionFilter asks the forwarding endpoint about its destination.
     pub check_destinations: bool,
-    /// The S3-compatible endpoint export and import tasks use, when configured.
+    /// The S3-compatible endpoint export tasks use, when configured.
     pub s3_endpoint: Option<String>,
+    /// The CloudTrail endpoint import tasks read event data stores from, when configured.
+    pub cloudtrail_endpoint: Option<String>,
 }
 
 impl Env {
@@ -162,6 +165,7 @@ impl Store {
                 forward: crate::delivery::Endpoints::default(),
                 check_destinations: false,
                 s3_endpoint: None,
+                cloudtrail_endpoint: None,
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -187,6 +191,7 @@ impl Store {
                 forward: config.forward.clone(),
                 check_destinations: config.check_destinations,
                 s3_endpoint: config.s3_endpoint.clone(),
+                cloudtrail_endpoint: config.cloudtrail_endpoint.clone(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -207,9 +212,14 @@ impl Store {
         self.env.check_destinations
     }
 
-    /// The S3-compatible endpoint export and import tasks use, when configured.
+    /// The S3-compatible endpoint export tasks use, when configured.
     pub fn s3_endpoint(&self) -> Option<&str> {
         self.env.s3_endpoint.as_deref()
+    }
+
+    /// The CloudTrail endpoint import tasks read from, when configured.
+    pub fn cloudtrail_endpoint(&self) -> Option<&str> {
+        self.env.cloudtrail_endpoint.as_deref()
     }
 
     /// The account id that ARNs carry.
@@ -272,6 +282,8 @@ impl Store {
             )),
             export_tasks: ResourceTable::default(),
             export_start: Mutex::new(()),
+            import_tasks: ResourceTable::default(),
+            import_start: Mutex::new(()),
             deliveries: deliveries::Deliveries::default(),
             lookup_tables: ResourceTable::default(),
             integrations: ResourceTable::default(),
@@ -379,6 +391,10 @@ pub struct Region {
     export_tasks: ResourceTable<export::ExportTask>,
     /// Held while a task is checked and created, so two cannot both become the active one.
     export_start: Mutex<()>,
+    /// Import tasks, by id.
+    import_tasks: ResourceTable<imports::ImportTask>,
+    /// Held while an import task is checked and created, so the active limit holds.
+    import_start: Mutex<()>,
     /// Vended-log delivery sources, destinations and deliveries.
     deliveries: deliveries::Deliveries,
     /// Lookup tables (CSV), by name.
