@@ -11,6 +11,7 @@ mod filter;
 mod fixtures;
 mod governance;
 mod groups;
+mod imports;
 mod insights;
 mod integrations;
 mod live_tail;
