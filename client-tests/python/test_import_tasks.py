@@ -385,3 +385,30 @@ def test_every_validation_error(emu, trail):
     assert_aws_error(error, "InvalidOperationException",
                      f"The import source {EDS} must be in an ACTIVE state; it is "
                      "PENDING_DELETION.")
+
+
+def test_an_import_survives_a_restart_on_its_data_dir(trail, history, tmp_path):
+    args = ("--region", REGION, "--cloudtrail-endpoint", trail.url, "--data-dir", str(tmp_path))
+    emu = Emulator(*args)
+    try:
+        logs = emu.client()
+        import_id = logs.create_import_task(importSourceArn=EDS, importRoleArn=ROLE)["importId"]
+        before = wait_until_done(logs, import_id)
+        batches = logs.describe_import_task_batches(importId=import_id)["importBatches"]
+    finally:
+        emu.stop()
+    emu = Emulator(*args)
+    try:
+        logs = emu.client()
+        [after] = logs.describe_import_tasks()["imports"]
+        assert after["importId"] == import_id
+        assert after["importStatus"] == before["importStatus"] == "COMPLETED"
+        assert after["creationTime"] == before["creationTime"]
+        assert after["importStatistics"] == before["importStatistics"]
+        assert logs.describe_import_task_batches(importId=import_id)["importBatches"] == batches
+        events = logs.get_log_events(logGroupName=f"/aws/cloudtrail/{EDS_ID}",
+                                     logStreamName=f"000000000000_CloudTrail_{REGION}",
+                                     startFromHead=True)["events"]
+        assert [e["timestamp"] for e in events] == history
+    finally:
+        emu.stop()

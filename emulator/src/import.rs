@@ -14,11 +14,11 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::delivery::forward::{block_on, call, http_client, json_call, HttpClient};
+use crate::delivery::forward::{block_on, call, http_client, json_call};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{
-    IMPORT_POLL_INTERVAL, IMPORT_QUERY_PAGE, IMPORT_QUERY_TIMEOUT, MAX_BATCH_BYTES,
-    MAX_BATCH_EVENTS, EVENT_OVERHEAD_BYTES,
+    EVENT_OVERHEAD_BYTES, IMPORT_POLL_INTERVAL, IMPORT_QUERY_PAGE, IMPORT_QUERY_TIMEOUT,
+    MAX_BATCH_BYTES, MAX_BATCH_EVENTS,
 };
 use crate::store::events::NewEvent;
 use crate::store::imports::{ImportBatch, ImportStatus, ImportTask};
@@ -78,7 +78,10 @@ pub struct SourceInfo {
 /// Asks CloudTrail about `store` at creation: ResourceNotFound when it does not exist,
 /// InvalidOperation when it is not active. `Ok(None)` when nothing could be asked (no
 /// endpoint, or no answer): the task is created and fails with the reason.
-pub fn check_source(endpoint: Option<&str>, store: &EventDataStore) -> LogsResult<Option<SourceInfo>> {
+pub fn check_source(
+    endpoint: Option<&str>,
+    store: &EventDataStore,
+) -> LogsResult<Option<SourceInfo>> {
     let Some(endpoint) = endpoint else {
         return Ok(None);
     };
@@ -185,7 +188,6 @@ struct Import<'a> {
     task: &'a ImportTask,
     source: EventDataStore,
     endpoint: String,
-    client: HttpClient,
     stream: String,
     /// The `eventTime` hour of the events gathered, and the events.
     pending: Option<(i64, Vec<(i64, String)>)>,
@@ -200,7 +202,6 @@ impl<'a> Import<'a> {
             task,
             source,
             endpoint,
-            client: http_client(),
             stream,
             pending: None,
         })
@@ -283,8 +284,14 @@ impl<'a> Import<'a> {
 
     /// A CloudTrail call; its answer, or why it failed.
     fn cloudtrail(&self, operation: &str, body: Value) -> Result<Value, String> {
-        let request = json_call(&self.endpoint, "cloudtrail", &target(operation), &body, None);
-        let (status, answer) = block_on(call(&self.client, &self.source.region, &request))
+        let request = json_call(
+            &self.endpoint,
+            "cloudtrail",
+            &target(operation),
+            &body,
+            None,
+        );
+        let (status, answer) = block_on(call(&http_client(), &self.source.region, &request))
             .map_err(|e| format!("CloudTrail {operation} failed: {e}"))?;
         let answer: Value = serde_json::from_slice(&answer).unwrap_or_default();
         if !status.is_success() {

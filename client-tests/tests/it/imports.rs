@@ -15,7 +15,8 @@ use serde_json::{json, Value};
 use crate::common::{assert_aws_error, service_error, started, DAY, HOUR, NOW};
 
 const EDS_ID: &str = "0e5e7e5e-1111-2222-3333-444455556666";
-const EDS: &str = "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/0e5e7e5e-1111-2222-3333-444455556666";
+const EDS: &str =
+    "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/0e5e7e5e-1111-2222-3333-444455556666";
 const ROLE: &str = "arn:aws:iam::123456789012:role/import";
 
 /// A recording CloudTrail: one event data store, one query's rows (one page), RUNNING while
@@ -71,9 +72,10 @@ impl CloudTrail {
                     "GetQueryResults" if held.load(Ordering::SeqCst) => {
                         (200, json!({"QueryStatus": "RUNNING"}))
                     }
-                    "GetQueryResults" => {
-                        (200, json!({"QueryStatus": "FINISHED", "QueryResultRows": rows}))
-                    }
+                    "GetQueryResults" => (
+                        200,
+                        json!({"QueryStatus": "FINISHED", "QueryResultRows": rows}),
+                    ),
                     _ => (200, json!({})),
                 };
                 let answer = answer.to_string();
@@ -182,12 +184,18 @@ async fn an_import_writes_the_store_events_into_its_group_in_hourly_batches() {
         .unwrap();
     let events = events.events();
     assert_eq!(
-        events.iter().map(|e| e.timestamp().unwrap()).collect::<Vec<_>>(),
+        events
+            .iter()
+            .map(|e| e.timestamp().unwrap())
+            .collect::<Vec<_>>(),
         times
     );
     let message: Value = serde_json::from_str(events[2].message().unwrap()).unwrap();
     assert_eq!(message["eventName"], "E2");
-    let bytes: i64 = events.iter().map(|e| e.message().unwrap().len() as i64).sum();
+    let bytes: i64 = events
+        .iter()
+        .map(|e| e.message().unwrap().len() as i64)
+        .sum();
     assert_eq!(
         task.import_statistics().unwrap().bytes_imported(),
         Some(bytes)

@@ -366,17 +366,32 @@ pub fn json_call(
     }
 }
 
-/// Runs `future` to completion from synchronous code: on the current runtime from a thread
-/// that may block (the blocking pool), or on a small runtime of its own on a plain thread.
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => runtime.block_on(future),
-        Err(_) => tokio::runtime::Builder::new_current_thread()
+/// Runs `future` to completion from synchronous code, on a small runtime of its own: on this
+/// thread when it is outside any runtime, else on a helper thread (this thread may be driving
+/// async tasks, e.g. a journal replay at startup, where blocking on the runtime would panic).
+/// Each call has its own runtime, so a client's pooled connections do not outlive it: pass a
+/// fresh [`http_client`].
+pub fn block_on<F>(future: F) -> F::Output
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    let run = || {
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a current-thread runtime with I/O and time drivers builds")
-            .block_on(future),
+            .block_on(future)
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return run();
     }
+    std::thread::scope(|scope| {
+        scope
+            .spawn(run)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// The HTTP client forwarding and metric publishing share.
