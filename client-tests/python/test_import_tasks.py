@@ -412,3 +412,27 @@ def test_an_import_survives_a_restart_on_its_data_dir(trail, history, tmp_path):
         assert [e["timestamp"] for e in events] == history
     finally:
         emu.stop()
+
+
+def test_an_oversized_event_fails_its_batch_and_the_task(emu, trail, history):
+    logs = emu.client()
+    huge = row(history[1], "Huge")
+    huge.append({"requestParameters": "x" * 1_100_000})
+    trail.rows = [row(history[0], "Small"), huge, row(history[3], "Later")]
+    created = logs.create_import_task(importSourceArn=EDS, importRoleArn=ROLE)
+    task = wait_until_done(logs, created["importId"])
+    assert task["importStatus"] == "FAILED"
+    assert task["errorMessage"] == "1 of 2 batches failed to import."
+    batches = logs.describe_import_task_batches(importId=created["importId"])["importBatches"]
+    assert [(b["status"], b.get("errorMessage")) for b in batches] == [
+        ("FAILED", "1 events were larger than the 1048576-byte event limit and were not "
+                   "imported."),
+        ("COMPLETED", None)]
+    failed = logs.describe_import_task_batches(importId=created["importId"],
+                                               batchImportStatus=["FAILED"])["importBatches"]
+    assert failed == batches[:1]
+    events = logs.get_log_events(logGroupName=f"/aws/cloudtrail/{EDS_ID}",
+                                 logStreamName=f"000000000000_CloudTrail_{REGION}",
+                                 startFromHead=True)["events"]
+    assert [json.loads(e["message"])["eventName"] for e in events] == ["Small", "Later"]
+    assert task["importStatistics"]["bytesImported"] == sum(len(e["message"]) for e in events)

@@ -18,7 +18,7 @@ use crate::delivery::forward::{block_on, call, http_client, json_call};
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{
     EVENT_OVERHEAD_BYTES, IMPORT_POLL_INTERVAL, IMPORT_QUERY_PAGE, IMPORT_QUERY_TIMEOUT,
-    MAX_BATCH_BYTES, MAX_BATCH_EVENTS,
+    MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES,
 };
 use crate::store::events::NewEvent;
 use crate::store::imports::{ImportBatch, ImportStatus, ImportTask};
@@ -386,8 +386,13 @@ impl<'a> Import<'a> {
                 )
             }
         };
+        // An event over PutLogEvents' size limit is left out alone (the batch fails, naming
+        // them), not with the events it would have been written with.
+        let (fitting, too_large): (Vec<&(i64, String)>, Vec<_>) = events
+            .iter()
+            .partition(|(_, m)| m.len() + EVENT_OVERHEAD_BYTES <= MAX_EVENT_BYTES);
         let mut imported = 0u64;
-        let mut rest = events;
+        let mut rest = fitting.as_slice();
         while !rest.is_empty() {
             let mut size = 0;
             let take = rest
@@ -412,6 +417,16 @@ impl<'a> Import<'a> {
             }
             imported += chunk.iter().map(|(_, m)| m.len() as u64).sum::<u64>();
             rest = after;
+        }
+        if !too_large.is_empty() {
+            return (
+                imported,
+                Err(format!(
+                    "{} events were larger than the {MAX_EVENT_BYTES}-byte event limit and were \
+                     not imported.",
+                    too_large.len()
+                )),
+            );
         }
         (imported, Ok(()))
     }
