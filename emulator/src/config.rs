@@ -55,6 +55,9 @@ pub struct Config {
     /// An S3-compatible endpoint CreateExportTask writes to (SigV4-signed PutObject), and
     /// CreateImportTask reads from.
     pub s3_endpoint: Option<String>,
+    /// An X-Ray-compatible endpoint that vended traces (deliveries to XRAY destinations) are
+    /// sent to with PutTraceSegments.
+    pub xray_endpoint: Option<String>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -83,6 +86,7 @@ impl Default for Config {
             data_dir: None,
             check_destinations: false,
             s3_endpoint: None,
+            xray_endpoint: None,
         }
     }
 }

@@ -369,3 +369,11 @@ pub const MAX_ANOMALY_LIST_LIMIT: i64 = 50;
 pub const ANOMALY_VISIBILITY_DAYS: (i64, i64, i64) = (7, 90, 7);
 /// `filterPattern` of an anomaly detector: at most 1024 characters (the model).
 pub const MAX_ANOMALY_FILTER_PATTERN_LEN: usize = 1024;
+/// Records in one Firehose PutRecordBatch (Firehose API reference: up to 500 records).
+pub const MAX_FIREHOSE_BATCH_RECORDS: usize = 500;
+/// Bytes in one Firehose PutRecordBatch (Firehose API reference: up to 4 MiB per call).
+pub const MAX_FIREHOSE_BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Trace documents in one X-Ray PutTraceSegments call a vended-traces delivery sends. The API
+/// reference states no count; 50 is the batch of AWS's X-Ray daemon (UNVERIFIED for the
+/// delivery service).
+pub const MAX_XRAY_BATCH_DOCUMENTS: usize = 50;

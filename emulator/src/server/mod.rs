@@ -568,14 +568,26 @@ async fn emit_vended(State(app): State<Arc<App>>, request: Request) -> Response 
                      [{{...}}], \"region\": \"...\"}}"
                 ))
             })?;
-            let region = request.region.as_deref().unwrap_or(&app.default_region);
-            emit_vended_logs(
-                &app.store,
-                region,
-                &request.delivery_source_name,
-                &request.records,
-            )
+            Ok(request)
         })
+    };
+    // Deliveries to S3, Firehose and X-Ray wait on those services: off the async workers.
+    let outcome = match outcome {
+        Ok(request) => {
+            let store = Arc::clone(&app.store);
+            let region = request.region.unwrap_or_else(|| app.default_region.clone());
+            tokio::task::spawn_blocking(move || {
+                emit_vended_logs(
+                    &store,
+                    &region,
+                    &request.delivery_source_name,
+                    &request.records,
+                )
+            })
+            .await
+            .unwrap_or_else(|_| Err(LogsError::ServiceUnavailable("the emit failed".into())))
+        }
+        Err(error) => Err(error),
     };
     let response = match outcome {
         Ok(deliveries) => (
@@ -598,13 +610,7 @@ fn emit_vended_logs(
     let region = store
         .existing_region(region)
         .ok_or_else(crate::vended::source_not_found)?;
-    crate::vended::emit(
-        &region,
-        store.export_dir(),
-        store.account_id(),
-        source,
-        records,
-    )
+    crate::vended::emit(&region, store.account_id(), source, records)
 }
 
 /// The query of `GET /_cwlogs/deliveries`.
@@ -935,8 +941,15 @@ impl Emulator {
         source: &str,
         records: &[serde_json::Value],
     ) -> Result<Vec<crate::VendedDelivery>, String> {
-        emit_vended_logs(&self.store, region, source, records)
-            .map_err(|e| format!("{}: {e}", e.code()))
+        // Its deliveries may wait on other services' endpoints: on a thread of its own, so
+        // that an async caller's runtime is not blocked on from inside.
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| emit_vended_logs(&self.store, region, source, records))
+                .join()
+                .unwrap_or_else(|_| Err(LogsError::ServiceUnavailable("the emit failed".into())))
+        })
+        .map_err(|e| format!("{}: {e}", e.code()))
     }
 
     /// How many StartLiveTail sessions are open (also `liveTailSessions` on `GET /health`).
@@ -1126,6 +1139,13 @@ impl EmulatorBuilder {
     /// Writes export tasks to (and reads import tasks from) the S3-compatible `endpoint`.
     pub fn s3_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.config.s3_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sends vended traces (deliveries to XRAY destinations) to the X-Ray-compatible
+    /// `endpoint` with PutTraceSegments.
+    pub fn xray_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.config.xray_endpoint = Some(endpoint.into());
         self
     }
 

@@ -94,6 +94,8 @@ pub struct Env {
     pub check_destinations: bool,
     /// The S3-compatible endpoint export and import tasks use, when configured.
     pub s3_endpoint: Option<String>,
+    /// The X-Ray-compatible endpoint vended traces go to, when configured.
+    pub xray_endpoint: Option<String>,
 }
 
 impl Env {
@@ -162,6 +164,7 @@ impl Store {
                 forward: crate::delivery::Endpoints::default(),
                 check_destinations: false,
                 s3_endpoint: None,
+                xray_endpoint: None,
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -187,6 +190,7 @@ impl Store {
                 forward: config.forward.clone(),
                 check_destinations: config.check_destinations,
                 s3_endpoint: config.s3_endpoint.clone(),
+                xray_endpoint: config.xray_endpoint.clone(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
