@@ -224,7 +224,7 @@ fn deliver(
 
 /// Sends one call to another service, signed for `region`, with the forwarder's retries.
 fn send(region: &Region, call: &forward::Outgoing) -> Result<(), String> {
-    block_on(async { forward::send_retrying(&http_client(), region.name(), call).await })
+    block_on(async { forward::send_retrying(&http_client(), region.name(), call, |_, _| ()).await })
 }
 
 /// `data` (base64 records) cut into PutRecordBatch calls: at most

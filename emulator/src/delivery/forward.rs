@@ -122,12 +122,10 @@ impl Forwarder {
                 return;
             }
         };
-        let mut backoff = FIRST_BACKOFF;
-        for attempt in 1..=MAX_ATTEMPTS {
-            let outcome = self.attempt(&request).await;
+        let outcome = send_retrying(&self.client, &self.region, &request, |attempt, outcome| {
             self.outbox.update(delivery.id, |d| {
                 d.attempts = attempt;
-                match &outcome {
+                match outcome {
                     Ok(()) => {
                         d.status = DeliveryStatus::Delivered;
                         d.error = None;
@@ -140,21 +138,15 @@ impl Forwarder {
                     }
                 }
             });
-            match outcome {
-                Ok(()) => return,
-                Err(error) if attempt == MAX_ATTEMPTS => {
-                    tracing::warn!(
-                        delivery = delivery.id,
-                        destination = %delivery.destination_arn,
-                        %error,
-                        "subscription delivery failed; recorded in the outbox"
-                    );
-                }
-                Err(_) => {
-                    tokio::time::sleep(backoff).await;
-                    backoff *= 2;
-                }
-            }
+        })
+        .await;
+        if let Err(error) = outcome {
+            tracing::warn!(
+                delivery = delivery.id,
+                destination = %delivery.destination_arn,
+                %error,
+                "subscription delivery failed; recorded in the outbox"
+            );
         }
     }
 
@@ -245,11 +237,6 @@ impl Forwarder {
     ) -> Outgoing {
         json_call(endpoint, service, target, body, Some(failed_count_member))
     }
-
-    /// One signed attempt: Ok when the service accepted every record.
-    async fn attempt(&self, outgoing: &Outgoing) -> Result<(), String> {
-        send_accepted(&self.client, &self.region, outgoing).await
-    }
 }
 
 /// Sends `outgoing` (signed for `region`): Ok when the service answered with success and
@@ -278,23 +265,25 @@ pub async fn send_accepted(
 }
 
 /// [`send_accepted`] up to [`MAX_ATTEMPTS`] times, waiting [`FIRST_BACKOFF`] (doubled each
-/// time) between attempts, as the subscription forwarder does: the last attempt's outcome.
+/// time) between attempts, telling `on_attempt` each attempt's number and outcome: the last
+/// attempt's outcome. Subscription deliveries and vended deliveries retry alike.
 pub async fn send_retrying(
     client: &HttpClient,
     region: &str,
     outgoing: &Outgoing,
+    mut on_attempt: impl FnMut(u32, &Result<(), String>),
 ) -> Result<(), String> {
     let mut backoff = FIRST_BACKOFF;
     let mut attempt = 1;
     loop {
-        match send_accepted(client, region, outgoing).await {
-            Err(_) if attempt < MAX_ATTEMPTS => {
-                tokio::time::sleep(backoff).await;
-                backoff *= 2;
-                attempt += 1;
-            }
-            outcome => return outcome,
+        let outcome = send_accepted(client, region, outgoing).await;
+        on_attempt(attempt, &outcome);
+        if outcome.is_ok() || attempt == MAX_ATTEMPTS {
+            return outcome;
         }
+        tokio::time::sleep(backoff).await;
+        backoff *= 2;
+        attempt += 1;
     }
 }
 
