@@ -50,8 +50,8 @@ pub struct VendedDelivery {
     /// The destination's resource (log group, bucket or stream ARN), if it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_resource_arn: Option<String>,
-    /// `Delivered`, `StoredOnly` (a destination this emulator does not write to) or
-    /// `Failed`.
+    /// `Delivered`, `StoredOnly` (no `--s3-endpoint`/`--export-dir`, `--firehose-endpoint`
+    /// or `--xray-endpoint` is configured for the destination) or `Failed`.
     pub status: &'static str,
     /// Records written.
     pub records: usize,
@@ -322,7 +322,7 @@ fn format_record(
 
 /// Fills the variables of an S3 suffix path. Hive-compatible, a segment that is one variable
 /// becomes `name=value` (`{yyyy}` → `year=2026`, `{MM}` → `month=`, `{dd}` → `day=`,
-/// `{HH}` → `hour=`, others keep their name).
+/// `{HH}` → `hour=`, `{account-id}` → `aws-account-id=`, others keep their name).
 fn fill_suffix(suffix: &str, account_id: &str, resource_arn: &str, now: i64, hive: bool) -> String {
     let stamp = crate::export::iso8601(now);
     let value = |name: &str| match name {
@@ -358,9 +358,11 @@ fn fill_suffix(suffix: &str, account_id: &str, resource_arn: &str, now: i64, hiv
         .join("/")
 }
 
-/// A suffix variable's Hive partition name.
+/// A suffix variable's Hive partition name (the account as VPC Flow Logs' Hive-compatible
+/// prefixes name it).
 fn hive_name(name: &str) -> &str {
     match name {
+        "account-id" => "aws-account-id",
         "yyyy" => "year",
         "MM" => "month",
         "dd" => "day",
@@ -419,7 +421,7 @@ mod tests {
                 1_767_225_600_000 + 3_600_000 * 5,
                 true,
             ),
-            "AWSLogs/account-id=123/CloudFront/DistributionId=E1/year=2026/month=01/day=01/hour=05"
+            "AWSLogs/aws-account-id=123/CloudFront/DistributionId=E1/year=2026/month=01/day=01/hour=05"
         );
     }
 

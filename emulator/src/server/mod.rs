@@ -933,8 +933,9 @@ impl Emulator {
     }
 
     /// Emits vended logs (JSON objects) from the delivery source `source` of `region` to
-    /// each of its deliveries, as `POST /_cwlogs/vended` does; the error is AWS's code and
-    /// message (`ResourceNotFoundException: ...` for an unknown source).
+    /// each of its deliveries, as `POST /_cwlogs/vended` does, and returns once every
+    /// delivery is written (to S3, Firehose and X-Ray endpoints too); the error is AWS's code
+    /// and message (`ResourceNotFoundException: ...` for an unknown source).
     pub fn emit_vended_logs(
         &self,
         region: &str,
