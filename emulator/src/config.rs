@@ -52,11 +52,15 @@ pub struct Config {
     /// Whether PutSubscriptionFilter asks the forwarding endpoint that its destination exists
     /// (off by default).
     pub check_destinations: bool,
-    /// An S3-compatible endpoint CreateExportTask writes to (SigV4-signed PutObject).
+    /// An S3-compatible endpoint export tasks, vended S3 deliveries and scheduled-query results
+    /// write to (SigV4-signed PutObject).
     pub s3_endpoint: Option<String>,
     /// The CloudTrail endpoint CreateImportTask reads event data stores from (Lake queries
     /// over AWS JSON 1.1, SigV4-signed); without it an import task fails.
     pub cloudtrail_endpoint: Option<String>,
+    /// An X-Ray-compatible endpoint that vended traces (deliveries to XRAY destinations) are
+    /// sent to with PutTraceSegments.
+    pub xray_endpoint: Option<String>,
 }
 
 /// How many subscription deliveries the outbox keeps when nothing else is configured.
@@ -86,6 +90,7 @@ impl Default for Config {
             check_destinations: false,
             s3_endpoint: None,
             cloudtrail_endpoint: None,
+            xray_endpoint: None,
         }
     }
 }

@@ -29,15 +29,6 @@ pub enum Bucket {
     },
 }
 
-/// The folder of `bucket` under the export folder, if both exist: where vended S3 deliveries
-/// and scheduled-query results are written (they do not use `--s3-endpoint` yet).
-pub fn bucket_dir(export_dir: Option<&Path>, bucket: &str) -> Option<PathBuf> {
-    match find_bucket(export_dir, None, "", bucket)? {
-        Bucket::Dir(dir) => Some(dir),
-        Bucket::S3 { .. } => None,
-    }
-}
-
 /// The bucket `name`, if it exists (AWS refuses a bucket that does not exist when the task is
 /// created): on the S3 endpoint when one is configured (asked with a signed `HEAD`), else a
 /// folder of the export folder.
@@ -63,6 +54,24 @@ pub fn find_bucket(
     }
     let dir = export_dir?.join(name);
     dir.is_dir().then_some(Bucket::Dir(dir))
+}
+
+/// The bucket `name` that a vended S3 delivery or a scheduled query of `region` writes to:
+/// on `--s3-endpoint` when configured, else a folder of `--export-dir`. `Ok(None)` when
+/// neither is configured (nothing to write to); an error when the bucket does not exist.
+pub fn destination_bucket(region: &Region, name: &str) -> Result<Option<Bucket>, String> {
+    let env = region.env();
+    if env.s3_endpoint.is_none() && env.export_dir.is_none() {
+        return Ok(None);
+    }
+    find_bucket(
+        env.export_dir.as_deref(),
+        env.s3_endpoint.as_deref(),
+        region.name(),
+        name,
+    )
+    .map(Some)
+    .ok_or_else(|| format!("The S3 bucket {name} does not exist."))
 }
 
 /// `key` with every byte but S3's unreserved ones and `/` percent-encoded.
@@ -99,7 +108,7 @@ impl Bucket {
     }
 
     /// Writes the object `key` (`/`-separated; empty, `.` and `..` parts are dropped).
-    fn put(&self, key: &str, data: Vec<u8>) -> Result<(), String> {
+    pub fn put(&self, key: &str, data: Vec<u8>) -> Result<(), String> {
         let parts: Vec<&str> = key
             .split('/')
             .filter(|p| !p.is_empty() && *p != "." && *p != "..")
@@ -107,7 +116,7 @@ impl Bucket {
         match self {
             Self::Dir(root) => {
                 let path = parts.iter().fold(root.clone(), |dir, part| dir.join(part));
-                let io = |e: std::io::Error| format!("The export could not be written: {e}");
+                let io = |e: std::io::Error| format!("The object could not be written: {e}");
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).map_err(io)?;
                 }
@@ -117,7 +126,7 @@ impl Bucket {
                 let put = self.request(http::Method::PUT, &parts.join("/"), data.into());
                 block_on(async { send(&http_client(), region, &put).await })
                     .map(drop)
-                    .map_err(|e| format!("The export could not be written: {e}"))
+                    .map_err(|e| format!("The object could not be written: {e}"))
             }
         }
     }

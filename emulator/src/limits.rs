@@ -387,3 +387,11 @@ pub const IMPORT_QUERY_PAGE: i64 = 1000;
 pub const IMPORT_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
 /// How long an import waits for its CloudTrail Lake query before it fails.
 pub const IMPORT_QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+/// Records in one Firehose PutRecordBatch (Firehose API reference: up to 500 records).
+pub const MAX_FIREHOSE_BATCH_RECORDS: usize = 500;
+/// Bytes in one Firehose PutRecordBatch (Firehose API reference: up to 4 MiB per call).
+pub const MAX_FIREHOSE_BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Trace documents in one X-Ray PutTraceSegments call a vended-traces delivery sends. The API
+/// reference states no count; 50 is the batch of AWS's X-Ray daemon (UNVERIFIED for the
+/// delivery service).
+pub const MAX_XRAY_BATCH_DOCUMENTS: usize = 50;

@@ -110,6 +110,10 @@ struct Cli {
     /// credentials). Without it an import task fails, saying so.
     #[arg(long, env = "CWLOGS_CLOUDTRAIL_ENDPOINT")]
     cloudtrail_endpoint: Option<String>,
+    /// Send vended traces (deliveries to XRAY destinations) to this X-Ray-compatible endpoint
+    /// with PutTraceSegments (SigV4-signed for --region with test credentials).
+    #[arg(long, env = "CWLOGS_XRAY_ENDPOINT")]
+    xray_endpoint: Option<String>,
     /// Instead of serving, ask the emulator on 127.0.0.1 for GET /health and exit 0 if it
     /// answers 200 (a container HEALTHCHECK that needs no curl). The port: `--port` when given
     /// on the command line, else the one in `--port-file` when that exists, else `CWLOGS_PORT`.
@@ -186,6 +190,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         check_destinations: cli.check_destinations,
         s3_endpoint: cli.s3_endpoint,
         cloudtrail_endpoint: cli.cloudtrail_endpoint,
+        xray_endpoint: cli.xray_endpoint,
     };
     let emulator = Emulator::builder()
         .config(config.clone())

@@ -1,9 +1,10 @@
 //! Runs scheduled queries on the emulator's clock. A background task calls [`run_due`] every
 //! [`SCHEDULER_PERIOD`] (real time); each pass runs, in order, every run whose time the
 //! (possibly manual) clock has passed: the Logs Insights query over its window through the
-//! ordinary engine (`Region::start_query`), then its destination: an S3 bucket folder of
-//! `--export-dir` (one JSON-lines object per run) or a lookup table (replaced with the
-//! results as CSV). Each run lands in the query's history. Above the store (it writes JSON).
+//! ordinary engine (`Region::start_query`), then its destination: an S3 bucket through
+//! `export::Bucket` (`--s3-endpoint`, else a folder of `--export-dir`; one JSON-lines
+//! object per run, `<prefix>/<query name>/<query id>.json`) or a lookup table (replaced with
+//! the results as CSV). Each run lands in the query's history. Above the store (it writes JSON).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,12 +26,12 @@ pub const DEFAULT_START_OFFSET_SECONDS: i64 = 300;
 pub fn run_due(store: &Store) {
     for name in store.region_names() {
         if let Some(region) = store.existing_region(&name) {
-            run_region(store, &region);
+            run_region(&region);
         }
     }
 }
 
-fn run_region(store: &Store, region: &Arc<Region>) {
+fn run_region(region: &Arc<Region>) {
     let now = region.now();
     for query in region.scheduled_queries().all() {
         let mut due = query.next_run.filter(|t| *t <= now);
@@ -42,7 +43,7 @@ fn run_region(store: &Store, region: &Arc<Region>) {
                     .update(&query.name, |q| q.plan_next(now));
                 break;
             }
-            let trigger = run_once(store, region, &query, at);
+            let trigger = run_once(region, &query, at);
             // The query may have been changed or deleted meanwhile: the run is kept only if
             // it is still the one that was due.
             due = region
@@ -63,7 +64,7 @@ fn run_region(store: &Store, region: &Arc<Region>) {
 }
 
 /// One run of `query` due at `at`.
-fn run_once(store: &Store, region: &Arc<Region>, query: &ScheduledQuery, at: i64) -> Trigger {
+fn run_once(region: &Arc<Region>, query: &ScheduledQuery, at: i64) -> Trigger {
     let failed = |status: &'static str, error: String| Trigger {
         query_id: None,
         status,
@@ -134,7 +135,6 @@ fn run_once(store: &Store, region: &Arc<Region>, query: &ScheduledQuery, at: i64
     let destinations = match (&query.destination, status) {
         (Some(destination), "Complete") => {
             vec![deliver(
-                store,
                 region,
                 query,
                 destination,
@@ -155,7 +155,6 @@ fn run_once(store: &Store, region: &Arc<Region>, query: &ScheduledQuery, at: i64
 
 /// Writes a run's rows to its destination.
 fn deliver(
-    store: &Store,
     region: &Region,
     query: &ScheduledQuery,
     destination: &QueryDestination,
@@ -173,17 +172,20 @@ fn deliver(
             };
             let path = uri.strip_prefix("s3://").unwrap_or(uri);
             let (bucket, prefix) = path.split_once('/').unwrap_or((path, ""));
-            let Some(dir) = crate::export::bucket_dir(store.export_dir(), bucket) else {
-                return outcome(
-                    "CLIENT_ERROR",
-                    None,
-                    Some(format!("The bucket {bucket} does not exist.")),
-                );
+            let target = match crate::export::destination_bucket(region, bucket) {
+                Ok(Some(target)) => target,
+                Ok(None) | Err(_) => {
+                    return outcome(
+                        "CLIENT_ERROR",
+                        None,
+                        Some(format!("The bucket {bucket} does not exist.")),
+                    )
+                }
             };
             let key = prefix
                 .split('/')
                 .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-                .chain([query.name.as_str()])
+                .chain([query.name.as_str(), &format!("{query_id}.json")])
                 .collect::<Vec<_>>()
                 .join("/");
             let mut text = String::new();
@@ -196,21 +198,9 @@ fn deliver(
                 text.push_str(&serde_json::Value::Object(object).to_string());
                 text.push('\n');
             }
-            let folder = key.split('/').fold(dir, |dir, part| dir.join(part));
-            let file = format!("{query_id}.json");
-            match std::fs::create_dir_all(&folder)
-                .and_then(|()| std::fs::write(folder.join(&file), text))
-            {
-                Ok(()) => outcome(
-                    "COMPLETE",
-                    Some(format!("s3://{bucket}/{key}/{file}")),
-                    None,
-                ),
-                Err(e) => outcome(
-                    "FAILED",
-                    None,
-                    Some(format!("The object could not be written: {e}")),
-                ),
+            match target.put(&key, text.into_bytes()) {
+                Ok(()) => outcome("COMPLETE", Some(format!("s3://{bucket}/{key}")), None),
+                Err(e) => outcome("FAILED", None, Some(e)),
             }
         }
         QueryDestination::LookupTable {

@@ -6,21 +6,32 @@
 //! - a log group destination (CWL) of this emulator: one event per record, timestamped by the
 //!   emulator's clock, in the stream named after the delivery source (created on first use),
 //!   through the ingest path (subscriptions, metric filters and retention apply);
-//! - an S3 destination whose bucket is a folder of `--export-dir`: one gzip object per emit
-//!   and delivery, `<suffixPath>/<sourceName>.<yyyy-MM-dd-HH>.<deliveryId><n>.gz`, one
-//!   record a line (`{account-id}`, `{DistributionId}` and the `{yyyy}`, `{MM}`, `{dd}`,
-//!   `{HH}` variables of the suffix path are filled in);
-//! - Firehose and X-Ray destinations are stored only (reported as `StoredOnly`).
+//! - an S3 destination: one gzip object per emit and delivery, one record a line, written to
+//!   the bucket through [`crate::export::Bucket`] (`--s3-endpoint`, else `--export-dir`), at
+//!   `<destination prefix>/<suffixPath>/<resource id>.<yyyy-MM-dd-HH>.<unique>.gz` with the
+//!   suffix path's variables filled in (`{var}` → `var=value` segments when Hive-compatible);
+//! - a Firehose destination: Firehose's `PutRecordBatch` to `--firehose-endpoint`, one
+//!   record per log record (the formatted line and a newline), through the subscription
+//!   forwarder's request code (`delivery::forward`);
+//! - an X-Ray destination (vended traces): X-Ray's `PutTraceSegments` to `--xray-endpoint`,
+//!   each record one trace document (the permission AWS grants its delivery service on
+//!   X-Ray is `xray:PutTraceSegments`).
 //!
+//! A destination whose endpoint or folder is not configured is reported `StoredOnly`.
 //! Above the store (it formats JSON, which the store must not know).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use base64::Engine;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::delivery::forward::{self, block_on, http_client};
 use crate::error::{LogsError, LogsResult};
-use crate::limits::MAX_VENDED_RECORDS;
+use crate::limits::{
+    MAX_FIREHOSE_BATCH_BYTES, MAX_FIREHOSE_BATCH_RECORDS, MAX_VENDED_RECORDS,
+    MAX_XRAY_BATCH_DOCUMENTS,
+};
 use crate::store::deliveries::{
     self, Delivery, DeliveryDestination, DeliverySource, DestinationType,
 };
@@ -39,8 +50,8 @@ pub struct VendedDelivery {
     /// The destination's resource (log group, bucket or stream ARN), if it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_resource_arn: Option<String>,
-    /// `Delivered`, `StoredOnly` (a destination this emulator does not write to) or
-    /// `Failed`.
+    /// `Delivered`, `StoredOnly` (no `--s3-endpoint`/`--export-dir`, `--firehose-endpoint`
+    /// or `--xray-endpoint` is configured for the destination) or `Failed`.
     pub status: &'static str,
     /// Records written.
     pub records: usize,
@@ -57,7 +68,6 @@ static OBJECT_SEQ: AtomicU64 = AtomicU64::new(0);
 /// be written to is reported `Failed`, as AWS would drop it, without failing the others.
 pub fn emit(
     region: &Region,
-    export_dir: Option<&std::path::Path>,
     account_id: &str,
     source: &str,
     records: &[Value],
@@ -83,7 +93,6 @@ pub fn emit(
         .map(|(delivery, destination)| {
             let outcome = deliver(
                 region,
-                export_dir,
                 account_id,
                 &source,
                 &delivery,
@@ -113,10 +122,8 @@ pub fn emit(
 }
 
 /// Writes one delivery; `Ok(false)` for a destination that is stored only.
-#[allow(clippy::too_many_arguments)]
 fn deliver(
     region: &Region,
-    export_dir: Option<&std::path::Path>,
     account_id: &str,
     source: &DeliverySource,
     delivery: &Delivery,
@@ -137,6 +144,7 @@ fn deliver(
             .map(|r| format_record(r, &delivery.record_fields, format, delimiter))
     };
     let resource = destination.resource_arn.as_deref().unwrap_or_default();
+    let env = region.env();
     match destination.kind {
         DestinationType::Cwl => {
             let group_name = resource
@@ -160,39 +168,119 @@ fn deliver(
         }
         DestinationType::S3 => {
             let bucket = resource.splitn(6, ':').nth(5).unwrap_or_default();
-            let bucket_name = bucket.split('/').next().unwrap_or_default();
-            let Some(dir) = crate::export::bucket_dir(export_dir, bucket_name) else {
+            let (bucket_name, prefix) = bucket.split_once('/').unwrap_or((bucket, ""));
+            let Some(target) = crate::export::destination_bucket(region, bucket_name)? else {
                 return Ok(false);
             };
-            let suffix = delivery
-                .s3
-                .as_ref()
-                .and_then(|s3| s3.suffix_path.as_deref())
-                .unwrap_or("");
-            let prefix = bucket.split_once('/').map_or("", |(_, p)| p);
-            let path = format!(
-                "{prefix}/{}",
-                fill_suffix(suffix, account_id, &source.resource_arn, now)
-            );
-            let folder = path
-                .split('/')
-                .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-                .fold(dir, |dir, part| dir.join(part));
+            let s3 = delivery.s3.as_ref();
+            let suffix = s3.and_then(|s3| s3.suffix_path.as_deref()).unwrap_or("");
+            let hive = s3.is_some_and(|s3| s3.hive_compatible);
             let mut text = String::new();
             for line in lines() {
                 text.push_str(&line);
                 text.push('\n');
             }
-            let hour = &crate::export::iso8601(now)[..13].replace('T', "-");
-            let seq = OBJECT_SEQ.fetch_add(1, Ordering::Relaxed);
-            let file = folder.join(format!("{}.{hour}.{}{seq}.gz", source.name, delivery.id));
-            std::fs::create_dir_all(&folder)
-                .and_then(|()| std::fs::write(&file, crate::delivery::gzip(text.as_bytes())))
-                .map_err(|e| format!("The S3 object could not be written: {e}"))?;
+            let key = object_key(
+                prefix,
+                &fill_suffix(suffix, account_id, &source.resource_arn, now, hive),
+                resource_id(&source.resource_arn),
+                now,
+                &delivery.id,
+            );
+            target.put(&key, crate::delivery::gzip(text.as_bytes()))?;
             Ok(true)
         }
-        DestinationType::Firehose | DestinationType::Xray => Ok(false),
+        DestinationType::Firehose => {
+            let Some(endpoint) = env.forward.firehose.as_deref() else {
+                return Ok(false);
+            };
+            let stream = resource
+                .rsplit_once(":deliverystream/")
+                .map_or(resource, |(_, s)| s);
+            let base64 = base64::engine::general_purpose::STANDARD;
+            let data: Vec<String> = lines().map(|line| base64.encode(line + "\n")).collect();
+            for batch in firehose_batches(&data) {
+                let call = forward::firehose_put_record_batch(
+                    endpoint,
+                    stream,
+                    batch.iter().map(|d| Value::from(d.as_str())),
+                );
+                send(region, &call)?;
+            }
+            Ok(true)
+        }
+        DestinationType::Xray => {
+            let Some(endpoint) = env.xray_endpoint.as_deref() else {
+                return Ok(false);
+            };
+            let documents: Vec<String> = lines().collect();
+            for batch in documents.chunks(MAX_XRAY_BATCH_DOCUMENTS) {
+                send(region, &forward::xray_put_trace_segments(endpoint, batch))?;
+            }
+            Ok(true)
+        }
     }
+}
+
+/// Sends one call to another service, signed for `region`, with the forwarder's retries.
+fn send(region: &Region, call: &forward::Outgoing) -> Result<(), String> {
+    block_on(async { forward::send_retrying(&http_client(), region.name(), call, |_, _| ()).await })
+}
+
+/// `data` (base64 records) cut into PutRecordBatch calls: at most
+/// [`MAX_FIREHOSE_BATCH_RECORDS`] records and [`MAX_FIREHOSE_BATCH_BYTES`] each.
+fn firehose_batches(data: &[String]) -> Vec<&[String]> {
+    let mut batches = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, record) in data.iter().enumerate() {
+        let size = record.len() / 4 * 3;
+        if i > start
+            && (i - start == MAX_FIREHOSE_BATCH_RECORDS || bytes + size > MAX_FIREHOSE_BATCH_BYTES)
+        {
+            batches.push(&data[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < data.len() {
+        batches.push(&data[start..]);
+    }
+    batches
+}
+
+/// The last part of a resource ARN: a CloudFront distribution's id, an event bus's name.
+fn resource_id(resource_arn: &str) -> &str {
+    resource_arn.rsplit(['/', ':']).next().unwrap_or_default()
+}
+
+/// An S3 delivery's object key: the destination's prefix, the filled suffix path, then
+/// `<resource id>.<yyyy-MM-dd-HH>.<unique>.gz`, as CloudFront names its files.
+fn object_key(
+    prefix: &str,
+    suffix: &str,
+    resource_id: &str,
+    now: i64,
+    delivery_id: &str,
+) -> String {
+    let hour = crate::export::iso8601(now)[..13].replace('T', "-");
+    let seq = OBJECT_SEQ.fetch_add(1, Ordering::Relaxed);
+    // Unique per emulator run, delivery and emit, so two emits never overwrite each other.
+    let unique = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (delivery_id, now, seq, std::process::id()).hash(&mut hasher);
+        hasher.finish() as u32
+    };
+    [
+        prefix,
+        suffix,
+        &format!("{resource_id}.{hour}.{unique:08x}.gz"),
+    ]
+    .iter()
+    .flat_map(|part| part.split('/'))
+    .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+    .collect::<Vec<_>>()
+    .join("/")
 }
 
 /// One record in `format`: `json` the record fields (all, when the delivery names none) as a
@@ -232,17 +320,55 @@ fn format_record(
     }
 }
 
-/// Fills the variables of an S3 suffix path.
-fn fill_suffix(suffix: &str, account_id: &str, resource_arn: &str, now: i64) -> String {
+/// Fills the variables of an S3 suffix path. Hive-compatible, a segment that is one variable
+/// becomes `name=value` (`{yyyy}` → `year=2026`, `{MM}` → `month=`, `{dd}` → `day=`,
+/// `{HH}` → `hour=`, `{account-id}` → `aws-account-id=`, others keep their name).
+fn fill_suffix(suffix: &str, account_id: &str, resource_arn: &str, now: i64, hive: bool) -> String {
     let stamp = crate::export::iso8601(now);
-    let resource_id = resource_arn.rsplit(['/', ':']).next().unwrap_or_default();
+    let value = |name: &str| match name {
+        "account-id" => Some(account_id),
+        "DistributionId" => Some(resource_id(resource_arn)),
+        "yyyy" => Some(&stamp[0..4]),
+        "MM" => Some(&stamp[5..7]),
+        "dd" => Some(&stamp[8..10]),
+        "HH" => Some(&stamp[11..13]),
+        _ => None,
+    };
     suffix
-        .replace("{account-id}", account_id)
-        .replace("{DistributionId}", resource_id)
-        .replace("{yyyy}", &stamp[0..4])
-        .replace("{MM}", &stamp[5..7])
-        .replace("{dd}", &stamp[8..10])
-        .replace("{HH}", &stamp[11..13])
+        .split('/')
+        .map(|segment| {
+            let variable = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .filter(|name| !name.contains(['{', '}']));
+            if let (true, Some(name)) = (hive, variable) {
+                if let Some(v) = value(name) {
+                    return format!("{}={v}", hive_name(name));
+                }
+            }
+            let mut filled = segment.to_owned();
+            for name in ["account-id", "DistributionId", "yyyy", "MM", "dd", "HH"] {
+                if let Some(v) = value(name) {
+                    filled = filled.replace(&format!("{{{name}}}"), v);
+                }
+            }
+            filled
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A suffix variable's Hive partition name (the account as VPC Flow Logs' Hive-compatible
+/// prefixes name it).
+fn hive_name(name: &str) -> &str {
+    match name {
+        "account-id" => "aws-account-id",
+        "yyyy" => "year",
+        "MM" => "month",
+        "dd" => "day",
+        "HH" => "hour",
+        other => other,
+    }
 }
 
 /// The not-found error of an emit to an unknown source (for the route's answer).
@@ -283,8 +409,44 @@ mod tests {
                 "123",
                 "arn:aws:cloudfront::123:distribution/E1",
                 1_767_225_600_000 + 3_600_000 * 5,
+                false,
             ),
             "AWSLogs/123/CloudFront/E1/2026/01/01/05"
         );
+        assert_eq!(
+            fill_suffix(
+                "AWSLogs/{account-id}/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}",
+                "123",
+                "arn:aws:cloudfront::123:distribution/E1",
+                1_767_225_600_000 + 3_600_000 * 5,
+                true,
+            ),
+            "AWSLogs/aws-account-id=123/CloudFront/DistributionId=E1/year=2026/month=01/day=01/hour=05"
+        );
+    }
+
+    #[test]
+    fn object_keys_and_firehose_batches() {
+        let key = object_key(
+            "logs/",
+            "AWSLogs/1/CloudFront/",
+            "E1",
+            1_767_225_600_000,
+            "d",
+        );
+        assert!(
+            key.starts_with("logs/AWSLogs/1/CloudFront/E1.2026-01-01-00."),
+            "{key}"
+        );
+        assert!(
+            key.ends_with(".gz")
+                && key.len() == "logs/AWSLogs/1/CloudFront/E1.2026-01-01-00.".len() + 11
+        );
+        let small: Vec<String> = (0..1201).map(|_| "AAAA".to_owned()).collect();
+        let sizes: Vec<usize> = firehose_batches(&small).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [500, 500, 201]);
+        let big: Vec<String> = (0..6).map(|_| "A".repeat(1_000_000)).collect();
+        let sizes: Vec<usize> = firehose_batches(&big).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [5, 1]);
     }
 }

@@ -300,3 +300,114 @@ pub fn is_aws_page_token(token: &str, prefix: char) -> bool {
         && token[2..58].bytes().all(|b| b.is_ascii_digit())
         && token.ends_with("/s")
 }
+
+/// One request a [`Recorder`] received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// `GET`, `HEAD`, `PUT`, `POST`.
+    pub method: String,
+    /// The path and query, as sent.
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: std::collections::HashMap<String, String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// A small HTTP/1.1 server on 127.0.0.1 standing in for another AWS service (S3, Firehose,
+/// X-Ray) in a test: it records every request and answers `200` with the body `answer`
+/// gives for it (`None`: `404`).
+pub struct Recorder {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    calls: std::sync::Arc<std::sync::Mutex<Vec<Recorded>>>,
+}
+
+impl Recorder {
+    /// Starts the server on a thread of its own (it lives as long as the test process).
+    pub fn start(answer: impl Fn(&Recorded) -> Option<String> + Send + Sync + 'static) -> Self {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let answer = std::sync::Arc::new(answer);
+        let recorded = std::sync::Arc::clone(&calls);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let (calls, answer) = (std::sync::Arc::clone(&recorded), answer.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut writer = stream;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let mut parts = line.split_whitespace();
+                        let (method, path) = (
+                            parts.next().unwrap_or_default().to_owned(),
+                            parts.next().unwrap_or_default().to_owned(),
+                        );
+                        let mut headers = std::collections::HashMap::new();
+                        loop {
+                            let mut header = String::new();
+                            reader.read_line(&mut header).unwrap();
+                            let header = header.trim_end();
+                            if header.is_empty() {
+                                break;
+                            }
+                            if let Some((name, value)) = header.split_once(':') {
+                                headers.insert(name.to_lowercase(), value.trim().to_owned());
+                            }
+                        }
+                        let length = headers
+                            .get("content-length")
+                            .and_then(|l| l.parse().ok())
+                            .unwrap_or(0);
+                        let mut body = vec![0; length];
+                        reader.read_exact(&mut body).unwrap();
+                        let call = Recorded {
+                            method,
+                            path,
+                            headers,
+                            body,
+                        };
+                        let reply = answer(&call);
+                        calls.lock().unwrap().push(call);
+                        let (status, body) = match reply {
+                            Some(body) => ("200 OK", body),
+                            None => ("404 Not Found", String::new()),
+                        };
+                        let head = format!(
+                            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\n\
+                             Content-Length: {}\r\n\r\n",
+                            body.len()
+                        );
+                        if writer.write_all(head.as_bytes()).is_err()
+                            || writer.write_all(body.as_bytes()).is_err()
+                        {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self { url, calls }
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn calls(&self) -> Vec<Recorded> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+/// Gunzips `data` into text.
+pub fn gunzip(data: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(data)
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}

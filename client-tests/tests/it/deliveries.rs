@@ -818,7 +818,7 @@ async fn vended_logs_reach_a_log_group_destination_in_the_delivery_format() {
 }
 
 #[tokio::test]
-async fn vended_logs_to_s3_are_written_under_the_export_folder() {
+async fn vended_logs_to_s3_are_written_under_the_export_folder_without_other_endpoints() {
     let dir = std::env::temp_dir().join(format!("cwlogs-vended-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("logs-bucket")).unwrap();
@@ -862,8 +862,9 @@ async fn vended_logs_to_s3_are_written_under_the_export_folder() {
     assert_eq!(files.len(), 1);
     let path = files[0].as_ref().unwrap().path();
     let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+    // CloudFront's file name: `<DistributionId>.<yyyy-MM-dd-HH>.<unique>.gz`.
     assert!(
-        name.starts_with("cf.2026-01-01-00.") && name.ends_with(".gz"),
+        name.starts_with("E1Q5F5862X9VJ5.2026-01-01-00.") && name.ends_with(".gz"),
         "{name}"
     );
     let mut text = String::new();
@@ -873,4 +874,265 @@ async fn vended_logs_to_s3_are_written_under_the_export_folder() {
         .unwrap();
     assert_eq!(text, "{\"date\":\"2026-01-01\"}\n");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What the recording server answers as S3 (bucket `logs-bucket`), Firehose and X-Ray.
+fn aws_services(call: &Recorded) -> Option<String> {
+    let target = call.headers.get("x-amz-target").map(String::as_str);
+    match (call.method.as_str(), call.path.as_str(), target) {
+        ("HEAD", "/logs-bucket", _) => Some(String::new()),
+        ("PUT", path, _) if path.starts_with("/logs-bucket/") => Some(String::new()),
+        ("POST", "/", Some("Firehose_20150804.PutRecordBatch")) => {
+            Some(r#"{"FailedPutCount":0,"RequestResponses":[]}"#.into())
+        }
+        ("POST", "/TraceSegments", None) => Some(r#"{"UnprocessedTraceSegments":[]}"#.into()),
+        _ => None,
+    }
+}
+
+fn assert_signed_for(call: &Recorded, service: &str) {
+    let auth = &call.headers["authorization"];
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=test/")
+            && auth.contains(&format!("/us-east-1/{service}/aws4_request")),
+        "{auth}"
+    );
+}
+
+#[tokio::test]
+async fn vended_logs_reach_firehose_and_the_s3_endpoint_over_their_protocols() {
+    let services = Recorder::start(aws_services);
+    let (emulator, client) = started(Emulator::builder().s3_endpoint(&services.url).forward(
+        cwlogs_emulator::Endpoints {
+            firehose: Some(services.url.clone()),
+            ..Default::default()
+        },
+    ))
+    .await;
+    source(&client, "cf", DISTRIBUTION).await;
+    destination(
+        &client,
+        "bucket",
+        "arn:aws:s3:::logs-bucket/cdn",
+        Some("json"),
+    )
+    .await;
+    destination(
+        &client,
+        "missing",
+        "arn:aws:s3:::no-such-bucket",
+        Some("json"),
+    )
+    .await;
+    destination(
+        &client,
+        "stream",
+        "arn:aws:firehose:us-east-1:000000000000:deliverystream/fh",
+        Some("plain"),
+    )
+    .await;
+    client
+        .create_delivery()
+        .delivery_source_name("cf")
+        .delivery_destination_arn(destination_arn("bucket"))
+        .record_fields("date")
+        .record_fields("sc-status")
+        .s3_delivery_configuration(
+            S3DeliveryConfiguration::builder()
+                .suffix_path("{DistributionId}/{yyyy}/{MM}/{dd}/{HH}")
+                .enable_hive_compatible_path(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_delivery()
+        .delivery_source_name("cf")
+        .delivery_destination_arn(destination_arn("missing"))
+        .record_fields("date")
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_delivery()
+        .delivery_source_name("cf")
+        .delivery_destination_arn(destination_arn("stream"))
+        .record_fields("c-ip")
+        .record_fields("sc-status")
+        .field_delimiter(",")
+        .send()
+        .await
+        .unwrap();
+    let records = [
+        serde_json::json!({"date": "2026-01-01", "sc-status": 200, "c-ip": "1.2.3.4"}),
+        serde_json::json!({"date": "2026-01-01", "sc-status": 404, "c-ip": "5.6.7.8"}),
+    ];
+    let report = emulator
+        .emit_vended_logs("us-east-1", "cf", &records)
+        .unwrap();
+    let outcome = |arn: &str| {
+        report
+            .iter()
+            .find(|d| d.destination_resource_arn.as_deref() == Some(arn))
+            .map(|d| (d.status, d.records, d.message.clone()))
+            .unwrap()
+    };
+    assert_eq!(
+        outcome("arn:aws:s3:::logs-bucket/cdn"),
+        ("Delivered", 2, None)
+    );
+    assert_eq!(
+        outcome("arn:aws:firehose:us-east-1:000000000000:deliverystream/fh"),
+        ("Delivered", 2, None)
+    );
+    assert_eq!(
+        outcome("arn:aws:s3:::no-such-bucket"),
+        (
+            "Failed",
+            0,
+            Some("The S3 bucket no-such-bucket does not exist.".into())
+        )
+    );
+
+    let calls = services.calls();
+    // S3: one signed PutObject, at the Hive-compatible key, one JSON record a line, gzipped.
+    let puts: Vec<&Recorded> = calls.iter().filter(|c| c.method == "PUT").collect();
+    let [put] = puts[..] else { panic!("{calls:?}") };
+    let prefix = "/logs-bucket/cdn/DistributionId=E1Q5F5862X9VJ5/year=2026/month=01/day=01/\
+                  hour=00/E1Q5F5862X9VJ5.2026-01-01-00.";
+    // `=` travels percent-encoded in the request path, as S3 clients send it.
+    let key = put.path.replace("%3D", "=");
+    assert!(key.starts_with(prefix) && key.ends_with(".gz"), "{key}");
+    assert_signed_for(put, "s3");
+    assert_eq!(
+        gunzip(&put.body),
+        "{\"date\":\"2026-01-01\",\"sc-status\":200}\n{\"date\":\"2026-01-01\",\"sc-status\":404}\n"
+    );
+    // Firehose: one signed PutRecordBatch, one record per log record, each a line.
+    let batches: Vec<&Recorded> = calls.iter().filter(|c| c.method == "POST").collect();
+    let [batch] = batches[..] else {
+        panic!("{calls:?}")
+    };
+    assert_signed_for(batch, "firehose");
+    assert_eq!(batch.headers["content-type"], "application/x-amz-json-1.1");
+    let body: serde_json::Value = serde_json::from_slice(&batch.body).unwrap();
+    assert_eq!(body["DeliveryStreamName"], "fh");
+    use base64::Engine;
+    let data: Vec<String> = body["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(r["Data"].as_str().unwrap())
+                .unwrap();
+            String::from_utf8(bytes).unwrap()
+        })
+        .collect();
+    assert_eq!(data, ["1.2.3.4,200\n", "5.6.7.8,404\n"]);
+}
+
+#[tokio::test]
+async fn vended_traces_reach_xray_with_put_trace_segments() {
+    let services = Recorder::start(aws_services);
+    let (emulator, client) = started(Emulator::builder().xray_endpoint(&services.url)).await;
+    client
+        .put_delivery_source()
+        .name("agent")
+        .resource_arn("arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/agent-1")
+        .log_type("TRACES")
+        .send()
+        .await
+        .unwrap();
+    let xray = client
+        .put_delivery_destination()
+        .name("xray")
+        .delivery_destination_type(DeliveryDestinationType::Xray)
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_delivery()
+        .delivery_source_name("agent")
+        .delivery_destination_arn(xray.delivery_destination().unwrap().arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let spans: Vec<serde_json::Value> = (0..60)
+        .map(|i| {
+            serde_json::json!({
+                "traceId": "1-6954d800-0123456789abcdef01234567",
+                "spanId": format!("{i:016x}"),
+                "name": "invoke",
+            })
+        })
+        .collect();
+    let report = emulator
+        .emit_vended_logs("us-east-1", "agent", &spans)
+        .unwrap();
+    assert_eq!(report.len(), 1);
+    assert_eq!(
+        (report[0].status, report[0].records),
+        ("Delivered", 60),
+        "{report:?}"
+    );
+    let calls = services.calls();
+    // 60 documents: two PutTraceSegments calls (50 + 10), each signed for xray.
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let mut documents = Vec::new();
+    for call in &calls {
+        assert_eq!(
+            (call.method.as_str(), call.path.as_str()),
+            ("POST", "/TraceSegments")
+        );
+        assert_signed_for(call, "xray");
+        let body: serde_json::Value = serde_json::from_slice(&call.body).unwrap();
+        for document in body["TraceSegmentDocuments"].as_array().unwrap() {
+            documents.push(
+                serde_json::from_str::<serde_json::Value>(document.as_str().unwrap()).unwrap(),
+            );
+        }
+    }
+    assert_eq!(documents, spans);
+
+    // A document X-Ray refuses makes the delivery fail, with X-Ray's answer.
+    let refusing = Recorder::start(|_| {
+        Some(r#"{"UnprocessedTraceSegments":[{"Id":"x","ErrorCode":"InvalidTraceId","Message":"bad"}]}"#.into())
+    });
+    let (emulator, client) = started(Emulator::builder().xray_endpoint(&refusing.url)).await;
+    client
+        .put_delivery_source()
+        .name("agent")
+        .resource_arn("arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/agent-1")
+        .log_type("TRACES")
+        .send()
+        .await
+        .unwrap();
+    let xray = client
+        .put_delivery_destination()
+        .name("xray")
+        .delivery_destination_type(DeliveryDestinationType::Xray)
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_delivery()
+        .delivery_source_name("agent")
+        .delivery_destination_arn(xray.delivery_destination().unwrap().arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let report = emulator
+        .emit_vended_logs("us-east-1", "agent", &spans[..1])
+        .unwrap();
+    assert_eq!(report[0].status, "Failed");
+    assert!(
+        report[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("InvalidTraceId"),
+        "{report:?}"
+    );
 }

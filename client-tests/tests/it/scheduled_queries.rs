@@ -373,3 +373,79 @@ async fn invalid_scheduled_queries_get_aws_errors() {
         .into_service_error();
     assert_eq!(err.meta().code(), Some("ValidationException"));
 }
+
+#[tokio::test]
+async fn results_go_to_the_s3_endpoint_with_a_signed_put_object() {
+    let s3 = Recorder::start(|call| {
+        let bucket = call.path.trim_start_matches('/').split('/').next();
+        (bucket == Some("reports")).then(String::new)
+    });
+    let clock = ManualClock::new(NOW);
+    let _emulator = Emulator::builder()
+        .clock(Arc::new(clock.clone()))
+        .sequence_tokens(SequenceTokenMode::Ignore)
+        .s3_endpoint(&s3.url)
+        .start()
+        .await
+        .unwrap();
+    let client = client_for(&_emulator, "us-east-1");
+    group_with_streams(&client, "app", &["web"]).await;
+    put_events(&client, "app", "web", &[(NOW + 30_000, "hello")]).await;
+    for (name, uri) in [
+        ("to_s3", "s3://reports/daily"),
+        ("nowhere", "s3://missing/x"),
+    ] {
+        client
+            .create_scheduled_query()
+            .name(name)
+            .query_language(QueryLanguage::Cwli)
+            .query_string("fields @message")
+            .log_group_identifiers("arn:aws:logs:us-east-1:000000000000:log-group:app")
+            .schedule_expression("cron(* * * * ? *)")
+            .execution_role_arn(ROLE)
+            .destination_configuration(
+                DestinationConfiguration::builder()
+                    .s3_configuration(
+                        S3Configuration::builder()
+                            .destination_identifier(uri)
+                            .role_arn(ROLE)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    clock.advance(MINUTE);
+    let [run] = &history(&client, "to_s3", 1).await[..] else {
+        panic!()
+    };
+    let key = format!("daily/to_s3/{}.json", run.query_id().unwrap());
+    assert_eq!(
+        run.destinations()[0].processed_identifier(),
+        Some(format!("s3://reports/{key}").as_str())
+    );
+    let puts: Vec<Recorded> = s3
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PUT")
+        .collect();
+    let [put] = &puts[..] else { panic!("{puts:?}") };
+    assert_eq!(put.path, format!("/reports/{key}"));
+    assert!(put.headers["authorization"].contains("/us-east-1/s3/aws4_request"));
+    assert_eq!(put.body, b"{\"@message\":\"hello\"}\n");
+    let [missed] = &history(&client, "nowhere", 1).await[..] else {
+        panic!()
+    };
+    let destination = &missed.destinations()[0];
+    assert_eq!(
+        destination.status().map(|s| s.as_str()),
+        Some("CLIENT_ERROR")
+    );
+    assert_eq!(
+        destination.error_message(),
+        Some("The bucket missing does not exist.")
+    );
+}

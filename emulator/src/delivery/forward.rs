@@ -122,12 +122,10 @@ impl Forwarder {
                 return;
             }
         };
-        let mut backoff = FIRST_BACKOFF;
-        for attempt in 1..=MAX_ATTEMPTS {
-            let outcome = self.attempt(&request).await;
+        let outcome = send_retrying(&self.client, &self.region, &request, |attempt, outcome| {
             self.outbox.update(delivery.id, |d| {
                 d.attempts = attempt;
-                match &outcome {
+                match outcome {
                     Ok(()) => {
                         d.status = DeliveryStatus::Delivered;
                         d.error = None;
@@ -140,21 +138,15 @@ impl Forwarder {
                     }
                 }
             });
-            match outcome {
-                Ok(()) => return,
-                Err(error) if attempt == MAX_ATTEMPTS => {
-                    tracing::warn!(
-                        delivery = delivery.id,
-                        destination = %delivery.destination_arn,
-                        %error,
-                        "subscription delivery failed; recorded in the outbox"
-                    );
-                }
-                Err(_) => {
-                    tokio::time::sleep(backoff).await;
-                    backoff *= 2;
-                }
-            }
+        })
+        .await;
+        if let Err(error) = outcome {
+            tracing::warn!(
+                delivery = delivery.id,
+                destination = %delivery.destination_arn,
+                %error,
+                "subscription delivery failed; recorded in the outbox"
+            );
         }
     }
 
@@ -199,16 +191,10 @@ impl Forwarder {
                     .as_ref()
                     .ok_or_else(|| not_configured("firehose"))?;
                 let stream = resource.strip_prefix("deliverystream/").unwrap_or(resource);
-                let body = serde_json::json!({
-                    "DeliveryStreamName": stream,
-                    "Records": [{"Data": data}],
-                });
-                Ok(self.json_call(
+                Ok(firehose_put_record_batch(
                     endpoint,
-                    "firehose",
-                    "Firehose_20150804.PutRecordBatch",
-                    &body,
-                    "FailedPutCount",
+                    stream,
+                    std::iter::once(serde_json::Value::from(data.as_str())),
                 ))
             }
             "lambda" => {
@@ -251,24 +237,91 @@ impl Forwarder {
     ) -> Outgoing {
         json_call(endpoint, service, target, body, Some(failed_count_member))
     }
+}
 
-    /// One signed attempt: Ok when the service accepted every record.
-    async fn attempt(&self, outgoing: &Outgoing) -> Result<(), String> {
-        let body = send(&self.client, &self.region, outgoing).await?;
-        if let Some(member) = outgoing.failed_count_member {
-            let failed = serde_json::from_slice::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.get(member).and_then(serde_json::Value::as_u64))
-                .unwrap_or(0);
-            if failed > 0 {
-                return Err(format!(
-                    "{} refused the record: {}",
-                    outgoing.url,
-                    String::from_utf8_lossy(&body[..body.len().min(500)])
-                ));
-            }
+/// Sends `outgoing` (signed for `region`): Ok when the service answered with success and
+/// refused no record (its `failed_count_member`, a count or a list, is zero or empty).
+pub async fn send_accepted(
+    client: &HttpClient,
+    region: &str,
+    outgoing: &Outgoing,
+) -> Result<(), String> {
+    let body = send(client, region, outgoing).await?;
+    if let Some(member) = outgoing.failed_count_member {
+        let answer = serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default();
+        let failed = answer.get(member).map_or(0, |v| {
+            v.as_u64()
+                .unwrap_or_else(|| v.as_array().map_or(0, |a| a.len() as u64))
+        });
+        if failed > 0 {
+            return Err(format!(
+                "{} refused the record: {}",
+                outgoing.url,
+                String::from_utf8_lossy(&body[..body.len().min(500)])
+            ));
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+/// [`send_accepted`] up to [`MAX_ATTEMPTS`] times, waiting [`FIRST_BACKOFF`] (doubled each
+/// time) between attempts, telling `on_attempt` each attempt's number and outcome: the last
+/// attempt's outcome. Subscription deliveries and vended deliveries retry alike.
+pub async fn send_retrying(
+    client: &HttpClient,
+    region: &str,
+    outgoing: &Outgoing,
+    mut on_attempt: impl FnMut(u32, &Result<(), String>),
+) -> Result<(), String> {
+    let mut backoff = FIRST_BACKOFF;
+    let mut attempt = 1;
+    loop {
+        let outcome = send_accepted(client, region, outgoing).await;
+        on_attempt(attempt, &outcome);
+        if outcome.is_ok() || attempt == MAX_ATTEMPTS {
+            return outcome;
+        }
+        tokio::time::sleep(backoff).await;
+        backoff *= 2;
+        attempt += 1;
+    }
+}
+
+/// Firehose's `PutRecordBatch` of `records` (each a base64 `Data` value) to the delivery
+/// stream `stream` at `endpoint`: AWS JSON 1.1, refused records counted in `FailedPutCount`.
+pub fn firehose_put_record_batch(
+    endpoint: &str,
+    stream: &str,
+    records: impl Iterator<Item = serde_json::Value>,
+) -> Outgoing {
+    let records: Vec<serde_json::Value> = records
+        .map(|data| serde_json::json!({"Data": data}))
+        .collect();
+    let body = serde_json::json!({
+        "DeliveryStreamName": stream,
+        "Records": records,
+    });
+    json_call(
+        endpoint,
+        "firehose",
+        "Firehose_20150804.PutRecordBatch",
+        &body,
+        Some("FailedPutCount"),
+    )
+}
+
+/// X-Ray's `PutTraceSegments` (REST-JSON `POST /TraceSegments`) of `documents` (each one
+/// segment or span document, as JSON text) to `endpoint`; refused documents are listed in
+/// `UnprocessedTraceSegments`.
+pub fn xray_put_trace_segments(endpoint: &str, documents: &[String]) -> Outgoing {
+    let body = serde_json::json!({ "TraceSegmentDocuments": documents });
+    Outgoing {
+        method: http::Method::POST,
+        url: format!("{}/TraceSegments", endpoint.trim_end_matches('/')),
+        service: "xray",
+        headers: vec![("content-type", "application/json".into())],
+        body: Bytes::from(body.to_string()),
+        failed_count_member: Some("UnprocessedTraceSegments"),
     }
 }
 

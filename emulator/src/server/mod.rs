@@ -568,14 +568,26 @@ async fn emit_vended(State(app): State<Arc<App>>, request: Request) -> Response 
                      [{{...}}], \"region\": \"...\"}}"
                 ))
             })?;
-            let region = request.region.as_deref().unwrap_or(&app.default_region);
-            emit_vended_logs(
-                &app.store,
-                region,
-                &request.delivery_source_name,
-                &request.records,
-            )
+            Ok(request)
         })
+    };
+    // Deliveries to S3, Firehose and X-Ray wait on those services: off the async workers.
+    let outcome = match outcome {
+        Ok(request) => {
+            let store = Arc::clone(&app.store);
+            let region = request.region.unwrap_or_else(|| app.default_region.clone());
+            tokio::task::spawn_blocking(move || {
+                emit_vended_logs(
+                    &store,
+                    &region,
+                    &request.delivery_source_name,
+                    &request.records,
+                )
+            })
+            .await
+            .unwrap_or_else(|_| Err(LogsError::ServiceUnavailable("the emit failed".into())))
+        }
+        Err(error) => Err(error),
     };
     let response = match outcome {
         Ok(deliveries) => (
@@ -598,13 +610,7 @@ fn emit_vended_logs(
     let region = store
         .existing_region(region)
         .ok_or_else(crate::vended::source_not_found)?;
-    crate::vended::emit(
-        &region,
-        store.export_dir(),
-        store.account_id(),
-        source,
-        records,
-    )
+    crate::vended::emit(&region, store.account_id(), source, records)
 }
 
 /// The query of `GET /_cwlogs/deliveries`.
@@ -927,16 +933,24 @@ impl Emulator {
     }
 
     /// Emits vended logs (JSON objects) from the delivery source `source` of `region` to
-    /// each of its deliveries, as `POST /_cwlogs/vended` does; the error is AWS's code and
-    /// message (`ResourceNotFoundException: ...` for an unknown source).
+    /// each of its deliveries, as `POST /_cwlogs/vended` does, and returns once every
+    /// delivery is written (to S3, Firehose and X-Ray endpoints too); the error is AWS's code
+    /// and message (`ResourceNotFoundException: ...` for an unknown source).
     pub fn emit_vended_logs(
         &self,
         region: &str,
         source: &str,
         records: &[serde_json::Value],
     ) -> Result<Vec<crate::VendedDelivery>, String> {
-        emit_vended_logs(&self.store, region, source, records)
-            .map_err(|e| format!("{}: {e}", e.code()))
+        // Its deliveries may wait on other services' endpoints: on a thread of its own, so
+        // that an async caller's runtime is not blocked on from inside.
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| emit_vended_logs(&self.store, region, source, records))
+                .join()
+                .unwrap_or_else(|_| Err(LogsError::ServiceUnavailable("the emit failed".into())))
+        })
+        .map_err(|e| format!("{}: {e}", e.code()))
     }
 
     /// How many StartLiveTail sessions are open (also `liveTailSessions` on `GET /health`).
@@ -1132,6 +1146,13 @@ impl EmulatorBuilder {
     /// Reads import tasks' CloudTrail Lake event data stores from the CloudTrail `endpoint`.
     pub fn cloudtrail_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.config.cloudtrail_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sends vended traces (deliveries to XRAY destinations) to the X-Ray-compatible
+    /// `endpoint` with PutTraceSegments.
+    pub fn xray_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.config.xray_endpoint = Some(endpoint.into());
         self
     }
 

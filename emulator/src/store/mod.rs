@@ -93,10 +93,12 @@ pub struct Env {
     pub forward: crate::delivery::Endpoints,
     /// Whether PutSubscriptionFilter asks the forwarding endpoint about its destination.
     pub check_destinations: bool,
-    /// The S3-compatible endpoint export tasks use, when configured.
+    /// The S3-compatible endpoint export tasks, vended deliveries and scheduled queries write to.
     pub s3_endpoint: Option<String>,
     /// The CloudTrail endpoint import tasks read event data stores from, when configured.
     pub cloudtrail_endpoint: Option<String>,
+    /// The X-Ray-compatible endpoint vended traces go to, when configured.
+    pub xray_endpoint: Option<String>,
 }
 
 impl Env {
@@ -166,6 +168,7 @@ impl Store {
                 check_destinations: false,
                 s3_endpoint: None,
                 cloudtrail_endpoint: None,
+                xray_endpoint: None,
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -192,6 +195,7 @@ impl Store {
                 check_destinations: config.check_destinations,
                 s3_endpoint: config.s3_endpoint.clone(),
                 cloudtrail_endpoint: config.cloudtrail_endpoint.clone(),
+                xray_endpoint: config.xray_endpoint.clone(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -212,7 +216,7 @@ impl Store {
         self.env.check_destinations
     }
 
-    /// The S3-compatible endpoint export tasks use, when configured.
+    /// The S3-compatible endpoint export tasks, vended deliveries and scheduled queries write to.
     pub fn s3_endpoint(&self) -> Option<&str> {
         self.env.s3_endpoint.as_deref()
     }
