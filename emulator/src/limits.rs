@@ -369,3 +369,11 @@ pub const MAX_ANOMALY_LIST_LIMIT: i64 = 50;
 pub const ANOMALY_VISIBILITY_DAYS: (i64, i64, i64) = (7, 90, 7);
 /// `filterPattern` of an anomaly detector: at most 1024 characters (the model).
 pub const MAX_ANOMALY_FILTER_PATTERN_LEN: usize = 1024;
+/// ListAggregateLogGroupSummaries `limit` (model: `ListLogGroupsRequestLimit`, 1-50).
+pub const MAX_AGGREGATE_SUMMARIES_LIMIT: i64 = 50;
+/// ListAggregateLogGroupSummaries' page size without a `limit` (model documentation: "up to
+/// 50").
+pub const DEFAULT_AGGREGATE_SUMMARIES_LIMIT: usize = 50;
+/// The events GetLogFields reads to find a data source's fields, newest first (the
+/// emulator's bound: AWS documents none).
+pub const MAX_LOG_FIELDS_SAMPLE: usize = 100_000;

@@ -5,6 +5,7 @@
 mod account_policies;
 mod anomaly_detectors;
 mod data_protection;
+mod data_sources;
 mod deliveries;
 mod destinations;
 mod events;
@@ -312,6 +313,10 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
         }
         Operation::ListAnomalies => anomaly_detectors::list_anomalies(ctx, body),
         Operation::UpdateAnomaly => anomaly_detectors::update_anomaly(ctx, body),
+        Operation::GetLogFields => data_sources::get_log_fields(ctx, body),
+        Operation::ListAggregateLogGroupSummaries => {
+            data_sources::list_aggregate_log_group_summaries(ctx, body)
+        }
     }
 }
 

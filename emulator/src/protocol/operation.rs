@@ -153,6 +153,8 @@ operations! {
     ListLogAnomalyDetectors,
     ListAnomalies,
     UpdateAnomaly,
+    GetLogFields,
+    ListAggregateLogGroupSummaries,
 }
 
 impl Operation {
@@ -292,7 +294,9 @@ impl Operation {
             | ListLogAnomalyDetectors
             | ListAnomalies
             | ListLogGroups
-            | GetLogObject => false,
+            | GetLogObject
+            | GetLogFields
+            | ListAggregateLogGroupSummaries => false,
         }
     }
 }
