@@ -29,13 +29,13 @@ def test_describe_log_groups_returns_every_member_aws_returns(logs, names):
     assert set(group) == {
         "logGroupName", "creationTime", "metricFilterCount", "arn", "storedBytes",
         "logGroupClass", "logGroupArn", "deletionProtectionEnabled",
+        "bearerTokenAuthenticationEnabled",
     }
     assert group["arn"] == f"arn:aws:logs:{REGION}:{account}:log-group:{name}:*"
     assert group["logGroupArn"] == f"arn:aws:logs:{REGION}:{account}:log-group:{name}"
     assert group["logGroupClass"] == "STANDARD"
     assert group["deletionProtectionEnabled"] is False
-    # bearerTokenAuthenticationEnabled shows only once PutBearerTokenAuthentication set it
-    # (LocalStack's AWS-recorded test_logs_groups snapshots, 2026-02).
+    assert group["bearerTokenAuthenticationEnabled"] is False
 
     # With logGroupNamePattern AWS returns fewer members (AWS-recorded, localstack snapshot).
     brief = logs.describe_log_groups(logGroupNamePattern=name.split("/")[-2])["logGroups"]

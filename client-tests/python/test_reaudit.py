@@ -60,8 +60,10 @@ def test_describe_log_groups_members_as_aws_recorded(logs, names):
     group = names.group()
     logs.create_log_group(logGroupName=group)
     [described] = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
-    # test_describe_log_groups_with_prefix: no bearerTokenAuthenticationEnabled until it is set.
-    assert set(described) == {
+    # test_describe_log_groups_with_prefix. The recording cannot speak for
+    # bearerTokenAuthenticationEnabled: botocore drops members its model lacks, and the
+    # recording's botocore (LocalStack's logs API of 2025-12) did not have that one yet.
+    assert set(described) - {"bearerTokenAuthenticationEnabled"} == {
         "arn", "creationTime", "deletionProtectionEnabled", "logGroupArn", "logGroupClass",
         "logGroupName", "metricFilterCount", "storedBytes"}
     assert described["deletionProtectionEnabled"] is False

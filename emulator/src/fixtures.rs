@@ -379,7 +379,7 @@ fn validate(
         kms_key_id: None,
         class,
         deletion_protection: false,
-        bearer_token_authentication: None,
+        bearer_token_authentication: false,
         tags: group.tags.clone(),
     })
 }

@@ -62,7 +62,7 @@ pub(super) fn create_log_group(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled
         kms_key_id: input.kms_key_id,
         class: class.unwrap_or_default(),
         deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
-        bearer_token_authentication: None,
+        bearer_token_authentication: false,
         tags: input.tags.unwrap_or_default(),
     };
     ctx.touch_group(name);
@@ -182,7 +182,7 @@ impl LogGroupOut {
             log_group_class: Some(info.settings.class.as_str()),
             log_group_arn: Some(info.arn),
             deletion_protection_enabled: Some(info.settings.deletion_protection),
-            bearer_token_authentication_enabled: info.settings.bearer_token_authentication,
+            bearer_token_authentication_enabled: Some(info.settings.bearer_token_authentication),
         }
     }
 }
@@ -326,6 +326,6 @@ pub(super) fn put_bearer_token_authentication(ctx: &Ctx<'_>, body: &[u8]) -> Log
         body,
         "bearerTokenAuthenticationEnabled",
         |i| i.bearer_token_authentication_enabled,
-        |s, on| s.bearer_token_authentication = Some(on),
+        |s, on| s.bearer_token_authentication = on,
     )
 }

@@ -67,9 +67,7 @@ pub struct GroupSettings {
     /// Whether DeleteLogGroup is refused.
     pub deletion_protection: bool,
     /// `bearerTokenAuthenticationEnabled` (PutBearerTokenAuthentication); stored and shown.
-    /// `None` until PutBearerTokenAuthentication sets it: AWS shows the member only then
-    /// (LocalStack's AWS-recorded `test_logs_groups` snapshots, 2026-02).
-    pub bearer_token_authentication: Option<bool>,
+    pub bearer_token_authentication: bool,
     /// The group's tags.
     pub tags: BTreeMap<String, String>,
 }
