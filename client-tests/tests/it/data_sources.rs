@@ -197,3 +197,75 @@ async fn aggregate_summaries_count_groups_per_source_with_filters_and_paging() {
          must have value less than or equal to 50",
     );
 }
+
+#[tokio::test]
+async fn a_group_a_vended_delivery_writes_to_has_that_services_data_source() {
+    use aws_sdk_cloudwatchlogs::types::DeliveryDestinationConfiguration;
+
+    let h = harness().await;
+    h.group("/vended/cf").await;
+    h.group("/plain").await;
+    h.client
+        .put_delivery_source()
+        .name("cf")
+        .resource_arn("arn:aws:cloudfront::000000000000:distribution/E1Q5F5862X9VJ5")
+        .log_type("ACCESS_LOGS")
+        .send()
+        .await
+        .unwrap();
+    h.client
+        .put_delivery_destination()
+        .name("to-group")
+        .delivery_destination_configuration(
+            DeliveryDestinationConfiguration::builder()
+                .destination_resource_arn(
+                    "arn:aws:logs:us-east-1:000000000000:log-group:/vended/cf:*",
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    h.client
+        .create_delivery()
+        .delivery_source_name("cf")
+        .delivery_destination_arn(
+            "arn:aws:logs:us-east-1:000000000000:delivery-destination:to-group",
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // AWS's name and type for CloudFront access logs (user guide, "Supported AWS services for
+    // data sources").
+    let listed = h
+        .client
+        .list_log_groups()
+        .data_sources(
+            DataSourceFilter::builder()
+                .name("amazon_cloudfront")
+                .r#type("access")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = listed
+        .log_groups()
+        .iter()
+        .map(|g| g.log_group_name().unwrap())
+        .collect();
+    assert_eq!(names, ["/vended/cf"]);
+    let fields = h
+        .client
+        .get_log_fields()
+        .data_source_name("amazon_cloudfront")
+        .data_source_type("access")
+        .send()
+        .await
+        .unwrap();
+    // Nothing was delivered yet: the source exists, its groups hold no events.
+    assert!(fields.log_fields().is_empty());
+}

@@ -175,8 +175,8 @@ pub(super) fn get_log_fields(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         .all_groups()
         .into_iter()
         .filter(|group| {
-            group
-                .data_source()
+            ctx.region
+                .data_source_of(group)
                 .is_some_and(|source| source.matches(name, Some(kind)))
         })
         .collect();
@@ -289,10 +289,10 @@ pub(super) fn list_aggregate_log_group_summaries(
     // (name, type, format) → count; groups without a data source have nothing to group by.
     let mut counts: BTreeMap<(String, Option<String>, Option<&'static str>), u64> = BTreeMap::new();
     for group in ctx.region.all_groups() {
-        if !selection.keeps(account, &group) {
+        if !selection.keeps(account, &ctx.region, &group) {
             continue;
         }
-        if let Some(source) = group.data_source() {
+        if let Some(source) = ctx.region.data_source_of(&group) {
             let format = with_format.then(|| group.data_source_format());
             *counts
                 .entry((source.name, source.kind, format))

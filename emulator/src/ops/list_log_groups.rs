@@ -16,7 +16,7 @@ use crate::limits::{
     MAX_TAG_KEY_LEN,
 };
 use crate::protocol::{decode, encode};
-use crate::store::{LogGroup, LogGroupClass};
+use crate::store::{LogGroup, LogGroupClass, Region};
 use crate::validate::{is_log_group_name_char, is_tag_char, Violations};
 
 /// The model's `LogGroupNameRegexPattern`.
@@ -122,14 +122,14 @@ impl<'i> GroupSelection<'i> {
         self
     }
 
-    /// Whether `group` of account `account` passes every filter.
-    pub(super) fn keeps(&self, account: &str, group: &LogGroup) -> bool {
+    /// Whether `group` of account `account` (in `region`) passes every filter.
+    pub(super) fn keeps(&self, account: &str, region: &Region, group: &LogGroup) -> bool {
         self.accounts
             .is_none_or(|ids| ids.iter().any(|id| id == account))
             && (self.patterns.is_empty() || name_matches(&self.patterns, group.name()))
             && self.class.is_none_or(|c| group.settings().class == c)
             && self.data_sources.is_none_or(|filters| {
-                group.data_source().is_some_and(|source| {
+                region.data_source_of(group).is_some_and(|source| {
                     filters.iter().any(|f| {
                         source.matches(f.name.as_deref().unwrap_or_default(), f.kind.as_deref())
                     })
@@ -263,7 +263,7 @@ pub(super) fn list_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled>
         limit,
         |group| {
             no_index_filter
-                && selection.keeps(ctx.store.account_id(), group)
+                && selection.keeps(ctx.store.account_id(), &ctx.region, group)
                 && tags_match(&group.settings().tags)
         },
     );

@@ -4,9 +4,11 @@
 //! AWS gives custom (application) logs a data source through the log group's tags
 //! `cw:datasource:name` and `cw:datasource:type` (user guide, "Custom sources"); names that
 //! start with "aws" or "amazon" are reserved for AWS services' own logs, so such a tag names
-//! no custom source. A group without the name tag has no data source here.
+//! no custom source. A group without such tags that a vended-log delivery writes to has the
+//! data source of that AWS service's logs (user guide, "Supported AWS services for data
+//! sources"); any other group has none.
 
-use super::LogGroup;
+use super::{LogGroup, Region};
 
 /// The tag that names a log group's data source.
 pub const DATA_SOURCE_NAME_TAG: &str = "cw:datasource:name";
@@ -35,15 +37,75 @@ impl DataSource {
     }
 }
 
+/// AWS services' vended logs as data sources, for the delivery sources the emulator's catalogue
+/// offers (`deliveries::TEMPLATES`): (service, logType) → (`@data_source_name`,
+/// `@data_source_type`), from the user guide's "Supported AWS services for data sources" table.
+const VENDED_SOURCES: [(&str, &str, &str, &str); 5] = [
+    ("cloudfront", "ACCESS_LOGS", "amazon_cloudfront", "access"),
+    (
+        "events",
+        "ERROR_LOGS",
+        "amazon_eventbridge",
+        "eventbus_error",
+    ),
+    ("events", "INFO_LOGS", "amazon_eventbridge", "eventbus_info"),
+    (
+        "bedrock-agentcore",
+        "APPLICATION_LOGS",
+        "amazon_bedrock_agentcore",
+        "runtime_application",
+    ),
+    (
+        "bedrock-agentcore",
+        "USAGE_LOGS",
+        "amazon_bedrock_agentcore",
+        "runtime_usage",
+    ),
+];
+
 /// Whether `name` is reserved for AWS services' logs (the user guide's "Custom sources" note).
 fn is_reserved(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("aws") || lower.starts_with("amazon")
 }
 
+impl Region {
+    /// The data source of `group`: its tags', else that of the first delivery (by id) whose
+    /// source's logs it receives.
+    pub fn data_source_of(&self, group: &LogGroup) -> Option<DataSource> {
+        group.tagged_data_source().or_else(|| {
+            let deliveries = self.deliveries();
+            let mut to_group: Vec<_> = deliveries
+                .deliveries()
+                .all()
+                .into_iter()
+                .filter(|delivery| {
+                    deliveries
+                        .destinations()
+                        .get(&delivery.destination_name)
+                        .is_ok_and(|d| d.log_group_name() == Some(group.name()))
+                })
+                .collect();
+            to_group.sort_by(|a, b| a.id.cmp(&b.id));
+            to_group.iter().find_map(|delivery| {
+                let source = deliveries.sources().get(&delivery.source_name).ok()?;
+                VENDED_SOURCES
+                    .iter()
+                    .find(|(service, log_type, _, _)| {
+                        source.service == *service && source.log_type == *log_type
+                    })
+                    .map(|(_, _, name, kind)| DataSource {
+                        name: (*name).to_owned(),
+                        kind: Some((*kind).to_owned()),
+                    })
+            })
+        })
+    }
+}
+
 impl LogGroup {
-    /// The group's data source, from its tags.
-    pub fn data_source(&self) -> Option<DataSource> {
+    /// The group's data source as its tags give it.
+    fn tagged_data_source(&self) -> Option<DataSource> {
         self.update_settings(|settings| {
             let name = settings.tags.get(DATA_SOURCE_NAME_TAG)?;
             (!is_reserved(name)).then(|| DataSource {
