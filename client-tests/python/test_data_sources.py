@@ -95,3 +95,14 @@ def test_list_log_groups_and_aggregates_select_by_data_source(logs, names):
         "1 validation error detected: Value at 'logGroupNamePattern' failed to satisfy "
         "constraint: Member must satisfy regular expression pattern: "
         r"(\^?[\.\-_\/#A-Za-z0-9]{3,24})(\|\^?[\.\-_\/#A-Za-z0-9]{3,24}){0,4}")
+
+
+def test_account_identifiers_are_twelve_digits(logs):
+    for call in (logs.list_log_groups, lambda **kw: logs.list_aggregate_log_group_summaries(
+            groupBy="DATA_SOURCE_NAME_AND_TYPE", **kw)):
+        with pytest.raises(logs.exceptions.InvalidParameterException) as err:
+            call(accountIdentifiers=["12345678901a"])
+        assert_aws_error(
+            err, "InvalidParameterException",
+            "1 validation error detected: Value at 'accountIdentifiers.1.member' failed to "
+            "satisfy constraint: Member must satisfy regular expression pattern: ^\\d{12}$")

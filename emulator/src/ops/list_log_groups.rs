@@ -82,12 +82,20 @@ impl<'i> GroupSelection<'i> {
                 .and(LogGroupClass::parse(c))
         });
         if let Some(accounts) = accounts {
-            v.count(
+            if v.count(
                 "accountIdentifiers",
                 accounts.len(),
                 0,
                 MAX_ACCOUNT_IDENTIFIERS,
-            );
+            ) {
+                // The model's AccountId: exactly 12 digits.
+                for (i, id) in accounts.iter().enumerate() {
+                    let field = format!("accountIdentifiers.{}.member", i + 1);
+                    if v.length(&field, id, 12, 12) {
+                        v.pattern(&field, id, r"^\d{12}$", |c| c.is_ascii_digit());
+                    }
+                }
+            }
         }
         Self {
             patterns: pattern.map(|p| p.split('|').collect()).unwrap_or_default(),
