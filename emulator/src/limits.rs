@@ -395,3 +395,11 @@ pub const MAX_FIREHOSE_BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// reference states no count; 50 is the batch of AWS's X-Ray daemon (UNVERIFIED for the
 /// delivery service).
 pub const MAX_XRAY_BATCH_DOCUMENTS: usize = 50;
+/// ListAggregateLogGroupSummaries `limit` (model: `ListLogGroupsRequestLimit`, 1-50).
+pub const MAX_AGGREGATE_SUMMARIES_LIMIT: i64 = 50;
+/// ListAggregateLogGroupSummaries' page size without a `limit` (model documentation: "up to
+/// 50").
+pub const DEFAULT_AGGREGATE_SUMMARIES_LIMIT: usize = 50;
+/// The events GetLogFields reads to find a data source's fields, newest first (the
+/// emulator's bound: AWS documents none).
+pub const MAX_LOG_FIELDS_SAMPLE: usize = 100_000;

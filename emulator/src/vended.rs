@@ -147,11 +147,7 @@ fn deliver(
     let env = region.env();
     match destination.kind {
         DestinationType::Cwl => {
-            let group_name = resource
-                .splitn(7, ':')
-                .nth(6)
-                .map(|name| name.trim_end_matches(":*"))
-                .unwrap_or_default();
+            let group_name = destination.log_group_name().unwrap_or_default();
             let group = region.group(group_name).map_err(|e| e.to_string())?;
             let messages: Vec<String> = lines().collect();
             let events: Vec<NewEvent<'_>> = messages

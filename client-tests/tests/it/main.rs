@@ -3,6 +3,7 @@
 
 mod common;
 mod concurrency;
+mod data_sources;
 mod deliveries;
 mod events_get;
 mod events_put;

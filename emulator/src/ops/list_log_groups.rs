@@ -1,6 +1,6 @@
 //! ListLogGroups (the 2025 listing): name patterns (`^prefix|substring`, up to five), class,
-//! tag, data-source and field-index filters, combined with AND; pages of up to 1,000 brief
-//! summaries (name, ARN, class).
+//! tag, data-source (`store/data_sources.rs`) and field-index filters, combined with AND;
+//! pages of up to 1,000 brief summaries (name, ARN, class).
 
 use std::collections::BTreeMap;
 
@@ -16,7 +16,7 @@ use crate::limits::{
     MAX_TAG_KEY_LEN,
 };
 use crate::protocol::{decode, encode};
-use crate::store::LogGroupClass;
+use crate::store::{LogGroup, LogGroupClass, Region};
 use crate::validate::{is_log_group_name_char, is_tag_char, Violations};
 
 /// The model's `LogGroupNameRegexPattern`.
@@ -36,11 +36,114 @@ struct ListLogGroupsInput {
     log_group_tags: Option<Vec<TagFilter>>,
 }
 
+/// One entry of `dataSources` (the model's `DataSourceFilter`).
 #[derive(Deserialize)]
-struct DataSourceFilter {
+pub(super) struct DataSourceFilter {
     name: Option<String>,
     #[serde(rename = "type")]
-    _kind: Option<String>,
+    kind: Option<String>,
+}
+
+/// The log-group filters ListLogGroups and ListAggregateLogGroupSummaries share: name
+/// pattern, class, accounts and data sources, combined with AND.
+pub(super) struct GroupSelection<'i> {
+    patterns: Vec<&'i str>,
+    class: Option<LogGroupClass>,
+    /// `None`: any account's groups (only this account's exist here).
+    accounts: Option<&'i [String]>,
+    data_sources: Option<&'i [DataSourceFilter]>,
+}
+
+impl<'i> GroupSelection<'i> {
+    /// Checks the members against the model, recording violations in `v`.
+    pub(super) fn check(
+        v: &mut Violations,
+        pattern: Option<&'i str>,
+        class: Option<&str>,
+        include_linked_accounts: Option<bool>,
+        accounts: Option<&'i [String]>,
+    ) -> Self {
+        if let Some(pattern) = pattern {
+            if v.length(
+                "logGroupNamePattern",
+                pattern,
+                3,
+                MAX_LIST_LOG_GROUPS_PATTERN_LEN,
+            ) {
+                v.whole_pattern(
+                    "logGroupNamePattern",
+                    is_name_pattern(pattern),
+                    NAME_PATTERN,
+                );
+            }
+        }
+        let class = class.and_then(|c| {
+            v.one_of("logGroupClass", c, &LOG_GROUP_CLASSES)
+                .and(LogGroupClass::parse(c))
+        });
+        if let Some(accounts) = accounts {
+            if v.count(
+                "accountIdentifiers",
+                accounts.len(),
+                0,
+                MAX_ACCOUNT_IDENTIFIERS,
+            ) {
+                // The model's AccountId: exactly 12 digits.
+                for (i, id) in accounts.iter().enumerate() {
+                    let field = format!("accountIdentifiers.{}.member", i + 1);
+                    if v.length(&field, id, 12, 12) {
+                        v.pattern(&field, id, r"^\d{12}$", |c| c.is_ascii_digit());
+                    }
+                }
+            }
+        }
+        Self {
+            patterns: pattern.map(|p| p.split('|').collect()).unwrap_or_default(),
+            class,
+            accounts: accounts
+                .filter(|ids| include_linked_accounts == Some(true) && !ids.is_empty()),
+            data_sources: None,
+        }
+    }
+
+    /// Adds the `dataSources` filter, checked against the model.
+    pub(super) fn with_data_sources(
+        mut self,
+        v: &mut Violations,
+        sources: Option<&'i [DataSourceFilter]>,
+    ) -> Self {
+        if let Some(sources) = sources {
+            v.count(
+                "dataSources",
+                sources.len(),
+                1,
+                MAX_LIST_LOG_GROUPS_DATA_SOURCES,
+            );
+            for (i, source) in sources.iter().enumerate() {
+                v.required(
+                    &format!("dataSources.{}.member.name", i + 1),
+                    source.name.as_ref(),
+                );
+            }
+        }
+        self.data_sources = sources;
+        self
+    }
+
+    /// Whether `group` of account `account` (in `region`) passes every filter.
+    pub(super) fn keeps(&self, account: &str, region: &Region, group: &LogGroup) -> bool {
+        self.accounts
+            .is_none_or(|ids| ids.iter().any(|id| id == account))
+            && (self.patterns.is_empty() || name_matches(&self.patterns, group.name()))
+            && self.class.is_none_or(|c| group.settings().class == c)
+            && self.data_sources.is_none_or(|filters| {
+                region.data_source_of(group).is_some_and(|source| {
+                    filters.iter().any(|f| {
+                        source.matches(f.name.as_deref().unwrap_or_default(), f.kind.as_deref())
+                    })
+                })
+            })
+    }
 }
 
 #[derive(Deserialize)]
@@ -88,32 +191,13 @@ fn is_name_pattern(pattern: &str) -> bool {
 pub(super) fn list_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let input: ListLogGroupsInput = decode(body)?;
     let mut v = Violations::new();
-    if let Some(pattern) = &input.log_group_name_pattern {
-        if v.length(
-            "logGroupNamePattern",
-            pattern,
-            3,
-            MAX_LIST_LOG_GROUPS_PATTERN_LEN,
-        ) {
-            v.whole_pattern(
-                "logGroupNamePattern",
-                is_name_pattern(pattern),
-                NAME_PATTERN,
-            );
-        }
-    }
-    let class = input.log_group_class.as_deref().and_then(|c| {
-        v.one_of("logGroupClass", c, &LOG_GROUP_CLASSES)
-            .and(LogGroupClass::parse(c))
-    });
-    if let Some(accounts) = &input.account_identifiers {
-        v.count(
-            "accountIdentifiers",
-            accounts.len(),
-            0,
-            MAX_ACCOUNT_IDENTIFIERS,
-        );
-    }
+    let selection = GroupSelection::check(
+        &mut v,
+        input.log_group_name_pattern.as_deref(),
+        input.log_group_class.as_deref(),
+        input.include_linked_accounts,
+        input.account_identifiers.as_deref(),
+    );
     v.next_token(input.next_token.as_deref());
     let limit = v.page_size(
         "limit",
@@ -122,20 +206,7 @@ pub(super) fn list_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled>
         MAX_LIST_LOG_GROUPS_LIMIT,
         DEFAULT_LIST_LOG_GROUPS_LIMIT,
     );
-    if let Some(sources) = &input.data_sources {
-        v.count(
-            "dataSources",
-            sources.len(),
-            1,
-            MAX_LIST_LOG_GROUPS_DATA_SOURCES,
-        );
-        for (i, source) in sources.iter().enumerate() {
-            v.required(
-                &format!("dataSources.{}.member.name", i + 1),
-                source.name.as_ref(),
-            );
-        }
-    }
+    let selection = selection.with_data_sources(&mut v, input.data_sources.as_deref());
     if let Some(names) = &input.field_index_names {
         if v.count(
             "fieldIndexNames",
@@ -174,21 +245,8 @@ pub(super) fn list_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled>
     }
     v.finish()?;
 
-    let patterns: Vec<&str> = input
-        .log_group_name_pattern
-        .as_deref()
-        .map(|p| p.split('|').collect())
-        .unwrap_or_default();
-    // Only this account's groups exist here; asking for other accounts alone finds none.
-    let account = ctx.store.account_id();
-    let this_account = !input.include_linked_accounts.unwrap_or(false)
-        || input
-            .account_identifiers
-            .as_ref()
-            .is_none_or(|ids| ids.is_empty() || ids.iter().any(|id| id == account));
-    // Groups written through PutLogEvents have no data source, and this emulator keeps no
-    // field indexes: either filter finds nothing.
-    let unfiltered_extras = input.data_sources.is_none() && input.field_index_names.is_none();
+    // This emulator keeps no field indexes: that filter finds nothing.
+    let no_index_filter = input.field_index_names.is_none();
     let tag_filters: Vec<(&str, &[String])> = input
         .log_group_tags
         .iter()
@@ -212,14 +270,9 @@ pub(super) fn list_log_groups(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled>
         input.next_token.as_deref(),
         limit,
         |group| {
-            if !(this_account
-                && unfiltered_extras
-                && (patterns.is_empty() || name_matches(&patterns, group.name())))
-            {
-                return false;
-            }
-            let settings = group.settings();
-            class.is_none_or(|c| settings.class == c) && tags_match(&settings.tags)
+            no_index_filter
+                && selection.keeps(ctx.store.account_id(), &ctx.region, group)
+                && tags_match(&group.settings().tags)
         },
     );
     let output = ListLogGroupsOutput {

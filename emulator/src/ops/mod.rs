@@ -5,6 +5,7 @@
 mod account_policies;
 mod anomaly_detectors;
 mod data_protection;
+mod data_sources;
 mod deliveries;
 mod destinations;
 mod events;
@@ -319,6 +320,10 @@ pub fn dispatch(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<
             import_tasks::describe_import_task_batches(ctx, body)
         }
         Operation::CancelImportTask => import_tasks::cancel_import_task(ctx, body),
+        Operation::GetLogFields => data_sources::get_log_fields(ctx, body),
+        Operation::ListAggregateLogGroupSummaries => {
+            data_sources::list_aggregate_log_group_summaries(ctx, body)
+        }
     }
 }
 

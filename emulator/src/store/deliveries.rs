@@ -131,6 +131,19 @@ pub struct DeliveryDestination {
     pub tags: BTreeMap<String, String>,
 }
 
+impl DeliveryDestination {
+    /// The log group a CWL destination names (its `resource_arn`, with or without `:*`).
+    pub fn log_group_name(&self) -> Option<&str> {
+        if self.kind != DestinationType::Cwl {
+            return None;
+        }
+        let arn = self.resource_arn.as_deref()?;
+        arn.splitn(7, ':')
+            .nth(6)
+            .map(|name| name.trim_end_matches(":*"))
+    }
+}
+
 impl Resource for DeliveryDestination {
     const LISTING: &'static str = "DescribeDeliveryDestinations";
     const LIMIT: usize = MAX_DELIVERY_RESOURCES;

@@ -9,6 +9,7 @@
 
 pub mod account_policies;
 pub mod anomaly_detectors;
+pub mod data_sources;
 pub mod deliveries;
 pub mod events;
 pub mod export;
