@@ -21,6 +21,7 @@ mod vended;
 use regex::Regex;
 
 use crate::limits::MAX_TRANSFORMER_PROCESSORS as MAX_PROCESSORS;
+use crate::timezone::Zone;
 
 use config::{Entries, ProcessorConfig};
 use value::{Object, Value};
@@ -113,8 +114,8 @@ enum Step {
         target: String,
         format: datetime::Pattern,
         patterns: Vec<datetime::Pattern>,
-        source_zone: i64,
-        target_zone: i64,
+        source_zone: Zone,
+        target_zone: Zone,
     },
 }
 
@@ -507,10 +508,10 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
         if patterns.is_empty() || patterns.len() > 5 {
             return Err(bad(name, "matchPatterns must hold between 1 and 5 items."));
         }
-        let zone = |z: &Option<String>, member: &str| -> Result<i64, ConfigError> {
+        let zone = |z: &Option<String>, member: &str| -> Result<Zone, ConfigError> {
             match z.as_deref() {
-                None => Ok(0),
-                Some(z) => datetime::zone_offset(z).ok_or_else(|| {
+                None => Ok(Zone::UTC),
+                Some(z) => Zone::named(z).ok_or_else(|| {
                     bad(name, &format!("{member} {z} is not a supported time zone."))
                 }),
             }
@@ -858,12 +859,12 @@ impl Event<'_> {
                 };
                 let millis = patterns
                     .iter()
-                    .find_map(|p| p.parse(&text, *source_zone))
+                    .find_map(|p| p.parse(&text, source_zone))
                     .ok_or_else(|| {
                         format!("dateTimeConverter: {text} matches none of matchPatterns.")
                     })?;
                 self.fields
-                    .set_path(target, Value::String(format.format(millis, *target_zone)));
+                    .set_path(target, Value::String(format.format(millis, target_zone)));
             }
         }
         Ok(())

@@ -322,6 +322,54 @@ fn date_time_converter() {
 }
 
 #[test]
+fn date_time_converter_in_iana_zones() {
+    let from_new_york = r#"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"utc","matchPatterns":["yyyy-MM-dd HH:mm:ss"],"sourceTimezone":"America/New_York"}}]"#;
+    let to_paris = r#"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"paris","matchPatterns":["yyyy-MM-dd'T'HH:mm:ssX"],"targetFormat":"yyyy-MM-dd HH:mm z (XXX)","targetTimezone":"Europe/Paris"}}]"#;
+    table(&[
+        // Winter (EST, -05:00) and summer (EDT, -04:00) in one zone.
+        (
+            from_new_york,
+            r#"{"t":"2024-01-15 12:00:00"}"#,
+            Some(r#"{"t":"2024-01-15 12:00:00","utc":"2024-01-15T17:00:00.000Z"}"#),
+        ),
+        (
+            from_new_york,
+            r#"{"t":"2024-07-01 12:00:00"}"#,
+            Some(r#"{"t":"2024-07-01 12:00:00","utc":"2024-07-01T16:00:00.000Z"}"#),
+        ),
+        // 02:30 does not exist on 10 March 2024: Java moves it forward by the gap (03:30 EDT).
+        (
+            from_new_york,
+            r#"{"t":"2024-03-10 02:30:00"}"#,
+            Some(r#"{"t":"2024-03-10 02:30:00","utc":"2024-03-10T07:30:00.000Z"}"#),
+        ),
+        // 01:30 happens twice on 3 November 2024: Java takes the earlier (EDT).
+        (
+            from_new_york,
+            r#"{"t":"2024-11-03 01:30:00"}"#,
+            Some(r#"{"t":"2024-11-03 01:30:00","utc":"2024-11-03T05:30:00.000Z"}"#),
+        ),
+        // Paris changes at 01:00Z on 31 March 2024.
+        (
+            to_paris,
+            r#"{"t":"2024-03-31T00:30:00Z"}"#,
+            Some(r#"{"t":"2024-03-31T00:30:00Z","paris":"2024-03-31 01:30 CET (+01:00)"}"#),
+        ),
+        (
+            to_paris,
+            r#"{"t":"2024-03-31T01:30:00Z"}"#,
+            Some(r#"{"t":"2024-03-31T01:30:00Z","paris":"2024-03-31 03:30 CEST (+02:00)"}"#),
+        ),
+    ]);
+    for zone in ["Mars/Olympus", "america/new_york", "EST5"] {
+        let why = refused(&format!(
+            r#"[{{"parseJSON":{{}}}},{{"dateTimeConverter":{{"source":"t","target":"t","matchPatterns":["yyyy"],"sourceTimezone":"{zone}"}}}}]"#
+        ));
+        assert!(why.contains(zone), "{why}");
+    }
+}
+
+#[test]
 fn configuration_rules() {
     assert!(refused(r#"[{"addKeys":{"entries":[{"key":"a","value":"b"}]}}]"#).contains("parser"));
     assert!(refused(r#"[{"parseJSON":{},"csv":{}}]"#).contains("exactly one"));
