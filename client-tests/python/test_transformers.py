@@ -142,6 +142,33 @@ def test_ingested_events_are_stored_transformed(logs, group):
     assert rows == [{"level": "ERROR", "source": "app"}]
 
 
+def test_failed_events_keep_their_message_and_get_a_transformation_error(logs, group):
+    # User guide, "Transformation metrics and errors": an event the transformer fails on gets
+    # the @transformationError system field, which Insights shows and ispresent() finds.
+    logs.put_transformer(logGroupIdentifier=group, transformerConfig=GROK_CONFIG)
+    t = now_ms()
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": t, "message": "ERROR 500 disk full"},
+        {"timestamp": t + 1, "message": "unparseable"},
+    ])
+    result = run_query(logs, [group], "filter ispresent(@transformationError) "
+                       "| fields @message, @transformationError", t)
+    assert result["status"] == "Complete"
+    rows = [{f["field"]: f["value"] for f in row if f["field"] != "@ptr"}
+            for row in result["results"]]
+    assert rows == [{"@message": "unparseable",
+                     "@transformationError": "grok: the pattern does not match the log event."}]
+    result = run_query(logs, [group], "filter not ispresent(@transformationError) "
+                       "| fields @message", t)
+    assert [row[0]["value"] for row in result["results"]] == [
+        '{"level":"ERROR","status":500,"detail":"disk full","source":"app"}']
+    # GetLogEvents has no field for it: the failed event reads back as sent.
+    events = logs.get_log_events(logGroupName=group, logStreamName="s",
+                                 startFromHead=True)["events"]
+    assert events[1]["message"] == "unparseable" and set(events[1]) == {
+        "timestamp", "message", "ingestionTime"}
+
+
 def test_filters_choose_original_or_transformed_events(start_emulator, names):
     emu = start_emulator("--sequence-tokens", "ignore")
     logs = emu.client()
