@@ -110,6 +110,23 @@ def test_test_transformer_returns_what_the_pipeline_produces(logs):
                      "to 50")
 
 
+def test_test_transformer_converts_to_ocsf(logs):
+    # AWS documents no parseToOCSF output: the fields follow OCSF's Network Activity class.
+    answer = logs.test_transformer(
+        transformerConfig=[{"parseToOCSF": {"eventSource": "VPCFlow", "ocsfVersion": "V1.1"}}],
+        logEventMessages=["2 123456789012 eni-0abc 10.0.0.1 10.0.0.2 443 49152 6 10 8400 "
+                          "1714564800 1714564860 REJECT OK"])
+    event = json.loads(answer["transformedLogs"][0]["transformedEventMessage"])
+    assert (event["class_uid"], event["activity_id"], event["type_uid"]) == (4001, 6, 400106)
+    assert event["metadata"]["version"] == "1.1.0"
+    assert event["src_endpoint"] == {"ip": "10.0.0.1", "port": 443, "interface_uid": "eni-0abc"}
+    assert (event["action"], event["time"]) == ("Denied", 1714564860000)
+    with pytest.raises(logs.exceptions.InvalidParameterException):
+        logs.test_transformer(
+            transformerConfig=[{"parseToOCSF": {"eventSource": "VPCFlow", "ocsfVersion": "V9"}}],
+            logEventMessages=["m"])
+
+
 def test_ingested_events_are_stored_transformed(logs, group):
     logs.put_transformer(logGroupIdentifier=group, transformerConfig=GROK_CONFIG)
     t = now_ms()
