@@ -110,6 +110,23 @@ def test_test_transformer_returns_what_the_pipeline_produces(logs):
                      "to 50")
 
 
+def test_test_transformer_converts_to_ocsf(logs):
+    # AWS documents no parseToOCSF output: the fields follow OCSF's Network Activity class.
+    answer = logs.test_transformer(
+        transformerConfig=[{"parseToOCSF": {"eventSource": "VPCFlow", "ocsfVersion": "V1.1"}}],
+        logEventMessages=["2 123456789012 eni-0abc 10.0.0.1 10.0.0.2 443 49152 6 10 8400 "
+                          "1714564800 1714564860 REJECT OK"])
+    event = json.loads(answer["transformedLogs"][0]["transformedEventMessage"])
+    assert (event["class_uid"], event["activity_id"], event["type_uid"]) == (4001, 6, 400106)
+    assert event["metadata"]["version"] == "1.1.0"
+    assert event["src_endpoint"] == {"ip": "10.0.0.1", "port": 443, "interface_uid": "eni-0abc"}
+    assert (event["action"], event["time"]) == ("Denied", 1714564860000)
+    with pytest.raises(logs.exceptions.InvalidParameterException):
+        logs.test_transformer(
+            transformerConfig=[{"parseToOCSF": {"eventSource": "VPCFlow", "ocsfVersion": "V9"}}],
+            logEventMessages=["m"])
+
+
 def test_ingested_events_are_stored_transformed(logs, group):
     logs.put_transformer(logGroupIdentifier=group, transformerConfig=GROK_CONFIG)
     t = now_ms()
@@ -140,6 +157,33 @@ def test_ingested_events_are_stored_transformed(logs, group):
     rows = [{f["field"]: f["value"] for f in row if not f["field"].startswith("@")}
             for row in result["results"]]
     assert rows == [{"level": "ERROR", "source": "app"}]
+
+
+def test_failed_events_keep_their_message_and_get_a_transformation_error(logs, group):
+    # User guide, "Transformation metrics and errors": an event the transformer fails on gets
+    # the @transformationError system field, which Insights shows and ispresent() finds.
+    logs.put_transformer(logGroupIdentifier=group, transformerConfig=GROK_CONFIG)
+    t = now_ms()
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": t, "message": "ERROR 500 disk full"},
+        {"timestamp": t + 1, "message": "unparseable"},
+    ])
+    result = run_query(logs, [group], "filter ispresent(@transformationError) "
+                       "| fields @message, @transformationError", t)
+    assert result["status"] == "Complete"
+    rows = [{f["field"]: f["value"] for f in row if f["field"] != "@ptr"}
+            for row in result["results"]]
+    assert rows == [{"@message": "unparseable",
+                     "@transformationError": "grok: the pattern does not match the log event."}]
+    result = run_query(logs, [group], "filter not ispresent(@transformationError) "
+                       "| fields @message", t)
+    assert [row[0]["value"] for row in result["results"]] == [
+        '{"level":"ERROR","status":500,"detail":"disk full","source":"app"}']
+    # GetLogEvents has no field for it: the failed event reads back as sent.
+    events = logs.get_log_events(logGroupName=group, logStreamName="s",
+                                 startFromHead=True)["events"]
+    assert events[1]["message"] == "unparseable" and set(events[1]) == {
+        "timestamp", "message", "ingestionTime"}
 
 
 def test_filters_choose_original_or_transformed_events(start_emulator, names):

@@ -42,6 +42,7 @@ mod scheduler;
 pub mod sdk;
 mod server;
 mod store;
+mod timezone;
 mod transform;
 mod validate;
 mod vended;

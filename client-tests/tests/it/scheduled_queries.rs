@@ -16,7 +16,14 @@ use crate::common::*;
 const ROLE: &str = "arn:aws:iam::000000000000:role/scheduled";
 
 async fn emulator(export_dir: Option<&std::path::Path>) -> (Emulator, ManualClock, Client) {
-    let clock = ManualClock::new(NOW);
+    emulator_at(NOW, export_dir).await
+}
+
+async fn emulator_at(
+    start: i64,
+    export_dir: Option<&std::path::Path>,
+) -> (Emulator, ManualClock, Client) {
+    let clock = ManualClock::new(start);
     let mut builder = Emulator::builder()
         .clock(Arc::new(clock.clone()))
         .sequence_tokens(SequenceTokenMode::Ignore);
@@ -39,7 +46,7 @@ async fn history(
             .get_scheduled_query_history()
             .identifier(name)
             .start_time(0)
-            .end_time(NOW + 10 * DAY)
+            .end_time(NOW + 400 * DAY)
             .send()
             .await
             .unwrap();
@@ -287,6 +294,89 @@ async fn results_go_to_an_s3_bucket_folder_and_bad_queries_are_recorded() {
     );
     assert!(broken.error_message().is_some());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A cron schedule in America/New_York across the end of DST (2026-11-01, when 01:30
+/// happens twice): it follows the zone's wall clock and runs the repeated time once.
+#[tokio::test]
+async fn a_cron_schedule_follows_its_time_zone_across_dst() {
+    const NOV_1: i64 = 1_793_491_200_000; // 2026-11-01T00:00:00Z
+    let (_emulator, clock, client) = emulator_at(NOV_1 - 12 * HOUR, None).await;
+    group_with_streams(&client, "app", &["web"]).await;
+    client
+        .create_scheduled_query()
+        .name("nightly")
+        .query_language(QueryLanguage::Cwli)
+        .query_string("fields @message")
+        .log_group_identifiers("app")
+        .schedule_expression("cron(30 1 * * ? *)")
+        .timezone("America/New_York")
+        .execution_role_arn(ROLE)
+        .send()
+        .await
+        .unwrap();
+    let got = client
+        .get_scheduled_query()
+        .identifier("nightly")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.timezone(), Some("America/New_York"));
+    let runs_so_far = |n: usize| {
+        let client = client.clone();
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            let out = client
+                .get_scheduled_query_history()
+                .identifier("nightly")
+                .start_time(0)
+                .end_time(NOV_1 + 10 * DAY)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(out.trigger_history().len(), n, "{out:?}");
+        }
+    };
+
+    // 01:30 UTC is not 01:30 in New York (it is 21:30 EDT the day before).
+    clock.set(NOV_1 + 90 * MINUTE);
+    runs_so_far(0).await;
+    // 01:30 EDT is 05:30 UTC.
+    clock.set(NOV_1 + 5 * HOUR + 30 * MINUTE);
+    let runs = history(&client, "nightly", 1).await;
+    assert_eq!(
+        runs[0].triggered_timestamp(),
+        Some(NOV_1 + 5 * HOUR + 30 * MINUTE)
+    );
+    // 01:30 EST (06:30 UTC) repeats the wall-clock time: no second run.
+    clock.set(NOV_1 + 6 * HOUR + 45 * MINUTE);
+    runs_so_far(1).await;
+    // The next night 01:30 is EST, 06:30 UTC.
+    clock.set(NOV_1 + DAY + 6 * HOUR + 30 * MINUTE);
+    let runs = history(&client, "nightly", 2).await;
+    assert_eq!(
+        runs[1].triggered_timestamp(),
+        Some(NOV_1 + DAY + 6 * HOUR + 30 * MINUTE)
+    );
+
+    let err = client
+        .create_scheduled_query()
+        .name("nowhere")
+        .query_language(QueryLanguage::Cwli)
+        .query_string("fields @message")
+        .log_group_identifiers("app")
+        .schedule_expression("cron(30 1 * * ? *)")
+        .timezone("Mars/Olympus")
+        .execution_role_arn(ROLE)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_aws_error(
+        &err,
+        "ValidationException",
+        "Invalid timezone: Mars/Olympus is not a valid time zone.",
+    );
 }
 
 #[tokio::test]

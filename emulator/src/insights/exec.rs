@@ -29,7 +29,13 @@ pub struct Event<'a> {
     pub log_stream: &'a str,
     /// `@log`: `account-id:log-group-name`.
     pub log: &'a str,
+    /// `@transformationError`: why the group's transformer failed on the event, if it did.
+    pub transformation_error: Option<&'a str>,
 }
+
+/// The system field a failed transformation adds to an event (user guide, "Transformation
+/// metrics and errors").
+const TRANSFORMATION_ERROR: &str = "@transformationError";
 
 /// What a query knows about its own run: `now()`, `queryStartTime()` and friends read it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -207,6 +213,12 @@ impl<'v, 'e> View<'v, 'e> {
                 Value::Time(event.ingestion_time),
             ),
         ];
+        if let Some(error) = event.transformation_error {
+            fields.push((
+                TRANSFORMATION_ERROR.to_owned(),
+                Value::Text(error.to_owned()),
+            ));
+        }
         fields.extend(json_values(event.message));
         Record { fields, ptr: None }
     }
@@ -221,6 +233,9 @@ impl Fields for View<'_, '_> {
             "@message" => Value::Text(event.message.to_owned()),
             "@logStream" => Value::Text(event.log_stream.to_owned()),
             "@log" => Value::Text(event.log.to_owned()),
+            TRANSFORMATION_ERROR => event
+                .transformation_error
+                .map_or(Value::Missing, |e| Value::Text(e.to_owned())),
             _ => self
                 .find(name)
                 .map_or(Value::Missing, |t| Value::Text(t.into_owned())),
@@ -233,6 +248,7 @@ impl Fields for View<'_, '_> {
             "@message" => Some(Cow::Borrowed(event.message)),
             "@logStream" => Some(Cow::Borrowed(event.log_stream)),
             "@log" => Some(Cow::Borrowed(event.log)),
+            TRANSFORMATION_ERROR => event.transformation_error.map(Cow::Borrowed),
             "@timestamp" | "@ingestionTime" => self
                 .value(name)
                 .as_text()
@@ -286,7 +302,12 @@ fn json_field_names<'q>(expr: &'q Expr, out: &mut Vec<&'q str>) {
         Expr::Field(name) => {
             if !matches!(
                 name.as_str(),
-                "@timestamp" | "@ingestionTime" | "@message" | "@logStream" | "@log"
+                "@timestamp"
+                    | "@ingestionTime"
+                    | "@message"
+                    | "@logStream"
+                    | "@log"
+                    | TRANSFORMATION_ERROR
             ) {
                 out.push(name);
             }

@@ -48,6 +48,7 @@ fn run(query: &str) -> Output {
             message,
             log_stream: stream,
             log: "000000000000:app",
+            transformation_error: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }
@@ -269,6 +270,7 @@ fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
             message,
             log_stream: "s",
             log: "000000000000:g",
+            transformation_error: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }

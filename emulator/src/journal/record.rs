@@ -85,6 +85,7 @@ fn read_snapshot_event<'a>(r: &mut Reader<'a>) -> Option<EventView<'a>> {
         key: EventKey { timestamp, seq },
         ingestion_time: timestamp.wrapping_add(lag),
         message,
+        transformation_error: None,
     })
 }
 

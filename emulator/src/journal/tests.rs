@@ -91,6 +91,7 @@ fn snapshot_events_round_trip() {
             },
             ingestion_time: 1_700_000_000_250,
             message: "a",
+            transformation_error: None,
         },
         EventView {
             key: EventKey {
@@ -99,6 +100,7 @@ fn snapshot_events_round_trip() {
             },
             ingestion_time: 1_699_000_000_000,
             message: "ünïcode",
+            transformation_error: None,
         },
     ];
     let mut bytes = Vec::new();

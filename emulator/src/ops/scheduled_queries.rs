@@ -17,6 +17,7 @@ use crate::limits::{
 use crate::protocol::{decode, encode};
 use crate::store::listing::Listing;
 use crate::store::scheduled_queries::{QueryDestination, Schedule, ScheduledQuery, Trigger};
+use crate::timezone::Zone;
 use crate::validate::Violations;
 
 const LANGUAGES: [&str; 3] = ["CWLI", "SQL", "PPL"];
@@ -78,6 +79,7 @@ struct DefinitionInput {
 /// A checked definition.
 struct Definition {
     schedule: Schedule,
+    zone: Zone,
     destination: Option<QueryDestination>,
 }
 
@@ -196,6 +198,12 @@ impl DefinitionInput {
     fn definition(&self) -> LogsResult<Definition> {
         let schedule = Schedule::parse(self.schedule_expression.as_deref().unwrap_or_default())
             .map_err(LogsError::Validation)?;
+        let zone = match self.timezone.as_deref() {
+            None => Zone::UTC,
+            Some(id) => Zone::named(id).ok_or_else(|| {
+                LogsError::Validation(format!("Invalid timezone: {id} is not a valid time zone."))
+            })?,
+        };
         if let (Some(start), Some(end)) = (self.schedule_start_time, self.schedule_end_time) {
             if end < start {
                 return Err(LogsError::Validation(
@@ -235,6 +243,7 @@ impl DefinitionInput {
         };
         Ok(Definition {
             schedule,
+            zone,
             destination,
         })
     }
@@ -248,6 +257,7 @@ impl DefinitionInput {
         query.schedule_expression = self.schedule_expression.unwrap_or_default();
         query.schedule = definition.schedule;
         query.timezone = self.timezone;
+        query.zone = definition.zone;
         query.start_offset = self.start_time_offset;
         query.end_offset = self.end_time_offset;
         query.destination = definition.destination;
@@ -338,6 +348,7 @@ pub(super) fn create_scheduled_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<H
         schedule_expression: String::new(),
         schedule: definition.schedule.clone(),
         timezone: None,
+        zone: Zone::UTC,
         start_offset: None,
         end_offset: None,
         destination: None,

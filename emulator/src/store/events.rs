@@ -11,6 +11,8 @@
 //!   to the last chunk; a batch that sorts earlier is merged into the chunks it overlaps, costing
 //!   O(batch + overlapped chunks), never O(stream).
 
+use std::collections::BTreeMap;
+
 /// Most events in one chunk. Small enough that merging an out-of-order batch into a chunk is
 /// cheap, large enough that the chunk index stays small (10M events is about 2,500 chunks).
 pub const CHUNK_MAX_EVENTS: usize = 4096;
@@ -72,6 +74,8 @@ pub struct EventView<'a> {
     pub ingestion_time: i64,
     /// The message as sent.
     pub message: &'a str,
+    /// Why the group's transformer failed on the event (`@transformationError`), if it did.
+    pub transformation_error: Option<&'a str>,
 }
 
 /// An event about to be stored.
@@ -137,6 +141,7 @@ impl Chunk {
             key: self.key(i),
             ingestion_time: self.ingestion_times[i],
             message: self.message(i),
+            transformation_error: None,
         }
     }
 
@@ -187,6 +192,8 @@ pub struct EventLog {
     next_seq: u32,
     /// [`CHUNK_MAX_EVENTS`], except in tests that exercise chunk splits with few events.
     chunk_max_events: usize,
+    /// `@transformationError` of the few events a transformer failed on.
+    transformation_errors: BTreeMap<EventKey, Box<str>>,
 }
 
 impl Default for EventLog {
@@ -234,7 +241,37 @@ impl EventLog {
             message_bytes: 0,
             next_seq: 0,
             chunk_max_events,
+            transformation_errors: BTreeMap::new(),
         }
+    }
+
+    /// Records why the transformer failed on events of the batch just stored from
+    /// `first_seq`: `(index in the batch, error)`.
+    pub fn note_transformation_errors(
+        &mut self,
+        batch: &[NewEvent<'_>],
+        first_seq: u32,
+        errors: &[(usize, String)],
+    ) {
+        for (i, error) in errors {
+            let (Some(event), Ok(offset)) = (batch.get(*i), u32::try_from(*i)) else {
+                continue;
+            };
+            let key = EventKey {
+                timestamp: event.timestamp,
+                seq: first_seq.saturating_add(offset),
+            };
+            self.transformation_errors
+                .insert(key, error.as_str().into());
+        }
+    }
+
+    /// `view` with its `@transformationError` (one emptiness check when there are none).
+    fn with_error<'a>(&'a self, mut view: EventView<'a>) -> EventView<'a> {
+        if !self.transformation_errors.is_empty() {
+            view.transformation_error = self.transformation_errors.get(&view.key).map(|e| &**e);
+        }
+        view
     }
 
     /// Number of stored events.
@@ -460,6 +497,9 @@ impl EventLog {
         }
         self.len -= freed.0;
         self.message_bytes -= freed.1;
+        if !self.transformation_errors.is_empty() {
+            self.transformation_errors = self.transformation_errors.split_off(&cutoff_key);
+        }
         freed
     }
 }
@@ -574,7 +614,7 @@ impl<'a> Iterator for Forward<'a> {
             let chunk = self.log.chunks.get(self.chunk)?;
             if self.index < chunk.len() {
                 self.index += 1;
-                return Some(chunk.view(self.index - 1));
+                return Some(self.log.with_error(chunk.view(self.index - 1)));
             }
             self.chunk += 1;
             self.index = 0;
@@ -600,7 +640,10 @@ impl<'a> Iterator for Backward<'a> {
             self.index = self.log.chunks[self.chunk].len();
         }
         self.index -= 1;
-        Some(self.log.chunks[self.chunk].view(self.index))
+        Some(
+            self.log
+                .with_error(self.log.chunks[self.chunk].view(self.index)),
+        )
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::events::NewEvent;
 use super::stream::PutBatch;
+use super::transformers::Transformed;
 use super::LogGroup;
 use crate::error::{LogsError, LogsResult};
 use crate::limits::{
@@ -142,27 +143,32 @@ impl LogGroup {
         }
         // A transformer's output is what the stream stores; the batch rules above judged the
         // events as sent.
-        let transformed_messages = self.transform_messages(stream.name(), valid);
+        let transformed_batch = self.transform_messages(stream.name(), valid);
         let transformed: Option<Vec<NewEvent<'_>>> =
-            transformed_messages.as_ref().map(|messages| {
-                events
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| NewEvent {
-                        timestamp: e.timestamp,
-                        message: i
-                            .checked_sub(accepted.start)
-                            .and_then(|at| messages.get(at))
-                            .map_or(e.message, String::as_str),
-                    })
-                    .collect()
-            });
+            transformed_batch
+                .as_ref()
+                .map(|Transformed { messages, .. }| {
+                    events
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| NewEvent {
+                            timestamp: e.timestamp,
+                            message: i
+                                .checked_sub(accepted.start)
+                                .and_then(|at| messages.get(at))
+                                .map_or(e.message, String::as_str),
+                        })
+                        .collect()
+                });
         let valid_transformed = transformed.as_deref().map(|t| &t[accepted.clone()]);
         let outcome = stream.put(
             PutBatch {
                 all_events: transformed.as_deref().unwrap_or(events),
                 accepted,
                 sequence_token,
+                transformation_errors: transformed_batch
+                    .as_ref()
+                    .map_or(&[], |t| t.errors.as_slice()),
             },
             sequence_tokens,
             now,
@@ -201,6 +207,7 @@ impl LogGroup {
                 all_events: events,
                 accepted: 0..events.len(),
                 sequence_token: None,
+                transformation_errors: &[],
             },
             crate::config::SequenceTokenMode::Ignore,
             self.env().now(),

@@ -423,6 +423,7 @@ fn run_query(
                 message: view.message,
                 log_stream: stream,
                 log: &log,
+                transformation_error: view.transformation_error,
             };
             if let Some(since) = indexed_since {
                 if since.is_none_or(|since| view.ingestion_time < since) {
@@ -476,6 +477,7 @@ fn run_query(
                     message: view.message,
                     log_stream: stream,
                     log: &log,
+                    transformation_error: view.transformation_error,
                 });
                 !slot.stop.load(Ordering::Relaxed)
             });

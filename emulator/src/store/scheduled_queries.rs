@@ -1,5 +1,5 @@
 //! Scheduled queries (CreateScheduledQuery & co): their records, their schedules (`rate(...)`
-//! and cron expressions, in UTC) and each run's history. Runs are made by `crate::scheduler`
+//! and cron expressions, cron read in the query's `timezone`) and each run's history. Runs are made by `crate::scheduler`
 //! on the emulator's clock; this module says when a query is due and keeps what happened.
 
 use std::collections::BTreeMap;
@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::resources::Resource;
 use crate::error::LogsError;
 use crate::limits::{MAX_SCHEDULED_QUERIES, MAX_SCHEDULED_QUERY_HISTORY};
+use crate::timezone::Zone;
 
 const MINUTE: i64 = 60_000;
 
@@ -104,17 +105,21 @@ impl Schedule {
         })))
     }
 
-    /// The first run strictly after `after`; a rate counts from `anchor`. `None` when a cron
-    /// expression never matches again within ten years.
-    pub fn next_after(&self, after: i64, anchor: i64) -> Option<i64> {
+    /// The first run strictly after `after`; a rate counts from `anchor` in fixed durations,
+    /// a cron expression is read on the wall clock of `zone`. As EventBridge Scheduler does
+    /// with DST: a time the spring change skips does not run, and a time the autumn change
+    /// repeats runs once. `None` when a cron expression never matches again within ten years.
+    pub fn next_after(&self, after: i64, anchor: i64, zone: &Zone) -> Option<i64> {
         match self {
             Self::Rate(every) => {
                 let passed = (after - anchor).div_euclid(*every) + 1;
                 Some(anchor + passed.max(1) * every)
             }
             Self::Cron(cron) => {
-                let mut t = (after.div_euclid(MINUTE) + 1) * MINUTE;
-                let limit = after + 10 * 366 * 24 * 60 * MINUTE;
+                // `t` walks the local wall clock (local time counted as if it were UTC).
+                let local_after = zone.to_local(after);
+                let mut t = (local_after.div_euclid(MINUTE) + 1) * MINUTE;
+                let limit = local_after + 10 * 366 * 24 * 60 * MINUTE;
                 while t <= limit {
                     let days = t.div_euclid(24 * 60 * MINUTE);
                     let (year, month, day) = crate::clock::civil_from_days(days);
@@ -136,7 +141,9 @@ impl Schedule {
                         continue;
                     }
                     if cron.minutes.contains(&(minute_of_day % 60)) {
-                        return Some(t);
+                        if let Some(at) = zone.occurrence(t).filter(|at| *at > after) {
+                            return Some(at);
+                        }
                     }
                     t += MINUTE;
                 }
@@ -293,8 +300,10 @@ pub struct ScheduledQuery {
     pub schedule_expression: String,
     /// The parsed schedule.
     pub schedule: Schedule,
-    /// `timezone`, as given (schedules are evaluated in UTC).
+    /// `timezone`, as given.
     pub timezone: Option<String>,
+    /// The zone cron expressions are read in (`timezone`, UTC when absent).
+    pub zone: Zone,
     /// `startTimeOffset`, seconds before the run the window starts.
     pub start_offset: Option<i64>,
     /// `endTimeOffset`, seconds before the run the window ends.
@@ -331,7 +340,7 @@ impl ScheduledQuery {
             .map_or(after, |start| after.max(start - 1));
         self.next_run = self
             .enabled
-            .then(|| self.schedule.next_after(after, anchor))
+            .then(|| self.schedule.next_after(after, anchor, &self.zone))
             .flatten()
             .filter(|t| self.schedule_end.is_none_or(|end| *t <= end));
     }
@@ -380,9 +389,15 @@ mod tests {
     #[test]
     fn rates_count_from_their_anchor() {
         let s = Schedule::parse("rate(5 minutes)").unwrap();
-        assert_eq!(s.next_after(NOW, NOW), Some(NOW + 5 * MINUTE));
-        assert_eq!(s.next_after(NOW + 5 * MINUTE, NOW), Some(NOW + 10 * MINUTE));
-        assert_eq!(s.next_after(NOW + 7 * MINUTE, NOW), Some(NOW + 10 * MINUTE));
+        assert_eq!(s.next_after(NOW, NOW, &Zone::UTC), Some(NOW + 5 * MINUTE));
+        assert_eq!(
+            s.next_after(NOW + 5 * MINUTE, NOW, &Zone::UTC),
+            Some(NOW + 10 * MINUTE)
+        );
+        assert_eq!(
+            s.next_after(NOW + 7 * MINUTE, NOW, &Zone::UTC),
+            Some(NOW + 10 * MINUTE)
+        );
         assert_eq!(
             Schedule::parse("rate(1 hour)").unwrap(),
             Schedule::Rate(60 * MINUTE)
@@ -394,30 +409,75 @@ mod tests {
     #[test]
     fn cron_expressions_in_both_forms() {
         let every_quarter = Schedule::parse("*/15 * * * *").unwrap();
-        assert_eq!(every_quarter.next_after(NOW, 0), Some(NOW + 15 * MINUTE));
+        assert_eq!(
+            every_quarter.next_after(NOW, 0, &Zone::UTC),
+            Some(NOW + 15 * MINUTE)
+        );
         let noon = Schedule::parse("cron(0 12 * * ? *)").unwrap();
-        assert_eq!(noon.next_after(NOW, 0), Some(NOW + 12 * 60 * MINUTE));
+        assert_eq!(
+            noon.next_after(NOW, 0, &Zone::UTC),
+            Some(NOW + 12 * 60 * MINUTE)
+        );
         // The first Monday after Thursday 2026-01-01 is the 5th.
         let monday = Schedule::parse("cron(30 8 ? * MON *)").unwrap();
         assert_eq!(
-            monday.next_after(NOW, 0),
+            monday.next_after(NOW, 0, &Zone::UTC),
             Some(NOW + 4 * 24 * 60 * MINUTE + (8 * 60 + 30) * MINUTE)
         );
         let standard_monday = Schedule::parse("30 8 * * 1").unwrap();
         assert_eq!(
-            standard_monday.next_after(NOW, 0),
-            monday.next_after(NOW, 0)
+            standard_monday.next_after(NOW, 0, &Zone::UTC),
+            monday.next_after(NOW, 0, &Zone::UTC)
         );
         let february = Schedule::parse("0 0 1 FEB *").unwrap();
         assert_eq!(
-            february.next_after(NOW, 0),
+            february.next_after(NOW, 0, &Zone::UTC),
             Some(NOW + 31 * 24 * 60 * MINUTE)
         );
         assert!(Schedule::parse("cron(0 12 * *)").is_err());
         assert!(Schedule::parse("61 * * * *").is_err());
         assert!(Schedule::parse("cron(0 0 30 2 ? *)")
             .unwrap()
-            .next_after(NOW, 0)
+            .next_after(NOW, 0, &Zone::UTC)
             .is_none());
+    }
+
+    /// 2026 in New York: DST starts Sunday 8 March (02:00 EST → 03:00 EDT) and ends Sunday
+    /// 1 November (02:00 EDT → 01:00 EST).
+    #[test]
+    fn cron_in_a_zone_with_dst() {
+        const HOUR: i64 = 60 * MINUTE;
+        let ny = Zone::named("America/New_York").unwrap();
+        let march_7 = 1_772_841_600_000; // 2026-03-07T00:00:00Z
+        let nine = Schedule::parse("cron(0 9 * * ? *)").unwrap();
+        // 09:00 EST on the 7th is 14:00Z; 09:00 EDT on the 8th is 13:00Z.
+        let first = nine.next_after(march_7, 0, &ny).unwrap();
+        assert_eq!(first, march_7 + 14 * HOUR);
+        assert_eq!(
+            nine.next_after(first, 0, &ny),
+            Some(march_7 + 24 * HOUR + 13 * HOUR)
+        );
+        // 02:30 does not happen on the 8th: the next run is 02:30 EDT on the 9th (06:30Z).
+        let half_past_two = Schedule::parse("30 2 * * *").unwrap();
+        assert_eq!(
+            half_past_two.next_after(march_7 + 8 * HOUR, 0, &ny),
+            Some(march_7 + 2 * 24 * HOUR + 6 * HOUR + 30 * MINUTE)
+        );
+        // 01:30 happens twice on 1 November; it runs once, at 01:30 EDT (05:30Z).
+        let november_1 = 1_793_491_200_000; // 2026-11-01T00:00:00Z
+        let half_past_one = Schedule::parse("30 1 * * *").unwrap();
+        let once = half_past_one.next_after(november_1, 0, &ny).unwrap();
+        assert_eq!(once, november_1 + 5 * HOUR + 30 * MINUTE);
+        // The next is 01:30 EST on the 2nd (06:30Z), not 01:30 EST on the 1st (06:30Z of the 1st).
+        assert_eq!(
+            half_past_one.next_after(once, 0, &ny),
+            Some(november_1 + 24 * HOUR + 6 * HOUR + 30 * MINUTE)
+        );
+        // Rates are durations: the zone does not move them.
+        let hourly = Schedule::parse("rate(1 hour)").unwrap();
+        assert_eq!(
+            hourly.next_after(november_1, november_1, &ny),
+            Some(november_1 + HOUR)
+        );
     }
 }

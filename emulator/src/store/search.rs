@@ -554,6 +554,7 @@ mod tests {
             all_events: &events,
             accepted: 0..events.len(),
             sequence_token: None,
+            transformation_errors: &[],
         };
         stream
             .put(batch, SequenceTokenMode::Ignore, 0, || {})
@@ -589,6 +590,7 @@ mod tests {
                     all_events: &events,
                     accepted: 0..n,
                     sequence_token: None,
+                    transformation_errors: &[],
                 };
                 stream
                     .put(batch, SequenceTokenMode::Ignore, 0, || {})

@@ -140,6 +140,9 @@ pub struct PutBatch<'a> {
     pub accepted: std::ops::Range<usize>,
     /// The `sequenceToken` the request carried.
     pub sequence_token: Option<&'a str>,
+    /// Why the transformer failed on some stored events: `(index in the accepted range,
+    /// error)`, kept as their `@transformationError`.
+    pub transformation_errors: &'a [(usize, String)],
 }
 
 /// What a successful put reports.
@@ -265,6 +268,13 @@ impl LogStream {
         let stored = state
             .events
             .insert_sorted_batch(stored_events, ingestion_time);
+        if !batch.transformation_errors.is_empty() {
+            state.events.note_transformation_errors(
+                stored_events,
+                first_seq,
+                batch.transformation_errors,
+            );
+        }
         let after = state.events.time_bounds().map(|b| b.1);
         self.reindex(&state, before, after);
         if stored > 0 {

@@ -87,13 +87,14 @@ impl LogGroup {
     }
 
     /// The messages of `events` as the group stores them: `None` when neither the group nor
-    /// an account policy gives it a transformer (the common case costs two read locks), else one message per event, the
-    /// transformed one or, when the pipeline fails or its output is too large, the original.
+    /// an account policy gives it a transformer (the common case costs two read locks), else
+    /// one message per event, the transformed one or, when the pipeline fails or its output
+    /// is too large, the original with its `@transformationError`.
     pub(super) fn transform_messages(
         &self,
         stream: &str,
         events: &[NewEvent<'_>],
-    ) -> Option<Vec<String>> {
+    ) -> Option<Transformed> {
         let own = self.transformer();
         let account;
         let transformer = match &own {
@@ -114,16 +115,33 @@ impl LogGroup {
             account_id: &self.env().account_id,
             region,
         };
-        Some(
-            events
-                .iter()
-                .map(|e| match transformer.apply(e.message, &meta) {
-                    Ok(out) if out.len() + EVENT_OVERHEAD_BYTES <= MAX_EVENT_BYTES => out,
-                    _ => e.message.to_owned(),
-                })
-                .collect(),
-        )
+        let mut errors = Vec::new();
+        let messages = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| match transformer.apply(e.message, &meta) {
+                Ok(out) if out.len() + EVENT_OVERHEAD_BYTES <= MAX_EVENT_BYTES => out,
+                outcome => {
+                    errors.push((
+                        i,
+                        outcome.err().unwrap_or_else(|| {
+                            "The transformed log event exceeds the maximum event size.".into()
+                        }),
+                    ));
+                    e.message.to_owned()
+                }
+            })
+            .collect();
+        Some(Transformed { messages, errors })
     }
+}
+
+/// What a transformer made of a batch.
+pub(super) struct Transformed {
+    /// One message per event: the transformed one, or the original where it failed.
+    pub messages: Vec<String>,
+    /// `(index, @transformationError)` of the events it failed on.
+    pub errors: Vec<(usize, String)>,
 }
 
 impl Region {

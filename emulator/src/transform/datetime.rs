@@ -1,6 +1,9 @@
 //! dateTimeConverter: Java `DateTimeFormatter` patterns (the syntax AWS documents for
 //! `matchPatterns` and `targetFormat`), the common letters: `y M d H h a m s S E Z X z` and
-//! quoted literals. Time zones are UTC or fixed offsets.
+//! quoted literals. Time zones are what Java's `ZoneId.of` reads: `Z`, fixed offsets
+//! (`+05:30`, `UTC+2`) and IANA region ids (`America/New_York`, with its DST rules).
+
+use crate::timezone::{zone_offset, Zone};
 
 /// AWS's default `targetFormat`.
 pub const DEFAULT_TARGET_FORMAT: &str = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
@@ -82,11 +85,11 @@ impl Pattern {
 
     /// Parses `text` wholly: epoch milliseconds (UTC), reading local time in `zone` unless
     /// the text carries an offset.
-    pub fn parse(&self, text: &str, zone_minutes: i64) -> Option<i64> {
+    pub fn parse(&self, text: &str, zone: &Zone) -> Option<i64> {
         let (mut year, mut month, mut day) = (1970i64, 1i64, 1i64);
         let (mut hour, mut minute, mut second, mut millis) = (0i64, 0i64, 0i64, 0i64);
         let mut pm: Option<bool> = None;
-        let mut offset = zone_minutes;
+        let mut offset: Option<i64> = None;
         let mut rest = text;
         for token in &self.0 {
             match token {
@@ -125,7 +128,7 @@ impl Pattern {
                     'E' => rest = name(rest, &DAYS, *n <= 3)?.1,
                     'Z' | 'X' | 'x' | 'z' => {
                         let (o, r) = parse_offset(rest)?;
-                        offset = o;
+                        offset = Some(o);
                         rest = r;
                     }
                     _ => return None,
@@ -147,11 +150,16 @@ impl Pattern {
             return None;
         }
         let days = days_from_civil(year, month, day);
-        Some(((days * 86_400 + hour * 3600 + minute * 60 + second) - offset * 60) * 1000 + millis)
+        let local = (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + millis;
+        match offset {
+            Some(offset) => Some(local - offset * 60_000),
+            None => zone.to_utc(local),
+        }
     }
 
-    /// Formats epoch milliseconds in the zone `zone_minutes` east of UTC.
-    pub fn format(&self, epoch_millis: i64, zone_minutes: i64) -> String {
+    /// Formats epoch milliseconds in `zone`.
+    pub fn format(&self, epoch_millis: i64, zone: &Zone) -> String {
+        let zone_minutes = zone.offset_minutes(epoch_millis);
         let local = epoch_millis + zone_minutes * 60_000;
         let days = local.div_euclid(86_400_000);
         let ms_of_day = local.rem_euclid(86_400_000);
@@ -191,7 +199,12 @@ impl Pattern {
                         out.push_str(if *n <= 3 { &full[..3] } else { full });
                     }
                     'X' if zone_minutes == 0 => out.push('Z'),
-                    'z' => out.push_str(&offset_text(zone_minutes, true).replace("+00:00", "UTC")),
+                    'z' => match zone.abbreviation(epoch_millis) {
+                        Some(name) => out.push_str(&name),
+                        None => {
+                            out.push_str(&offset_text(zone_minutes, true).replace("+00:00", "UTC"))
+                        }
+                    },
                     'Z' => out.push_str(&offset_text(zone_minutes, false)),
                     _ => out.push_str(&offset_text(zone_minutes, *n >= 3 || *c == 'X')),
                 },
@@ -199,30 +212,6 @@ impl Pattern {
         }
         out
     }
-}
-
-/// A time zone AWS accepts that the emulator can compute: `UTC`, `GMT`, `Z`, or a fixed
-/// offset (`+05:30`, `-0800`, `UTC+2`). Minutes east of UTC.
-pub fn zone_offset(zone: &str) -> Option<i64> {
-    let rest = zone
-        .strip_prefix("UTC")
-        .or_else(|| zone.strip_prefix("GMT"))
-        .unwrap_or(zone);
-    if rest.is_empty() || rest == "Z" {
-        return Some(0);
-    }
-    let (sign, body) = match rest.as_bytes().first()? {
-        b'+' => (1, &rest[1..]),
-        b'-' => (-1, &rest[1..]),
-        _ => return None,
-    };
-    let (h, m) = match body.split_once(':') {
-        Some((h, m)) => (h, m),
-        None if body.len() == 4 => body.split_at(2),
-        None => (body, "0"),
-    };
-    let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
-    (h <= 18 && m < 60).then_some(sign * (h * 60 + m))
 }
 
 fn offset_text(minutes: i64, colon: bool) -> String {

@@ -13,6 +13,7 @@
 pub mod config;
 mod datetime;
 mod grok;
+mod ocsf;
 #[cfg(test)]
 mod tests;
 mod value;
@@ -21,6 +22,7 @@ mod vended;
 use regex::Regex;
 
 use crate::limits::MAX_TRANSFORMER_PROCESSORS as MAX_PROCESSORS;
+use crate::timezone::Zone;
 
 use config::{Entries, ProcessorConfig};
 use value::{Object, Value};
@@ -91,7 +93,10 @@ enum Step {
         pattern: grok::Grok,
     },
     Vended(Vended),
-    Ocsf,
+    Ocsf {
+        source: String,
+        convert: ocsf::Ocsf,
+    },
     AddKeys(Vec<(String, String, bool)>),
     DeleteKeys(Vec<String>),
     CopyValue(Vec<Move>),
@@ -113,8 +118,8 @@ enum Step {
         target: String,
         format: datetime::Pattern,
         patterns: Vec<datetime::Pattern>,
-        source_zone: i64,
-        target_zone: i64,
+        source_zone: Zone,
+        target_zone: Zone,
     },
 }
 
@@ -127,7 +132,7 @@ impl Step {
                 | Step::Csv { .. }
                 | Step::Grok { .. }
                 | Step::Vended(_)
-                | Step::Ocsf
+                | Step::Ocsf { .. }
         )
     }
 }
@@ -348,21 +353,17 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
     if let Some(c) = &p.parse_to_ocsf {
         let name = "parseToOCSF";
         let event_source = required(&c.event_source, name, "eventSource")?;
-        if ![
-            "CloudTrail",
-            "Route53Resolver",
-            "VPCFlow",
-            "EKSAudit",
-            "AWSWAF",
-        ]
-        .contains(&event_source.as_str())
-        {
-            return Err(bad(name, "eventSource must be one of CloudTrail, Route53Resolver, VPCFlow, EKSAudit, AWSWAF."));
-        }
-        let version = required(&c.ocsf_version, name, "ocsfVersion")?;
-        if !["V1.1", "V1.5"].contains(&version.as_str()) {
-            return Err(bad(name, "ocsfVersion must be V1.1 or V1.5."));
-        }
+        let event_source = ocsf::Source::named(event_source).ok_or_else(|| {
+            bad(
+                name,
+                "eventSource must be one of CloudTrail, Route53Resolver, VPCFlow, EKSAudit, AWSWAF.",
+            )
+        })?;
+        let version = match required(&c.ocsf_version, name, "ocsfVersion")?.as_str() {
+            "V1.1" => "1.1.0",
+            "V1.5" => "1.5.0",
+            _ => return Err(bad(name, "ocsfVersion must be V1.1 or V1.5.")),
+        };
         if let Some(mapping) = &c.mapping_version {
             let ok = mapping.len() <= 10
                 && (2..=3).contains(&mapping.split('.').count())
@@ -373,8 +374,13 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
                 return Err(bad(name, "mappingVersion must look like 1.2 or 1.2.3."));
             }
         }
-        source(&c.source, name)?;
-        return Ok(Step::Ocsf);
+        return Ok(Step::Ocsf {
+            source: source(&c.source, name)?,
+            convert: ocsf::Ocsf {
+                source: event_source,
+                version,
+            },
+        });
     }
     if let Some(c) = &p.add_keys {
         let items = entries(c, "addKeys", 5)?;
@@ -507,10 +513,10 @@ fn compile_one(p: &ProcessorConfig) -> Result<Step, ConfigError> {
         if patterns.is_empty() || patterns.len() > 5 {
             return Err(bad(name, "matchPatterns must hold between 1 and 5 items."));
         }
-        let zone = |z: &Option<String>, member: &str| -> Result<i64, ConfigError> {
+        let zone = |z: &Option<String>, member: &str| -> Result<Zone, ConfigError> {
             match z.as_deref() {
-                None => Ok(0),
-                Some(z) => datetime::zone_offset(z).ok_or_else(|| {
+                None => Ok(Zone::UTC),
+                Some(z) => Zone::named(z).ok_or_else(|| {
                     bad(name, &format!("{member} {z} is not a supported time zone."))
                 }),
             }
@@ -720,10 +726,12 @@ impl Event<'_> {
                 let parsed = kind.parse(self.raw)?;
                 self.store(parsed, None);
             }
-            Step::Ocsf => {
-                return Err(
-                    "parseToOCSF: OCSF conversion is not supported by this emulator.".into(),
-                )
+            Step::Ocsf { source, convert } => {
+                let Some(text) = self.text(source) else {
+                    return Ok(());
+                };
+                let parsed = convert.convert(&text)?;
+                self.store(parsed, None);
             }
             Step::AddKeys(entries) => {
                 for (k, v, overwrite) in entries {
@@ -858,12 +866,12 @@ impl Event<'_> {
                 };
                 let millis = patterns
                     .iter()
-                    .find_map(|p| p.parse(&text, *source_zone))
+                    .find_map(|p| p.parse(&text, source_zone))
                     .ok_or_else(|| {
                         format!("dateTimeConverter: {text} matches none of matchPatterns.")
                     })?;
                 self.fields
-                    .set_path(target, Value::String(format.format(millis, *target_zone)));
+                    .set_path(target, Value::String(format.format(millis, target_zone)));
             }
         }
         Ok(())

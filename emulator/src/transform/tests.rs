@@ -322,6 +322,54 @@ fn date_time_converter() {
 }
 
 #[test]
+fn date_time_converter_in_iana_zones() {
+    let from_new_york = r#"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"utc","matchPatterns":["yyyy-MM-dd HH:mm:ss"],"sourceTimezone":"America/New_York"}}]"#;
+    let to_paris = r#"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"paris","matchPatterns":["yyyy-MM-dd'T'HH:mm:ssX"],"targetFormat":"yyyy-MM-dd HH:mm z (XXX)","targetTimezone":"Europe/Paris"}}]"#;
+    table(&[
+        // Winter (EST, -05:00) and summer (EDT, -04:00) in one zone.
+        (
+            from_new_york,
+            r#"{"t":"2024-01-15 12:00:00"}"#,
+            Some(r#"{"t":"2024-01-15 12:00:00","utc":"2024-01-15T17:00:00.000Z"}"#),
+        ),
+        (
+            from_new_york,
+            r#"{"t":"2024-07-01 12:00:00"}"#,
+            Some(r#"{"t":"2024-07-01 12:00:00","utc":"2024-07-01T16:00:00.000Z"}"#),
+        ),
+        // 02:30 does not exist on 10 March 2024: Java moves it forward by the gap (03:30 EDT).
+        (
+            from_new_york,
+            r#"{"t":"2024-03-10 02:30:00"}"#,
+            Some(r#"{"t":"2024-03-10 02:30:00","utc":"2024-03-10T07:30:00.000Z"}"#),
+        ),
+        // 01:30 happens twice on 3 November 2024: Java takes the earlier (EDT).
+        (
+            from_new_york,
+            r#"{"t":"2024-11-03 01:30:00"}"#,
+            Some(r#"{"t":"2024-11-03 01:30:00","utc":"2024-11-03T05:30:00.000Z"}"#),
+        ),
+        // Paris changes at 01:00Z on 31 March 2024.
+        (
+            to_paris,
+            r#"{"t":"2024-03-31T00:30:00Z"}"#,
+            Some(r#"{"t":"2024-03-31T00:30:00Z","paris":"2024-03-31 01:30 CET (+01:00)"}"#),
+        ),
+        (
+            to_paris,
+            r#"{"t":"2024-03-31T01:30:00Z"}"#,
+            Some(r#"{"t":"2024-03-31T01:30:00Z","paris":"2024-03-31 03:30 CEST (+02:00)"}"#),
+        ),
+    ]);
+    for zone in ["Mars/Olympus", "america/new_york", "EST5"] {
+        let why = refused(&format!(
+            r#"[{{"parseJSON":{{}}}},{{"dateTimeConverter":{{"source":"t","target":"t","matchPatterns":["yyyy"],"sourceTimezone":"{zone}"}}}}]"#
+        ));
+        assert!(why.contains(zone), "{why}");
+    }
+}
+
+#[test]
 fn configuration_rules() {
     assert!(refused(r#"[{"addKeys":{"entries":[{"key":"a","value":"b"}]}}]"#).contains("parser"));
     assert!(refused(r#"[{"parseJSON":{},"csv":{}}]"#).contains("exactly one"));
@@ -338,3 +386,85 @@ fn configuration_rules() {
     .contains("type"));
     assert!(refused(r#"[{"parseJSON":{}},{"substituteString":{"entries":[{"source":"a","from":"(","to":"x"}]}}]"#).contains("regular expression"));
 }
+
+/// AWS documents parseToOCSF's parameters but no output: these follow the OCSF classes
+/// (see `ocsf.rs`), one record per event source.
+#[test]
+fn parse_to_ocsf() {
+    let cases: [(&str, &str, Option<&str>); 7] = [
+        (
+            r#"[{"parseToOCSF":{"eventSource":"CloudTrail","ocsfVersion":"V1.1"}}]"#,
+            r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::123456789012:user/alice","accountId":"123456789012","accessKeyId":"AKIAEXAMPLE"},"eventTime":"2024-05-01T12:00:00Z","eventSource":"s3.amazonaws.com","eventName":"CreateBucket","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","userAgent":"aws-cli/2.0","requestID":"R1","eventID":"E1","recipientAccountId":"123456789012"}"#,
+            OCSF_CLOUDTRAIL,
+        ),
+        (
+            r#"[{"parseToOCSF":{"eventSource":"CloudTrail","ocsfVersion":"V1.5"}}]"#,
+            r#"{"userIdentity":{"type":"Root"},"eventTime":"2024-05-01T12:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"TerminateInstances","errorCode":"UnauthorizedOperation","errorMessage":"denied","awsRegion":"eu-west-1"}"#,
+            OCSF_CLOUDTRAIL_FAILED,
+        ),
+        (
+            r#"[{"parseToOCSF":{"eventSource":"VPCFlow","ocsfVersion":"V1.1"}}]"#,
+            "2 123456789012 eni-0abc 10.0.0.1 10.0.0.2 443 49152 6 10 8400 1714564800 1714564860 ACCEPT OK",
+            OCSF_VPC,
+        ),
+        (
+            r#"[{"parseToOCSF":{"eventSource":"Route53Resolver","ocsfVersion":"V1.1"}}]"#,
+            r#"{"version":"1.100000","account_id":"123456789012","region":"us-east-1","vpc_id":"vpc-1","query_timestamp":"2024-05-01T12:00:00Z","query_name":"example.com.","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":[{"Rdata":"192.0.2.10","Type":"A","Class":"IN"}],"srcaddr":"10.0.0.5","srcport":"53211","transport":"UDP","srcids":{"instance":"i-1"}}"#,
+            OCSF_ROUTE53,
+        ),
+        (
+            r#"[{"parseToOCSF":{"eventSource":"EKSAudit","ocsfVersion":"V1.1"}}]"#,
+            r#"{"kind":"Event","auditID":"A1","verb":"delete","requestURI":"/api/v1/namespaces/default/pods/web","user":{"username":"admin","uid":"u1"},"sourceIPs":["10.0.0.9"],"userAgent":"kubectl","objectRef":{"resource":"pods","namespace":"default","name":"web"},"responseStatus":{"code":200},"requestReceivedTimestamp":"2024-05-01T12:00:00.123456Z"}"#,
+            OCSF_EKS,
+        ),
+        (
+            r#"[{"parseToOCSF":{"eventSource":"AWSWAF","ocsfVersion":"V1.1"}}]"#,
+            r#"{"timestamp":1714564800000,"webaclId":"arn:aws:wafv2:us-east-1:123456789012:regional/webacl/w/1","terminatingRuleId":"Block-SQLi","terminatingRuleType":"MANAGED_RULE_GROUP","action":"BLOCK","httpRequest":{"clientIp":"198.51.100.7","country":"FR","uri":"/login","args":"id=1","httpVersion":"HTTP/1.1","httpMethod":"POST","requestId":"W1"}}"#,
+            OCSF_WAF,
+        ),
+        // A record that is not its source's format fails the event.
+        (
+            r#"[{"parseToOCSF":{"eventSource":"CloudTrail","ocsfVersion":"V1.1"}}]"#,
+            "plain text",
+            None,
+        ),
+    ];
+    for (transformer, message, expected) in cases {
+        let got = run(transformer, message);
+        match (got.as_deref(), expected) {
+            (Some(got), Some(expected)) => assert_eq!(
+                serde_json::from_str::<serde_json::Value>(got).unwrap(),
+                serde_json::from_str::<serde_json::Value>(expected).unwrap(),
+                "{transformer}: {got}"
+            ),
+            (got, expected) => assert_eq!(got, expected, "{transformer}"),
+        }
+    }
+    assert!(
+        refused(r#"[{"parseToOCSF":{"eventSource":"GuardDuty","ocsfVersion":"V1.1"}}]"#)
+            .contains("eventSource")
+    );
+    assert!(
+        refused(r#"[{"parseToOCSF":{"eventSource":"VPCFlow","ocsfVersion":"V2"}}]"#)
+            .contains("ocsfVersion")
+    );
+}
+
+const OCSF_CLOUDTRAIL: Option<&str> = Some(
+    r#"{"class_uid":6003,"category_uid":6,"activity_id":1,"type_uid":600301,"severity_id":1,"time":1714564800000,"metadata":{"version":"1.1.0","product":{"name":"CloudTrail","vendor_name":"AWS"},"uid":"E1"},"api":{"operation":"CreateBucket","service":{"name":"s3.amazonaws.com"},"request":{"uid":"R1"}},"actor":{"user":{"type":"IAMUser","uid":"AIDAEXAMPLE","uid_alt":"arn:aws:iam::123456789012:user/alice","credential_uid":"AKIAEXAMPLE","account":{"uid":"123456789012"}}},"src_endpoint":{"ip":"192.0.2.1"},"http_request":{"user_agent":"aws-cli/2.0"},"cloud":{"provider":"AWS","region":"us-east-1","account":{"uid":"123456789012"}},"status_id":1,"status":"Success"}"#,
+);
+const OCSF_CLOUDTRAIL_FAILED: Option<&str> = Some(
+    r#"{"class_uid":6003,"category_uid":6,"activity_id":4,"type_uid":600304,"severity_id":1,"time":1714564800000,"metadata":{"version":"1.5.0","product":{"name":"CloudTrail","vendor_name":"AWS"}},"api":{"operation":"TerminateInstances","service":{"name":"ec2.amazonaws.com"},"response":{"error":"UnauthorizedOperation","message":"denied"}},"actor":{"user":{"type":"Root"}},"cloud":{"provider":"AWS","region":"eu-west-1"},"status_id":2,"status":"Failure"}"#,
+);
+const OCSF_VPC: Option<&str> = Some(
+    r#"{"class_uid":4001,"category_uid":4,"activity_id":6,"type_uid":400106,"severity_id":1,"time":1714564860000,"metadata":{"version":"1.1.0","product":{"name":"Amazon VPC","vendor_name":"AWS"}},"src_endpoint":{"ip":"10.0.0.1","port":443,"interface_uid":"eni-0abc"},"dst_endpoint":{"ip":"10.0.0.2","port":49152},"connection_info":{"protocol_num":6},"traffic":{"packets":10,"bytes":8400},"start_time":1714564800000,"end_time":1714564860000,"action_id":1,"action":"Allowed","disposition_id":1,"cloud":{"provider":"AWS","account":{"uid":"123456789012"}},"unmapped":{"version":"2","log_status":"OK"}}"#,
+);
+const OCSF_ROUTE53: Option<&str> = Some(
+    r#"{"class_uid":4003,"category_uid":4,"activity_id":2,"type_uid":400302,"severity_id":1,"time":1714564800000,"metadata":{"version":"1.1.0","product":{"name":"Route 53","vendor_name":"AWS"}},"query":{"hostname":"example.com.","type":"A","class":"IN"},"rcode":"NOERROR","answers":[{"rdata":"192.0.2.10","type":"A","class":"IN"}],"src_endpoint":{"ip":"10.0.0.5","port":53211,"vpc_uid":"vpc-1","instance_uid":"i-1"},"connection_info":{"protocol_name":"UDP"},"cloud":{"provider":"AWS","region":"us-east-1","account":{"uid":"123456789012"}},"status_id":1,"status":"Success"}"#,
+);
+const OCSF_EKS: Option<&str> = Some(
+    r#"{"class_uid":6003,"category_uid":6,"activity_id":4,"type_uid":600304,"severity_id":1,"time":1714564800123,"metadata":{"version":"1.1.0","product":{"name":"Amazon EKS","vendor_name":"AWS"},"uid":"A1"},"api":{"operation":"delete","request":{"uid":"A1"},"response":{"code":200}},"actor":{"user":{"name":"admin","uid":"u1"}},"src_endpoint":{"ip":"10.0.0.9"},"http_request":{"user_agent":"kubectl","url":{"path":"/api/v1/namespaces/default/pods/web"}},"resources":[{"type":"pods","name":"web","namespace":"default"}],"status_id":1,"status":"Success"}"#,
+);
+const OCSF_WAF: Option<&str> = Some(
+    r#"{"class_uid":4002,"category_uid":4,"activity_id":6,"type_uid":400206,"severity_id":1,"time":1714564800000,"metadata":{"version":"1.1.0","product":{"name":"AWS WAF","vendor_name":"AWS"},"uid":"W1"},"http_request":{"http_method":"POST","version":"HTTP/1.1","url":{"path":"/login","query_string":"id=1"},"uid":"W1"},"src_endpoint":{"ip":"198.51.100.7","location":{"country":"FR"}},"firewall_rule":{"uid":"Block-SQLi","type":"MANAGED_RULE_GROUP"},"action_id":2,"action":"Denied","disposition_id":2,"cloud":{"provider":"AWS"},"unmapped":{"webaclId":"arn:aws:wafv2:us-east-1:123456789012:regional/webacl/w/1"}}"#,
+);
