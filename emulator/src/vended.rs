@@ -20,13 +20,14 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{LogsError, LogsResult};
+use crate::journal::Journal;
 use crate::limits::MAX_VENDED_RECORDS;
 use crate::store::deliveries::{
     self, Delivery, DeliveryDestination, DeliverySource, DestinationType,
 };
 use crate::store::events::NewEvent;
 use crate::store::resources::Resource;
-use crate::store::Region;
+use crate::store::{Region, Store};
 
 /// What happened to one delivery of an emit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,6 +48,62 @@ pub struct VendedDelivery {
     /// Why it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+/// The journal name of an emit (`--data-dir`): its body is the emit's source and records,
+/// and a replay writes them to the log groups again (S3 objects, outside the state, were
+/// written once and are not written again).
+pub const EMIT_EFFECT: &str = "cwlogs:EmitVendedLogs";
+
+/// An emit as journaled.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JournaledEmit<'a> {
+    #[serde(borrow)]
+    delivery_source_name: std::borrow::Cow<'a, str>,
+    records: std::borrow::Cow<'a, [Value]>,
+}
+
+/// Emits as [`emit`] does, journaling the emit (with `journal`) so that its events survive
+/// a restart; the caller waits for durability before it answers.
+pub fn emit_journaled(
+    store: &Store,
+    journal: Option<&Journal>,
+    region: &str,
+    source: &str,
+    records: &[Value],
+) -> LogsResult<Vec<VendedDelivery>> {
+    let region = store.existing_region(region).ok_or_else(source_not_found)?;
+    let body = serde_json::to_vec(&JournaledEmit {
+        delivery_source_name: source.into(),
+        records: records.into(),
+    })
+    .expect("JSON values serialize");
+    crate::ops::execute_effect(store, journal, region.name(), (EMIT_EFFECT, &body), || {
+        emit(
+            &region,
+            store.export_dir(),
+            store.account_id(),
+            source,
+            records,
+        )
+    })
+}
+
+/// Replays a journaled [`EMIT_EFFECT`] (the caller pins the clock to the record's time).
+pub fn replay(store: &Store, region: &str, body: &[u8]) -> LogsResult<()> {
+    let journaled: JournaledEmit<'_> = serde_json::from_slice(body).map_err(|e| {
+        LogsError::ServiceUnavailable(format!("a journaled vended emit is unreadable: {e}"))
+    })?;
+    let region = store.existing_region(region).ok_or_else(source_not_found)?;
+    emit(
+        &region,
+        None,
+        store.account_id(),
+        &journaled.delivery_source_name,
+        &journaled.records,
+    )
+    .map(|_| ())
 }
 
 /// Numbers S3 objects so two emits in the same millisecond do not overwrite each other.

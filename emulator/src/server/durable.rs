@@ -22,7 +22,7 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
     let mut first_skipped = None;
     store.env().replaying.store(true, Ordering::Relaxed);
     let opened = Journal::open(dir, |record| {
-        if let Err(error) = ops::replay(store, record) {
+        if let Err(error) = replay(store, record) {
             skipped += 1;
             first_skipped.get_or_insert_with(|| error.to_string());
         }
@@ -48,6 +48,35 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
         );
     }
     Ok(Arc::new(journal))
+}
+
+/// Applies one journal record: the changes of state that no operation makes (vended logs,
+/// scheduled query runs) go back to their owners, with the clock pinned and the ids seeded as
+/// when they were journaled; everything else to [`ops::replay`].
+fn replay(store: &Store, record: Record<'_>) -> crate::error::LogsResult<()> {
+    if let Record::Request {
+        time,
+        seed,
+        region,
+        operation,
+        body,
+    } = record
+    {
+        match operation {
+            crate::scheduler::RUN_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::scheduler::replay(store, region, body)
+                })
+            }
+            crate::vended::EMIT_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::vended::replay(store, region, body)
+                })
+            }
+            _ => {}
+        }
+    }
+    ops::replay(store, record)
 }
 
 /// Wipes all state, on disk too.

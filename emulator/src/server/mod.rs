@@ -569,13 +569,22 @@ async fn emit_vended(State(app): State<Arc<App>>, request: Request) -> Response 
                 ))
             })?;
             let region = request.region.as_deref().unwrap_or(&app.default_region);
-            emit_vended_logs(
+            crate::vended::emit_journaled(
                 &app.store,
+                app.journal.as_deref(),
                 region,
                 &request.delivery_source_name,
                 &request.records,
             )
         })
+    };
+    let outcome = match (outcome, &app.journal) {
+        (Ok(deliveries), Some(journal)) => journal
+            .wait_durable()
+            .await
+            .map(|()| deliveries)
+            .map_err(LogsError::ServiceUnavailable),
+        (outcome, _) => outcome,
     };
     let response = match outcome {
         Ok(deliveries) => (
@@ -587,24 +596,6 @@ async fn emit_vended(State(app): State<Arc<App>>, request: Request) -> Response 
     };
     log_route(&method, &uri, &response, started);
     response
-}
-
-fn emit_vended_logs(
-    store: &Store,
-    region: &str,
-    source: &str,
-    records: &[serde_json::Value],
-) -> Result<Vec<crate::VendedDelivery>, LogsError> {
-    let region = store
-        .existing_region(region)
-        .ok_or_else(crate::vended::source_not_found)?;
-    crate::vended::emit(
-        &region,
-        store.export_dir(),
-        store.account_id(),
-        source,
-        records,
-    )
 }
 
 /// The query of `GET /_cwlogs/deliveries`.
@@ -935,8 +926,14 @@ impl Emulator {
         source: &str,
         records: &[serde_json::Value],
     ) -> Result<Vec<crate::VendedDelivery>, String> {
-        emit_vended_logs(&self.store, region, source, records)
-            .map_err(|e| format!("{}: {e}", e.code()))
+        let journal = self.journal.as_deref();
+        let deliveries =
+            crate::vended::emit_journaled(&self.store, journal, region, source, records)
+                .map_err(|e| format!("{}: {e}", e.code()))?;
+        if let Some(journal) = journal {
+            journal.wait_durable_blocking()?;
+        }
+        Ok(deliveries)
     }
 
     /// How many StartLiveTail sessions are open (also `liveTailSessions` on `GET /health`).
@@ -1215,7 +1212,7 @@ impl EmulatorBuilder {
             let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
             (stop, task)
         });
-        let scheduler = tokio::spawn(crate::scheduler::run(Arc::clone(&store)));
+        let scheduler = tokio::spawn(crate::scheduler::run(Arc::clone(&store), journal.clone()));
         let live_tail_ticker = Some(tokio::spawn(tick_live_tails(Arc::downgrade(&store))));
         let router = guarded_router(
             Arc::clone(&store),

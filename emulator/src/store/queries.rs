@@ -52,6 +52,19 @@ impl QueryStatus {
     pub fn is_finished(self) -> bool {
         self != Self::Running
     }
+
+    /// The status of a wire name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Running,
+            Self::Complete,
+            Self::Failed,
+            Self::Cancelled,
+            Self::Timeout,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == name)
+    }
 }
 
 /// What is known about one query.
@@ -249,6 +262,16 @@ impl Region {
             })
             .map_err(|e| LogsError::ServiceUnavailable(format!("cannot start the query: {e}")))?;
         Ok(id)
+    }
+
+    /// Puts back a finished query as it was recorded (a journaled scheduled-query run).
+    pub fn restore_query(&self, record: QueryRecord) {
+        let key = (record.create_time, record.id.clone());
+        let slot = Arc::new(Slot {
+            record: Mutex::new(record),
+            stop: AtomicBool::new(false),
+        });
+        self.queries.slots.lock().insert(key, slot);
     }
 
     /// A copy of the named query's record; ResourceNotFound for an unknown id.
