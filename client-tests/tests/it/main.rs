@@ -4,6 +4,7 @@
 mod common;
 mod concurrency;
 mod deliveries;
+mod durable;
 mod events_get;
 mod events_put;
 mod faults;
