@@ -104,7 +104,7 @@ enum Outcome {
     Ran {
         trigger: SavedTrigger,
         /// The Insights query it ran, finished.
-        query: Option<SavedQuery>,
+        query: Option<Box<SavedQuery>>,
         /// The lookup table's new content (CSV), for a lookup-table destination.
         table: Option<String>,
     },
@@ -314,7 +314,7 @@ fn run_once(store: &Store, region: &Arc<Region>, query: &ScheduledQuery, at: i64
     let ran =
         |trigger: &Trigger, record: Option<&QueryRecord>, table: Option<String>| Outcome::Ran {
             trigger: SavedTrigger::from(trigger),
-            query: record.map(SavedQuery::from),
+            query: record.map(|r| Box::new(SavedQuery::from(r))),
             table,
         };
     let failed = |status: &'static str, error: String| {
