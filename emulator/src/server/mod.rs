@@ -1188,6 +1188,9 @@ impl EmulatorBuilder {
             Some(dir) => Some(durable::open(&store, dir)?),
             None => None,
         };
+        if let Some(journal) = &journal {
+            durable::journal_background_work(&store, journal);
+        }
         let listener = TcpListener::bind(self.addr).await.map_err(|error| {
             std::io::Error::new(
                 error.kind(),

@@ -94,12 +94,47 @@ pub struct Env {
     pub check_destinations: bool,
     /// The S3-compatible endpoint export and import tasks use, when configured.
     pub s3_endpoint: Option<String>,
+    /// Under `--data-dir`, how background work journals the state it changes (set by the
+    /// server once the journal is open; see [`Env::journal_effect`]).
+    pub effects: std::sync::OnceLock<EffectJournal>,
+}
+
+/// Runs a change of state named `(name, body)` in a region as a journaled write (the
+/// server's `ops::execute_effect`); the store does not know the journal.
+#[allow(clippy::type_complexity)]
+pub struct EffectJournal(
+    pub  Arc<
+        dyn Fn(&str, (&str, &[u8]), &mut dyn FnMut() -> LogsResult<()>) -> LogsResult<()>
+            + Send
+            + Sync,
+    >,
+);
+
+impl std::fmt::Debug for EffectJournal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EffectJournal")
+    }
 }
 
 impl Env {
     /// Now, from the injected clock, in epoch milliseconds.
     pub fn now(&self) -> i64 {
         self.clock.now_millis()
+    }
+
+    /// Runs `apply`, journaled as `(name, body)` in `region` under `--data-dir` (once the
+    /// journal is open); a plain call otherwise. Background work (an export finishing) uses it
+    /// so that a replay applies its recorded effect instead of doing the work again.
+    pub fn journal_effect(
+        &self,
+        region: &str,
+        named: (&str, &[u8]),
+        mut apply: impl FnMut() -> LogsResult<()>,
+    ) -> LogsResult<()> {
+        match self.effects.get() {
+            Some(journal) => (journal.0)(region, named, &mut apply),
+            None => apply(),
+        }
     }
 
     /// Whether the journal is being replayed (see the field).
@@ -162,6 +197,7 @@ impl Store {
                 forward: crate::delivery::Endpoints::default(),
                 check_destinations: false,
                 s3_endpoint: None,
+                effects: std::sync::OnceLock::new(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -187,6 +223,7 @@ impl Store {
                 forward: config.forward.clone(),
                 check_destinations: config.check_destinations,
                 s3_endpoint: config.s3_endpoint.clone(),
+                effects: std::sync::OnceLock::new(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
