@@ -297,6 +297,27 @@ fn apply(region: &Region, effect: RunEffect) -> LogsResult<Option<i64>> {
         .and_then(|next| next)
 }
 
+/// The journal name of a finished Insights query's record (`--data-dir`; see
+/// `Env::finished_queries`), kept in the form a scheduled run's query is journaled in.
+pub const QUERY_EFFECT: &str = "cwlogs:QueryFinished";
+
+/// A finished query's record as a [`QUERY_EFFECT`] body.
+pub fn finished_query_body(record: &QueryRecord) -> Vec<u8> {
+    serde_json::to_vec(&SavedQuery::from(record)).expect("a query record serializes")
+}
+
+/// Replays a journaled [`QUERY_EFFECT`]: the query's record becomes the one recorded.
+pub fn replay_finished_query(store: &Store, region: &str, body: &[u8]) -> LogsResult<()> {
+    let saved: SavedQuery = serde_json::from_slice(body).map_err(|e| {
+        LogsError::ServiceUnavailable(format!("a journaled query record is unreadable: {e}"))
+    })?;
+    let region = store
+        .existing_region(region)
+        .ok_or_else(|| LogsError::ResourceNotFound("the query's region does not exist".into()))?;
+    region.restore_query(saved.restore()?);
+    Ok(())
+}
+
 /// Replays a journaled [`RUN_EFFECT`] (the caller pins the clock to the record's time).
 pub fn replay(store: &Store, region: &str, body: &[u8]) -> LogsResult<()> {
     let effect: RunEffect = serde_json::from_slice(body).map_err(|e| {

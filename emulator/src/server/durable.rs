@@ -68,6 +68,11 @@ fn replay(store: &Store, record: Record<'_>) -> crate::error::LogsResult<()> {
                     crate::scheduler::replay(store, region, body)
                 })
             }
+            crate::scheduler::QUERY_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::scheduler::replay_finished_query(store, region, body)
+                })
+            }
             crate::export::EXPORT_EFFECT => {
                 return ops::pinned(store, time, seed, || {
                     crate::export::replay(store, region, body)
@@ -98,6 +103,21 @@ pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>
         }
     }));
     let _ = store.env().effects.set(effects);
+    let (weak_store, weak_journal) = (Arc::downgrade(store), Arc::downgrade(journal));
+    let queries = crate::store::FinishedQueryJournal(Arc::new(move |region, record| {
+        if let (Some(store), Some(journal)) = (weak_store.upgrade(), weak_journal.upgrade()) {
+            let body = crate::scheduler::finished_query_body(record);
+            // The record is already in place: only the journal needs it.
+            let _ = ops::execute_effect(
+                &store,
+                Some(&journal),
+                region,
+                (crate::scheduler::QUERY_EFFECT, &body),
+                || Ok(()),
+            );
+        }
+    }));
+    let _ = store.env().finished_queries.set(queries);
     crate::export::resume_unfinished(store);
 }
 
@@ -438,5 +458,54 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), written);
         drop(third);
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_query_reads_back_the_same_after_a_compaction() {
+        let dir = std::env::temp_dir().join(format!(
+            "cwlogs-query-effect-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let clock = ManualClock::new(NOW);
+        let first = node(&dir, &clock);
+        first.call(
+            Operation::CreateLogGroup,
+            serde_json::json!({"logGroupName": "g"}),
+        );
+        first.call(
+            Operation::CreateLogStream,
+            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+        );
+        first.put(NOW - 1_000, "one");
+        let started = first.call(
+            Operation::StartQuery,
+            serde_json::json!({"logGroupName": "g", "startTime": (NOW - 3_600_000) / 1000,
+                "endTime": NOW / 1000 + 60, "queryString": "stats count(*) as n"}),
+        );
+        let id: serde_json::Value = serde_json::from_str(&started).unwrap();
+        let results = |node: &Node| {
+            node.call(
+                Operation::GetQueryResults,
+                serde_json::json!({"queryId": id["queryId"]}),
+            )
+        };
+        for _ in 0..200 {
+            if results(&first).contains("Complete") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let expected = results(&first);
+        assert!(expected.contains(r#""value":"1""#), "{expected}");
+        // The record is journaled just after it shows Complete.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        // A compacted journal replays StartQuery before the stream's events: the rerun counts
+        // nothing, the journaled record puts the original back.
+        first.journal.compact(&first.store).unwrap();
+        drop(first);
+        let second = node(&dir, &clock);
+        assert_eq!(results(&second), expected);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -97,6 +97,20 @@ pub struct Env {
     /// Under `--data-dir`, how background work journals the state it changes (set by the
     /// server once the journal is open; see [`Env::journal_effect`]).
     pub effects: std::sync::OnceLock<EffectJournal>,
+    /// Under `--data-dir`, journals a finished Insights query's record (set by the server):
+    /// a replay puts the record back as it was, whatever a rerun over a compacted journal
+    /// would find.
+    pub finished_queries: std::sync::OnceLock<FinishedQueryJournal>,
+}
+
+/// Journals a finished query of a region (see [`Env::finished_queries`]).
+#[allow(clippy::type_complexity)]
+pub struct FinishedQueryJournal(pub Arc<dyn Fn(&str, &queries::QueryRecord) + Send + Sync>);
+
+impl std::fmt::Debug for FinishedQueryJournal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FinishedQueryJournal")
+    }
 }
 
 /// Runs a change of state named `(name, body)` in a region as a journaled write (the
@@ -134,6 +148,13 @@ impl Env {
         match self.effects.get() {
             Some(journal) => (journal.0)(region, named, &mut apply),
             None => apply(),
+        }
+    }
+
+    /// Hands a finished query's record to the journal, if there is one.
+    pub fn query_finished(&self, region: &str, record: &queries::QueryRecord) {
+        if let Some(journal) = self.finished_queries.get() {
+            (journal.0)(region, record);
         }
     }
 
@@ -198,6 +219,7 @@ impl Store {
                 check_destinations: false,
                 s3_endpoint: None,
                 effects: std::sync::OnceLock::new(),
+                finished_queries: std::sync::OnceLock::new(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -224,6 +246,7 @@ impl Store {
                 check_destinations: config.check_destinations,
                 s3_endpoint: config.s3_endpoint.clone(),
                 effects: std::sync::OnceLock::new(),
+                finished_queries: std::sync::OnceLock::new(),
             }),
             regions: RwLock::new(HashMap::new()),
         }

@@ -223,6 +223,7 @@ impl Region {
         let fingerprint = self.fingerprint();
         let clock = Arc::clone(&self.env.clock);
         let env = Arc::clone(&self.env);
+        let region_name = self.name.clone();
         // A replayed query has already waited its minimum duration.
         let min_duration = if self.env.replaying() {
             std::time::Duration::ZERO
@@ -252,6 +253,9 @@ impl Region {
                         let mut record = slot.record.lock();
                         record.status = QueryStatus::Cancelled;
                         record.duration = Some(clock.now_millis().saturating_sub(started));
+                        let finished = record.clone();
+                        drop(record);
+                        env.query_finished(&region_name, &finished);
                         return;
                     }
                 }
@@ -259,6 +263,9 @@ impl Region {
                 record.output = output;
                 record.status = status;
                 record.duration = Some(clock.now_millis().saturating_sub(started));
+                let finished = record.clone();
+                drop(record);
+                env.query_finished(&region_name, &finished);
             })
             .map_err(|e| LogsError::ServiceUnavailable(format!("cannot start the query: {e}")))?;
         Ok(id)
