@@ -132,8 +132,118 @@ impl Bucket {
     }
 }
 
-/// Runs the task `task_id` of `region` in the background, writing to `bucket`.
+/// The journal name of an export's end (`--data-dir`): a replay does not export again (the
+/// objects are written, and a compacted journal restores events only after the control
+/// records, so an export replayed would write empty objects over them); it applies the
+/// recorded end instead. A task the journal shows unfinished runs again after the restart
+/// ([`resume_unfinished`]).
+pub const EXPORT_EFFECT: &str = "cwlogs:ExportTaskEnded";
+
+/// How an export task ended, as journaled.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Ended {
+    task_id: String,
+    completion_time: i64,
+    /// `None` when it completed, else why it failed.
+    error: Option<String>,
+}
+
+/// Records how the task ended, unless it was cancelled meanwhile (then Err, not journaled).
+fn apply_end(region: &Region, ended: &Ended) -> crate::error::LogsResult<()> {
+    region
+        .export_tasks()
+        .update(&ended.task_id, |t| {
+            if !t.status.is_active() {
+                return Err(crate::error::LogsError::InvalidOperation(
+                    "the export task was cancelled".into(),
+                ));
+            }
+            t.completion_time = Some(ended.completion_time);
+            match &ended.error {
+                None => {
+                    t.status = ExportStatus::Completed;
+                    t.message = Some("Completed successfully".into());
+                }
+                Some(error) => {
+                    t.status = ExportStatus::Failed;
+                    t.message = Some(error.clone());
+                }
+            }
+            Ok(())
+        })
+        .and_then(|applied| applied)
+}
+
+/// Replays a journaled [`EXPORT_EFFECT`] (the caller pins the clock).
+pub fn replay(
+    store: &crate::store::Store,
+    region: &str,
+    body: &[u8],
+) -> crate::error::LogsResult<()> {
+    let ended: Ended = serde_json::from_slice(body).map_err(|e| {
+        crate::error::LogsError::ServiceUnavailable(format!(
+            "a journaled export end is unreadable: {e}"
+        ))
+    })?;
+    let region = store.existing_region(region).ok_or_else(|| {
+        crate::error::LogsError::ResourceNotFound("the export's region does not exist".into())
+    })?;
+    apply_end(&region, &ended)
+}
+
+/// Runs again every export task the replayed journal left unfinished (the emulator stopped
+/// while it ran); a task whose bucket is gone fails.
+pub fn resume_unfinished(store: &crate::store::Store) {
+    for name in store.region_names() {
+        let Some(region) = store.existing_region(&name) else {
+            continue;
+        };
+        for task in region.export_tasks().all() {
+            if !task.status.is_active() {
+                continue;
+            }
+            match find_bucket(
+                store.export_dir(),
+                store.s3_endpoint(),
+                region.name(),
+                &task.destination,
+            ) {
+                Some(bucket) => start(Arc::clone(&region), task.id, bucket),
+                None => end(
+                    &region,
+                    task.id,
+                    Err(
+                        "The given bucket does not exist. Please make sure the bucket is valid."
+                            .into(),
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+/// Journals and records the end of the task `task_id`.
+fn end(region: &Region, task_id: String, outcome: Result<(), String>) {
+    let ended = Ended {
+        task_id,
+        completion_time: region.now(),
+        error: outcome.err(),
+    };
+    let body = serde_json::to_vec(&ended).expect("an export's end serializes");
+    let _ = region
+        .env()
+        .journal_effect(region.name(), (EXPORT_EFFECT, &body), || {
+            apply_end(region, &ended)
+        });
+}
+
+/// Runs the task `task_id` of `region` in the background, writing to `bucket`. During a
+/// replay it does nothing: the journal's [`EXPORT_EFFECT`] says how the task ended.
 pub fn start(region: Arc<Region>, task_id: String, bucket: Bucket) {
+    if region.env().replaying() {
+        return;
+    }
     let env_region = Arc::clone(&region);
     let name = format!("export-{task_id}");
     let started = env_region.env().background(name, move || {
@@ -151,23 +261,7 @@ pub fn start(region: Arc<Region>, task_id: String, bucket: Bucket) {
             return; // cancelled before it started
         };
         let outcome = write(&region, &task, &bucket);
-        let now = region.now();
-        let _ = region.export_tasks().update(&task_id, |t| {
-            if t.status != ExportStatus::Running {
-                return; // cancelled meanwhile
-            }
-            t.completion_time = Some(now);
-            match outcome {
-                Ok(()) => {
-                    t.status = ExportStatus::Completed;
-                    t.message = Some("Completed successfully".into());
-                }
-                Err(error) => {
-                    t.status = ExportStatus::Failed;
-                    t.message = Some(error);
-                }
-            }
-        });
+        end(&region, task_id, outcome);
     });
     if let Err(error) = started {
         tracing::error!(%error, "cannot start an export task's thread");

@@ -28,6 +28,7 @@ use serde_json::{Map, Value};
 
 use crate::delivery::forward::{self, block_on, http_client};
 use crate::error::{LogsError, LogsResult};
+use crate::journal::Journal;
 use crate::limits::{
     MAX_FIREHOSE_BATCH_BYTES, MAX_FIREHOSE_BATCH_RECORDS, MAX_VENDED_RECORDS,
     MAX_XRAY_BATCH_DOCUMENTS,
@@ -37,7 +38,7 @@ use crate::store::deliveries::{
 };
 use crate::store::events::NewEvent;
 use crate::store::resources::Resource;
-use crate::store::Region;
+use crate::store::{Region, Store};
 
 /// What happened to one delivery of an emit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,17 +61,85 @@ pub struct VendedDelivery {
     pub message: Option<String>,
 }
 
+/// The journal name of an emit (`--data-dir`): its body is the emit's source and records,
+/// and a replay writes them to the log groups again (S3 objects, outside the state, were
+/// written once and are not written again).
+pub const EMIT_EFFECT: &str = "cwlogs:EmitVendedLogs";
+
+/// An emit as journaled.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JournaledEmit<'a> {
+    #[serde(borrow)]
+    delivery_source_name: std::borrow::Cow<'a, str>,
+    records: std::borrow::Cow<'a, [Value]>,
+}
+
+/// Emits as [`emit`] does, journaling the emit (with `journal`) so that its events survive
+/// a restart; the caller waits for durability before it answers.
+pub fn emit_journaled(
+    store: &Store,
+    journal: Option<&Journal>,
+    region: &str,
+    source: &str,
+    records: &[Value],
+) -> LogsResult<Vec<VendedDelivery>> {
+    let region = store.existing_region(region).ok_or_else(source_not_found)?;
+    let body = serde_json::to_vec(&JournaledEmit {
+        delivery_source_name: source.into(),
+        records: records.into(),
+    })
+    .expect("JSON values serialize");
+    crate::ops::execute_effect(store, journal, region.name(), (EMIT_EFFECT, &body), || {
+        emit(
+            &region,
+            store.account_id(),
+            source,
+            records,
+            Destinations::All,
+        )
+    })
+}
+
+/// Replays a journaled [`EMIT_EFFECT`] (the caller pins the clock to the record's time).
+pub fn replay(store: &Store, region: &str, body: &[u8]) -> LogsResult<()> {
+    let journaled: JournaledEmit<'_> = serde_json::from_slice(body).map_err(|e| {
+        LogsError::ServiceUnavailable(format!("a journaled vended emit is unreadable: {e}"))
+    })?;
+    let region = store.existing_region(region).ok_or_else(source_not_found)?;
+    emit(
+        &region,
+        store.account_id(),
+        &journaled.delivery_source_name,
+        &journaled.records,
+        Destinations::LogGroupsOnly,
+    )
+    .map(|_| ())
+}
+
 /// Numbers S3 objects so two emits in the same millisecond do not overwrite each other.
 static OBJECT_SEQ: AtomicU64 = AtomicU64::new(0);
 
+/// Which deliveries an emit writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destinations {
+    /// Every delivery of the source.
+    All,
+    /// Only deliveries to log groups: a replay rebuilds the state, while S3 objects, Firehose
+    /// records and X-Ray segments, outside it, were sent once and are not sent again.
+    LogGroupsOnly,
+}
+
 /// Emits `records` (JSON objects) from the delivery source `source` of `region` to each of
-/// its deliveries. ResourceNotFound when the source does not exist; a delivery that cannot
-/// be written to is reported `Failed`, as AWS would drop it, without failing the others.
+/// its deliveries (or only those `to` names). ResourceNotFound when the source does not
+/// exist; a delivery that cannot be written to is reported `Failed`, as AWS would drop it,
+/// without failing the others.
 pub fn emit(
     region: &Region,
     account_id: &str,
     source: &str,
     records: &[Value],
+    to: Destinations,
 ) -> LogsResult<Vec<VendedDelivery>> {
     let source = region.deliveries().sources().get(source)?;
     if records.len() > MAX_VENDED_RECORDS {
@@ -90,6 +159,9 @@ pub fn emit(
         .deliveries()
         .of_source(&source.name)
         .into_iter()
+        .filter(|(_, destination)| {
+            to == Destinations::All || destination.kind == DestinationType::Cwl
+        })
         .map(|(delivery, destination)| {
             let outcome = deliver(
                 region,

@@ -5,6 +5,7 @@ mod common;
 mod concurrency;
 mod data_sources;
 mod deliveries;
+mod durable;
 mod events_get;
 mod events_put;
 mod faults;

@@ -355,6 +355,27 @@ impl Journal {
         Ok(written)
     }
 
+    /// [`Self::wait_durable`] for a caller outside the async runtime (the handle's methods):
+    /// polls every millisecond.
+    pub fn wait_durable_blocking(&self) -> Result<(), String> {
+        let target = self.shared.pending.lock().end;
+        loop {
+            {
+                let durable = self.durable.borrow();
+                if let Some(error) = &durable.failed {
+                    return Err(error.to_string());
+                }
+                if durable.upto >= target {
+                    return Ok(());
+                }
+            }
+            if self.writer.lock().is_none() {
+                return Err("the journal writer stopped".into());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
     /// Waits until everything appended so far is on disk; an error when the disk refused.
     pub async fn wait_durable(&self) -> Result<(), String> {
         let target = self.shared.pending.lock().end;

@@ -451,8 +451,7 @@ pub(super) fn list_anomalies(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
     if let Some(arn) = &input.anomaly_detector_arn {
         ctx.region.anomaly_detectors().get(arn)?;
     }
-    ctx.region
-        .evaluate_anomaly_detectors(input.anomaly_detector_arn.as_deref());
+    evaluate_for_read(ctx, input.anomaly_detector_arn.as_deref())?;
     let page = ctx.region.anomalies_page(
         input.anomaly_detector_arn.as_deref(),
         input
@@ -600,4 +599,36 @@ pub(super) fn update_anomaly(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         })
         .and_then(|r| r)?;
     Ok(Handled::empty())
+}
+
+/// The journal name of an anomaly evaluation a read ran (`--data-dir`); its body is the
+/// detector's ARN, or empty for all of the region's detectors.
+pub const EVALUATION_EFFECT: &str = "cwlogs:EvaluateAnomalyDetectors";
+
+/// Runs the detectors' due ticks for a read (ListAnomalies). The anomalies they find are
+/// state that later writes (UpdateAnomaly) name, so with a journal the evaluation is
+/// journaled, at its time, like a write; a read with no tick due journals nothing.
+fn evaluate_for_read(ctx: &Ctx<'_>, only: Option<&str>) -> LogsResult<()> {
+    if ctx.journal.is_none() || !ctx.region.anomaly_ticks_due(only) {
+        ctx.region.evaluate_anomaly_detectors(only);
+        return Ok(());
+    }
+    let body = only.unwrap_or_default().as_bytes();
+    super::execute_effect(
+        ctx.store,
+        ctx.journal,
+        ctx.region.name(),
+        (EVALUATION_EFFECT, body),
+        || {
+            ctx.region.evaluate_anomaly_detectors(only);
+            Ok(())
+        },
+    )
+}
+
+/// Replays a journaled [`EVALUATION_EFFECT`] (the caller pins the clock).
+pub(super) fn replay_evaluation(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<()> {
+    let only = std::str::from_utf8(body).ok().filter(|arn| !arn.is_empty());
+    ctx.region.evaluate_anomaly_detectors(only);
+    Ok(())
 }

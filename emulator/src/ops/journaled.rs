@@ -7,10 +7,41 @@
 
 use super::{dispatch, Ctx, Handled};
 use crate::error::{LogsError, LogsResult};
-use crate::journal::Record;
+use crate::journal::{Journal, Record};
 use crate::protocol::Operation;
 use crate::store::ids::random_seed;
 use crate::store::Store;
+
+/// Runs `apply`, a change of state that no operation makes (vended logs, a scheduled query's
+/// run), as a journaled write: under the journal's order lock, with the clock pinned and the
+/// ids seeded, then journaled as a request named `name` (a name the model does not have, so
+/// the server's replay hands it back to the effect's owner with `body` and the same pinning).
+/// Without a journal it just runs `apply`. The caller waits for durability if it answers.
+pub fn execute_effect<R>(
+    store: &Store,
+    journal: Option<&Journal>,
+    region: &str,
+    (name, body): (&str, &[u8]),
+    apply: impl FnOnce() -> LogsResult<R>,
+) -> LogsResult<R> {
+    let Some(journal) = journal else {
+        return apply();
+    };
+    let _exclusive = journal.order_exclusive();
+    let time = store.env().pinnable.unpinned_now();
+    let seed = random_seed();
+    let result = pinned(store, time, seed, apply);
+    if result.is_ok() {
+        journal.append(&Record::Request {
+            time,
+            seed,
+            region,
+            operation: name,
+            body,
+        });
+    }
+    result
+}
 
 /// Runs `operation`, journaling it (when `ctx` has a journal and it succeeded and changes
 /// state). The caller waits for the journal to be durable before it answers.
@@ -41,7 +72,7 @@ pub fn execute(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<H
 }
 
 /// Runs `run` with the store's clock pinned at `time` and its ids seeded with `seed`.
-fn pinned<R>(store: &Store, time: i64, seed: u64, run: impl FnOnce() -> R) -> R {
+pub fn pinned<R>(store: &Store, time: i64, seed: u64, run: impl FnOnce() -> R) -> R {
     let env = store.env();
     env.pinnable.pin(time);
     env.ids.seed(seed);
@@ -61,6 +92,12 @@ pub fn replay(store: &Store, record: Record<'_>) -> LogsResult<()> {
             operation,
             body,
         } => {
+            if operation == super::anomaly_detectors::EVALUATION_EFFECT {
+                let ctx = Ctx::new(store, region, "replay");
+                return pinned(store, time, seed, || {
+                    super::anomaly_detectors::replay_evaluation(&ctx, body)
+                });
+            }
             let operation = Operation::from_name(operation).ok_or_else(|| {
                 LogsError::ServiceUnavailable(format!(
                     "the journal names {operation}, which this build does not implement"

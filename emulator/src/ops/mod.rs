@@ -37,7 +37,7 @@ pub(crate) use indexes::index_coverage;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-pub use journaled::{execute, replay};
+pub use journaled::{execute, execute_effect, pinned, replay};
 
 use crate::error::{LogsError, LogsResult};
 use crate::journal::Journal;

@@ -22,7 +22,7 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
     let mut first_skipped = None;
     store.env().replaying.store(true, Ordering::Relaxed);
     let opened = Journal::open(dir, |record| {
-        if let Err(error) = ops::replay(store, record) {
+        if let Err(error) = replay(store, record) {
             skipped += 1;
             first_skipped.get_or_insert_with(|| error.to_string());
         }
@@ -48,6 +48,77 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
         );
     }
     Ok(Arc::new(journal))
+}
+
+/// Applies one journal record: the changes of state that no operation makes (vended logs,
+/// scheduled query runs) go back to their owners, with the clock pinned and the ids seeded as
+/// when they were journaled; everything else to [`ops::replay`].
+fn replay(store: &Store, record: Record<'_>) -> crate::error::LogsResult<()> {
+    if let Record::Request {
+        time,
+        seed,
+        region,
+        operation,
+        body,
+    } = record
+    {
+        match operation {
+            crate::scheduler::RUN_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::scheduler::replay(store, region, body)
+                })
+            }
+            crate::scheduler::QUERY_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::scheduler::replay_finished_query(store, region, body)
+                })
+            }
+            crate::export::EXPORT_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::export::replay(store, region, body)
+                })
+            }
+            crate::vended::EMIT_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::vended::replay(store, region, body)
+                })
+            }
+            _ => {}
+        }
+    }
+    ops::replay(store, record)
+}
+
+/// Lets background work journal what it changes ([`crate::store::Env::journal_effect`]),
+/// then restarts the export tasks the journal left unfinished. Called once the journal is
+/// open and replayed, before anything is served.
+pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>) {
+    let (weak_store, weak_journal) = (Arc::downgrade(store), Arc::downgrade(journal));
+    let effects = crate::store::EffectJournal(Arc::new(move |region, named, apply| {
+        match (weak_store.upgrade(), weak_journal.upgrade()) {
+            (Some(store), Some(journal)) => {
+                ops::execute_effect(&store, Some(&journal), region, named, apply)
+            }
+            _ => apply(),
+        }
+    }));
+    let _ = store.env().effects.set(effects);
+    let (weak_store, weak_journal) = (Arc::downgrade(store), Arc::downgrade(journal));
+    let queries = crate::store::FinishedQueryJournal(Arc::new(move |region, record| {
+        if let (Some(store), Some(journal)) = (weak_store.upgrade(), weak_journal.upgrade()) {
+            let body = crate::scheduler::finished_query_body(record);
+            // The record is already in place: only the journal needs it.
+            let _ = ops::execute_effect(
+                &store,
+                Some(&journal),
+                region,
+                (crate::scheduler::QUERY_EFFECT, &body),
+                || Ok(()),
+            );
+        }
+    }));
+    let _ = store.env().finished_queries.set(queries);
+    crate::export::resume_unfinished(store);
 }
 
 /// Wipes all state, on disk too.
@@ -133,18 +204,24 @@ mod tests {
     const DAY: i64 = 86_400_000;
 
     struct Node {
-        store: Store,
+        store: Arc<Store>,
         journal: Arc<Journal>,
     }
 
     fn node(dir: &Path, clock: &ManualClock) -> Node {
+        node_exporting_to(dir, clock, None)
+    }
+
+    fn node_exporting_to(dir: &Path, clock: &ManualClock, exports: Option<&Path>) -> Node {
         let config = Config {
             clock: Arc::new(clock.clone()),
             sequence_tokens: crate::config::SequenceTokenMode::Ignore,
+            export_dir: exports.map(Path::to_path_buf),
             ..Config::default()
         };
-        let store = Store::from_config(&config);
+        let store = Arc::new(Store::from_config(&config));
         let journal = open(&store, dir).unwrap();
+        journal_background_work(&store, &journal);
         Node { store, journal }
     }
 
@@ -228,6 +305,207 @@ mod tests {
         drop(second);
         let third = node(&dir, &clock);
         assert!(third.read().contains("and one more"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_scheduled_run_comes_back_from_its_effect_even_after_a_compaction() {
+        let dir = std::env::temp_dir().join(format!(
+            "cwlogs-scheduled-effect-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let clock = ManualClock::new(NOW);
+        let first = node(&dir, &clock);
+        first.call(
+            Operation::CreateLogGroup,
+            serde_json::json!({"logGroupName": "g"}),
+        );
+        first.call(
+            Operation::CreateLogStream,
+            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+        );
+        first.put(NOW - 1_000, "one");
+        first.put(NOW - 500, "two");
+        first.call(
+            Operation::CreateScheduledQuery,
+            serde_json::json!({"name": "q", "queryLanguage": "CWLI",
+                "queryString": "stats count(*) as n", "logGroupIdentifiers": ["g"],
+                "scheduleExpression": "rate(5 minutes)", "startTimeOffset": 600,
+                "executionRoleArn": "arn:aws:iam::000000000000:role/r",
+                "destinationConfiguration": {"lookupTableConfiguration": {
+                    "tableName": "t", "roleArn": "arn:aws:iam::000000000000:role/r"}}}),
+        );
+        clock.advance(5 * 60_000);
+        crate::scheduler::run_due(&first.store, Some(&first.journal));
+        let state = |node: &Node| {
+            let history = node.call(
+                Operation::GetScheduledQueryHistory,
+                serde_json::json!({"identifier": "q", "startTime": 0, "endTime": NOW + DAY}),
+            );
+            let id = history.split("\"queryId\":\"").nth(1).unwrap()[..36].to_owned();
+            let results = node.call(
+                Operation::GetQueryResults,
+                serde_json::json!({"queryId": id}),
+            );
+            let table = node.call(
+                Operation::GetLookupTable,
+                serde_json::json!({"lookupTableArn":
+                    "arn:aws:logs:us-east-1:000000000000:lookup-table:t"}),
+            );
+            format!("{history}\n{results}\n{table}")
+        };
+        let expected = state(&first);
+        assert!(expected.contains("n\\n2\\n"), "{expected}");
+        // The compacted journal replays control records before the streams' events: a rerun
+        // of the query would count nothing, the recorded effect still says 2.
+        first.journal.compact(&first.store).unwrap();
+        drop(first);
+        let second = node(&dir, &clock);
+        assert_eq!(state(&second), expected);
+        // Replayed, the run is not due again.
+        crate::scheduler::run_due(&second.store, Some(&second.journal));
+        assert_eq!(state(&second), expected);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_export_is_not_redone_by_a_replay_even_after_a_compaction() {
+        let root = std::env::temp_dir().join(format!(
+            "cwlogs-export-effect-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let (dir, exports) = (root.join("data"), root.join("exports"));
+        std::fs::create_dir_all(exports.join("bucket")).unwrap();
+        let clock = ManualClock::new(NOW);
+        let first = node_exporting_to(&dir, &clock, Some(&exports));
+        first.call(
+            Operation::CreateLogGroup,
+            serde_json::json!({"logGroupName": "g"}),
+        );
+        first.call(
+            Operation::CreateLogStream,
+            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+        );
+        first.put(NOW - 1_000, "exported");
+        let created = first.call(
+            Operation::CreateExportTask,
+            serde_json::json!({"logGroupName": "g", "from": 0, "to": NOW + 1,
+                "destination": "bucket"}),
+        );
+        let id: serde_json::Value = serde_json::from_str(&created).unwrap();
+        let id = id["taskId"].as_str().unwrap().to_owned();
+        let describe = |node: &Node| {
+            node.call(
+                Operation::DescribeExportTasks,
+                serde_json::json!({"taskId": id}),
+            )
+        };
+        for _ in 0..200 {
+            if describe(&first).contains("COMPLETED") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let expected = describe(&first);
+        assert!(expected.contains("COMPLETED"), "{expected}");
+        let object = exports.join(format!("bucket/exportedlogs/{id}/s/000000.gz"));
+        let written = std::fs::read(&object).unwrap();
+        first.journal.compact(&first.store).unwrap();
+        drop(first);
+        std::fs::remove_file(&object).unwrap();
+        let second = node_exporting_to(&dir, &clock, Some(&exports));
+        assert!(second.store.env().effects.get().is_some());
+        // The end came back from the journal; nothing was exported again (before, a replay
+        // of the compacted journal wrote the object again, empty).
+        assert_eq!(describe(&second), expected);
+        assert!(!object.exists());
+        // A task whose end the journal lacks (the emulator stopped while it ran) runs again.
+        let unjournaled = second.call(
+            Operation::CreateExportTask,
+            serde_json::json!({"logGroupName": "g", "from": 0, "to": NOW + 1,
+                "destination": "bucket", "destinationPrefix": "again"}),
+        );
+        let again: serde_json::Value = serde_json::from_str(&unjournaled).unwrap();
+        let again = again["taskId"].as_str().unwrap().to_owned();
+        let path = exports.join(format!("bucket/again/{again}/s/000000.gz"));
+        for _ in 0..200 {
+            if path.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        drop(second);
+        std::fs::remove_file(&path).unwrap();
+        // Cut the end record off (the last frame of the journal).
+        let journal = std::fs::read(dir.join("journal.cwl")).unwrap();
+        let mut at = 12;
+        let mut last = at;
+        while at + 8 <= journal.len() {
+            last = at;
+            at += 8 + u32::from_le_bytes(journal[at..at + 4].try_into().unwrap()) as usize;
+        }
+        std::fs::write(dir.join("journal.cwl"), &journal[..last]).unwrap();
+        let third = node_exporting_to(&dir, &clock, Some(&exports));
+        for _ in 0..200 {
+            if path.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), written);
+        drop(third);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_query_reads_back_the_same_after_a_compaction() {
+        let dir = std::env::temp_dir().join(format!(
+            "cwlogs-query-effect-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let clock = ManualClock::new(NOW);
+        let first = node(&dir, &clock);
+        first.call(
+            Operation::CreateLogGroup,
+            serde_json::json!({"logGroupName": "g"}),
+        );
+        first.call(
+            Operation::CreateLogStream,
+            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+        );
+        first.put(NOW - 1_000, "one");
+        let started = first.call(
+            Operation::StartQuery,
+            serde_json::json!({"logGroupName": "g", "startTime": (NOW - 3_600_000) / 1000,
+                "endTime": NOW / 1000 + 60, "queryString": "stats count(*) as n"}),
+        );
+        let id: serde_json::Value = serde_json::from_str(&started).unwrap();
+        let results = |node: &Node| {
+            node.call(
+                Operation::GetQueryResults,
+                serde_json::json!({"queryId": id["queryId"]}),
+            )
+        };
+        for _ in 0..200 {
+            if results(&first).contains("Complete") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let expected = results(&first);
+        assert!(expected.contains(r#""value":"1""#), "{expected}");
+        // The record is journaled just after it shows Complete.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        // A compacted journal replays StartQuery before the stream's events: the rerun counts
+        // nothing, the journaled record puts the original back.
+        first.journal.compact(&first.store).unwrap();
+        drop(first);
+        let second = node(&dir, &clock);
+        assert_eq!(results(&second), expected);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -574,18 +574,27 @@ async fn emit_vended(State(app): State<Arc<App>>, request: Request) -> Response 
     // Deliveries to S3, Firehose and X-Ray wait on those services: off the async workers.
     let outcome = match outcome {
         Ok(request) => {
-            let store = Arc::clone(&app.store);
-            let region = request.region.unwrap_or_else(|| app.default_region.clone());
-            tokio::task::spawn_blocking(move || {
-                emit_vended_logs(
-                    &store,
-                    &region,
+            let emitter = Arc::clone(&app);
+            let emitted = tokio::task::spawn_blocking(move || {
+                let region = request.region.as_deref().unwrap_or(&emitter.default_region);
+                crate::vended::emit_journaled(
+                    &emitter.store,
+                    emitter.journal.as_deref(),
+                    region,
                     &request.delivery_source_name,
                     &request.records,
                 )
             })
             .await
-            .unwrap_or_else(|_| Err(LogsError::ServiceUnavailable("the emit failed".into())))
+            .unwrap_or_else(|_| Err(LogsError::ServiceUnavailable("the emit failed".into())));
+            match (emitted, &app.journal) {
+                (Ok(deliveries), Some(journal)) => journal
+                    .wait_durable()
+                    .await
+                    .map(|()| deliveries)
+                    .map_err(LogsError::ServiceUnavailable),
+                (emitted, _) => emitted,
+            }
         }
         Err(error) => Err(error),
     };
@@ -599,18 +608,6 @@ async fn emit_vended(State(app): State<Arc<App>>, request: Request) -> Response 
     };
     log_route(&method, &uri, &response, started);
     response
-}
-
-fn emit_vended_logs(
-    store: &Store,
-    region: &str,
-    source: &str,
-    records: &[serde_json::Value],
-) -> Result<Vec<crate::VendedDelivery>, LogsError> {
-    let region = store
-        .existing_region(region)
-        .ok_or_else(crate::vended::source_not_found)?;
-    crate::vended::emit(&region, store.account_id(), source, records)
 }
 
 /// The query of `GET /_cwlogs/deliveries`.
@@ -942,15 +939,22 @@ impl Emulator {
         source: &str,
         records: &[serde_json::Value],
     ) -> Result<Vec<crate::VendedDelivery>, String> {
+        let journal = self.journal.as_deref();
         // Its deliveries may wait on other services' endpoints: on a thread of its own, so
         // that an async caller's runtime is not blocked on from inside.
-        std::thread::scope(|scope| {
+        let deliveries = std::thread::scope(|scope| {
             scope
-                .spawn(|| emit_vended_logs(&self.store, region, source, records))
+                .spawn(|| {
+                    crate::vended::emit_journaled(&self.store, journal, region, source, records)
+                })
                 .join()
                 .unwrap_or_else(|_| Err(LogsError::ServiceUnavailable("the emit failed".into())))
         })
-        .map_err(|e| format!("{}: {e}", e.code()))
+        .map_err(|e| format!("{}: {e}", e.code()))?;
+        if let Some(journal) = journal {
+            journal.wait_durable_blocking()?;
+        }
+        Ok(deliveries)
     }
 
     /// How many StartLiveTail sessions are open (also `liveTailSessions` on `GET /health`).
@@ -1218,6 +1222,9 @@ impl EmulatorBuilder {
             Some(dir) => Some(durable::open(&store, dir)?),
             None => None,
         };
+        if let Some(journal) = &journal {
+            durable::journal_background_work(&store, journal);
+        }
         let listener = TcpListener::bind(self.addr).await.map_err(|error| {
             std::io::Error::new(
                 error.kind(),
@@ -1242,7 +1249,7 @@ impl EmulatorBuilder {
             let task = tokio::spawn(publisher.run(crate::metrics::PUBLISH_PERIOD, stopped));
             (stop, task)
         });
-        let scheduler = tokio::spawn(crate::scheduler::run(Arc::clone(&store)));
+        let scheduler = tokio::spawn(crate::scheduler::run(Arc::clone(&store), journal.clone()));
         let live_tail_ticker = Some(tokio::spawn(tick_live_tails(Arc::downgrade(&store))));
         let router = guarded_router(
             Arc::clone(&store),

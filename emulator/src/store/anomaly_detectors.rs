@@ -225,8 +225,23 @@ impl Region {
             self.partition(),
             self.name,
             self.env.account_id,
-            uuid::Uuid::new_v4()
+            self.env.ids.uuid()
         )
+    }
+
+    /// Whether [`Self::evaluate_anomaly_detectors`] has ticks to run: a read that evaluates
+    /// changes state then, and is journaled (`--data-dir`) as that evaluation.
+    pub fn anomaly_ticks_due(&self, only: Option<&str>) -> bool {
+        let now = self.env.now();
+        self.anomaly_detectors.all().iter().any(|detector| {
+            if only.is_some_and(|arn| arn != detector.arn) || !detector.enabled {
+                return false;
+            }
+            frequency_millis(&detector.evaluation_frequency).is_some_and(|frequency| {
+                (now - detector.creation_time) / frequency
+                    > (detector.evaluated_until - detector.creation_time) / frequency
+            })
+        })
     }
 
     /// Runs the ticks of every detector (or the one named) that are due on the clock.

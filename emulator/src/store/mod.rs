@@ -100,12 +100,68 @@ pub struct Env {
     pub cloudtrail_endpoint: Option<String>,
     /// The X-Ray-compatible endpoint vended traces go to, when configured.
     pub xray_endpoint: Option<String>,
+    /// Under `--data-dir`, how background work journals the state it changes (set by the
+    /// server once the journal is open; see [`Env::journal_effect`]).
+    pub effects: std::sync::OnceLock<EffectJournal>,
+    /// Under `--data-dir`, journals a finished Insights query's record (set by the server):
+    /// a replay puts the record back as it was, whatever a rerun over a compacted journal
+    /// would find.
+    pub finished_queries: std::sync::OnceLock<FinishedQueryJournal>,
+}
+
+/// Journals a finished query of a region (see [`Env::finished_queries`]).
+#[allow(clippy::type_complexity)]
+pub struct FinishedQueryJournal(pub Arc<dyn Fn(&str, &queries::QueryRecord) + Send + Sync>);
+
+impl std::fmt::Debug for FinishedQueryJournal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FinishedQueryJournal")
+    }
+}
+
+/// Runs a change of state named `(name, body)` in a region as a journaled write (the
+/// server's `ops::execute_effect`); the store does not know the journal.
+#[allow(clippy::type_complexity)]
+pub struct EffectJournal(
+    pub  Arc<
+        dyn Fn(&str, (&str, &[u8]), &mut dyn FnMut() -> LogsResult<()>) -> LogsResult<()>
+            + Send
+            + Sync,
+    >,
+);
+
+impl std::fmt::Debug for EffectJournal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EffectJournal")
+    }
 }
 
 impl Env {
     /// Now, from the injected clock, in epoch milliseconds.
     pub fn now(&self) -> i64 {
         self.clock.now_millis()
+    }
+
+    /// Runs `apply`, journaled as `(name, body)` in `region` under `--data-dir` (once the
+    /// journal is open); a plain call otherwise. Background work (an export finishing) uses it
+    /// so that a replay applies its recorded effect instead of doing the work again.
+    pub fn journal_effect(
+        &self,
+        region: &str,
+        named: (&str, &[u8]),
+        mut apply: impl FnMut() -> LogsResult<()>,
+    ) -> LogsResult<()> {
+        match self.effects.get() {
+            Some(journal) => (journal.0)(region, named, &mut apply),
+            None => apply(),
+        }
+    }
+
+    /// Hands a finished query's record to the journal, if there is one.
+    pub fn query_finished(&self, region: &str, record: &queries::QueryRecord) {
+        if let Some(journal) = self.finished_queries.get() {
+            (journal.0)(region, record);
+        }
     }
 
     /// Whether the journal is being replayed (see the field).
@@ -170,6 +226,8 @@ impl Store {
                 s3_endpoint: None,
                 cloudtrail_endpoint: None,
                 xray_endpoint: None,
+                effects: std::sync::OnceLock::new(),
+                finished_queries: std::sync::OnceLock::new(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -197,6 +255,8 @@ impl Store {
                 s3_endpoint: config.s3_endpoint.clone(),
                 cloudtrail_endpoint: config.cloudtrail_endpoint.clone(),
                 xray_endpoint: config.xray_endpoint.clone(),
+                effects: std::sync::OnceLock::new(),
+                finished_queries: std::sync::OnceLock::new(),
             }),
             regions: RwLock::new(HashMap::new()),
         }

@@ -52,6 +52,19 @@ impl QueryStatus {
     pub fn is_finished(self) -> bool {
         self != Self::Running
     }
+
+    /// The status of a wire name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Running,
+            Self::Complete,
+            Self::Failed,
+            Self::Cancelled,
+            Self::Timeout,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == name)
+    }
 }
 
 /// What is known about one query.
@@ -210,6 +223,7 @@ impl Region {
         let fingerprint = self.fingerprint();
         let clock = Arc::clone(&self.env.clock);
         let env = Arc::clone(&self.env);
+        let region_name = self.name.clone();
         // A replayed query has already waited its minimum duration.
         let min_duration = if self.env.replaying() {
             std::time::Duration::ZERO
@@ -239,6 +253,9 @@ impl Region {
                         let mut record = slot.record.lock();
                         record.status = QueryStatus::Cancelled;
                         record.duration = Some(clock.now_millis().saturating_sub(started));
+                        let finished = record.clone();
+                        drop(record);
+                        env.query_finished(&region_name, &finished);
                         return;
                     }
                 }
@@ -246,9 +263,22 @@ impl Region {
                 record.output = output;
                 record.status = status;
                 record.duration = Some(clock.now_millis().saturating_sub(started));
+                let finished = record.clone();
+                drop(record);
+                env.query_finished(&region_name, &finished);
             })
             .map_err(|e| LogsError::ServiceUnavailable(format!("cannot start the query: {e}")))?;
         Ok(id)
+    }
+
+    /// Puts back a finished query as it was recorded (a journaled scheduled-query run).
+    pub fn restore_query(&self, record: QueryRecord) {
+        let key = (record.create_time, record.id.clone());
+        let slot = Arc::new(Slot {
+            record: Mutex::new(record),
+            stop: AtomicBool::new(false),
+        });
+        self.queries.slots.lock().insert(key, slot);
     }
 
     /// A copy of the named query's record; ResourceNotFound for an unknown id.
