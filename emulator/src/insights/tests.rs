@@ -439,9 +439,9 @@ fn compile_errors_say_where() {
         ),
         (
             "logcompare @message",
-            0,
-            10,
-            "the logcompare command is not supported by this emulator",
+            11,
+            19,
+            "logcompare takes timeshift and a duration such as 7d, 12h or 30m",
         ),
         ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
         (

@@ -140,11 +140,15 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             "At least one log group must be provided.".into(),
         ));
     }
-    let query = parsed.map_err(|e| LogsError::MalformedQuery {
+    let malformed = |e: crate::insights::CompileError| LogsError::MalformedQuery {
         message: e.message,
         start: e.start,
         end: e.end,
-    })?;
+    };
+    let mut query = parsed.map_err(malformed)?;
+    query
+        .bind_lookups(|name| ctx.region.lookup_table(name))
+        .map_err(malformed)?;
     let mut groups = match &query.source {
         Some(source) => source_groups(ctx, source)?,
         None => Vec::with_capacity(names.len()),
