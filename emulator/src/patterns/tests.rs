@@ -200,3 +200,41 @@ proptest! {
         prop_assert_eq!(texts(&patterns), texts(&again));
     }
 }
+
+#[test]
+fn past_the_cluster_cap_messages_join_existing_clusters_or_the_overflow() {
+    let mut clusterer = Clusterer::with_cap(window(), 2);
+    let messages = [
+        "user alice logged in",
+        "disk full",
+        // Its leaf ("user", 4 words) has a cluster: it joins it although only 1 of 4 agree.
+        "user x y z",
+        // A leaf of its own: the overflow pattern takes it.
+        "cache miss for key 7",
+        "totally different words here now",
+        "user bob logged in",
+    ];
+    for (t, m) in messages.iter().enumerate() {
+        clusterer.add(t as i64, m);
+    }
+    let patterns = clusterer.finish();
+    let texts: Vec<(&str, u64)> = patterns
+        .iter()
+        .map(|p| (p.pattern.as_str(), p.count))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("user <Token-1> <Token-2> <Token-3>", 3),
+            ("<Token-1>", 2),
+            ("disk full", 1)
+        ]
+    );
+    assert_eq!(patterns.iter().map(|p| p.count).sum::<u64>(), 6);
+    for pattern in &patterns {
+        let regex = regex::Regex::new(&pattern.regex).unwrap();
+        for (_, sample) in &pattern.samples {
+            assert!(regex.is_match(sample), "{sample} !~ {}", pattern.regex);
+        }
+    }
+}
