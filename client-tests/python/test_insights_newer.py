@@ -132,3 +132,21 @@ def test_logcompare_compares_with_the_shifted_window(logs, names):
     assert got == run("diff previousWeek")
     status = {r["@pattern"]: r["@diffStatus"] for r in got}
     assert sorted(status.values()) == ["Existing", "New"], got
+
+
+def test_infrequent_access_groups_refuse_pattern_diff_filter_index_and_unmask(logs, names):
+    group = names.group("ia")
+    logs.create_log_group(logGroupName=group, logGroupClass="INFREQUENT_ACCESS")
+    for text, command in [("pattern @message", "pattern"), ("diff", "diff"),
+                          ("fields @message | unmask", "unmask"),
+                          ("filterIndex requestId = 'x'", "filterIndex")]:
+        with pytest.raises(logs.exceptions.MalformedQueryException) as error:
+            logs.start_query(logGroupName=group, queryString=text, startTime=0, endTime=1)
+        assert_aws_error(
+            error, "MalformedQueryException",
+            f"The {command} command is not supported for log groups in the Infrequent Access "
+            f"log class: {group}")
+    # Every other command runs, logcompare and addtotals included.
+    query_id = logs.start_query(logGroupName=group, startTime=0, endTime=1,
+                                queryString="fields @message | addtotals")["queryId"]
+    assert wait(logs, query_id)["status"] == "Complete"

@@ -1815,6 +1815,24 @@ pub trait LookupSource {
 }
 
 impl Query {
+    /// The first command of this query that Infrequent Access log groups do not support (the
+    /// "Logs Insights QL commands supported in log classes" page: all but `pattern`, `diff`,
+    /// `filterIndex` and `unmask`).
+    pub fn not_for_infrequent_access(&self) -> Option<&'static str> {
+        if self.unmask {
+            return Some("unmask");
+        }
+        if self.index_filter.is_some() {
+            return Some("filterIndex");
+        }
+        self.commands.iter().find_map(|c| match c {
+            Command::Pattern(_) => Some("pattern"),
+            Command::Diff(super::pattern::DiffPeriod::Shift(_)) => None,
+            Command::Diff(_) => Some("diff"),
+            _ => None,
+        })
+    }
+
     /// Binds each `lookup` to its table's content, asked of `table` by name. A table that
     /// does not exist, or a column the table lacks, is a compile error at the table's name.
     pub fn bind_lookups<R: LookupSource>(

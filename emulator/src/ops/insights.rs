@@ -167,6 +167,21 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             ))
         })?);
     }
+    if let Some(command) = query.not_for_infrequent_access() {
+        if let Some(group) = groups
+            .iter()
+            .find(|g| g.settings().class == crate::store::LogGroupClass::InfrequentAccess)
+        {
+            return Err(LogsError::MalformedQuery {
+                message: format!(
+                    "The {command} command is not supported for log groups in the Infrequent Access log class: {}",
+                    group.name()
+                ),
+                start: 0,
+                end: 0,
+            });
+        }
+    }
     let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
     let request = QueryRequest {
         indexed_since,
