@@ -176,8 +176,11 @@ impl TokenStats {
             }
             None => self.overflow += count,
         }
+        if !self.numeric {
+            return;
+        }
         match value.parse::<f64>().ok().filter(|x| x.is_finite()) {
-            Some(x) if self.numeric => {
+            Some(x) => {
                 self.http_status &= x.fract() == 0.0 && (100.0..=599.0).contains(&x);
                 for _ in 0..recent {
                     self.recent.add(x);
@@ -349,6 +352,10 @@ pub struct Clusterer {
     clusters: Vec<Cluster>,
     leaves: FnvMap<(usize, u64), Vec<u32>>,
     scratch: Vec<Element>,
+    /// Which positions of the best candidate agree with the message, and the candidate being
+    /// compared (reused buffers).
+    agreeing: Vec<bool>,
+    trial: Vec<bool>,
     total: u64,
     /// Clusters started before new messages join existing ones ([`MAX_CLUSTERS`]).
     cap: usize,
@@ -427,6 +434,8 @@ impl Clusterer {
             clusters: Vec::new(),
             leaves: FnvMap::default(),
             scratch: Vec::new(),
+            agreeing: Vec::new(),
+            trial: Vec::new(),
             total: 0,
             cap,
             overflow: None,
@@ -443,14 +452,18 @@ impl Clusterer {
         let mut best: Option<(usize, usize)> = None;
         for &id in leaf.iter() {
             let cluster = &self.clusters[id as usize];
-            let agree = cluster
-                .positions
-                .iter()
-                .zip(&elements)
-                .filter(|(p, e)| p.agrees(e, message))
-                .count();
+            self.trial.clear();
+            self.trial.extend(
+                cluster
+                    .positions
+                    .iter()
+                    .zip(&elements)
+                    .map(|(p, e)| p.agrees(e, message)),
+            );
+            let agree = self.trial.iter().filter(|a| **a).count();
             if best.is_none_or(|(_, b)| agree > b) {
                 best = Some((id as usize, agree));
+                std::mem::swap(&mut self.agreeing, &mut self.trial);
             }
         }
         let n = elements.len().max(1);
@@ -491,13 +504,18 @@ impl Clusterer {
         match best {
             Some((id, _)) => {
                 let cluster = &mut self.clusters[id];
-                for (position, element) in cluster.positions.iter_mut().zip(&elements) {
+                for ((position, element), agrees) in cluster
+                    .positions
+                    .iter_mut()
+                    .zip(&elements)
+                    .zip(&self.agreeing)
+                {
                     absorb(
                         position,
                         element,
+                        *agrees,
                         message,
-                        cluster.count,
-                        cluster.recent,
+                        (cluster.count, cluster.recent),
                         recent,
                     );
                 }
@@ -589,17 +607,18 @@ fn leaf_hash(elements: &[Element], message: &str) -> u64 {
     h.finish()
 }
 
-/// Takes one member's element into a position, generalizing it if they disagree. `before`
-/// and `before_recent` are the cluster's counts before this member.
+/// Takes one member's element into a position, generalizing it if they disagree (`agrees`:
+/// [`Position::agrees`], already asked). `before` is the cluster's (count, recent count)
+/// before this member.
 fn absorb(
     position: &mut Position,
     element: &Element,
+    agrees: bool,
     message: &str,
-    before: u64,
-    before_recent: u64,
+    (before, before_recent): (u64, u64),
     recent: u64,
 ) {
-    if position.agrees(element, message) {
+    if agrees {
         if let Some(stats) = &mut position.stats {
             stats.add(&message[element.value.0..element.value.1], 1, recent);
         }
