@@ -1674,10 +1674,7 @@ impl Parser {
             col: false,
             fields: Vec::new(),
         };
-        loop {
-            let Some((word, start, end)) = self.peek_word() else {
-                break;
-            };
+        while let Some((word, start, end)) = self.peek_word() {
             let option = word.to_ascii_lowercase();
             if !matches!(option.as_str(), "fieldname" | "row" | "col")
                 || self.chars.get(end) != Some(&'=')
