@@ -491,7 +491,10 @@ proptest! {
     fn running_never_panics(query in prop::sample::select(vec![
         "fields @message", "stats count(*) by @logStream", "sort @message", "filter latency > 1",
         "parse @message \"* *\" as a, b", "fields substr(@message, 2, 3) as s", "dedup @logStream",
-    ]), second in prop::sample::select(vec!["limit 1", "sort @timestamp asc", "fields -latency as n"])) {
+    ]), second in prop::sample::select(vec![
+        "limit 1", "sort @timestamp asc", "fields -latency as n", "addtotals col=true",
+        "addtotals fieldname=T row=false col=true latency", "unmask", "logcompare timeshift 1h",
+    ])) {
         let text = format!("{query} | {second}");
         // Some pairs do not compile (only limit may follow dedup); those that do must run.
         if parse(&text).is_ok() {
