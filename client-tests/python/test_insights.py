@@ -164,7 +164,7 @@ def test_errors(logs, app, names):
     with pytest.raises(logs.exceptions.MalformedQueryException) as error:
         logs.start_query(logGroupName=group, queryString="logcompare @message", **window(base))
     assert_aws_error(error, "MalformedQueryException",
-                     "the logcompare command is not supported by this emulator")
+                     "logcompare takes timeshift and a duration such as 7d, 12h or 30m")
 
 
 def test_source_unnest_and_json_functions(logs, app, names):

@@ -361,7 +361,11 @@ fn run_once(region: &Arc<Region>, query: &ScheduledQuery, at: i64) -> Outcome {
             ),
         );
     }
-    let compiled = match crate::insights::parse(&query.query_string) {
+    let compiled = crate::insights::parse(&query.query_string).and_then(|mut compiled| {
+        compiled.bind_lookups(|name| region.lookup_table(name))?;
+        Ok(compiled)
+    });
+    let compiled = match compiled {
         Ok(compiled) => compiled,
         Err(e) => return failed("InvalidQuery", e.message),
     };

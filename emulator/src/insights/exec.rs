@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use super::json_path::{lookup_many, Found, Paths};
 use super::pattern::PatternSink;
 use super::syntax::{
-    AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
-    Projection, Query,
+    AddTotals, AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern,
+    Lookup, ParsePattern, Projection, Query,
 };
 use super::value::{period, Value};
 
@@ -425,6 +425,7 @@ impl<'q> Run<'q> {
                         | Command::Sort(_)
                         | Command::Limit(_)
                         | Command::Dedup(_)
+                        | Command::AddTotals(AddTotals { col: true, .. })
                 )
             })
             .unwrap_or(query.commands.len());
@@ -725,6 +726,13 @@ impl<'q> Run<'q> {
                     grouped = true;
                     sorted = true;
                 }
+                Command::AddTotals(totals) => {
+                    if !sorted {
+                        sort_newest_first(&mut rows);
+                        sorted = true;
+                    }
+                    add_totals(totals, &mut rows);
+                }
                 Command::Dedup(fields) => {
                     if !sorted {
                         sort_newest_first(&mut rows);
@@ -794,6 +802,17 @@ impl Query {
         }
         if named.is_empty() {
             named = vec!["@timestamp".into(), "@message".into()];
+        }
+        // What `lookup` and `addtotals` add is shown beside the rest (the Lookup page:
+        // "appends the specified output fields to the results").
+        for command in &self.commands {
+            match command {
+                Command::Lookup(Lookup {
+                    bound: Some(index), ..
+                }) => named.extend(index.names.iter().cloned()),
+                Command::AddTotals(totals) if totals.row => named.push(totals.field_name.clone()),
+                _ => {}
+            }
         }
         let mut seen = HashSet::new();
         named.retain(|n| seen.insert(n.clone()));
@@ -1004,6 +1023,16 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
             }
             true
         }
+        Command::Lookup(lookup) => {
+            apply_lookup(lookup, row);
+            true
+        }
+        Command::AddTotals(totals) => {
+            if totals.row {
+                row_total(totals, row);
+            }
+            true
+        }
         Command::Stats { .. }
         | Command::Sort(_)
         | Command::Limit(_)
@@ -1013,6 +1042,93 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::Diff(_)
         | Command::Anomaly => true,
     }
+}
+
+/// `lookup`: the output fields of the table row whose key columns equal the row's key
+/// fields (as text); a row with a key field missing, or matching no table row, is unchanged.
+fn apply_lookup(lookup: &Lookup, row: &mut Record) {
+    let Some(index) = &lookup.bound else {
+        return;
+    };
+    let key: Option<Vec<String>> = lookup
+        .keys
+        .iter()
+        .map(|(_, field)| row.lookup(field).as_text().map(|t| t.into_owned()))
+        .collect();
+    let Some(values) = key.and_then(|key| index.rows.get(&key)) else {
+        return;
+    };
+    for (name, value) in index.names.iter().zip(values) {
+        if lookup.only_new && row.get(name).is_present() {
+            continue;
+        }
+        row.set(name, Value::Text(value.clone()));
+    }
+}
+
+/// The numbers `addtotals` sums in a row: its listed fields, or (no list) every field that is
+/// not a system field and holds a number.
+fn totals_terms<'r>(totals: &'r AddTotals, row: &'r Record) -> Vec<(&'r str, f64)> {
+    let numeric = |value: &Value| match value {
+        Value::Number(n) => Some(*n),
+        Value::Text(_) => value.as_number(),
+        _ => None,
+    };
+    if totals.fields.is_empty() {
+        row.fields
+            .iter()
+            .filter(|(name, _)| !name.starts_with('@') && *name != totals.field_name)
+            .filter_map(|(name, value)| Some((name.as_str(), numeric(value)?)))
+            .collect()
+    } else {
+        totals
+            .fields
+            .iter()
+            .filter(|name| **name != totals.field_name)
+            .filter_map(|name| Some((name.as_str(), numeric(&row.lookup(name))?)))
+            .collect()
+    }
+}
+
+/// `addtotals`' row total: the sum of the row's numeric fields, under `fieldname`.
+fn row_total(totals: &AddTotals, row: &mut Record) {
+    let sum: f64 = totals_terms(totals, row).iter().map(|(_, n)| n).sum();
+    row.set(&totals.field_name, Value::Number(sum));
+}
+
+/// `addtotals` over every row: row totals (`row=true`), then with `col=true` one summary row
+/// at the bottom holding each summed field's column total.
+fn add_totals(totals: &AddTotals, rows: &mut Vec<Record>) {
+    if totals.row {
+        for row in rows.iter_mut() {
+            row_total(totals, row);
+        }
+    }
+    if !totals.col {
+        return;
+    }
+    let mut columns: Vec<(String, f64)> = Vec::new();
+    for row in rows.iter() {
+        let mut terms = totals_terms(totals, row);
+        if totals.row {
+            if let Some(total) = row.get(&totals.field_name).as_number() {
+                terms.push((&totals.field_name, total));
+            }
+        }
+        for (name, n) in terms {
+            match columns.iter_mut().find(|(c, _)| c == name) {
+                Some((_, sum)) => *sum += n,
+                None => columns.push((name.to_owned(), n)),
+            }
+        }
+    }
+    rows.push(Record {
+        fields: columns
+            .into_iter()
+            .map(|(name, sum)| (name, Value::Number(sum)))
+            .collect(),
+        ptr: None,
+    });
 }
 
 /// The captures of `pattern` in `text`, one per name, or `None` when it does not match.

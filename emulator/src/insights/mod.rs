@@ -11,5 +11,8 @@ mod value;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod newer_tests;
+
 pub use exec::{json_fields, Context, Event, Output, Run};
-pub use syntax::{parse, Query, Source};
+pub use syntax::{parse, CompileError, LookupSource, Query, Source};

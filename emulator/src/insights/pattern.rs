@@ -26,6 +26,8 @@ pub enum DiffPeriod {
     Week,
     /// `diff previousMonth` (30 days).
     Month,
+    /// `logcompare timeshift <duration>`: the same window this many milliseconds earlier.
+    Shift(i64),
 }
 
 impl DiffPeriod {
@@ -47,6 +49,7 @@ impl DiffPeriod {
             Self::Day => DAY,
             Self::Week => 7 * DAY,
             Self::Month => 30 * DAY,
+            Self::Shift(ms) => ms,
         };
         (start - shift, end - shift)
     }

@@ -28,6 +28,8 @@ pub struct Query {
     /// `filterIndex field = v` / `field in [...]`: the indexed field and the test (which
     /// also stands in `commands` as a filter).
     pub index_filter: Option<(String, Expr)>,
+    /// `unmask`: the query reads events as stored, without data protection's masks.
+    pub unmask: bool,
 }
 
 /// `SOURCE logGroups(namePrefix: [...], class: [...], accountIdentifiers: [...])`: which log
@@ -90,6 +92,52 @@ pub enum Command {
     Anomaly,
     /// `diff [previousDay|previousWeek|previousMonth]`: patterns against an earlier window.
     Diff(super::pattern::DiffPeriod),
+    /// `lookup table key [as field], ... [OUTPUT|OUTPUTNEW column [as name], ...]`: adds a
+    /// lookup table's columns to the rows whose fields match a table row.
+    Lookup(Lookup),
+    /// `addtotals [fieldname=Name] [row=bool] [col=bool] [field, ...]`: row and column sums.
+    AddTotals(AddTotals),
+}
+
+/// The `lookup` command: which table, matched how, adding what.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    /// The lookup table's name.
+    pub table: String,
+    /// Where the table's name stands in the query (for the missing-table error).
+    pub table_span: (usize, usize),
+    /// The match: `(table column, record field)` pairs, all equal.
+    pub keys: Vec<(String, String)>,
+    /// `OUTPUT`/`OUTPUTNEW`'s `(table column, field name)` pairs; `None`: every column that is
+    /// not a key, under its own name.
+    pub outputs: Option<Vec<(String, String)>>,
+    /// `OUTPUTNEW`: a field the row already has keeps its value.
+    pub only_new: bool,
+    /// The table's rows by key, bound at StartQuery ([`Query::bind_lookup`]).
+    pub bound: Option<std::sync::Arc<LookupIndex>>,
+}
+
+/// A lookup table as one `lookup` reads it: the output fields, and for each key (the key
+/// columns' values) the output values of the first row with that key, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct LookupIndex {
+    /// The names the output values take.
+    pub names: Vec<String>,
+    /// Key values → output values.
+    pub rows: std::collections::HashMap<Vec<String>, Vec<String>>,
+}
+
+/// The `addtotals` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddTotals {
+    /// `fieldname=`: the row total's field (default `Total`).
+    pub field_name: String,
+    /// `row=`: add each row's total (default true).
+    pub row: bool,
+    /// `col=`: add a summary row of column totals at the bottom (default false).
+    pub col: bool,
+    /// The fields summed; empty: every numeric field of the row.
+    pub fields: Vec<String>,
 }
 
 /// An expression with the name it appears under.
@@ -467,14 +515,7 @@ impl Function {
 
 /// The commands and functions AWS documents that this engine does not evaluate yet: refused by
 /// name, so a query never runs with a silently different meaning.
-const UNSUPPORTED_COMMANDS: &[&str] = &[
-    "lookup",
-    "join",
-    "unmask",
-    "addtotals",
-    "logcompare",
-    "unique",
-];
+const UNSUPPORTED_COMMANDS: &[&str] = &["join", "unique"];
 
 /// Parses a query.
 pub fn parse(text: &str) -> Result<Query, CompileError> {
@@ -483,6 +524,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
     let mut spans: Vec<Span> = Vec::new();
     let source = parser.source()?;
     let mut index_filter = None;
+    let mut unmask = false;
     loop {
         parser.skip_space();
         if parser.at_end() {
@@ -506,13 +548,22 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
             }
             index_filter = Some((field, test.clone()));
             commands.push(Command::Filter(test));
+        } else if parser
+            .slice(start, keyword_end)
+            .eq_ignore_ascii_case("unmask")
+        {
+            // `unmask` changes what the query reads, not the rows: it is no pipeline stage.
+            parser.pos = keyword_end;
+            unmask = true;
         } else {
             commands.push(parser.command()?);
         }
-        spans.push(Span {
-            start,
-            end: keyword_end,
-        });
+        if spans.len() < commands.len() {
+            spans.push(Span {
+                start,
+                end: keyword_end,
+            });
+        }
         parser.skip_space();
         if parser.at_end() {
             break;
@@ -541,7 +592,8 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
             return Err(spans[at].error("anomaly must follow pattern"));
         }
     }
-    if commands.is_empty() {
+    implicit_totals_fields(&mut commands);
+    if commands.is_empty() && !unmask {
         return Err(CompileError {
             message: "the query is empty".into(),
             start: 0,
@@ -552,6 +604,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         commands,
         source,
         index_filter,
+        unmask,
     })
 }
 
@@ -759,6 +812,9 @@ impl Parser {
             "pattern" => Ok(Command::Pattern(self.expr()?)),
             "anomaly" => Ok(Command::Anomaly),
             "diff" => self.diff(),
+            "lookup" => self.lookup(),
+            "addtotals" => self.add_totals(),
+            "logcompare" => self.log_compare(),
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
                 end,
@@ -1542,6 +1598,295 @@ impl Parser {
             }
         }
         Ok(Expr::Call(function, args))
+    }
+}
+
+/// The newer commands' parsers: `lookup`, `addtotals`, `logcompare`.
+impl Parser {
+    /// `lookup table key [as field], ... [OUTPUT|OUTPUTNEW column [as name], ...]`.
+    fn lookup(&mut self) -> Result<Command, CompileError> {
+        self.skip_space();
+        let table_start = self.pos;
+        let table = self.field_name()?;
+        let table_span = (table_start, self.pos);
+        let is_output = |word: &str| {
+            word.eq_ignore_ascii_case("output") || word.eq_ignore_ascii_case("outputnew")
+        };
+        let mut keys = Vec::new();
+        loop {
+            if let Some((word, start, end)) = self.peek_word() {
+                if is_output(&word) {
+                    return Err(self.error_at(
+                        start,
+                        end,
+                        "lookup needs a field to match before OUTPUT: lookup table field",
+                    ));
+                }
+            }
+            let column = self.field_name()?;
+            let field = if self.eat_keyword("as") {
+                self.field_name()?
+            } else {
+                column.clone()
+            };
+            keys.push((column, field));
+            if !self.eat_char(',') {
+                break;
+            }
+        }
+        let mut outputs = None;
+        let mut only_new = false;
+        if let Some((word, _, end)) = self.peek_word() {
+            if is_output(&word) {
+                self.pos = end;
+                only_new = word.eq_ignore_ascii_case("outputnew");
+                let mut list = Vec::new();
+                loop {
+                    let column = self.field_name()?;
+                    let name = if self.eat_keyword("as") {
+                        self.field_name()?
+                    } else {
+                        column.clone()
+                    };
+                    list.push((column, name));
+                    if !self.eat_char(',') {
+                        break;
+                    }
+                }
+                outputs = Some(list);
+            }
+        }
+        Ok(Command::Lookup(Lookup {
+            table,
+            table_span,
+            keys,
+            outputs,
+            only_new,
+            bound: None,
+        }))
+    }
+
+    /// `addtotals [fieldname=Name] [row=bool] [col=bool] [field1, field2, ...]`.
+    fn add_totals(&mut self) -> Result<Command, CompileError> {
+        let mut totals = AddTotals {
+            field_name: "Total".into(),
+            row: true,
+            col: false,
+            fields: Vec::new(),
+        };
+        while let Some((word, start, end)) = self.peek_word() {
+            let option = word.to_ascii_lowercase();
+            if !matches!(option.as_str(), "fieldname" | "row" | "col")
+                || self.chars.get(end) != Some(&'=')
+            {
+                break;
+            }
+            self.pos = end + 1;
+            if option == "fieldname" {
+                totals.field_name = self.field_name()?;
+                continue;
+            }
+            let value = match self.peek_word() {
+                Some((v, _, v_end)) if v.eq_ignore_ascii_case("true") => {
+                    self.pos = v_end;
+                    true
+                }
+                Some((v, _, v_end)) if v.eq_ignore_ascii_case("false") => {
+                    self.pos = v_end;
+                    false
+                }
+                _ => {
+                    let at = self.pos;
+                    return Err(self.error_at(
+                        start,
+                        self.word_span(at),
+                        format!("{word}= takes true or false"),
+                    ));
+                }
+            };
+            if option == "row" {
+                totals.row = value;
+            } else {
+                totals.col = value;
+            }
+        }
+        self.skip_space();
+        if !self.at_end() && self.peek() != Some('|') {
+            loop {
+                totals.fields.push(self.field_name()?);
+                if !self.eat_char(',') {
+                    break;
+                }
+            }
+        }
+        Ok(Command::AddTotals(totals))
+    }
+
+    /// `logcompare timeshift <duration>`: `diff` against the window `duration` earlier.
+    fn log_compare(&mut self) -> Result<Command, CompileError> {
+        const FORM: &str = "logcompare takes timeshift and a duration such as 7d, 12h or 30m";
+        if !self.eat_keyword("timeshift") {
+            let at = self.pos;
+            return Err(self.error_at(at, self.word_span(at), FORM));
+        }
+        self.skip_space();
+        let start = self.pos;
+        let shift = match self.peek_word() {
+            Some((word, _, end)) => {
+                self.pos = end;
+                duration_ms(&word)
+            }
+            None => None,
+        };
+        match shift {
+            Some(ms) if ms > 0 => Ok(Command::Diff(super::pattern::DiffPeriod::Shift(ms))),
+            _ => Err(self.error_at(start, self.word_span(start), FORM)),
+        }
+    }
+}
+
+/// `addtotals` without a field list sums the numeric fields the commands before it named
+/// (`fields`, `display`, `parse`, a `stats`' aggregations, a `lookup`'s outputs); with none
+/// named, every
+/// numeric field of the row that is not a system (`@`) field.
+fn implicit_totals_fields(commands: &mut [Command]) {
+    let mut named: Vec<String> = Vec::new();
+    for command in commands.iter_mut() {
+        match command {
+            Command::Fields(projections) | Command::Display(projections) => {
+                named.extend(projections.iter().map(|p| p.name.clone()))
+            }
+            // The groups' keys are labels, not measures: only the aggregations are summed.
+            Command::Stats { aggregations, .. } => {
+                named = aggregations.iter().map(|(_, name)| name.clone()).collect();
+            }
+            Command::Parse { pattern, .. } => match pattern {
+                ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
+                    named.extend(names.iter().cloned())
+                }
+            },
+            Command::Lookup(Lookup {
+                outputs: Some(outputs),
+                ..
+            }) => named.extend(outputs.iter().map(|(_, name)| name.clone())),
+            Command::AddTotals(totals) => {
+                if totals.fields.is_empty() {
+                    let mut seen = std::collections::HashSet::new();
+                    totals.fields = named
+                        .iter()
+                        .filter(|n| seen.insert(n.as_str()))
+                        .cloned()
+                        .collect();
+                }
+                if totals.row {
+                    named.push(totals.field_name.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `7d`, `12h`, `30m`, `45s`, `2w` in milliseconds.
+fn duration_ms(text: &str) -> Option<i64> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (digits, unit) = text.split_at(split);
+    let n: i64 = digits.parse().ok()?;
+    let unit_ms = match unit.to_ascii_lowercase().as_str() {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => return None,
+    };
+    n.checked_mul(unit_ms)
+}
+
+/// A lookup table's content as `lookup` reads it (the store's tables implement it).
+pub trait LookupSource {
+    /// The column names, in order.
+    fn fields(&self) -> &[String];
+    /// The rows in file order, each as wide as the header.
+    fn rows(&self) -> &[Vec<String>];
+}
+
+impl Query {
+    /// The first command of this query that Infrequent Access log groups do not support (the
+    /// "Logs Insights QL commands supported in log classes" page: all but `pattern`, `diff`,
+    /// `filterIndex` and `unmask`).
+    pub fn not_for_infrequent_access(&self) -> Option<&'static str> {
+        if self.unmask {
+            return Some("unmask");
+        }
+        if self.index_filter.is_some() {
+            return Some("filterIndex");
+        }
+        self.commands.iter().find_map(|c| match c {
+            Command::Pattern(_) => Some("pattern"),
+            Command::Diff(super::pattern::DiffPeriod::Shift(_)) => None,
+            Command::Diff(_) => Some("diff"),
+            _ => None,
+        })
+    }
+
+    /// Binds each `lookup` to its table's content, asked of `table` by name. A table that
+    /// does not exist, or a column the table lacks, is a compile error at the table's name.
+    pub fn bind_lookups<R: LookupSource>(
+        &mut self,
+        mut table: impl FnMut(&str) -> Option<R>,
+    ) -> Result<(), CompileError> {
+        for command in &mut self.commands {
+            let Command::Lookup(lookup) = command else {
+                continue;
+            };
+            let error = |message: String| CompileError {
+                message,
+                start: lookup.table_span.0,
+                end: lookup.table_span.1,
+            };
+            let source = table(&lookup.table)
+                .ok_or_else(|| error(format!("Lookup table '{}' does not exist.", lookup.table)))?;
+            let fields = source.fields();
+            let column = |name: &str| {
+                fields.iter().position(|f| f == name).ok_or_else(|| {
+                    error(format!(
+                        "Lookup table '{}' has no field '{name}'.",
+                        lookup.table
+                    ))
+                })
+            };
+            let key_columns = lookup
+                .keys
+                .iter()
+                .map(|(c, _)| column(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let outputs: Vec<(usize, String)> = match &lookup.outputs {
+                Some(list) => list
+                    .iter()
+                    .map(|(c, name)| Ok((column(c)?, name.clone())))
+                    .collect::<Result<_, CompileError>>()?,
+                None => fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !key_columns.contains(i))
+                    .map(|(i, f)| (i, f.clone()))
+                    .collect(),
+            };
+            let mut index = LookupIndex {
+                names: outputs.iter().map(|(_, n)| n.clone()).collect(),
+                rows: std::collections::HashMap::new(),
+            };
+            for row in source.rows() {
+                let key: Vec<String> = key_columns.iter().map(|&i| row[i].clone()).collect();
+                index
+                    .rows
+                    .entry(key)
+                    .or_insert_with(|| outputs.iter().map(|(i, _)| row[*i].clone()).collect());
+            }
+            lookup.bound = Some(std::sync::Arc::new(index));
+        }
+        Ok(())
     }
 }
 

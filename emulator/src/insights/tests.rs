@@ -441,9 +441,9 @@ fn compile_errors_say_where() {
         ),
         (
             "logcompare @message",
-            0,
-            10,
-            "the logcompare command is not supported by this emulator",
+            11,
+            19,
+            "logcompare takes timeshift and a duration such as 7d, 12h or 30m",
         ),
         ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
         (
@@ -493,7 +493,10 @@ proptest! {
     fn running_never_panics(query in prop::sample::select(vec![
         "fields @message", "stats count(*) by @logStream", "sort @message", "filter latency > 1",
         "parse @message \"* *\" as a, b", "fields substr(@message, 2, 3) as s", "dedup @logStream",
-    ]), second in prop::sample::select(vec!["limit 1", "sort @timestamp asc", "fields -latency as n"])) {
+    ]), second in prop::sample::select(vec![
+        "limit 1", "sort @timestamp asc", "fields -latency as n", "addtotals col=true",
+        "addtotals fieldname=T row=false col=true latency", "unmask", "logcompare timeshift 1h",
+    ])) {
         let text = format!("{query} | {second}");
         // Some pairs do not compile (only limit may follow dedup); those that do must run.
         if parse(&text).is_ok() {

@@ -140,11 +140,15 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             "At least one log group must be provided.".into(),
         ));
     }
-    let query = parsed.map_err(|e| LogsError::MalformedQuery {
+    let malformed = |e: crate::insights::CompileError| LogsError::MalformedQuery {
         message: e.message,
         start: e.start,
         end: e.end,
-    })?;
+    };
+    let mut query = parsed.map_err(malformed)?;
+    query
+        .bind_lookups(|name| ctx.region.lookup_table(name))
+        .map_err(malformed)?;
     let mut groups = match &query.source {
         Some(source) => source_groups(ctx, source)?,
         None => Vec::with_capacity(names.len()),
@@ -162,6 +166,21 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
                 aws_detail(ctx, "ResourceNotFoundException")
             ))
         })?);
+    }
+    if let Some(command) = query.not_for_infrequent_access() {
+        if let Some(group) = groups
+            .iter()
+            .find(|g| g.settings().class == crate::store::LogGroupClass::InfrequentAccess)
+        {
+            return Err(LogsError::MalformedQuery {
+                message: format!(
+                    "The {command} command is not supported for log groups in the Infrequent Access log class: {}",
+                    group.name()
+                ),
+                start: 0,
+                end: 0,
+            });
+        }
     }
     let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
     let request = QueryRequest {

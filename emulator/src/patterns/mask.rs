@@ -206,6 +206,11 @@ pub fn value_type(v: &[u8]) -> Option<TokenType> {
     if v.is_empty() {
         return None;
     }
+    // Most words of a log line have no digit: then only an all-hex UUID can be a value (a
+    // number, an address, a time and an identifier all need a digit). One scan decides.
+    if !v.iter().any(u8::is_ascii_digit) {
+        return is_uuid(v).then_some(TokenType::Uuid);
+    }
     if is_number(v) {
         return Some(TokenType::Number);
     }

@@ -21,7 +21,12 @@
 //! a position whose values have no single type is `<Token-N>`.
 //!
 //! Memory is bounded by the number of patterns: per pattern a few samples, a histogram and
-//! per dynamic token at most [`MAX_ENUMERATIONS`] distinct values.
+//! per dynamic token at most [`MAX_ENUMERATIONS`] distinct values. The number of clusters is
+//! capped at [`MAX_CLUSTERS`] (AWS documents no figure; this is the most rows a query can
+//! return): past it, a message that would start a new cluster joins its leaf's most similar
+//! cluster whatever the similarity (generalizing it as any member does), and a message whose
+//! leaf is empty joins one overflow pattern, `<Token-1>`, that takes any text. The rule
+//! depends only on the input order, so the output stays deterministic.
 
 mod anomaly;
 mod mask;
@@ -41,6 +46,9 @@ pub const MAX_ENUMERATIONS: usize = 100;
 
 /// Samples kept per pattern (the first ones seen).
 pub const MAX_SAMPLES: usize = 5;
+
+/// Clusters one clusterer starts, besides the overflow pattern (see the module doc).
+pub const MAX_CLUSTERS: usize = 10_000;
 
 /// Where the events fall in time: histogram buckets over `[start, end)`, and the start of
 /// the "recent" part that anomaly rules compare with the rest (the baseline).
@@ -168,8 +176,11 @@ impl TokenStats {
             }
             None => self.overflow += count,
         }
+        if !self.numeric {
+            return;
+        }
         match value.parse::<f64>().ok().filter(|x| x.is_finite()) {
-            Some(x) if self.numeric => {
+            Some(x) => {
                 self.http_status &= x.fract() == 0.0 && (100.0..=599.0).contains(&x);
                 for _ in 0..recent {
                     self.recent.add(x);
@@ -197,6 +208,8 @@ struct Position {
     multiword: bool,
     /// No white space before it (it follows a `,` in the same word).
     glued: bool,
+    /// The overflow pattern's one position: any text at all.
+    any_text: bool,
     stats: Option<TokenStats>,
 }
 
@@ -210,6 +223,7 @@ impl Position {
                 suffix: "".into(),
                 multiword: false,
                 glued: element.glued,
+                any_text: false,
                 stats: None,
             },
             Some(kind) => Self {
@@ -219,8 +233,23 @@ impl Position {
                 suffix: element.suffix(message).into(),
                 multiword: element.multiword,
                 glued: element.glued,
+                any_text: false,
                 stats: Some(TokenStats::new()),
             },
+        }
+    }
+
+    /// The overflow pattern's position.
+    fn any_text() -> Self {
+        Self {
+            literal: None,
+            kind: TokenType::Token,
+            prefix: "".into(),
+            suffix: "".into(),
+            multiword: false,
+            glued: false,
+            any_text: true,
+            stats: Some(TokenStats::new()),
         }
     }
 
@@ -323,7 +352,15 @@ pub struct Clusterer {
     clusters: Vec<Cluster>,
     leaves: FnvMap<(usize, u64), Vec<u32>>,
     scratch: Vec<Element>,
+    /// Which positions of the best candidate agree with the message, and the candidate being
+    /// compared (reused buffers).
+    agreeing: Vec<bool>,
+    trial: Vec<bool>,
     total: u64,
+    /// Clusters started before new messages join existing ones ([`MAX_CLUSTERS`]).
+    cap: usize,
+    /// The overflow pattern's index in `clusters`, once it exists.
+    overflow: Option<usize>,
 }
 
 /// One dynamic token of a finished pattern.
@@ -382,6 +419,11 @@ impl Pattern {
 impl Clusterer {
     /// An empty clusterer for events in `window`.
     pub fn new(window: Window) -> Self {
+        Self::with_cap(window, MAX_CLUSTERS)
+    }
+
+    /// An empty clusterer that starts at most `cap` clusters (tests use small caps).
+    pub fn with_cap(window: Window, cap: usize) -> Self {
         let window = Window {
             buckets: window.buckets.max(1),
             ..window
@@ -392,7 +434,11 @@ impl Clusterer {
             clusters: Vec::new(),
             leaves: FnvMap::default(),
             scratch: Vec::new(),
+            agreeing: Vec::new(),
+            trial: Vec::new(),
             total: 0,
+            cap,
+            overflow: None,
         }
     }
 
@@ -406,31 +452,70 @@ impl Clusterer {
         let mut best: Option<(usize, usize)> = None;
         for &id in leaf.iter() {
             let cluster = &self.clusters[id as usize];
-            let agree = cluster
-                .positions
-                .iter()
-                .zip(&elements)
-                .filter(|(p, e)| p.agrees(e, message))
-                .count();
+            self.trial.clear();
+            self.trial.extend(
+                cluster
+                    .positions
+                    .iter()
+                    .zip(&elements)
+                    .map(|(p, e)| p.agrees(e, message)),
+            );
+            let agree = self.trial.iter().filter(|a| **a).count();
             if best.is_none_or(|(_, b)| agree > b) {
                 best = Some((id as usize, agree));
+                std::mem::swap(&mut self.agreeing, &mut self.trial);
             }
         }
         let n = elements.len().max(1);
         let recent = u64::from(timestamp >= self.recent_from);
         let bucket = self.window.bucket(timestamp);
-        match best
-            .filter(|(_, agree)| *agree as f64 / n as f64 >= SIMILARITY || elements.is_empty())
-        {
+        let started = self.clusters.len() - usize::from(self.overflow.is_some());
+        let full = started >= self.cap;
+        let best = best.filter(|(_, agree)| {
+            full || *agree as f64 / n as f64 >= SIMILARITY || elements.is_empty()
+        });
+        if full && best.is_none() {
+            let id = *self.overflow.get_or_insert_with(|| {
+                self.clusters.push(Cluster {
+                    positions: vec![Position::any_text()],
+                    count: 0,
+                    recent: 0,
+                    histogram: vec![0; self.window.buckets],
+                    samples: Vec::new(),
+                    severity: Severity::of(message),
+                    first_seen: timestamp,
+                });
+                self.clusters.len() - 1
+            });
+            let cluster = &mut self.clusters[id];
+            if let Some(stats) = &mut cluster.positions[0].stats {
+                stats.add(message, 1, recent);
+            }
+            cluster.count += 1;
+            cluster.recent += recent;
+            cluster.histogram[bucket] += 1;
+            cluster.first_seen = cluster.first_seen.min(timestamp);
+            if cluster.samples.len() < MAX_SAMPLES {
+                cluster.samples.push((timestamp, message.to_owned()));
+            }
+            self.scratch = elements;
+            return;
+        }
+        match best {
             Some((id, _)) => {
                 let cluster = &mut self.clusters[id];
-                for (position, element) in cluster.positions.iter_mut().zip(&elements) {
+                for ((position, element), agrees) in cluster
+                    .positions
+                    .iter_mut()
+                    .zip(&elements)
+                    .zip(&self.agreeing)
+                {
                     absorb(
                         position,
                         element,
+                        *agrees,
                         message,
-                        cluster.count,
-                        cluster.recent,
+                        (cluster.count, cluster.recent),
                         recent,
                     );
                 }
@@ -522,17 +607,18 @@ fn leaf_hash(elements: &[Element], message: &str) -> u64 {
     h.finish()
 }
 
-/// Takes one member's element into a position, generalizing it if they disagree. `before`
-/// and `before_recent` are the cluster's counts before this member.
+/// Takes one member's element into a position, generalizing it if they disagree (`agrees`:
+/// [`Position::agrees`], already asked). `before` is the cluster's (count, recent count)
+/// before this member.
 fn absorb(
     position: &mut Position,
     element: &Element,
+    agrees: bool,
     message: &str,
-    before: u64,
-    before_recent: u64,
+    (before, before_recent): (u64, u64),
     recent: u64,
 ) {
-    if position.agrees(element, message) {
+    if agrees {
         if let Some(stats) = &mut position.stats {
             stats.add(&message[element.value.0..element.value.1], 1, recent);
         }
@@ -599,7 +685,9 @@ fn render(cluster: Cluster, window: Window, width: i64, total: u64) -> Pattern {
                 );
                 text.push_str(&token_string);
                 regex.push_str(&regex::escape(&position.prefix));
-                if position.multiword {
+                if position.any_text {
+                    regex.push_str(r"(?s:.*?)");
+                } else if position.multiword {
                     regex.push_str(r"\S+(?:\s+\S+)?");
                 } else if position.is_wildcard() {
                     regex.push_str(r"\S+");

@@ -167,10 +167,12 @@ proptest! {
 
     #[test]
     fn counts_add_up_samples_match_and_output_is_deterministic(
-        messages in prop::collection::vec((0i64..10_000, message()), 0..40)
+        messages in prop::collection::vec((0i64..10_000, message()), 0..40),
+        // Small caps put the past-the-cap rule under the same properties.
+        cap in prop::sample::select(vec![1usize, 3, MAX_CLUSTERS]),
     ) {
         let run = || {
-            let mut c = Clusterer::new(window());
+            let mut c = Clusterer::with_cap(window(), cap);
             for (t, m) in &messages {
                 c.add(*t, m);
             }
@@ -198,5 +200,43 @@ proptest! {
         let again = run();
         let texts = |ps: &[Pattern]| ps.iter().map(|p| (p.pattern.clone(), p.count, p.regex.clone())).collect::<Vec<_>>();
         prop_assert_eq!(texts(&patterns), texts(&again));
+    }
+}
+
+#[test]
+fn past_the_cluster_cap_messages_join_existing_clusters_or_the_overflow() {
+    let mut clusterer = Clusterer::with_cap(window(), 2);
+    let messages = [
+        "user alice logged in",
+        "disk full",
+        // Its leaf ("user", 4 words) has a cluster: it joins it although only 1 of 4 agree.
+        "user x y z",
+        // A leaf of its own: the overflow pattern takes it.
+        "cache miss for key 7",
+        "totally different words here now",
+        "user bob logged in",
+    ];
+    for (t, m) in messages.iter().enumerate() {
+        clusterer.add(t as i64, m);
+    }
+    let patterns = clusterer.finish();
+    let texts: Vec<(&str, u64)> = patterns
+        .iter()
+        .map(|p| (p.pattern.as_str(), p.count))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("user <Token-1> <Token-2> <Token-3>", 3),
+            ("<Token-1>", 2),
+            ("disk full", 1)
+        ]
+    );
+    assert_eq!(patterns.iter().map(|p| p.count).sum::<u64>(), 6);
+    for pattern in &patterns {
+        let regex = regex::Regex::new(&pattern.regex).unwrap();
+        for (_, sample) in &pattern.samples {
+            assert!(regex.is_match(sample), "{sample} !~ {}", pattern.regex);
+        }
     }
 }

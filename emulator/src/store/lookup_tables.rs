@@ -18,6 +18,16 @@ pub struct ParsedTable {
     pub rows: Vec<Vec<String>>,
 }
 
+impl crate::insights::LookupSource for Arc<ParsedTable> {
+    fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
+    fn rows(&self) -> &[Vec<String>] {
+        &self.rows
+    }
+}
+
 impl ParsedTable {
     /// Parses RFC 4180 CSV (quoted fields with `""` escapes and embedded commas or line
     /// breaks; LF or CRLF line ends; a final line end optional). The first row is the header:

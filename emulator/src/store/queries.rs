@@ -412,6 +412,7 @@ fn run_query(
         now: request.started,
     };
     let mut run = Run::new(&request.query, context, request.limit);
+    let unmask = request.query.unmask;
     let mut since_check = 0;
     let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
     let mut timed_out = false;
@@ -466,9 +467,8 @@ fn run_query(
         let stopped = match newest_first {
             // The newest N kept events overall are among each stream's newest N kept events:
             // read every stream newest first and leave it after its N-th.
-            // Insights results are masked by data protection (StartQuery has no unmask; the
-            // query language's unmask command is not supported yet).
-            Some(n) => group.scan_newest_first(request.from, request.to, false, |stream, view| {
+            // Insights results are masked by data protection unless the query says `unmask`.
+            Some(n) => group.scan_newest_first(request.from, request.to, unmask, |stream, view| {
                 if stream != current_stream {
                     stream.clone_into(&mut current_stream);
                     kept_in_stream = 0;
@@ -485,7 +485,7 @@ fn run_query(
                     }
                 }
             }),
-            None => group.scan(request.from, request.to, false, |stream, view| {
+            None => group.scan(request.from, request.to, unmask, |stream, view| {
                 step(stream, view).is_some()
             }),
         };
@@ -500,7 +500,7 @@ fn run_query(
     if let Some((from, to)) = run.earlier_window() {
         for group in &request.groups {
             let log = format!("{account}:{}", group.name());
-            group.scan(from.max(0), to.max(0), false, |stream, view| {
+            group.scan(from.max(0), to.max(0), unmask, |stream, view| {
                 run.push_earlier(&Event {
                     timestamp: view.key.timestamp,
                     ingestion_time: view.ingestion_time,
