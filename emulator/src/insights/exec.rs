@@ -763,9 +763,10 @@ impl Query {
                     named.extend(projections.iter().map(|p| p.name.clone()))
                 }
                 Command::Parse { pattern, .. } => named.extend(match pattern {
-                    ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
-                        names.clone()
-                    }
+                    ParsePattern::Glob { names, .. }
+                    | ParsePattern::Regex { names, .. }
+                    | ParsePattern::Logfmt { names }
+                    | ParsePattern::Csv { names } => names.clone(),
                 }),
                 Command::Unnest { into, .. } => named.push(into.clone()),
                 _ => {}
@@ -969,9 +970,22 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         }
         Command::Parse { source, pattern } => {
             let text = eval(source, row, cx).as_text().map(|t| t.into_owned());
+            if let ParsePattern::Logfmt { names } = pattern {
+                let map = text.as_deref().map(logfmt_pairs).filter(|m| !m.is_empty());
+                row.set(
+                    &names[0],
+                    map.map_or(Value::Missing, |m| {
+                        Value::Json(Box::new(serde_json::Value::Object(m)))
+                    }),
+                );
+                return true;
+            }
             let captured = text.as_deref().and_then(|text| parse_text(pattern, text));
             match pattern {
-                ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
+                ParsePattern::Glob { names, .. }
+                | ParsePattern::Regex { names, .. }
+                | ParsePattern::Logfmt { names }
+                | ParsePattern::Csv { names } => {
                     for (i, name) in names.iter().enumerate() {
                         let value = captured
                             .as_ref()
@@ -1006,6 +1020,13 @@ fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>>
                     .collect(),
             )
         }
+        ParsePattern::Csv { names } => {
+            let mut columns: Vec<Option<String>> =
+                csv_columns(text).into_iter().map(Some).collect();
+            columns.resize(names.len(), None);
+            Some(columns)
+        }
+        ParsePattern::Logfmt { .. } => None,
         ParsePattern::Glob { literals, .. } => {
             // Literal parts in order; each * takes the shortest text before the next literal,
             // the last one takes the rest when the pattern ends with *.
@@ -1842,4 +1863,99 @@ impl GroupKey {
             other => Self::Text(other.as_text().map(|t| t.into_owned()).unwrap_or_default()),
         }
     }
+}
+
+/// A logfmt line's pairs (`key=value`, `key="quoted \"value\""`, a bare `key`), the last of a
+/// repeated key winning. A bare key reads as `"true"`, as the logfmt decoders of Fluent Bit and
+/// Vector read it (AWS's Parse page does not say); a line with no `key=value` pair at all is
+/// not logfmt and gives no map.
+fn logfmt_pairs(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let mut paired = false;
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| *c <= ' ').is_some() {}
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| *c > ' ' && *c != '=' && *c != '"') {
+            key.push(c);
+        }
+        match chars.peek() {
+            None if key.is_empty() => {
+                if !paired {
+                    out.clear();
+                }
+                return out;
+            }
+            Some('"') if key.is_empty() => {
+                // A stray quoted word: skip it whole.
+                chars.next();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            Some('=') if key.is_empty() => {
+                chars.next();
+                continue;
+            }
+            _ => {}
+        }
+        let value = if chars.next_if_eq(&'=').is_some() {
+            paired = true;
+            let mut value = String::new();
+            if chars.next_if_eq(&'"').is_some() {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some('n') => value.push('\n'),
+                            Some('t') => value.push('\t'),
+                            Some(other) => value.push(other),
+                            None => {}
+                        },
+                        '"' => break,
+                        other => value.push(other),
+                    }
+                }
+            } else {
+                while let Some(c) = chars.next_if(|c| *c > ' ') {
+                    value.push(c);
+                }
+            }
+            value
+        } else {
+            "true".to_owned()
+        };
+        out.insert(key, serde_json::Value::String(value));
+    }
+}
+
+/// A CSV line's columns (RFC 4180: `,` between columns, `"` around a column that holds a comma
+/// or a quote, `""` for a quote inside one). Columns keep their spaces.
+fn csv_columns(text: &str) -> Vec<String> {
+    let mut columns = Vec::new();
+    let mut column = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted => {
+                if chars.next_if_eq(&'"').is_some() {
+                    column.push('"');
+                } else {
+                    quoted = false;
+                }
+            }
+            '"' if column.is_empty() => quoted = true,
+            ',' if !quoted => columns.push(std::mem::take(&mut column)),
+            other => column.push(other),
+        }
+    }
+    columns.push(column);
+    columns
 }

@@ -13,3 +13,6 @@ mod tests;
 
 pub use exec::{json_fields, Context, Event, Output, Run};
 pub use syntax::{parse, Query, Source};
+
+#[cfg(test)]
+mod tests_newer;

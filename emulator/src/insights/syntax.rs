@@ -120,6 +120,16 @@ pub enum ParsePattern {
         /// `multi`: one row per match instead of the first match.
         multi: bool,
     },
+    /// `parse field logfmt as name`: the field's `key=value` pairs as one map (`name.key`).
+    Logfmt {
+        /// The one name the map takes (a list of one, as the other forms keep theirs).
+        names: Vec<String>,
+    },
+    /// `parse field csv as a, b, c`: the field's comma-separated values, one per name.
+    Csv {
+        /// The column names, in order.
+        names: Vec<String>,
+    },
 }
 
 /// An aggregation of `stats`.
@@ -971,20 +981,8 @@ impl Parser {
         };
         self.skip_space();
         let start = self.pos;
-        // The logfmt and CSV modes: refused by name rather than read as a field.
-        if let Some((word, at, end)) = self.peek_word() {
-            let named_mode = |w: &str| ["logfmt", "csv"].contains(&w.to_ascii_lowercase().as_str());
-            let mode = match &source {
-                Expr::Field(field) if named_mode(field) => Some(field.clone()),
-                _ => named_mode(&word).then_some(word),
-            };
-            if let Some(mode) = mode {
-                return Err(self.error_at(
-                    at,
-                    end,
-                    format!("parse in {mode} mode is not supported by this emulator"),
-                ));
-            }
+        if let Some(parsed) = self.parse_mode(&source)? {
+            return Ok(parsed);
         }
         match self.peek() {
             Some('"' | '\'') => {
@@ -1542,6 +1540,64 @@ impl Parser {
             }
         }
         Ok(Expr::Call(function, args))
+    }
+}
+
+impl Parser {
+    /// `parse [field] logfmt as name` and `parse [field] csv as a, b, ...` (the Parse page's
+    /// logfmt and CSV modes); `None` when the command is a glob or regex parse.
+    fn parse_mode(&mut self, source: &Expr) -> Result<Option<Command>, CompileError> {
+        let named_mode = |w: &str| match w.to_ascii_lowercase().as_str() {
+            "logfmt" => Some(true),
+            "csv" => Some(false),
+            _ => None,
+        };
+        let save = self.pos;
+        // `parse logfmt as x`: the field is left out, so the mode word was read as the field.
+        let (source, logfmt, mode_at) = match self.peek_word() {
+            Some((word, at, end)) if named_mode(&word).is_some() => {
+                self.pos = end;
+                (source.clone(), named_mode(&word) == Some(true), at)
+            }
+            Some((word, _, _)) if word.eq_ignore_ascii_case("as") => match source {
+                Expr::Field(field) if named_mode(field).is_some() => (
+                    Expr::Field("@message".into()),
+                    named_mode(field) == Some(true),
+                    save,
+                ),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        if !self.eat_keyword("as") {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                if logfmt {
+                    "expected 'as' and a name: parse field logfmt as name"
+                } else {
+                    "expected 'as' and the column names: parse field csv as a, b, ..."
+                },
+            ));
+        }
+        let mut names = vec![self.field_name()?];
+        while self.eat_char(',') {
+            names.push(self.field_name()?);
+        }
+        if logfmt && names.len() != 1 {
+            return Err(self.error_at(
+                mode_at,
+                self.pos,
+                "parse in logfmt mode takes one name for the map: parse field logfmt as name",
+            ));
+        }
+        let pattern = if logfmt {
+            ParsePattern::Logfmt { names }
+        } else {
+            ParsePattern::Csv { names }
+        };
+        Ok(Some(Command::Parse { source, pattern }))
     }
 }
 

@@ -445,10 +445,10 @@ fn compile_errors_say_where() {
         ),
         ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
         (
-            "parse @message logfmt as lf",
+            "parse @message logfmt as lf, x",
             15,
-            21,
-            "parse in logfmt mode is not supported by this emulator",
+            30,
+            "parse in logfmt mode takes one name for the map: parse field logfmt as name",
         ),
         (
             "fields a b",

@@ -1,0 +1,153 @@
+//! Table tests of the newer query forms (issues 13 and 22): `parse` in logfmt and CSV modes,
+//! `parseDate`/`formatDate`, `join` and subqueries. Each runs the AWS page's documented
+//! example shape over a small known log.
+
+use super::*;
+
+const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
+
+/// Runs `query` over `messages` (one second apart, newest last) and returns the rows as
+/// `field=value` strings without `@ptr`.
+pub(super) fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
+    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    let context = Context {
+        start: T0,
+        end: T0 + 3_600_000,
+        now: T0 + 3_600_000,
+    };
+    let mut run = Run::new(&query, context, 10_000);
+    for (i, message) in messages.iter().enumerate() {
+        let timestamp = T0 + 1_000 * i as i64;
+        let event = Event {
+            timestamp,
+            ingestion_time: timestamp + 5,
+            message,
+            log_stream: "s",
+            log: "000000000000:app",
+        };
+        run.push(&event, || format!("ptr{i}"));
+    }
+    run.finish(10_000)
+        .rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .filter(|(f, _)| f != "@ptr")
+                .map(|(f, v)| format!("{f}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+fn compile_error(query: &str) -> (usize, usize, String) {
+    match parse(query) {
+        Ok(_) => panic!("{query} compiled"),
+        Err(e) => (e.start, e.end, e.message),
+    }
+}
+
+const LOGFMT: &[&str] = &[
+    r#"level=info msg="request done" duration=12ms host=a"#,
+    r#"level=error msg="db \"down\"" duration=900ms host=b"#,
+    "no pairs here",
+    "level=error host=a verbose",
+];
+
+#[test]
+fn parse_logfmt_makes_a_map_read_with_dots() {
+    // The Parse page's first logfmt example.
+    assert_eq!(
+        rows_over(
+            "parse @message logfmt as lf | filter lf.level = \"error\" | display lf.msg, lf.duration",
+            LOGFMT
+        ),
+        ["", r#"lf.msg=db "down" lf.duration=900ms"#]
+    );
+    // Its second: stats by a map key.
+    assert_eq!(
+        rows_over(
+            "parse @message logfmt as lf | stats count(*) by lf.host | sort lf.host",
+            LOGFMT
+        ),
+        ["lf.host=a count(*)=2", "lf.host=b count(*)=1", "count(*)=1"]
+    );
+}
+
+#[test]
+fn parse_logfmt_without_a_field_reads_message_and_keeps_unmatched_events() {
+    assert_eq!(
+        rows_over(
+            "parse logfmt as lf | display lf.verbose, lf.level | sort @timestamp asc",
+            LOGFMT
+        ),
+        [
+            "lf.level=info",
+            "lf.level=error",
+            "",
+            "lf.verbose=true lf.level=error"
+        ]
+    );
+    // The whole map prints as JSON.
+    assert_eq!(
+        rows_over(
+            "parse @message logfmt as lf | display lf",
+            &["a=1 b=\"x y\""]
+        ),
+        [r#"lf={"a":"1","b":"x y"}"#]
+    );
+}
+
+const CSV: &[&str] = &[
+    "2026-01-01,ERROR,disk full",
+    "2026-01-02,INFO,\"ok, fine\"",
+    "2026-01-03,ERROR",
+    "2026-01-04,ERROR,\"say \"\"hi\"\"\",extra",
+];
+
+#[test]
+fn parse_csv_assigns_columns_in_order() {
+    // The Parse page's first CSV example.
+    assert_eq!(
+        rows_over(
+            "parse @message csv as timestamp, level, message | filter level = \"ERROR\" | display timestamp, message | sort timestamp",
+            CSV
+        ),
+        [
+            "timestamp=2026-01-01 message=disk full",
+            "timestamp=2026-01-03",
+            r#"timestamp=2026-01-04 message=say "hi""#
+        ]
+    );
+    assert_eq!(
+        rows_over(
+            "parse csv as d, l, m | filter l = \"INFO\" | display m",
+            CSV
+        ),
+        ["m=ok, fine"]
+    );
+    // Its second: stats over a column.
+    assert_eq!(
+        rows_over(
+            "parse @message csv as host, method, path, status, duration | stats avg(duration) by method",
+            &["h1,GET,/a,200,10", "h2,GET,/b,200,30", "h1,PUT,/a,500,7"]
+        ),
+        ["method=GET avg(duration)=20", "method=PUT avg(duration)=7"]
+    );
+}
+
+#[test]
+fn parse_modes_misused_are_located_compile_errors() {
+    assert_eq!(
+        compile_error("parse @message csv"),
+        (
+            18,
+            18,
+            "expected 'as' and the column names: parse field csv as a, b, ...".into()
+        )
+    );
+    assert_eq!(
+        compile_error("parse @message logfmt as"),
+        (24, 24, "expected a field name".into())
+    );
+}
