@@ -1167,6 +1167,25 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
             (Some(t), Some(p)) => Value::Time(p.ceil(t)),
             _ => Value::Missing,
         },
+        Function::FormatDate | Function::ParseDate => {
+            let zone = match args.get(2) {
+                Some(Expr::Text(zone)) => super::dates::check_zone(zone).unwrap_or(0),
+                _ => 0,
+            };
+            let format = match &args[1] {
+                Expr::Text(format) => format.as_str(),
+                _ => return Value::Missing,
+            };
+            if function == Function::FormatDate {
+                time_of(arg(0)).map_or(Value::Missing, |t| {
+                    Value::Text(super::dates::format_date(t, format, zone))
+                })
+            } else {
+                text(0)
+                    .and_then(|t| super::dates::parse_date(&t, format, zone))
+                    .map_or(Value::Missing, |ms| Value::Number(ms as f64))
+            }
+        }
         Function::Now => Value::Number(cx.now.div_euclid(1000) as f64),
         Function::QueryStartTime => Value::Number(cx.start as f64),
         Function::QueryEndTime => Value::Number(cx.end as f64),

@@ -2,6 +2,7 @@
 //! execution (`exec`). Pure: no store, no HTTP. The store feeds events into a [`Run`]; the
 //! handlers in `ops/insights.rs` own the query lifecycle.
 
+mod dates;
 mod exec;
 mod json_path;
 mod pattern;

@@ -401,6 +401,10 @@ pub enum Function {
     DecToHex,
     /// `haversine(lat1, lon1, lat2, lon2)`: kilometres.
     Haversine,
+    /// `formatDate(t, "strftime format"[, "zone"])` (alias `strftime`): text.
+    FormatDate,
+    /// `parseDate(s, "Java pattern"[, "zone"])`: epoch milliseconds.
+    ParseDate,
 }
 
 impl Function {
@@ -470,6 +474,8 @@ impl Function {
             "hextodec" => (Self::HexToDec, 1, 1),
             "dectohex" => (Self::DecToHex, 1, 1),
             "haversine" => (Self::Haversine, 4, 4),
+            "formatdate" | "strftime" => (Self::FormatDate, 2, 3),
+            "parsedate" => (Self::ParseDate, 2, 3),
             _ => return None,
         })
     }
@@ -1526,6 +1532,9 @@ impl Parser {
                 .map_err(|e| self.error_at(start, self.pos, format!("invalid regex: {e}")))?;
             args[1] = Expr::Pattern(regex);
         }
+        if matches!(function, Function::FormatDate | Function::ParseDate) {
+            self.check_date_arguments(function, &name, &args, start)?;
+        }
         if matches!(
             function,
             Function::Bin | Function::DateFloor | Function::DateCeil
@@ -1544,6 +1553,39 @@ impl Parser {
 }
 
 impl Parser {
+    /// `formatDate`/`parseDate`: the format and the zone are literal strings this engine can
+    /// evaluate, so every row gets a right answer or the query is refused, naming what is not
+    /// supported.
+    fn check_date_arguments(
+        &self,
+        function: Function,
+        name: &str,
+        args: &[Expr],
+        start: usize,
+    ) -> Result<(), CompileError> {
+        use super::dates::{check_java_pattern, check_strftime, check_zone};
+        let literal = |i: usize, what: &str| match args.get(i) {
+            Some(Expr::Text(text)) => Ok(Some(text.as_str())),
+            None => Ok(None),
+            Some(_) => Err(self.error_at(
+                start,
+                self.pos,
+                format!("{name}() takes its {what} as a \"string\""),
+            )),
+        };
+        let format = literal(1, "format")?.unwrap_or_default();
+        let checked = if function == Function::FormatDate {
+            check_strftime(format)
+        } else {
+            check_java_pattern(format)
+        };
+        checked.map_err(|e| self.error_at(start, self.pos, e))?;
+        if let Some(zone) = literal(2, "time zone")? {
+            check_zone(zone).map_err(|e| self.error_at(start, self.pos, e))?;
+        }
+        Ok(())
+    }
+
     /// `parse [field] logfmt as name` and `parse [field] csv as a, b, ...` (the Parse page's
     /// logfmt and CSV modes); `None` when the command is a glob or regex parse.
     fn parse_mode(&mut self, source: &Expr) -> Result<Option<Command>, CompileError> {

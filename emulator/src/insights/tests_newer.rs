@@ -151,3 +151,77 @@ fn parse_modes_misused_are_located_compile_errors() {
         (24, 24, "expected a field name".into())
     );
 }
+
+#[test]
+fn format_date_and_parse_date_as_the_functions_page_shows() {
+    // T0 + 0 s is 2026-01-01 00:00:00 UTC, a Thursday.
+    let one = &["x"];
+    let cases = [
+        (
+            r#"fields formatDate(@timestamp, "%Y-%m-%d", "UTC") as date"#,
+            "date=2026-01-01",
+        ),
+        (
+            r#"fields strftime(@timestamp, "%a %b %e %H:%M:%S %Z %j") as d"#,
+            "d=Thu Jan  1 00:00:00 UTC 001",
+        ),
+        (
+            r#"fields formatDate(@timestamp, "%F %T %z", "-08:00") as d"#,
+            "d=2025-12-31 16:00:00 -0800",
+        ),
+        (
+            r#"fields formatDate(1767268800000, "%I %p %s") as d"#,
+            "d=12 PM 1767268800",
+        ),
+        (
+            r#"fields parseDate("2026-01-01", "yyyy-MM-dd", "UTC") as epoch"#,
+            "epoch=1767225600000",
+        ),
+        (
+            r#"fields parseDate("2026-01-01 01:30", "yyyy-MM-dd HH:mm", "+01:00") as e"#,
+            "e=1767227400000",
+        ),
+        (
+            r#"fields parseDate("01/Jan/2026:10:00:00 +0000", "dd/MMM/yyyy:HH:mm:ss Z") as e"#,
+            "e=1767261600000",
+        ),
+        // Text that does not fit the pattern gives no value.
+        (
+            r#"fields parseDate("nope", "yyyy-MM-dd") as e | display e, @message"#,
+            "@message=x",
+        ),
+        // The round trip: parseDate of formatDate's text is the millisecond it came from.
+        (
+            r#"fields parseDate(formatDate(@timestamp, "%Y-%m-%dT%H:%M:%S"), "yyyy-MM-dd'T'HH:mm:ss") = toMillis(@timestamp) as same"#,
+            "same=1",
+        ),
+    ];
+    for (query, want) in cases {
+        assert_eq!(rows_over(query, one), [want], "{query}");
+    }
+}
+
+#[test]
+fn date_functions_refuse_by_name_what_they_cannot_evaluate() {
+    let cases = [
+        (
+            r#"fields formatDate(@timestamp, "%Y", "America/New_York")"#,
+            "the time zone 'America/New_York' is not supported by this emulator; use UTC or an offset such as +05:30",
+        ),
+        (
+            r#"fields formatDate(@timestamp, "%U")"#,
+            "the format %U of formatDate() is not supported by this emulator",
+        ),
+        (
+            "fields formatDate(@timestamp, f)",
+            "formatDate() takes its format as a \"string\"",
+        ),
+        ("fields parseDate(x)", "parseDate() takes 2 to 3 arguments"),
+    ];
+    for (query, want) in cases {
+        let (start, _, message) = compile_error(query);
+        assert_eq!((start, message.as_str()), (7, want), "{query}");
+    }
+    let (_, _, message) = compile_error(r#"fields parseDate(x, "yyyy-ww")"#);
+    assert!(message.starts_with("parseDate(): "), "{message}");
+}
