@@ -13,7 +13,7 @@ mod value;
 mod tests;
 
 pub use exec::{json_fields, Context, Event, Output, Run};
-pub use syntax::{parse, Query, Source};
+pub use syntax::{parse, Query, Source, SourceTime};
 
 #[cfg(test)]
 mod tests_newer;

@@ -40,6 +40,32 @@ pub struct Source {
     pub classes: Vec<String>,
     /// Groups of these accounts (at most 20).
     pub account_identifiers: Vec<String>,
+    /// `SOURCE "group" "group2" ...`: the groups by name (the form DescribeQueries shows);
+    /// when set, the `logGroups(...)` selectors are empty.
+    pub names: Vec<String>,
+    /// `START=`: the window's first millisecond, overriding StartQuery's `startTime`.
+    pub start: Option<SourceTime>,
+    /// `END=`: the window's last millisecond, overriding StartQuery's `endTime`.
+    pub end: Option<SourceTime>,
+}
+
+/// A time option of `SOURCE "group" START=... END=...`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceTime {
+    /// Epoch milliseconds (`START=1729728200000`).
+    Absolute(i64),
+    /// Milliseconds from when the query starts (`START=-21600s`, `END=0s`).
+    Relative(i64),
+}
+
+impl SourceTime {
+    /// The epoch millisecond it names for a query started at `now`.
+    pub fn at(self, now: i64) -> i64 {
+        match self {
+            SourceTime::Absolute(ms) => ms,
+            SourceTime::Relative(offset) => now.saturating_add(offset),
+        }
+    }
 }
 
 /// The most `namePrefix` values `SOURCE` takes (the SOURCE page).
@@ -1371,6 +1397,10 @@ impl Parser {
         if !self.eat_keyword("source") {
             return Ok(None);
         }
+        self.skip_space();
+        if matches!(self.peek(), Some('"' | '\'')) {
+            return self.source_names().map(Some);
+        }
         if !self.eat_keyword("logGroups") {
             self.skip_space();
             let at = self.pos;
@@ -1553,6 +1583,76 @@ impl Parser {
 }
 
 impl Parser {
+    /// `SOURCE "group" ... [START=t] [END=t]` after `SOURCE`, then its `|`: the form AWS shows
+    /// in DescribeQueries (`START=<epoch ms> END=<epoch ms>`) and saves from the console
+    /// (`START=-21600s END=0s`, relative to when the query starts).
+    fn source_names(&mut self) -> Result<Source, CompileError> {
+        let mut source = Source::default();
+        while matches!(self.peek(), Some('"' | '\'')) {
+            let at = self.pos;
+            let name = self.string()?;
+            if name.is_empty() {
+                return Err(self.error_at(at, self.pos, "a log group name cannot be empty"));
+            }
+            source.names.push(name);
+            self.skip_space();
+        }
+        loop {
+            let Some((word, at, end)) = self.peek_word() else {
+                break;
+            };
+            let slot = if word.eq_ignore_ascii_case("start") {
+                &mut source.start
+            } else if word.eq_ignore_ascii_case("end") {
+                &mut source.end
+            } else {
+                return Err(self.error_at(
+                    at,
+                    end,
+                    format!("unexpected '{word}': SOURCE \"group\" takes START= and END="),
+                ));
+            };
+            if slot.is_some() {
+                return Err(self.error_at(at, end, format!("{word} is given twice")));
+            }
+            self.pos = end;
+            self.expect_char('=', "'=' and a time")?;
+            self.skip_space();
+            let value_at = self.pos;
+            if self.peek() == Some('-') {
+                self.pos += 1;
+            }
+            while self.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
+                self.pos += 1;
+            }
+            let text = self.slice(value_at, self.pos);
+            *slot = Some(source_time(&text).ok_or_else(|| {
+                self.error_at(
+                    value_at,
+                    self.pos.max(value_at + 1),
+                    format!("'{text}' is not a time: epoch milliseconds, or an offset such as -3600s or 0s"),
+                )
+            })?);
+        }
+        if let (Some(SourceTime::Absolute(s)), Some(SourceTime::Absolute(e))) =
+            (source.start, source.end)
+        {
+            if e < s {
+                return Err(self.error_at(save_start(self), self.pos, "END is before START"));
+            }
+        }
+        self.skip_space();
+        if !self.at_end() && !self.eat_char('|') {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected '|' after SOURCE \"group\"",
+            ));
+        }
+        Ok(source)
+    }
+
     /// `formatDate`/`parseDate`: the format and the zone are literal strings this engine can
     /// evaluate, so every row gets a right answer or the query is refused, naming what is not
     /// supported.
@@ -1649,4 +1749,43 @@ fn arity(min: usize, max: usize) -> String {
         (n, usize::MAX) => format!("at least {n} argument{}", if n == 1 { "" } else { "s" }),
         (n, m) => format!("{n} to {m} arguments"),
     }
+}
+
+/// Where the query's `SOURCE` starts (it is always the first command).
+fn save_start(parser: &Parser) -> usize {
+    parser
+        .chars
+        .iter()
+        .position(|c| !c.is_whitespace())
+        .unwrap_or(0)
+}
+
+/// A `START=`/`END=` value: epoch milliseconds, or a signed offset with a unit (`ms`, `s`, `m`,
+/// `h`, `d`, `w`) from when the query starts.
+fn source_time(text: &str) -> Option<SourceTime> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let split = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
+    let (digits, unit) = body.split_at(split);
+    let amount: i64 = digits.parse().ok()?;
+    let unit_ms: i64 = match unit {
+        "" => return (!negative).then_some(SourceTime::Absolute(amount)),
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => return None,
+    };
+    let offset = amount.checked_mul(unit_ms)?;
+    Some(SourceTime::Relative(if negative {
+        -offset
+    } else {
+        offset
+    }))
 }

@@ -378,6 +378,7 @@ fn source_chooses_groups_by_prefix_and_class() {
             name_prefixes: vec!["app-".into(), "web".into()],
             classes: vec!["INFREQUENT_ACCESS".into()],
             account_identifiers: vec![],
+            ..Source::default()
         })
     );
     assert_eq!(query.commands.len(), 1);

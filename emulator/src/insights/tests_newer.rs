@@ -225,3 +225,64 @@ fn date_functions_refuse_by_name_what_they_cannot_evaluate() {
     let (_, _, message) = compile_error(r#"fields parseDate(x, "yyyy-ww")"#);
     assert!(message.starts_with("parseDate(): "), "{message}");
 }
+
+#[test]
+fn source_names_with_time_options() {
+    let source = |q: &str| parse(q).unwrap().source.unwrap();
+    // The form DescribeQueries shows.
+    let described =
+        source(r#"SOURCE "/a" "/b" START=1729728200000 END=1729728215999 | fields @message"#);
+    assert_eq!(described.names, ["/a", "/b"]);
+    assert_eq!(
+        described.start,
+        Some(SourceTime::Absolute(1_729_728_200_000))
+    );
+    assert_eq!(described.end, Some(SourceTime::Absolute(1_729_728_215_999)));
+    // The console's saved form: offsets from when the query starts.
+    let saved = source("SOURCE '/aws/lambda/f' START=-21600s END=0s | fields @timestamp");
+    assert_eq!(saved.names, ["/aws/lambda/f"]);
+    assert_eq!(
+        saved.start.map(|t| t.at(100_000_000)),
+        Some(100_000_000 - 21_600_000)
+    );
+    assert_eq!(saved.end.map(|t| t.at(100_000_000)), Some(100_000_000));
+    // No time options: StartQuery's window.
+    let plain = source(r#"SOURCE "/a" | fields @message"#);
+    assert_eq!((plain.start, plain.end), (None, None));
+    assert!(plain.name_prefixes.is_empty());
+
+    let cases = [
+        (
+            r#"SOURCE "/a" START=soon | fields x"#,
+            18,
+            22,
+            "'soon' is not a time: epoch milliseconds, or an offset such as -3600s or 0s",
+        ),
+        (
+            r#"SOURCE "/a" WHEN=1 | fields x"#,
+            12,
+            16,
+            "unexpected 'WHEN': SOURCE \"group\" takes START= and END=",
+        ),
+        (
+            r#"SOURCE "/a" START=1 START=2"#,
+            20,
+            25,
+            "START is given twice",
+        ),
+        (r#"SOURCE "/a" START=5 END=4"#, 0, 25, "END is before START"),
+        (
+            r#"SOURCE "" | fields x"#,
+            7,
+            9,
+            "a log group name cannot be empty",
+        ),
+    ];
+    for (query, start, end, message) in cases {
+        assert_eq!(
+            compile_error(query),
+            (start, end, message.to_owned()),
+            "{query}"
+        );
+    }
+}

@@ -146,9 +146,17 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
         end: e.end,
     })?;
     let mut groups = match &query.source {
-        Some(source) => source_groups(ctx, source)?,
-        None => Vec::with_capacity(names.len()),
+        Some(source) if source.names.is_empty() => source_groups(ctx, source)?,
+        _ => Vec::with_capacity(names.len()),
     };
+    // `SOURCE "group" ...` names its groups as logGroupNames would.
+    let source_names = query.source.as_ref().map(|s| s.names.as_slice());
+    let names = names.into_iter().chain(
+        source_names
+            .unwrap_or_default()
+            .iter()
+            .map(|n| (n.as_str(), false)),
+    );
     for (name, is_identifier) in names {
         let found = if is_identifier {
             resolve_group(ctx, None, Some(name))
@@ -164,17 +172,31 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
         })?);
     }
     let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
+    // Both ends inclusive, in seconds: AWS reads [start*1000, end*1000+999] ms; SOURCE's
+    // START=/END= (inclusive milliseconds) override them.
+    let started = ctx.store.now();
+    let option = |pick: fn(&crate::insights::Source) -> Option<crate::insights::SourceTime>| {
+        query.source.as_ref().and_then(pick).map(|t| t.at(started))
+    };
+    let from = option(|s| s.start).unwrap_or(start.saturating_mul(1000));
+    let to = option(|s| s.end).map_or(end.saturating_mul(1000).saturating_add(1000), |e| {
+        e.saturating_add(1)
+    });
+    if to <= from {
+        return Err(LogsError::InvalidParameter(
+            "endTime must be greater than or equal to startTime.".into(),
+        ));
+    }
     let request = QueryRequest {
         indexed_since,
         query,
         query_string: query_string.to_owned(),
         language: language.to_owned(),
         groups,
-        // Both ends inclusive, in seconds: AWS reads [start*1000, end*1000+999] ms.
-        from: start.saturating_mul(1000),
-        to: end.saturating_mul(1000).saturating_add(1000),
+        from,
+        to,
         limit,
-        started: ctx.store.now(),
+        started,
     };
     let query_id = ctx
         .region
