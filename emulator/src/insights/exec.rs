@@ -303,6 +303,11 @@ fn json_field_names<'q>(expr: &'q Expr, out: &mut Vec<&'q str>) {
             list.iter().for_each(|e| json_field_names(e, out));
         }
         Expr::Call(_, args) => args.iter().for_each(|e| json_field_names(e, out)),
+        Expr::Subquery(sub) => {
+            if !sub.field.starts_with('@') {
+                out.push(&sub.field);
+            }
+        }
     }
 }
 
@@ -1098,6 +1103,16 @@ fn eval<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> Value {
             Value::Bool(found != *negated)
         }
         Expr::Call(function, args) => call(*function, args, row, cx),
+        Expr::Subquery(sub) => {
+            let Some(text) = row.text(&sub.field) else {
+                return Value::Bool(false);
+            };
+            let found = sub
+                .values
+                .get()
+                .is_some_and(|values| values.contains(text.as_ref()));
+            Value::Bool(found != sub.negated)
+        }
         // Only a function argument, read by that function.
         Expr::Pattern(_) => Value::Missing,
     }

@@ -255,6 +255,23 @@ pub enum Expr {
     Call(Function, Vec<Expr>),
     /// A regex given as a function argument (`regexReplace`'s pattern), compiled once.
     Pattern(Regex),
+    /// `field in (subquery)` or `field not in (subquery)`.
+    Subquery(Box<Subquery>),
+}
+
+/// `filter field in (SOURCE 'group' | ... )` (the Subqueries page): the subquery runs first,
+/// over its own groups and the outer query's window, and the field's value must be among the
+/// values of the same-named field in the subquery's rows.
+#[derive(Debug, Clone)]
+pub struct Subquery {
+    /// The outer field tested.
+    pub field: String,
+    /// The subquery (its `source` names its groups).
+    pub query: Query,
+    /// `not in`.
+    pub negated: bool,
+    /// The subquery's values of `field`, set once it has run (empty until then).
+    pub values: std::sync::Arc<std::sync::OnceLock<std::collections::HashSet<String>>>,
 }
 
 /// What `like` and `=~` test against.
@@ -655,6 +672,10 @@ fn dedup_followed_by_other(commands: &[Command]) -> Option<usize> {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// Inside a `filter`'s test, where `field in (subquery)` may stand.
+    in_filter: bool,
+    /// Inside a subquery, where another is not allowed (the Subqueries page).
+    nested: bool,
 }
 
 impl Parser {
@@ -662,6 +683,8 @@ impl Parser {
         Self {
             chars: text.chars().collect(),
             pos: 0,
+            in_filter: false,
+            nested: false,
         }
     }
 
@@ -773,7 +796,12 @@ impl Parser {
         match lower.as_str() {
             "fields" => Ok(Command::Fields(self.projections()?)),
             "display" => Ok(Command::Display(self.projections()?)),
-            "filter" | "where" => Ok(Command::Filter(self.expr()?)),
+            "filter" | "where" => {
+                self.in_filter = true;
+                let test = self.expr();
+                self.in_filter = false;
+                Ok(Command::Filter(test?))
+            }
             "stats" => self.stats(),
             "sort" => self.sort(),
             "limit" => self.limit(),
@@ -1211,6 +1239,10 @@ impl Parser {
             });
         }
         if self.eat_keyword("in") {
+            self.skip_space();
+            if self.peek() == Some('(') {
+                return self.subquery(left, negated);
+            }
             self.expect_char('[', "'[' to open the list after 'in'")?;
             let mut list = Vec::new();
             if !self.eat_char(']') {
@@ -1788,4 +1820,132 @@ fn source_time(text: &str) -> Option<SourceTime> {
     } else {
         offset
     }))
+}
+
+impl Parser {
+    /// `(SOURCE 'group' | ...)` after `field in`: a whole query up to the matching `)`.
+    fn subquery(&mut self, left: Expr, negated: bool) -> Result<Expr, CompileError> {
+        let open = self.pos;
+        self.pos += 1;
+        let Expr::Field(field) = left else {
+            return Err(self.error_at(
+                open,
+                open + 1,
+                "a subquery tests a field: filter field in (subquery)",
+            ));
+        };
+        if !self.in_filter {
+            return Err(self.error_at(open, open + 1, "a subquery is allowed only in filter"));
+        }
+        if self.nested {
+            return Err(self.error_at(open, open + 1, "nested subqueries are not supported"));
+        }
+        self.nested = true;
+        self.in_filter = false;
+        let query = self.nested_query();
+        self.nested = false;
+        self.in_filter = true;
+        let query = query?;
+        let named = query.source.as_ref().is_some_and(|s| !s.names.is_empty());
+        if !named {
+            return Err(self.error_at(
+                open,
+                self.pos,
+                "a subquery starts with SOURCE 'log-group-name' in this emulator",
+            ));
+        }
+        Ok(Expr::Subquery(Box::new(Subquery {
+            field,
+            query,
+            negated,
+            values: Default::default(),
+        })))
+    }
+
+    /// The commands of a subquery, through its closing `)`.
+    fn nested_query(&mut self) -> Result<Query, CompileError> {
+        let source = self.source_until_pipe()?;
+        let mut commands = Vec::new();
+        loop {
+            self.skip_space();
+            if self.at_end() {
+                let at = self.pos;
+                return Err(self.error_at(at, at, "expected ')' to close the subquery"));
+            }
+            if self.peek() == Some(')') && !commands.is_empty() {
+                self.pos += 1;
+                break;
+            }
+            commands.push(self.command()?);
+            self.skip_space();
+            if self.peek() == Some(')') || self.at_end() {
+                continue;
+            }
+            let at = self.pos;
+            if !self.eat_char('|') {
+                let token = self.word_span(at);
+                return Err(self.error_at(
+                    at,
+                    token,
+                    format!(
+                        "unexpected '{}': commands are separated by '|'",
+                        self.slice(at, token)
+                    ),
+                ));
+            }
+        }
+        Ok(Query {
+            commands,
+            source,
+            index_filter: None,
+        })
+    }
+
+    /// A subquery's `SOURCE 'group' ... |`.
+    fn source_until_pipe(&mut self) -> Result<Option<Source>, CompileError> {
+        self.skip_space();
+        let save = self.pos;
+        if !self.eat_keyword("source") {
+            return Ok(None);
+        }
+        self.skip_space();
+        if !matches!(self.peek(), Some('"' | '\'')) {
+            return Err(self.error_at(
+                save,
+                self.word_span(self.pos),
+                "a subquery starts with SOURCE 'log-group-name' in this emulator",
+            ));
+        }
+        self.source_names().map(Some)
+    }
+}
+
+impl Query {
+    /// The subqueries of the query's filters, in order.
+    pub fn subqueries(&self) -> Vec<&Subquery> {
+        fn walk<'q>(expr: &'q Expr, out: &mut Vec<&'q Subquery>) {
+            match expr {
+                Expr::Subquery(sub) => out.push(sub),
+                Expr::Not(inner) | Expr::Negate(inner) => walk(inner, out),
+                Expr::Binary(_, a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Expr::Like { value, .. } => walk(value, out),
+                Expr::In { value, list, .. } => {
+                    walk(value, out);
+                    list.iter().for_each(|e| walk(e, out));
+                }
+                Expr::Call(_, args) => args.iter().for_each(|e| walk(e, out)),
+                Expr::Field(_) | Expr::Number(_) | Expr::Text(_) | Expr::Pattern(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        for command in &self.commands {
+            if let Command::Filter(test) = command {
+                walk(test, &mut out);
+            }
+        }
+        out
+    }
 }

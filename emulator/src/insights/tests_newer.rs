@@ -286,3 +286,99 @@ fn source_names_with_time_options() {
         );
     }
 }
+
+#[test]
+fn subqueries_parse_as_documented_and_misuse_is_located() {
+    // The Subqueries page's second example.
+    let query = parse(
+        "filter requestId in (\n    SOURCE '/aws/lambda/payment-processor'\n    | filter status = \"FAILED\"\n    | stats count(*) as failureCount by requestId\n    | filter failureCount > 3\n    | fields requestId\n)\n| fields @timestamp, requestId, customerId, amount, failureReason\n| sort @timestamp asc",
+    )
+    .unwrap();
+    let subs = query.subqueries();
+    assert_eq!(subs.len(), 1);
+    assert_eq!(subs[0].field, "requestId");
+    assert_eq!(
+        subs[0].query.source.as_ref().unwrap().names,
+        ["/aws/lambda/payment-processor"]
+    );
+    assert_eq!(subs[0].query.commands.len(), 4);
+    assert_eq!(query.commands.len(), 3);
+
+    let cases = [
+        (
+            "filter a in (SOURCE 'g' | filter b in (SOURCE 'h' | fields b) | fields a)",
+            38,
+            39,
+            "nested subqueries are not supported",
+        ),
+        (
+            "filter a in (filter x = 1 | fields a)",
+            12,
+            37,
+            "a subquery starts with SOURCE 'log-group-name' in this emulator",
+        ),
+        (
+            "fields a in (SOURCE 'g' | fields a)",
+            12,
+            13,
+            "a subquery is allowed only in filter",
+        ),
+        (
+            "filter a in (SOURCE 'g' | fields a",
+            34,
+            34,
+            "expected ')' to close the subquery",
+        ),
+        (
+            "filter strlen(a) in (SOURCE 'g' | fields a)",
+            20,
+            21,
+            "a subquery tests a field: filter field in (subquery)",
+        ),
+    ];
+    for (text, start, end, message) in cases {
+        assert_eq!(
+            compile_error(text),
+            (start, end, message.to_owned()),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_subquery_filter_keeps_rows_whose_field_is_among_its_values() {
+    let query = parse("filter user in (SOURCE 'other' | fields user) | display user").unwrap();
+    let values = ["bob", "carol"].map(str::to_owned).into_iter().collect();
+    query.subqueries()[0].values.set(values).unwrap();
+    let context = Context {
+        start: T0,
+        end: T0 + 3_600_000,
+        now: T0,
+    };
+    let mut run = Run::new(&query, context, 100);
+    for (i, message) in [
+        r#"{"user":"alice"}"#,
+        r#"{"user":"bob"}"#,
+        r#"{"x":1}"#,
+        r#"{"user":"carol"}"#,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let event = Event {
+            timestamp: T0 + i as i64,
+            ingestion_time: T0,
+            message,
+            log_stream: "s",
+            log: "000000000000:app",
+        };
+        run.push(&event, || format!("p{i}"));
+    }
+    let users: Vec<String> = run
+        .finish(100)
+        .rows
+        .into_iter()
+        .map(|row| row[0].1.clone())
+        .collect();
+    assert_eq!(users, ["carol", "bob"]);
+}

@@ -171,6 +171,13 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             ))
         })?);
     }
+    let subquery_groups = ctx.region.subquery_groups(&query).map_err(|name| {
+        LogsError::ResourceNotFound(format!(
+            "Log group '{name}' does not exist for account ID '{}' {}",
+            ctx.store.account_id(),
+            aws_detail(ctx, "ResourceNotFoundException")
+        ))
+    })?;
     let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
     // Both ends inclusive, in seconds: AWS reads [start*1000, end*1000+999] ms; SOURCE's
     // START=/END= (inclusive milliseconds) override them.
@@ -197,6 +204,7 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
         to,
         limit,
         started,
+        subquery_groups,
     };
     let query_id = ctx
         .region

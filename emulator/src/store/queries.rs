@@ -112,6 +112,9 @@ pub struct QueryRequest {
     /// With `filterIndex`, per group (in `groups`' order): since when (ingestion time) the
     /// group indexes the field, or `None` when it does not, so the query skips it.
     pub indexed_since: Option<Vec<Option<i64>>>,
+    /// The groups of each of the query's subqueries (`Query::subqueries` order), from
+    /// [`Region::subquery_groups`].
+    pub subquery_groups: Vec<Vec<Arc<LogGroup>>>,
 }
 
 /// A saved Logs Insights query (PutQueryDefinition). Stored under its id: names need not be
@@ -169,6 +172,9 @@ impl Region {
 
 /// How often a running query publishes its partial results.
 const PARTIAL_RESULTS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The most rows a subquery gives its outer query (the most rows any query returns).
+const MAX_SUBQUERY_ROWS: usize = crate::limits::MAX_QUERY_ROWS;
 
 /// Events between two checks for StopQuery.
 const STOP_CHECK_EVENTS: usize = 4096;
@@ -249,6 +255,21 @@ impl Region {
             })
             .map_err(|e| LogsError::ServiceUnavailable(format!("cannot start the query: {e}")))?;
         Ok(id)
+    }
+
+    /// The groups each subquery of `query` names (`SOURCE 'group'`), or the first name that
+    /// is not a group here.
+    pub fn subquery_groups(&self, query: &Query) -> Result<Vec<Vec<Arc<LogGroup>>>, String> {
+        query
+            .subqueries()
+            .into_iter()
+            .map(|sub| {
+                let names = sub.query.source.iter().flat_map(|s| s.names.iter());
+                names
+                    .map(|name| self.group(name).map_err(|_| name.clone()))
+                    .collect()
+            })
+            .collect()
     }
 
     /// A copy of the named query's record; ResourceNotFound for an unknown id.
@@ -381,6 +402,41 @@ fn run_query(
         end: request.to - 1,
         now: request.started,
     };
+    // Subqueries run first, over their own groups and the same window; the outer query then
+    // reads their values (the Subqueries page: "results are materialized before being consumed
+    // by the outer query").
+    for (sub, groups) in request
+        .query
+        .subqueries()
+        .into_iter()
+        .zip(&request.subquery_groups)
+    {
+        let mut inner = Run::new(&sub.query, context, MAX_SUBQUERY_ROWS);
+        for group in groups {
+            let log = format!("{account}:{}", group.name());
+            group.scan(request.from, request.to, false, |stream, view| {
+                inner.push(
+                    &Event {
+                        timestamp: view.key.timestamp,
+                        ingestion_time: view.ingestion_time,
+                        message: view.message,
+                        log_stream: stream,
+                        log: &log,
+                    },
+                    || pointer(region, group.name(), stream, view.key),
+                );
+                !slot.stop.load(Ordering::Relaxed)
+            });
+        }
+        let values = inner
+            .finish(MAX_SUBQUERY_ROWS)
+            .rows
+            .into_iter()
+            .flat_map(|row| row.into_iter().filter(|(f, _)| *f == sub.field))
+            .map(|(_, value)| value)
+            .collect();
+        let _ = sub.values.set(values);
+    }
     let mut run = Run::new(&request.query, context, request.limit);
     let mut since_check = 0;
     let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
