@@ -369,3 +369,7 @@ pub const MAX_ANOMALY_LIST_LIMIT: i64 = 50;
 pub const ANOMALY_VISIBILITY_DAYS: (i64, i64, i64) = (7, 90, 7);
 /// `filterPattern` of an anomaly detector: at most 1024 characters (the model).
 pub const MAX_ANOMALY_FILTER_PATTERN_LEN: usize = 1024;
+
+/// The most distinct key values the right-hand side of an Insights `join` may hold (the Join
+/// page: "limited to 50,000 to ensure query performance").
+pub const MAX_JOIN_RIGHT_KEYS: usize = 50_000;

@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use super::json_path::{lookup_many, Found, Paths};
 use super::pattern::PatternSink;
 use super::syntax::{
-    AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern, ParsePattern,
-    Projection, Query,
+    AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, Join, JoinTable,
+    LikePattern, ParsePattern, Projection, Query,
 };
 use super::value::{period, Value};
 
@@ -891,6 +891,7 @@ fn apply_all(commands: &[Command], mut rows: Vec<Record>, cx: &Context) -> Vec<R
         let fans_out = matches!(
             command,
             Command::Unnest { .. }
+                | Command::Join(_)
                 | Command::Parse {
                     pattern: ParsePattern::Regex { multi: true, .. },
                     ..
@@ -952,12 +953,61 @@ fn fan_out(command: &Command, mut row: Record, cx: &Context, out: &mut Vec<Recor
                 out.push(row);
             }
         }
+        Command::Join(join) => join_row(join, row, out),
         other => {
             if apply_row(other, &mut row, cx) {
                 out.push(row);
             }
         }
     }
+}
+
+/// The rows a `join` makes of one row: one per right-hand event with its key, each with the
+/// row's fields (also as `left.field`) and the event's (as `right.field`); with `type=left`,
+/// a row without a match is kept alone.
+fn join_row(join: &Join, mut row: Record, out: &mut Vec<Record>) {
+    let matches = row
+        .text(&join.left_key)
+        .and_then(|key| join.table.get().and_then(|table| table.get(key.as_ref())));
+    if matches.is_none() && !join.keep_unmatched {
+        return;
+    }
+    let aliased: Vec<(String, Value)> = row
+        .fields
+        .iter()
+        .map(|(name, value)| (format!("{}.{name}", join.left), value.clone()))
+        .collect();
+    for (name, value) in aliased {
+        row.set(&name, value);
+    }
+    match matches {
+        Some(events) => {
+            for fields in events {
+                let mut each = row.clone();
+                for (name, value) in fields {
+                    each.set(name, value.clone());
+                }
+                out.push(each);
+            }
+        }
+        None => out.push(row),
+    }
+}
+
+/// Adds one right-hand event to a `join`'s table, under its key (an event without the key
+/// field is left out). Returns the number of distinct keys so far.
+pub fn add_join_event(join: &Join, table: &mut JoinTable, event: &Event<'_>) -> usize {
+    let paths = Paths::new(&[]);
+    let record = View::new(event, &paths, None).into_record();
+    if let Some(key) = record.text(&join.right_key) {
+        let fields = record
+            .fields
+            .iter()
+            .map(|(name, value)| (format!("{}.{name}", join.right), value.clone()))
+            .collect();
+        table.entry(key.into_owned()).or_default().push(fields);
+    }
+    table.len()
 }
 
 /// Applies a per-row command that keeps or drops the row; false when it is dropped.
@@ -1007,6 +1057,7 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::Limit(_)
         | Command::Dedup(_)
         | Command::Unnest { .. }
+        | Command::Join(_)
         | Command::Pattern(_)
         | Command::Diff(_)
         | Command::Anomaly => true,

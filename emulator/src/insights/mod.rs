@@ -12,8 +12,8 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub use exec::{json_fields, Context, Event, Output, Run};
-pub use syntax::{parse, Query, Source, SourceTime};
+pub use exec::{add_join_event, json_fields, Context, Event, Output, Run};
+pub use syntax::{parse, JoinTable, Query, Source, SourceTime};
 
 #[cfg(test)]
 mod tests_newer;

@@ -116,7 +116,31 @@ pub enum Command {
     Anomaly,
     /// `diff [previousDay|previousWeek|previousMonth]`: patterns against an earlier window.
     Diff(super::pattern::DiffPeriod),
+    /// `join type=... left=a right=b where a.k=b.k (SOURCE 'group')` (the Join page).
+    Join(Box<Join>),
 }
+
+/// A `join`: each row meets the events of the right-hand groups whose key equals its own.
+#[derive(Debug, Clone)]
+pub struct Join {
+    /// `type=left`: rows without a match are kept (else only matches, `type=inner`).
+    pub keep_unmatched: bool,
+    /// The left (primary) alias: the row's fields are also named `left.field`.
+    pub left: String,
+    /// The right (secondary) alias: the matched event's fields are named `right.field`.
+    pub right: String,
+    /// The row's key field.
+    pub left_key: String,
+    /// The right-hand events' key field.
+    pub right_key: String,
+    /// The right-hand log groups (`SOURCE 'group'`).
+    pub groups: Vec<String>,
+    /// The right-hand events by key, each as its fields, set once the store has read them.
+    pub table: std::sync::Arc<std::sync::OnceLock<JoinTable>>,
+}
+
+/// The right-hand side of a `join`: each key's events, as `(field, value)` lists.
+pub type JoinTable = std::collections::HashMap<String, Vec<Vec<(String, super::value::Value)>>>;
 
 /// An expression with the name it appears under.
 #[derive(Debug, Clone)]
@@ -526,14 +550,7 @@ impl Function {
 
 /// The commands and functions AWS documents that this engine does not evaluate yet: refused by
 /// name, so a query never runs with a silently different meaning.
-const UNSUPPORTED_COMMANDS: &[&str] = &[
-    "lookup",
-    "join",
-    "unmask",
-    "addtotals",
-    "logcompare",
-    "unique",
-];
+const UNSUPPORTED_COMMANDS: &[&str] = &["lookup", "unmask", "addtotals", "logcompare", "unique"];
 
 /// Parses a query.
 pub fn parse(text: &str) -> Result<Query, CompileError> {
@@ -588,6 +605,14 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
                 ),
             ));
         }
+    }
+    if let Some(second) = commands
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, Command::Join(_)))
+        .nth(1)
+    {
+        return Err(spans[second.0].error("only one join command is supported per query"));
     }
     if let Some(at) = dedup_followed_by_other(&commands) {
         return Err(spans[at].error("only limit may follow dedup"));
@@ -829,6 +854,7 @@ impl Parser {
             "pattern" => Ok(Command::Pattern(self.expr()?)),
             "anomaly" => Ok(Command::Anomaly),
             "diff" => self.diff(),
+            "join" => self.join(start, end),
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
                 end,
@@ -1947,5 +1973,174 @@ impl Query {
             }
         }
         out
+    }
+}
+
+impl Parser {
+    /// `join [type=inner|left] left=a right=b where a.key=b.key (SOURCE 'group')` after `join`
+    /// (at `start..end`).
+    fn join(&mut self, start: usize, end: usize) -> Result<Command, CompileError> {
+        let mut options: [Option<String>; 3] = [None, None, None];
+        loop {
+            let Some((word, at, word_end)) = self.peek_word() else {
+                break;
+            };
+            let slot = match word.to_ascii_lowercase().as_str() {
+                "type" => 0,
+                "left" => 1,
+                "right" => 2,
+                "where" => break,
+                _ => {
+                    return Err(self.error_at(
+                        at,
+                        word_end,
+                        format!("unexpected '{word}': join takes type=, left=, right= and where"),
+                    ))
+                }
+            };
+            self.pos = word_end;
+            self.expect_char('=', "'=' after the join option")?;
+            self.skip_space();
+            let value = self.field_name()?;
+            if options[slot].replace(value).is_some() {
+                return Err(self.error_at(at, self.pos, format!("{word} is given twice")));
+            }
+        }
+        let keep_unmatched = match options[0]
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("inner") => false,
+            Some("left") => true,
+            Some(other) => {
+                return Err(self.error_at(
+                    start,
+                    self.pos,
+                    format!("join type={other} is not a join type: inner or left"),
+                ))
+            }
+        };
+        let (Some(left), Some(right)) = (options[1].take(), options[2].take()) else {
+            return Err(self.error_at(start, end, "join needs left=<alias> and right=<alias>"));
+        };
+        if left == right {
+            return Err(self.error_at(start, self.pos, "the join aliases must differ"));
+        }
+        if !self.eat_keyword("where") {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected where <left>.<field>=<right>.<field>",
+            ));
+        }
+        self.skip_space();
+        let condition_at = self.pos;
+        // Field names, not expressions: `b.key (SOURCE ...)` must not read as a call.
+        let a = self.field_name()?;
+        self.skip_space();
+        let equality = self.peek() == Some('=') && self.peek_at(1) != Some('~');
+        let b = if equality {
+            self.pos += 1;
+            self.skip_space();
+            self.field_name().ok()
+        } else {
+            None
+        };
+        let only_equality = |parser: &Self| {
+            parser.error_at(
+                condition_at,
+                parser.word_span(parser.pos).max(parser.pos),
+                format!("join takes one equality: where {left}.<field>={right}.<field>"),
+            )
+        };
+        let Some(b) = b else {
+            return Err(only_equality(self));
+        };
+        let side = |name: &str| {
+            let l = name
+                .strip_prefix(left.as_str())
+                .and_then(|r| r.strip_prefix('.'));
+            let r = name
+                .strip_prefix(right.as_str())
+                .and_then(|r| r.strip_prefix('.'));
+            (l.map(str::to_owned), r.map(str::to_owned))
+        };
+        let (left_key, right_key) = match (side(&a), side(&b)) {
+            ((Some(l), _), (_, Some(r))) | ((_, Some(r)), (Some(l), _)) => (l, r),
+            _ => {
+                let mut error = only_equality(self);
+                error.end = self.pos;
+                return Err(error);
+            }
+        };
+        self.skip_space();
+        let open = self.pos;
+        if !self.eat_char('(') {
+            return Err(self.error_at(
+                open,
+                self.word_span(open),
+                "expected (SOURCE 'log-group-name') after the join condition",
+            ));
+        }
+        self.skip_space();
+        if !self.eat_keyword("source") {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected SOURCE 'log-group-name' inside the join's parentheses",
+            ));
+        }
+        let mut groups = Vec::new();
+        loop {
+            self.skip_space();
+            if !matches!(self.peek(), Some('"' | '\'')) {
+                break;
+            }
+            let at = self.pos;
+            let name = self.string()?;
+            if name.is_empty() {
+                return Err(self.error_at(at, self.pos, "a log group name cannot be empty"));
+            }
+            groups.push(name);
+        }
+        if groups.is_empty() {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected SOURCE 'log-group-name' inside the join's parentheses",
+            ));
+        }
+        self.skip_space();
+        if !self.eat_char(')') {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "subqueries on the right side of join are not supported",
+            ));
+        }
+        Ok(Command::Join(Box::new(Join {
+            keep_unmatched,
+            left,
+            right,
+            left_key,
+            right_key,
+            groups,
+            table: Default::default(),
+        })))
+    }
+}
+
+impl Query {
+    /// The query's `join`, when it has one.
+    pub fn join(&self) -> Option<&Join> {
+        self.commands.iter().find_map(|c| match c {
+            Command::Join(join) => Some(&**join),
+            _ => None,
+        })
     }
 }

@@ -382,3 +382,160 @@ fn a_subquery_filter_keeps_rows_whose_field_is_among_its_values() {
         .collect();
     assert_eq!(users, ["carol", "bob"]);
 }
+
+const API: &[&str] = &[
+    r#"{"requestId":"r1","status":500,"latency":90}"#,
+    r#"{"requestId":"r2","status":200,"latency":10}"#,
+    r#"{"requestId":"r3","status":503,"latency":70}"#,
+];
+
+/// The Join page's first example's shape, with the right-hand events fed in directly.
+fn join_rows(query: &str) -> Vec<String> {
+    let parsed = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    let join = parsed.join().expect("a join");
+    let mut table = JoinTable::new();
+    for (i, message) in [
+        r#"{"requestId":"r1","duration":40,"memoryUsed":128}"#,
+        r#"{"requestId":"r2","duration":5,"memoryUsed":64}"#,
+        r#"{"requestId":"r1","duration":41,"memoryUsed":129}"#,
+        r#"{"other":"no key"}"#,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let event = Event {
+            timestamp: T0 + i as i64,
+            ingestion_time: T0,
+            message,
+            log_stream: "l",
+            log: "000000000000:/aws/lambda/my-function",
+        };
+        add_join_event(join, &mut table, &event);
+    }
+    assert_eq!(
+        table.len(),
+        2,
+        "one entry per distinct key; events without it are left out"
+    );
+    join.table.set(table).unwrap();
+    rows_over_parsed(&parsed, API)
+}
+
+fn rows_over_parsed(query: &Query, messages: &[&str]) -> Vec<String> {
+    let context = Context {
+        start: T0,
+        end: T0 + 3_600_000,
+        now: T0 + 3_600_000,
+    };
+    let mut run = Run::new(query, context, 10_000);
+    for (i, message) in messages.iter().enumerate() {
+        let event = Event {
+            timestamp: T0 + 1_000 * i as i64,
+            ingestion_time: T0,
+            message,
+            log_stream: "s",
+            log: "000000000000:api",
+        };
+        run.push(&event, || format!("ptr{i}"));
+    }
+    run.finish(10_000)
+        .rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .filter(|(f, _)| f != "@ptr")
+                .map(|(f, v)| format!("{f}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn join_inner_and_left_as_the_join_page_shows() {
+    let inner = "filter status >= 500\n| join type=inner left=api right=lambda\n    where api.requestId=lambda.requestId\n    (SOURCE '/aws/lambda/my-function')\n| fields api.requestId, api.status, api.latency, lambda.duration, lambda.memoryUsed\n| sort api.latency desc, lambda.duration asc";
+    assert_eq!(
+        join_rows(inner),
+        [
+            "api.requestId=r1 api.status=500 api.latency=90 lambda.duration=40 lambda.memoryUsed=128",
+            "api.requestId=r1 api.status=500 api.latency=90 lambda.duration=41 lambda.memoryUsed=129",
+        ]
+    );
+    // type=left keeps r3, which has no Lambda event, with no lambda fields; the default type
+    // is inner.
+    let left = "join type=left left=api right=lambda where lambda.requestId = api.requestId (SOURCE '/aws/lambda/my-function') | filter api.status != 200 | display api.requestId, lambda.duration | sort api.requestId, lambda.duration";
+    assert_eq!(
+        join_rows(left),
+        [
+            "api.requestId=r1 lambda.duration=40",
+            "api.requestId=r1 lambda.duration=41",
+            "api.requestId=r3"
+        ]
+    );
+    let default = "join left=api right=lambda where api.requestId=lambda.requestId (SOURCE '/aws/lambda/my-function') | stats count(*) as n by api.requestId | sort api.requestId";
+    assert_eq!(
+        join_rows(default),
+        ["api.requestId=r1 n=2", "api.requestId=r2 n=1"]
+    );
+}
+
+#[test]
+fn join_misuse_is_a_located_compile_error() {
+    let source = "(SOURCE 'g')";
+    let cases = [
+        (
+            format!("join left=a right=b where a.k=b.k {source} | join left=c right=d where c.k=d.k {source}"),
+            49,
+            53,
+            "only one join command is supported per query",
+        ),
+        (
+            format!("join left=a right=b where a.k > b.k {source}"),
+            26,
+            31,
+            "join takes one equality: where a.<field>=b.<field>",
+        ),
+        (
+            format!("join left=a right=b where a.k=c.k {source}"),
+            26,
+            33,
+            "join takes one equality: where a.<field>=b.<field>",
+        ),
+        (
+            format!("join type=outer left=a right=b where a.k=b.k {source}"),
+            0,
+            31,
+            "join type=outer is not a join type: inner or left",
+        ),
+        (
+            format!("join right=b where a.k=b.k {source}"),
+            0,
+            4,
+            "join needs left=<alias> and right=<alias>",
+        ),
+        (
+            "join left=a right=b where a.k=b.k (SOURCE 'g' | filter x = 1)".to_owned(),
+            46,
+            47,
+            "subqueries on the right side of join are not supported",
+        ),
+        (
+            "join left=a right=b where a.k=b.k SOURCE 'g'".to_owned(),
+            34,
+            40,
+            "expected (SOURCE 'log-group-name') after the join condition",
+        ),
+        (
+            format!("join left=a right=b on a.k=b.k {source}"),
+            20,
+            22,
+            "unexpected 'on': join takes type=, left=, right= and where",
+        ),
+    ];
+    let found: Vec<_> = cases.iter().map(|(text, ..)| compile_error(text)).collect();
+    let wanted: Vec<_> = cases
+        .iter()
+        .map(|(_, start, end, message)| (*start, *end, message.to_string()))
+        .collect();
+    assert_eq!(found, wanted);
+}

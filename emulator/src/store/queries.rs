@@ -18,8 +18,8 @@ use super::resources::{Resource, ResourceTable};
 use super::tokens::{seal, unseal};
 use super::{LogGroup, Region};
 use crate::error::{LogsError, LogsResult};
-use crate::insights::{Context, Event, Output, Query, Run};
-use crate::limits::{MAX_QUERY_DEFINITIONS, QUERY_TIMEOUT};
+use crate::insights::{add_join_event, Context, Event, Output, Query, Run};
+use crate::limits::{MAX_JOIN_RIGHT_KEYS, MAX_QUERY_DEFINITIONS, QUERY_TIMEOUT};
 
 /// Where a query is in its life (model: `QueryStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,8 +112,8 @@ pub struct QueryRequest {
     /// With `filterIndex`, per group (in `groups`' order): since when (ingestion time) the
     /// group indexes the field, or `None` when it does not, so the query skips it.
     pub indexed_since: Option<Vec<Option<i64>>>,
-    /// The groups of each of the query's subqueries (`Query::subqueries` order), from
-    /// [`Region::subquery_groups`].
+    /// The groups of each of the query's subqueries (`Query::subqueries` order), then of its
+    /// `join`'s right-hand side, from [`Region::subquery_groups`].
     pub subquery_groups: Vec<Vec<Arc<LogGroup>>>,
 }
 
@@ -257,15 +257,24 @@ impl Region {
         Ok(id)
     }
 
-    /// The groups each subquery of `query` names (`SOURCE 'group'`), or the first name that
-    /// is not a group here.
+    /// The groups each subquery of `query` names (`SOURCE 'group'`), then those of its
+    /// `join`'s right-hand side; or the first name that is not a group here.
     pub fn subquery_groups(&self, query: &Query) -> Result<Vec<Vec<Arc<LogGroup>>>, String> {
-        query
-            .subqueries()
-            .into_iter()
-            .map(|sub| {
-                let names = sub.query.source.iter().flat_map(|s| s.names.iter());
+        let subqueries = query.subqueries().into_iter().map(|sub| {
+            sub.query
+                .source
+                .iter()
+                .flat_map(|s| s.names.iter())
+                .collect()
+        });
+        let join = query
+            .join()
+            .map(|join| join.groups.iter().collect::<Vec<_>>());
+        subqueries
+            .chain(join)
+            .map(|names: Vec<&String>| {
                 names
+                    .into_iter()
                     .map(|name| self.group(name).map_err(|_| name.clone()))
                     .collect()
             })
@@ -436,6 +445,32 @@ fn run_query(
             .map(|(_, value)| value)
             .collect();
         let _ = sub.values.set(values);
+    }
+    if let Some(join) = request.query.join() {
+        let groups = request
+            .subquery_groups
+            .last()
+            .map_or(&[][..], Vec::as_slice);
+        let mut table = crate::insights::JoinTable::new();
+        let mut too_many = false;
+        for group in groups {
+            let log = format!("{account}:{}", group.name());
+            group.scan(request.from, request.to, false, |stream, view| {
+                let event = Event {
+                    timestamp: view.key.timestamp,
+                    ingestion_time: view.ingestion_time,
+                    message: view.message,
+                    log_stream: stream,
+                    log: &log,
+                };
+                too_many = add_join_event(join, &mut table, &event) > MAX_JOIN_RIGHT_KEYS;
+                !too_many && !slot.stop.load(Ordering::Relaxed)
+            });
+        }
+        if too_many {
+            return (Output::default(), QueryStatus::Failed);
+        }
+        let _ = join.table.set(table);
     }
     let mut run = Run::new(&request.query, context, request.limit);
     let mut since_check = 0;
