@@ -1,8 +1,9 @@
 """The newer Logs Insights forms through boto3: parse in logfmt and CSV modes, formatDate and
-parseDate, SOURCE "group" with START=/END=, and the SQL and PPL languages refused by name
-(DescribeQueries' queryLanguage filter still works)."""
+parseDate, SOURCE "group" with START=/END=, join, subqueries, and the SQL and PPL languages
+refused by name (DescribeQueries' queryLanguage filter still works)."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -125,3 +126,59 @@ def test_sql_and_ppl_are_refused_by_name_and_describe_filters_by_language(logs, 
     assert [q["queryLanguage"] for q in described] == ["CWLI"]
     with pytest.raises(logs.exceptions.InvalidParameterException):
         logs.describe_queries(queryLanguage="KQL")
+
+
+@pytest.fixture
+def services(logs, names):
+    """An API group and a Lambda group sharing request ids (the Join and Subqueries pages)."""
+    api, fn = names.group("api"), names.group("fn")
+    base = (now_ms() - 10 * 60_000) // 1000 * 1000
+    for group, messages in (
+        (api, [{"requestId": "r1", "status": 500, "latency": 90},
+               {"requestId": "r2", "status": 200, "latency": 10},
+               {"requestId": "r3", "status": 503, "latency": 70}]),
+        (fn, [{"requestId": "r1", "duration": 40, "errorType": "DatabaseConnectionTimeout"},
+              {"requestId": "r2", "duration": 5}]),
+    ):
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="s")
+        logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+            {"timestamp": base + i * 1000, "message": json.dumps(m)} for i, m in enumerate(messages)])
+    return api, fn, base
+
+
+def test_join_inner_and_left(logs, services):
+    api, fn, base = services
+    inner = (f"filter status >= 500 | join type=inner left=api right=lambda "
+             f"where api.requestId=lambda.requestId (SOURCE '{fn}') "
+             "| fields api.requestId, api.status, lambda.duration | sort api.latency desc")
+    assert query(logs, api, inner, base) == [
+        {"api.requestId": "r1", "api.status": "500", "lambda.duration": "40"}]
+    left = (f"filter status >= 500 | join type=left left=api right=lambda "
+            f"where api.requestId=lambda.requestId (SOURCE '{fn}') "
+            "| display api.requestId, lambda.duration | sort api.requestId")
+    assert query(logs, api, left, base) == [
+        {"api.requestId": "r1", "lambda.duration": "40"}, {"api.requestId": "r3"}]
+    with pytest.raises(logs.exceptions.MalformedQueryException) as error:
+        logs.start_query(logGroupName=api, startTime=0, endTime=1,
+                         queryString=f"join left=a right=b where a.k != b.k (SOURCE '{fn}')")
+    assert error.value.response["queryCompileError"] == {
+        "location": {"startCharOffset": 26, "endCharOffset": 32},
+        "message": "join takes one equality: where a.<field>=b.<field>",
+    }
+    with pytest.raises(logs.exceptions.ResourceNotFoundException):
+        logs.start_query(logGroupName=api, startTime=0, endTime=1,
+                         queryString="join left=a right=b where a.k=b.k (SOURCE '/no/such/fn')")
+
+
+def test_subquery_in_filter(logs, services):
+    api, fn, base = services
+    text = (f"filter requestId in (SOURCE '{fn}' | filter errorType = \"DatabaseConnectionTimeout\" "
+            "| fields requestId) | fields requestId, latency")
+    assert query(logs, api, text, base) == [{"requestId": "r1", "latency": "90"}]
+    text = f"filter requestId not in (SOURCE '{fn}' | fields requestId) | fields requestId"
+    assert query(logs, api, text, base) == [{"requestId": "r3"}]
+    with pytest.raises(logs.exceptions.MalformedQueryException) as error:
+        logs.start_query(logGroupName=api, startTime=0, endTime=1, queryString=(
+            f"filter a in (SOURCE '{fn}' | filter b in (SOURCE '{fn}' | fields b) | fields a)"))
+    assert_aws_error(error, "MalformedQueryException", "nested subqueries are not supported")

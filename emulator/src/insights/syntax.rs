@@ -550,7 +550,26 @@ impl Function {
 
 /// The commands and functions AWS documents that this engine does not evaluate yet: refused by
 /// name, so a query never runs with a silently different meaning.
-const UNSUPPORTED_COMMANDS: &[&str] = &["lookup", "unmask", "addtotals", "logcompare", "unique"];
+const UNSUPPORTED_COMMANDS: &[&str] = &[
+    "lookup",
+    "unmask",
+    "addtotals",
+    "logcompare",
+    "unique",
+    // The newer commands of the query-syntax index page.
+    "relevantfields",
+    "expand",
+    "autoregress",
+    "filldown",
+    "fillmissing",
+    "cidrlookup",
+    "outlier",
+    "accum",
+    "appendcols",
+    "sessionize",
+    "countfrequent",
+    "json",
+];
 
 /// Parses a query.
 pub fn parse(text: &str) -> Result<Query, CompileError> {

@@ -539,3 +539,31 @@ fn join_misuse_is_a_located_compile_error() {
         .collect();
     assert_eq!(found, wanted);
 }
+
+#[test]
+fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
+    for command in [
+        "relevantfields",
+        "expand",
+        "autoregress",
+        "filldown",
+        "fillmissing",
+        "cidrlookup",
+        "outlier",
+        "accum",
+        "appendcols",
+        "sessionize",
+        "countFrequent",
+        "json",
+    ] {
+        let query = format!("fields @message | {command} x");
+        assert_eq!(
+            compile_error(&query),
+            (
+                17,
+                17 + command.len(),
+                format!("the {command} command is not supported by this emulator")
+            )
+        );
+    }
+}

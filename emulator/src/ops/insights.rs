@@ -114,6 +114,22 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let query_string = query_string.unwrap_or_default();
     let parsed = crate::insights::parse(query_string);
     let source = parsed.as_ref().ok().and_then(|q| q.source.as_ref());
+    // A query that picks its groups with SOURCE but does not compile: its compile error, not
+    // the missing group parameter, is what is wrong.
+    let no_group_parameter = input.log_group_name.is_none()
+        && input.log_group_names.is_none()
+        && input.log_group_identifiers.is_none();
+    let starts_with_source = query_string
+        .trim_start()
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("source"));
+    if let (Err(e), true, true) = (&parsed, no_group_parameter, starts_with_source) {
+        return Err(LogsError::MalformedQuery {
+            message: e.message.clone(),
+            start: e.start,
+            end: e.end,
+        });
+    }
     let names: Vec<(&str, bool)> = match (
         &input.log_group_name,
         &input.log_group_names,
