@@ -560,8 +560,8 @@ fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
         assert_eq!(
             compile_error(&query),
             (
-                17,
-                17 + command.len(),
+                18,
+                18 + command.len(),
                 format!("the {command} command is not supported by this emulator")
             )
         );
