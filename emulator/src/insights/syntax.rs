@@ -1674,10 +1674,7 @@ impl Parser {
             source.names.push(name);
             self.skip_space();
         }
-        loop {
-            let Some((word, at, end)) = self.peek_word() else {
-                break;
-            };
+        while let Some((word, at, end)) = self.peek_word() {
             let slot = if word.eq_ignore_ascii_case("start") {
                 &mut source.start
             } else if word.eq_ignore_ascii_case("end") {
@@ -2000,10 +1997,7 @@ impl Parser {
     /// (at `start..end`).
     fn join(&mut self, start: usize, end: usize) -> Result<Command, CompileError> {
         let mut options: [Option<String>; 3] = [None, None, None];
-        loop {
-            let Some((word, at, word_end)) = self.peek_word() else {
-                break;
-            };
+        while let Some((word, at, word_end)) = self.peek_word() {
             let slot = match word.to_ascii_lowercase().as_str() {
                 "type" => 0,
                 "left" => 1,
