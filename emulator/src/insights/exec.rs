@@ -931,16 +931,26 @@ fn fan_out(command: &Command, mut row: Record, cx: &Context, out: &mut Vec<Recor
         },
         Command::Parse {
             source,
-            pattern: ParsePattern::Regex { regex, names, .. },
+            pattern:
+                ParsePattern::Regex {
+                    regex,
+                    names,
+                    positional,
+                    ..
+                },
         } => {
             let text = eval(source, &row, cx).as_text().map(|t| t.into_owned());
             let before = out.len();
             for captures in text.iter().flat_map(|t| regex.captures_iter(t)) {
                 let mut each = row.clone();
-                for name in names {
-                    let value = captures
-                        .name(name)
-                        .map_or(Value::Missing, |m| Value::Text(m.as_str().to_owned()));
+                for (i, name) in names.iter().enumerate() {
+                    let group = if *positional {
+                        captures.get(i + 1)
+                    } else {
+                        captures.name(name)
+                    };
+                    let value =
+                        group.map_or(Value::Missing, |m| Value::Text(m.as_str().to_owned()));
                     each.set(name, value);
                 }
                 out.push(each);
@@ -1067,12 +1077,25 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
 /// The captures of `pattern` in `text`, one per name, or `None` when it does not match.
 fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>> {
     match pattern {
-        ParsePattern::Regex { regex, names, .. } => {
+        ParsePattern::Regex {
+            regex,
+            names,
+            positional,
+            ..
+        } => {
             let captures = regex.captures(text)?;
             Some(
                 names
                     .iter()
-                    .map(|n| captures.name(n).map(|m| m.as_str().to_owned()))
+                    .enumerate()
+                    .map(|(i, n)| {
+                        let group = if *positional {
+                            captures.get(i + 1)
+                        } else {
+                            captures.name(n)
+                        };
+                        group.map(|m| m.as_str().to_owned())
+                    })
                     .collect(),
             )
         }

@@ -169,6 +169,9 @@ pub enum ParsePattern {
         names: Vec<String>,
         /// `multi`: one row per match instead of the first match.
         multi: bool,
+        /// `/re/ as a, b`: the names take the regex's groups by position (group 1 is `a`),
+        /// instead of the groups' own names.
+        positional: bool,
     },
     /// `parse field logfmt as name`: the field's `key=value` pairs as one map (`name.key`).
     Logfmt {
@@ -1123,8 +1126,29 @@ impl Parser {
             }
             Some('/') => {
                 let regex = self.regex()?;
-                let names: Vec<String> =
-                    regex.capture_names().flatten().map(str::to_owned).collect();
+                // `parse @message /(\d+\.\d+\.\d+\.\d+)/ as ip_addr multi` (the Parse page):
+                // `as` names the groups in order.
+                let positional = self.eat_keyword("as");
+                let names: Vec<String> = if positional {
+                    let mut names = vec![self.field_name()?];
+                    while self.eat_char(',') {
+                        names.push(self.field_name()?);
+                    }
+                    let groups = regex.captures_len() - 1;
+                    if groups != names.len() {
+                        return Err(self.error_at(
+                            start,
+                            self.pos,
+                            format!(
+                                "the regex has {groups} groups but {} names follow 'as'",
+                                names.len()
+                            ),
+                        ));
+                    }
+                    names
+                } else {
+                    regex.capture_names().flatten().map(str::to_owned).collect()
+                };
                 if names.is_empty() {
                     return Err(self.error_at(
                         start,
@@ -1139,6 +1163,7 @@ impl Parser {
                         regex,
                         names,
                         multi,
+                        positional,
                     },
                 })
             }

@@ -567,3 +567,35 @@ fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
         );
     }
 }
+
+#[test]
+fn parse_regex_with_as_names_groups_by_position() {
+    // The Parse page's multi-match example.
+    assert_eq!(
+        rows_over(
+            r"parse @message /(\d+\.\d+\.\d+\.\d+)/ as ip_addr multi | stats count(*) by ip_addr | sort ip_addr",
+            &["from 10.0.0.1 to 10.0.0.2", "from 10.0.0.1", "none"]
+        ),
+        [
+            "ip_addr=10.0.0.1 count(*)=2",
+            "ip_addr=10.0.0.2 count(*)=1",
+            "count(*)=1"
+        ]
+    );
+    // Its JSON-field example: a named group, named again by `as`.
+    assert_eq!(
+        rows_over(
+            r#"parse @message /(?<payload>\{.*\})/ as payload | display payload"#,
+            &[r#"got {"a":1} ok"#]
+        ),
+        [r#"payload={"a":1}"#]
+    );
+    assert_eq!(
+        compile_error(r"parse @message /(\d+)-(\d+)/ as a"),
+        (
+            15,
+            33,
+            "the regex has 2 groups but 1 names follow 'as'".into()
+        )
+    );
+}
