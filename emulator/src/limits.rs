@@ -403,3 +403,7 @@ pub const DEFAULT_AGGREGATE_SUMMARIES_LIMIT: usize = 50;
 /// The events GetLogFields reads to find a data source's fields, newest first (the
 /// emulator's bound: AWS documents none).
 pub const MAX_LOG_FIELDS_SAMPLE: usize = 100_000;
+
+/// The most distinct key values the right-hand side of an Insights `join` may hold (the Join
+/// page: "limited to 50,000 to ensure query performance").
+pub const MAX_JOIN_RIGHT_KEYS: usize = 50_000;

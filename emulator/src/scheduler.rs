@@ -379,6 +379,10 @@ fn run_once(region: &Arc<Region>, query: &ScheduledQuery, at: i64) -> Outcome {
             Err(_) => return failed("Failed", format!("Log group {identifier} does not exist.")),
         }
     }
+    let subquery_groups = match region.subquery_groups(&compiled) {
+        Ok(groups) => groups,
+        Err(name) => return failed("Failed", format!("Log group {name} does not exist.")),
+    };
     let from = at - query.start_offset.unwrap_or(DEFAULT_START_OFFSET_SECONDS) * 1000;
     let to = at - query.end_offset.unwrap_or(0) * 1000;
     let request = QueryRequest {
@@ -391,6 +395,7 @@ fn run_once(region: &Arc<Region>, query: &ScheduledQuery, at: i64) -> Outcome {
         to: to.max(from),
         limit: MAX_QUERY_ROWS,
         started: region.now(),
+        subquery_groups,
     };
     let id = match region.start_query(request, MAX_RUNNING_QUERIES) {
         Ok(id) => id,

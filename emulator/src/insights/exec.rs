@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use super::json_path::{lookup_many, Found, Paths};
 use super::pattern::PatternSink;
 use super::syntax::{
-    AddTotals, AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, LikePattern,
-    Lookup, ParsePattern, Projection, Query,
+    AddTotals, AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, Join,
+    JoinTable, LikePattern, Lookup, ParsePattern, Projection, Query,
 };
 use super::value::{period, Value};
 
@@ -324,6 +324,11 @@ fn json_field_names<'q>(expr: &'q Expr, out: &mut Vec<&'q str>) {
             list.iter().for_each(|e| json_field_names(e, out));
         }
         Expr::Call(_, args) => args.iter().for_each(|e| json_field_names(e, out)),
+        Expr::Subquery(sub) => {
+            if !sub.field.starts_with('@') {
+                out.push(&sub.field);
+            }
+        }
     }
 }
 
@@ -792,9 +797,10 @@ impl Query {
                     named.extend(projections.iter().map(|p| p.name.clone()))
                 }
                 Command::Parse { pattern, .. } => named.extend(match pattern {
-                    ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
-                        names.clone()
-                    }
+                    ParsePattern::Glob { names, .. }
+                    | ParsePattern::Regex { names, .. }
+                    | ParsePattern::Logfmt { names }
+                    | ParsePattern::Csv { names } => names.clone(),
                 }),
                 Command::Unnest { into, .. } => named.push(into.clone()),
                 _ => {}
@@ -925,6 +931,7 @@ fn apply_all(commands: &[Command], mut rows: Vec<Record>, cx: &Context) -> Vec<R
         let fans_out = matches!(
             command,
             Command::Unnest { .. }
+                | Command::Join(_)
                 | Command::Parse {
                     pattern: ParsePattern::Regex { multi: true, .. },
                     ..
@@ -964,16 +971,26 @@ fn fan_out(command: &Command, mut row: Record, cx: &Context, out: &mut Vec<Recor
         },
         Command::Parse {
             source,
-            pattern: ParsePattern::Regex { regex, names, .. },
+            pattern:
+                ParsePattern::Regex {
+                    regex,
+                    names,
+                    positional,
+                    ..
+                },
         } => {
             let text = eval(source, &row, cx).as_text().map(|t| t.into_owned());
             let before = out.len();
             for captures in text.iter().flat_map(|t| regex.captures_iter(t)) {
                 let mut each = row.clone();
-                for name in names {
-                    let value = captures
-                        .name(name)
-                        .map_or(Value::Missing, |m| Value::Text(m.as_str().to_owned()));
+                for (i, name) in names.iter().enumerate() {
+                    let group = if *positional {
+                        captures.get(i + 1)
+                    } else {
+                        captures.name(name)
+                    };
+                    let value =
+                        group.map_or(Value::Missing, |m| Value::Text(m.as_str().to_owned()));
                     each.set(name, value);
                 }
                 out.push(each);
@@ -986,12 +1003,61 @@ fn fan_out(command: &Command, mut row: Record, cx: &Context, out: &mut Vec<Recor
                 out.push(row);
             }
         }
+        Command::Join(join) => join_row(join, row, out),
         other => {
             if apply_row(other, &mut row, cx) {
                 out.push(row);
             }
         }
     }
+}
+
+/// The rows a `join` makes of one row: one per right-hand event with its key, each with the
+/// row's fields (also as `left.field`) and the event's (as `right.field`); with `type=left`,
+/// a row without a match is kept alone.
+fn join_row(join: &Join, mut row: Record, out: &mut Vec<Record>) {
+    let matches = row
+        .text(&join.left_key)
+        .and_then(|key| join.table.get().and_then(|table| table.get(key.as_ref())));
+    if matches.is_none() && !join.keep_unmatched {
+        return;
+    }
+    let aliased: Vec<(String, Value)> = row
+        .fields
+        .iter()
+        .map(|(name, value)| (format!("{}.{name}", join.left), value.clone()))
+        .collect();
+    for (name, value) in aliased {
+        row.set(&name, value);
+    }
+    match matches {
+        Some(events) => {
+            for fields in events {
+                let mut each = row.clone();
+                for (name, value) in fields {
+                    each.set(name, value.clone());
+                }
+                out.push(each);
+            }
+        }
+        None => out.push(row),
+    }
+}
+
+/// Adds one right-hand event to a `join`'s table, under its key (an event without the key
+/// field is left out). Returns the number of distinct keys so far.
+pub fn add_join_event(join: &Join, table: &mut JoinTable, event: &Event<'_>) -> usize {
+    let paths = Paths::new(&[]);
+    let record = View::new(event, &paths, None).into_record();
+    if let Some(key) = record.text(&join.right_key) {
+        let fields = record
+            .fields
+            .iter()
+            .map(|(name, value)| (format!("{}.{name}", join.right), value.clone()))
+            .collect();
+        table.entry(key.into_owned()).or_default().push(fields);
+    }
+    table.len()
 }
 
 /// Applies a per-row command that keeps or drops the row; false when it is dropped.
@@ -1009,9 +1075,22 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         }
         Command::Parse { source, pattern } => {
             let text = eval(source, row, cx).as_text().map(|t| t.into_owned());
+            if let ParsePattern::Logfmt { names } = pattern {
+                let map = text.as_deref().map(logfmt_pairs).filter(|m| !m.is_empty());
+                row.set(
+                    &names[0],
+                    map.map_or(Value::Missing, |m| {
+                        Value::Json(Box::new(serde_json::Value::Object(m)))
+                    }),
+                );
+                return true;
+            }
             let captured = text.as_deref().and_then(|text| parse_text(pattern, text));
             match pattern {
-                ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
+                ParsePattern::Glob { names, .. }
+                | ParsePattern::Regex { names, .. }
+                | ParsePattern::Logfmt { names }
+                | ParsePattern::Csv { names } => {
                     for (i, name) in names.iter().enumerate() {
                         let value = captured
                             .as_ref()
@@ -1038,6 +1117,7 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::Limit(_)
         | Command::Dedup(_)
         | Command::Unnest { .. }
+        | Command::Join(_)
         | Command::Pattern(_)
         | Command::Diff(_)
         | Command::Anomaly => true,
@@ -1134,15 +1214,35 @@ fn add_totals(totals: &AddTotals, rows: &mut Vec<Record>) {
 /// The captures of `pattern` in `text`, one per name, or `None` when it does not match.
 fn parse_text(pattern: &ParsePattern, text: &str) -> Option<Vec<Option<String>>> {
     match pattern {
-        ParsePattern::Regex { regex, names, .. } => {
+        ParsePattern::Regex {
+            regex,
+            names,
+            positional,
+            ..
+        } => {
             let captures = regex.captures(text)?;
             Some(
                 names
                     .iter()
-                    .map(|n| captures.name(n).map(|m| m.as_str().to_owned()))
+                    .enumerate()
+                    .map(|(i, n)| {
+                        let group = if *positional {
+                            captures.get(i + 1)
+                        } else {
+                            captures.name(n)
+                        };
+                        group.map(|m| m.as_str().to_owned())
+                    })
                     .collect(),
             )
         }
+        ParsePattern::Csv { names } => {
+            let mut columns: Vec<Option<String>> =
+                csv_columns(text).into_iter().map(Some).collect();
+            columns.resize(names.len(), None);
+            Some(columns)
+        }
+        ParsePattern::Logfmt { .. } => None,
         ParsePattern::Glob { literals, .. } => {
             // Literal parts in order; each * takes the shortest text before the next literal,
             // the last one takes the rest when the pattern ends with *.
@@ -1214,6 +1314,16 @@ fn eval<F: Fields>(expr: &Expr, row: &F, cx: &Context) -> Value {
             Value::Bool(found != *negated)
         }
         Expr::Call(function, args) => call(*function, args, row, cx),
+        Expr::Subquery(sub) => {
+            let Some(text) = row.text(&sub.field) else {
+                return Value::Bool(false);
+            };
+            let found = sub
+                .values
+                .get()
+                .is_some_and(|values| values.contains(text.as_ref()));
+            Value::Bool(found != sub.negated)
+        }
         // Only a function argument, read by that function.
         Expr::Pattern(_) => Value::Missing,
     }
@@ -1283,6 +1393,27 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
             (Some(t), Some(p)) => Value::Time(p.ceil(t)),
             _ => Value::Missing,
         },
+        Function::FormatDate | Function::ParseDate => {
+            let zone = match args.get(2) {
+                Some(Expr::Text(zone)) => {
+                    super::dates::check_zone(zone).unwrap_or(crate::timezone::Zone::UTC)
+                }
+                _ => crate::timezone::Zone::UTC,
+            };
+            let format = match &args[1] {
+                Expr::Text(format) => format.as_str(),
+                _ => return Value::Missing,
+            };
+            if function == Function::FormatDate {
+                time_of(arg(0)).map_or(Value::Missing, |t| {
+                    Value::Text(super::dates::format_date(t, format, &zone))
+                })
+            } else {
+                text(0)
+                    .and_then(|t| super::dates::parse_date(&t, format, &zone))
+                    .map_or(Value::Missing, |ms| Value::Number(ms as f64))
+            }
+        }
         Function::Now => Value::Number(cx.now.div_euclid(1000) as f64),
         Function::QueryStartTime => Value::Number(cx.start as f64),
         Function::QueryEndTime => Value::Number(cx.end as f64),
@@ -1979,4 +2110,99 @@ impl GroupKey {
             other => Self::Text(other.as_text().map(|t| t.into_owned()).unwrap_or_default()),
         }
     }
+}
+
+/// A logfmt line's pairs (`key=value`, `key="quoted \"value\""`, a bare `key`), the last of a
+/// repeated key winning. A bare key reads as `"true"`, as the logfmt decoders of Fluent Bit and
+/// Vector read it (AWS's Parse page does not say); a line with no `key=value` pair at all is
+/// not logfmt and gives no map.
+fn logfmt_pairs(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let mut paired = false;
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| *c <= ' ').is_some() {}
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| *c > ' ' && *c != '=' && *c != '"') {
+            key.push(c);
+        }
+        match chars.peek() {
+            None if key.is_empty() => {
+                if !paired {
+                    out.clear();
+                }
+                return out;
+            }
+            Some('"') if key.is_empty() => {
+                // A stray quoted word: skip it whole.
+                chars.next();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            Some('=') if key.is_empty() => {
+                chars.next();
+                continue;
+            }
+            _ => {}
+        }
+        let value = if chars.next_if_eq(&'=').is_some() {
+            paired = true;
+            let mut value = String::new();
+            if chars.next_if_eq(&'"').is_some() {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some('n') => value.push('\n'),
+                            Some('t') => value.push('\t'),
+                            Some(other) => value.push(other),
+                            None => {}
+                        },
+                        '"' => break,
+                        other => value.push(other),
+                    }
+                }
+            } else {
+                while let Some(c) = chars.next_if(|c| *c > ' ') {
+                    value.push(c);
+                }
+            }
+            value
+        } else {
+            "true".to_owned()
+        };
+        out.insert(key, serde_json::Value::String(value));
+    }
+}
+
+/// A CSV line's columns (RFC 4180: `,` between columns, `"` around a column that holds a comma
+/// or a quote, `""` for a quote inside one). Columns keep their spaces.
+fn csv_columns(text: &str) -> Vec<String> {
+    let mut columns = Vec::new();
+    let mut column = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted => {
+                if chars.next_if_eq(&'"').is_some() {
+                    column.push('"');
+                } else {
+                    quoted = false;
+                }
+            }
+            '"' if column.is_empty() => quoted = true,
+            ',' if !quoted => columns.push(std::mem::take(&mut column)),
+            other => column.push(other),
+        }
+    }
+    columns.push(column);
+    columns
 }

@@ -2,6 +2,7 @@
 //! execution (`exec`). Pure: no store, no HTTP. The store feeds events into a [`Run`]; the
 //! handlers in `ops/insights.rs` own the query lifecycle.
 
+mod dates;
 mod exec;
 mod json_path;
 mod pattern;
@@ -11,8 +12,10 @@ mod value;
 #[cfg(test)]
 mod tests;
 
+pub use exec::{add_join_event, json_fields, Context, Event, Output, Run};
+pub use syntax::{parse, CompileError, JoinTable, LookupSource, Query, Source, SourceTime};
+
 #[cfg(test)]
 mod newer_tests;
-
-pub use exec::{json_fields, Context, Event, Output, Run};
-pub use syntax::{parse, CompileError, LookupSource, Query, Source};
+#[cfg(test)]
+mod tests_newer;

@@ -42,6 +42,32 @@ pub struct Source {
     pub classes: Vec<String>,
     /// Groups of these accounts (at most 20).
     pub account_identifiers: Vec<String>,
+    /// `SOURCE "group" "group2" ...`: the groups by name (the form DescribeQueries shows);
+    /// when set, the `logGroups(...)` selectors are empty.
+    pub names: Vec<String>,
+    /// `START=`: the window's first millisecond, overriding StartQuery's `startTime`.
+    pub start: Option<SourceTime>,
+    /// `END=`: the window's last millisecond, overriding StartQuery's `endTime`.
+    pub end: Option<SourceTime>,
+}
+
+/// A time option of `SOURCE "group" START=... END=...`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceTime {
+    /// Epoch milliseconds (`START=1729728200000`).
+    Absolute(i64),
+    /// Milliseconds from when the query starts (`START=-21600s`, `END=0s`).
+    Relative(i64),
+}
+
+impl SourceTime {
+    /// The epoch millisecond it names for a query started at `now`.
+    pub fn at(self, now: i64) -> i64 {
+        match self {
+            SourceTime::Absolute(ms) => ms,
+            SourceTime::Relative(offset) => now.saturating_add(offset),
+        }
+    }
 }
 
 /// The most `namePrefix` values `SOURCE` takes (the SOURCE page).
@@ -97,6 +123,8 @@ pub enum Command {
     Lookup(Lookup),
     /// `addtotals [fieldname=Name] [row=bool] [col=bool] [field, ...]`: row and column sums.
     AddTotals(AddTotals),
+    /// `join type=... left=a right=b where a.k=b.k (SOURCE 'group')` (the Join page).
+    Join(Box<Join>),
 }
 
 /// The `lookup` command: which table, matched how, adding what.
@@ -140,6 +168,28 @@ pub struct AddTotals {
     pub fields: Vec<String>,
 }
 
+/// A `join`: each row meets the events of the right-hand groups whose key equals its own.
+#[derive(Debug, Clone)]
+pub struct Join {
+    /// `type=left`: rows without a match are kept (else only matches, `type=inner`).
+    pub keep_unmatched: bool,
+    /// The left (primary) alias: the row's fields are also named `left.field`.
+    pub left: String,
+    /// The right (secondary) alias: the matched event's fields are named `right.field`.
+    pub right: String,
+    /// The row's key field.
+    pub left_key: String,
+    /// The right-hand events' key field.
+    pub right_key: String,
+    /// The right-hand log groups (`SOURCE 'group'`).
+    pub groups: Vec<String>,
+    /// The right-hand events by key, each as its fields, set once the store has read them.
+    pub table: std::sync::Arc<std::sync::OnceLock<JoinTable>>,
+}
+
+/// The right-hand side of a `join`: each key's events, as `(field, value)` lists.
+pub type JoinTable = std::collections::HashMap<String, Vec<Vec<(String, super::value::Value)>>>;
+
 /// An expression with the name it appears under.
 #[derive(Debug, Clone)]
 pub struct Projection {
@@ -167,6 +217,19 @@ pub enum ParsePattern {
         names: Vec<String>,
         /// `multi`: one row per match instead of the first match.
         multi: bool,
+        /// `/re/ as a, b`: the names take the regex's groups by position (group 1 is `a`),
+        /// instead of the groups' own names.
+        positional: bool,
+    },
+    /// `parse field logfmt as name`: the field's `key=value` pairs as one map (`name.key`).
+    Logfmt {
+        /// The one name the map takes (a list of one, as the other forms keep theirs).
+        names: Vec<String>,
+    },
+    /// `parse field csv as a, b, c`: the field's comma-separated values, one per name.
+    Csv {
+        /// The column names, in order.
+        names: Vec<String>,
     },
 }
 
@@ -267,6 +330,23 @@ pub enum Expr {
     Call(Function, Vec<Expr>),
     /// A regex given as a function argument (`regexReplace`'s pattern), compiled once.
     Pattern(Regex),
+    /// `field in (subquery)` or `field not in (subquery)`.
+    Subquery(Box<Subquery>),
+}
+
+/// `filter field in (SOURCE 'group' | ... )` (the Subqueries page): the subquery runs first,
+/// over its own groups and the outer query's window, and the field's value must be among the
+/// values of the same-named field in the subquery's rows.
+#[derive(Debug, Clone)]
+pub struct Subquery {
+    /// The outer field tested.
+    pub field: String,
+    /// The subquery (its `source` names its groups).
+    pub query: Query,
+    /// `not in`.
+    pub negated: bool,
+    /// The subquery's values of `field`, set once it has run (empty until then).
+    pub values: std::sync::Arc<std::sync::OnceLock<std::collections::HashSet<String>>>,
 }
 
 /// What `like` and `=~` test against.
@@ -439,6 +519,10 @@ pub enum Function {
     DecToHex,
     /// `haversine(lat1, lon1, lat2, lon2)`: kilometres.
     Haversine,
+    /// `formatDate(t, "strftime format"[, "zone"])` (alias `strftime`): text.
+    FormatDate,
+    /// `parseDate(s, "Java pattern"[, "zone"])`: epoch milliseconds.
+    ParseDate,
 }
 
 impl Function {
@@ -508,6 +592,8 @@ impl Function {
             "hextodec" => (Self::HexToDec, 1, 1),
             "dectohex" => (Self::DecToHex, 1, 1),
             "haversine" => (Self::Haversine, 4, 4),
+            "formatdate" | "strftime" => (Self::FormatDate, 2, 3),
+            "parsedate" => (Self::ParseDate, 2, 3),
             _ => return None,
         })
     }
@@ -515,7 +601,22 @@ impl Function {
 
 /// The commands and functions AWS documents that this engine does not evaluate yet: refused by
 /// name, so a query never runs with a silently different meaning.
-const UNSUPPORTED_COMMANDS: &[&str] = &["join", "unique"];
+const UNSUPPORTED_COMMANDS: &[&str] = &[
+    "unique",
+    // The newer commands of the query-syntax index page.
+    "relevantfields",
+    "expand",
+    "autoregress",
+    "filldown",
+    "fillmissing",
+    "cidrlookup",
+    "outlier",
+    "accum",
+    "appendcols",
+    "sessionize",
+    "countfrequent",
+    "json",
+];
 
 /// Parses a query.
 pub fn parse(text: &str) -> Result<Query, CompileError> {
@@ -580,6 +681,14 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
                 ),
             ));
         }
+    }
+    if let Some(second) = commands
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, Command::Join(_)))
+        .nth(1)
+    {
+        return Err(spans[second.0].error("only one join command is supported per query"));
     }
     if let Some(at) = dedup_followed_by_other(&commands) {
         return Err(spans[at].error("only limit may follow dedup"));
@@ -666,6 +775,10 @@ fn dedup_followed_by_other(commands: &[Command]) -> Option<usize> {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// Inside a `filter`'s test, where `field in (subquery)` may stand.
+    in_filter: bool,
+    /// Inside a subquery, where another is not allowed (the Subqueries page).
+    nested: bool,
 }
 
 impl Parser {
@@ -673,6 +786,8 @@ impl Parser {
         Self {
             chars: text.chars().collect(),
             pos: 0,
+            in_filter: false,
+            nested: false,
         }
     }
 
@@ -784,7 +899,12 @@ impl Parser {
         match lower.as_str() {
             "fields" => Ok(Command::Fields(self.projections()?)),
             "display" => Ok(Command::Display(self.projections()?)),
-            "filter" | "where" => Ok(Command::Filter(self.expr()?)),
+            "filter" | "where" => {
+                self.in_filter = true;
+                let test = self.expr();
+                self.in_filter = false;
+                Ok(Command::Filter(test?))
+            }
             "stats" => self.stats(),
             "sort" => self.sort(),
             "limit" => self.limit(),
@@ -815,6 +935,7 @@ impl Parser {
             "lookup" => self.lookup(),
             "addtotals" => self.add_totals(),
             "logcompare" => self.log_compare(),
+            "join" => self.join(start, end),
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
                 end,
@@ -1027,20 +1148,8 @@ impl Parser {
         };
         self.skip_space();
         let start = self.pos;
-        // The logfmt and CSV modes: refused by name rather than read as a field.
-        if let Some((word, at, end)) = self.peek_word() {
-            let named_mode = |w: &str| ["logfmt", "csv"].contains(&w.to_ascii_lowercase().as_str());
-            let mode = match &source {
-                Expr::Field(field) if named_mode(field) => Some(field.clone()),
-                _ => named_mode(&word).then_some(word),
-            };
-            if let Some(mode) = mode {
-                return Err(self.error_at(
-                    at,
-                    end,
-                    format!("parse in {mode} mode is not supported by this emulator"),
-                ));
-            }
+        if let Some(parsed) = self.parse_mode(&source)? {
+            return Ok(parsed);
         }
         match self.peek() {
             Some('"' | '\'') => {
@@ -1076,8 +1185,29 @@ impl Parser {
             }
             Some('/') => {
                 let regex = self.regex()?;
-                let names: Vec<String> =
-                    regex.capture_names().flatten().map(str::to_owned).collect();
+                // `parse @message /(\d+\.\d+\.\d+\.\d+)/ as ip_addr multi` (the Parse page):
+                // `as` names the groups in order.
+                let positional = self.eat_keyword("as");
+                let names: Vec<String> = if positional {
+                    let mut names = vec![self.field_name()?];
+                    while self.eat_char(',') {
+                        names.push(self.field_name()?);
+                    }
+                    let groups = regex.captures_len() - 1;
+                    if groups != names.len() {
+                        return Err(self.error_at(
+                            start,
+                            self.pos,
+                            format!(
+                                "the regex has {groups} groups but {} names follow 'as'",
+                                names.len()
+                            ),
+                        ));
+                    }
+                    names
+                } else {
+                    regex.capture_names().flatten().map(str::to_owned).collect()
+                };
                 if names.is_empty() {
                     return Err(self.error_at(
                         start,
@@ -1092,6 +1222,7 @@ impl Parser {
                         regex,
                         names,
                         multi,
+                        positional,
                     },
                 })
             }
@@ -1237,6 +1368,10 @@ impl Parser {
             });
         }
         if self.eat_keyword("in") {
+            self.skip_space();
+            if self.peek() == Some('(') {
+                return self.subquery(left, negated);
+            }
             self.expect_char('[', "'[' to open the list after 'in'")?;
             let mut list = Vec::new();
             if !self.eat_char(']') {
@@ -1423,6 +1558,10 @@ impl Parser {
         if !self.eat_keyword("source") {
             return Ok(None);
         }
+        self.skip_space();
+        if matches!(self.peek(), Some('"' | '\'')) {
+            return self.source_names().map(Some);
+        }
         if !self.eat_keyword("logGroups") {
             self.skip_space();
             let at = self.pos;
@@ -1584,6 +1723,9 @@ impl Parser {
                 .map_err(|e| self.error_at(start, self.pos, format!("invalid regex: {e}")))?;
             args[1] = Expr::Pattern(regex);
         }
+        if matches!(function, Function::FormatDate | Function::ParseDate) {
+            self.check_date_arguments(function, &name, &args, start)?;
+        }
         if matches!(
             function,
             Function::Bin | Function::DateFloor | Function::DateCeil
@@ -1598,6 +1740,164 @@ impl Parser {
             }
         }
         Ok(Expr::Call(function, args))
+    }
+}
+
+impl Parser {
+    /// `SOURCE "group" ... [START=t] [END=t]` after `SOURCE`, then its `|`: the form AWS shows
+    /// in DescribeQueries (`START=<epoch ms> END=<epoch ms>`) and saves from the console
+    /// (`START=-21600s END=0s`, relative to when the query starts).
+    fn source_names(&mut self) -> Result<Source, CompileError> {
+        let mut source = Source::default();
+        while matches!(self.peek(), Some('"' | '\'')) {
+            let at = self.pos;
+            let name = self.string()?;
+            if name.is_empty() {
+                return Err(self.error_at(at, self.pos, "a log group name cannot be empty"));
+            }
+            source.names.push(name);
+            self.skip_space();
+        }
+        while let Some((word, at, end)) = self.peek_word() {
+            let slot = if word.eq_ignore_ascii_case("start") {
+                &mut source.start
+            } else if word.eq_ignore_ascii_case("end") {
+                &mut source.end
+            } else {
+                return Err(self.error_at(
+                    at,
+                    end,
+                    format!("unexpected '{word}': SOURCE \"group\" takes START= and END="),
+                ));
+            };
+            if slot.is_some() {
+                return Err(self.error_at(at, end, format!("{word} is given twice")));
+            }
+            self.pos = end;
+            self.expect_char('=', "'=' and a time")?;
+            self.skip_space();
+            let value_at = self.pos;
+            if self.peek() == Some('-') {
+                self.pos += 1;
+            }
+            while self.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
+                self.pos += 1;
+            }
+            let text = self.slice(value_at, self.pos);
+            *slot = Some(source_time(&text).ok_or_else(|| {
+                self.error_at(
+                    value_at,
+                    self.pos.max(value_at + 1),
+                    format!("'{text}' is not a time: epoch milliseconds, or an offset such as -3600s or 0s"),
+                )
+            })?);
+        }
+        if let (Some(SourceTime::Absolute(s)), Some(SourceTime::Absolute(e))) =
+            (source.start, source.end)
+        {
+            if e < s {
+                return Err(self.error_at(save_start(self), self.pos, "END is before START"));
+            }
+        }
+        self.skip_space();
+        if !self.at_end() && !self.eat_char('|') {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected '|' after SOURCE \"group\"",
+            ));
+        }
+        Ok(source)
+    }
+
+    /// `formatDate`/`parseDate`: the format and the zone are literal strings this engine can
+    /// evaluate, so every row gets a right answer or the query is refused, naming what is not
+    /// supported.
+    fn check_date_arguments(
+        &self,
+        function: Function,
+        name: &str,
+        args: &[Expr],
+        start: usize,
+    ) -> Result<(), CompileError> {
+        use super::dates::{check_java_pattern, check_strftime, check_zone};
+        let literal = |i: usize, what: &str| match args.get(i) {
+            Some(Expr::Text(text)) => Ok(Some(text.as_str())),
+            None => Ok(None),
+            Some(_) => Err(self.error_at(
+                start,
+                self.pos,
+                format!("{name}() takes its {what} as a \"string\""),
+            )),
+        };
+        let format = literal(1, "format")?.unwrap_or_default();
+        let checked = if function == Function::FormatDate {
+            check_strftime(format)
+        } else {
+            check_java_pattern(format)
+        };
+        checked.map_err(|e| self.error_at(start, self.pos, e))?;
+        if let Some(zone) = literal(2, "time zone")? {
+            check_zone(zone).map_err(|e| self.error_at(start, self.pos, e))?;
+        }
+        Ok(())
+    }
+
+    /// `parse [field] logfmt as name` and `parse [field] csv as a, b, ...` (the Parse page's
+    /// logfmt and CSV modes); `None` when the command is a glob or regex parse.
+    fn parse_mode(&mut self, source: &Expr) -> Result<Option<Command>, CompileError> {
+        let named_mode = |w: &str| match w.to_ascii_lowercase().as_str() {
+            "logfmt" => Some(true),
+            "csv" => Some(false),
+            _ => None,
+        };
+        let save = self.pos;
+        // `parse logfmt as x`: the field is left out, so the mode word was read as the field.
+        let (source, logfmt, mode_at) = match self.peek_word() {
+            Some((word, at, end)) if named_mode(&word).is_some() => {
+                self.pos = end;
+                (source.clone(), named_mode(&word) == Some(true), at)
+            }
+            Some((word, _, _)) if word.eq_ignore_ascii_case("as") => match source {
+                Expr::Field(field) if named_mode(field).is_some() => (
+                    Expr::Field("@message".into()),
+                    named_mode(field) == Some(true),
+                    save,
+                ),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        if !self.eat_keyword("as") {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                if logfmt {
+                    "expected 'as' and a name: parse field logfmt as name"
+                } else {
+                    "expected 'as' and the column names: parse field csv as a, b, ..."
+                },
+            ));
+        }
+        let mut names = vec![self.field_name()?];
+        while self.eat_char(',') {
+            names.push(self.field_name()?);
+        }
+        if logfmt && names.len() != 1 {
+            return Err(self.error_at(
+                mode_at,
+                self.pos,
+                "parse in logfmt mode takes one name for the map: parse field logfmt as name",
+            ));
+        }
+        let pattern = if logfmt {
+            ParsePattern::Logfmt { names }
+        } else {
+            ParsePattern::Csv { names }
+        };
+        Ok(Some(Command::Parse { source, pattern }))
     }
 }
 
@@ -1761,9 +2061,11 @@ fn implicit_totals_fields(commands: &mut [Command]) {
                 named = aggregations.iter().map(|(_, name)| name.clone()).collect();
             }
             Command::Parse { pattern, .. } => match pattern {
-                ParsePattern::Glob { names, .. } | ParsePattern::Regex { names, .. } => {
-                    named.extend(names.iter().cloned())
-                }
+                ParsePattern::Glob { names, .. }
+                | ParsePattern::Regex { names, .. }
+                | ParsePattern::Csv { names } => named.extend(names.iter().cloned()),
+                // A logfmt parse makes one map, not a measure.
+                ParsePattern::Logfmt { .. } => {}
             },
             Command::Lookup(Lookup {
                 outputs: Some(outputs),
@@ -1895,5 +2197,339 @@ fn arity(min: usize, max: usize) -> String {
         (n, m) if n == m => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
         (n, usize::MAX) => format!("at least {n} argument{}", if n == 1 { "" } else { "s" }),
         (n, m) => format!("{n} to {m} arguments"),
+    }
+}
+
+/// Where the query's `SOURCE` starts (it is always the first command).
+fn save_start(parser: &Parser) -> usize {
+    parser
+        .chars
+        .iter()
+        .position(|c| !c.is_whitespace())
+        .unwrap_or(0)
+}
+
+/// A `START=`/`END=` value: epoch milliseconds, or a signed offset with a unit (`ms`, `s`, `m`,
+/// `h`, `d`, `w`) from when the query starts.
+fn source_time(text: &str) -> Option<SourceTime> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let split = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
+    let (digits, unit) = body.split_at(split);
+    let amount: i64 = digits.parse().ok()?;
+    let unit_ms: i64 = match unit {
+        "" => return (!negative).then_some(SourceTime::Absolute(amount)),
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => return None,
+    };
+    let offset = amount.checked_mul(unit_ms)?;
+    Some(SourceTime::Relative(if negative {
+        -offset
+    } else {
+        offset
+    }))
+}
+
+impl Parser {
+    /// `(SOURCE 'group' | ...)` after `field in`: a whole query up to the matching `)`.
+    fn subquery(&mut self, left: Expr, negated: bool) -> Result<Expr, CompileError> {
+        let open = self.pos;
+        self.pos += 1;
+        let Expr::Field(field) = left else {
+            return Err(self.error_at(
+                open,
+                open + 1,
+                "a subquery tests a field: filter field in (subquery)",
+            ));
+        };
+        if !self.in_filter {
+            return Err(self.error_at(open, open + 1, "a subquery is allowed only in filter"));
+        }
+        if self.nested {
+            return Err(self.error_at(open, open + 1, "nested subqueries are not supported"));
+        }
+        self.nested = true;
+        self.in_filter = false;
+        let query = self.nested_query();
+        self.nested = false;
+        self.in_filter = true;
+        let query = query?;
+        let named = query.source.as_ref().is_some_and(|s| !s.names.is_empty());
+        if !named {
+            return Err(self.error_at(
+                open,
+                self.pos,
+                "a subquery starts with SOURCE 'log-group-name' in this emulator",
+            ));
+        }
+        Ok(Expr::Subquery(Box::new(Subquery {
+            field,
+            query,
+            negated,
+            values: Default::default(),
+        })))
+    }
+
+    /// The commands of a subquery, through its closing `)`.
+    fn nested_query(&mut self) -> Result<Query, CompileError> {
+        let source = self.source_until_pipe()?;
+        let mut commands = Vec::new();
+        loop {
+            self.skip_space();
+            if self.at_end() {
+                let at = self.pos;
+                return Err(self.error_at(at, at, "expected ')' to close the subquery"));
+            }
+            if self.peek() == Some(')') && !commands.is_empty() {
+                self.pos += 1;
+                break;
+            }
+            commands.push(self.command()?);
+            self.skip_space();
+            if self.peek() == Some(')') || self.at_end() {
+                continue;
+            }
+            let at = self.pos;
+            if !self.eat_char('|') {
+                let token = self.word_span(at);
+                return Err(self.error_at(
+                    at,
+                    token,
+                    format!(
+                        "unexpected '{}': commands are separated by '|'",
+                        self.slice(at, token)
+                    ),
+                ));
+            }
+        }
+        Ok(Query {
+            commands,
+            source,
+            index_filter: None,
+            unmask: false,
+        })
+    }
+
+    /// A subquery's `SOURCE 'group' ... |`.
+    fn source_until_pipe(&mut self) -> Result<Option<Source>, CompileError> {
+        self.skip_space();
+        let save = self.pos;
+        if !self.eat_keyword("source") {
+            return Ok(None);
+        }
+        self.skip_space();
+        if !matches!(self.peek(), Some('"' | '\'')) {
+            return Err(self.error_at(
+                save,
+                self.word_span(self.pos),
+                "a subquery starts with SOURCE 'log-group-name' in this emulator",
+            ));
+        }
+        self.source_names().map(Some)
+    }
+}
+
+impl Query {
+    /// The subqueries of the query's filters, in order.
+    pub fn subqueries(&self) -> Vec<&Subquery> {
+        fn walk<'q>(expr: &'q Expr, out: &mut Vec<&'q Subquery>) {
+            match expr {
+                Expr::Subquery(sub) => out.push(sub),
+                Expr::Not(inner) | Expr::Negate(inner) => walk(inner, out),
+                Expr::Binary(_, a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Expr::Like { value, .. } => walk(value, out),
+                Expr::In { value, list, .. } => {
+                    walk(value, out);
+                    list.iter().for_each(|e| walk(e, out));
+                }
+                Expr::Call(_, args) => args.iter().for_each(|e| walk(e, out)),
+                Expr::Field(_) | Expr::Number(_) | Expr::Text(_) | Expr::Pattern(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        for command in &self.commands {
+            if let Command::Filter(test) = command {
+                walk(test, &mut out);
+            }
+        }
+        out
+    }
+}
+
+impl Parser {
+    /// `join [type=inner|left] left=a right=b where a.key=b.key (SOURCE 'group')` after `join`
+    /// (at `start..end`).
+    fn join(&mut self, start: usize, end: usize) -> Result<Command, CompileError> {
+        let mut options: [Option<String>; 3] = [None, None, None];
+        while let Some((word, at, word_end)) = self.peek_word() {
+            let slot = match word.to_ascii_lowercase().as_str() {
+                "type" => 0,
+                "left" => 1,
+                "right" => 2,
+                "where" => break,
+                _ => {
+                    return Err(self.error_at(
+                        at,
+                        word_end,
+                        format!("unexpected '{word}': join takes type=, left=, right= and where"),
+                    ))
+                }
+            };
+            self.pos = word_end;
+            self.expect_char('=', "'=' after the join option")?;
+            self.skip_space();
+            let value = self.field_name()?;
+            if options[slot].replace(value).is_some() {
+                return Err(self.error_at(at, self.pos, format!("{word} is given twice")));
+            }
+        }
+        let keep_unmatched = match options[0]
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("inner") => false,
+            Some("left") => true,
+            Some(other) => {
+                return Err(self.error_at(
+                    start,
+                    self.pos,
+                    format!("join type={other} is not a join type: inner or left"),
+                ))
+            }
+        };
+        let (Some(left), Some(right)) = (options[1].take(), options[2].take()) else {
+            return Err(self.error_at(start, end, "join needs left=<alias> and right=<alias>"));
+        };
+        if left == right {
+            return Err(self.error_at(start, self.pos, "the join aliases must differ"));
+        }
+        if !self.eat_keyword("where") {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected where <left>.<field>=<right>.<field>",
+            ));
+        }
+        self.skip_space();
+        let condition_at = self.pos;
+        // Field names, not expressions: `b.key (SOURCE ...)` must not read as a call.
+        let a = self.field_name()?;
+        self.skip_space();
+        let equality = self.peek() == Some('=') && self.peek_at(1) != Some('~');
+        let b = if equality {
+            self.pos += 1;
+            self.skip_space();
+            self.field_name().ok()
+        } else {
+            None
+        };
+        let only_equality = |parser: &Self| {
+            parser.error_at(
+                condition_at,
+                parser.word_span(parser.pos).max(parser.pos),
+                format!("join takes one equality: where {left}.<field>={right}.<field>"),
+            )
+        };
+        let Some(b) = b else {
+            return Err(only_equality(self));
+        };
+        let side = |name: &str| {
+            let l = name
+                .strip_prefix(left.as_str())
+                .and_then(|r| r.strip_prefix('.'));
+            let r = name
+                .strip_prefix(right.as_str())
+                .and_then(|r| r.strip_prefix('.'));
+            (l.map(str::to_owned), r.map(str::to_owned))
+        };
+        let (left_key, right_key) = match (side(&a), side(&b)) {
+            ((Some(l), _), (_, Some(r))) | ((_, Some(r)), (Some(l), _)) => (l, r),
+            _ => {
+                let mut error = only_equality(self);
+                error.end = self.pos;
+                return Err(error);
+            }
+        };
+        self.skip_space();
+        let open = self.pos;
+        if !self.eat_char('(') {
+            return Err(self.error_at(
+                open,
+                self.word_span(open),
+                "expected (SOURCE 'log-group-name') after the join condition",
+            ));
+        }
+        self.skip_space();
+        if !self.eat_keyword("source") {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected SOURCE 'log-group-name' inside the join's parentheses",
+            ));
+        }
+        let mut groups = Vec::new();
+        loop {
+            self.skip_space();
+            if !matches!(self.peek(), Some('"' | '\'')) {
+                break;
+            }
+            let at = self.pos;
+            let name = self.string()?;
+            if name.is_empty() {
+                return Err(self.error_at(at, self.pos, "a log group name cannot be empty"));
+            }
+            groups.push(name);
+        }
+        if groups.is_empty() {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected SOURCE 'log-group-name' inside the join's parentheses",
+            ));
+        }
+        self.skip_space();
+        if !self.eat_char(')') {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "subqueries on the right side of join are not supported",
+            ));
+        }
+        Ok(Command::Join(Box::new(Join {
+            keep_unmatched,
+            left,
+            right,
+            left_key,
+            right_key,
+            groups,
+            table: Default::default(),
+        })))
+    }
+}
+
+impl Query {
+    /// The query's `join`, when it has one.
+    pub fn join(&self) -> Option<&Join> {
+        self.commands.iter().find_map(|c| match c {
+            Command::Join(join) => Some(&**join),
+            _ => None,
+        })
     }
 }

@@ -380,6 +380,7 @@ fn source_chooses_groups_by_prefix_and_class() {
             name_prefixes: vec!["app-".into(), "web".into()],
             classes: vec!["INFREQUENT_ACCESS".into()],
             account_identifiers: vec![],
+            ..Source::default()
         })
     );
     assert_eq!(query.commands.len(), 1);
@@ -447,10 +448,10 @@ fn compile_errors_say_where() {
         ),
         ("limit 0", 6, 7, "limit takes a whole number of at least 1"),
         (
-            "parse @message logfmt as lf",
+            "parse @message logfmt as lf, x",
             15,
-            21,
-            "parse in logfmt mode is not supported by this emulator",
+            30,
+            "parse in logfmt mode takes one name for the map: parse field logfmt as name",
         ),
         (
             "fields a b",

@@ -114,6 +114,22 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     let query_string = query_string.unwrap_or_default();
     let parsed = crate::insights::parse(query_string);
     let source = parsed.as_ref().ok().and_then(|q| q.source.as_ref());
+    // A query that picks its groups with SOURCE but does not compile: its compile error, not
+    // the missing group parameter, is what is wrong.
+    let no_group_parameter = input.log_group_name.is_none()
+        && input.log_group_names.is_none()
+        && input.log_group_identifiers.is_none();
+    let starts_with_source = query_string
+        .trim_start()
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("source"));
+    if let (Err(e), true, true) = (&parsed, no_group_parameter, starts_with_source) {
+        return Err(LogsError::MalformedQuery {
+            message: e.message.clone(),
+            start: e.start,
+            end: e.end,
+        });
+    }
     let names: Vec<(&str, bool)> = match (
         &input.log_group_name,
         &input.log_group_names,
@@ -150,9 +166,17 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
         .bind_lookups(|name| ctx.region.lookup_table(name))
         .map_err(malformed)?;
     let mut groups = match &query.source {
-        Some(source) => source_groups(ctx, source)?,
-        None => Vec::with_capacity(names.len()),
+        Some(source) if source.names.is_empty() => source_groups(ctx, source)?,
+        _ => Vec::with_capacity(names.len()),
     };
+    // `SOURCE "group" ...` names its groups as logGroupNames would.
+    let source_names = query.source.as_ref().map(|s| s.names.as_slice());
+    let names = names.into_iter().chain(
+        source_names
+            .unwrap_or_default()
+            .iter()
+            .map(|n| (n.as_str(), false)),
+    );
     for (name, is_identifier) in names {
         let found = if is_identifier {
             resolve_group(ctx, None, Some(name))
@@ -182,18 +206,40 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             });
         }
     }
+    let subquery_groups = ctx.region.subquery_groups(&query).map_err(|name| {
+        LogsError::ResourceNotFound(format!(
+            "Log group '{name}' does not exist for account ID '{}' {}",
+            ctx.store.account_id(),
+            aws_detail(ctx, "ResourceNotFoundException")
+        ))
+    })?;
     let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
+    // Both ends inclusive, in seconds: AWS reads [start*1000, end*1000+999] ms; SOURCE's
+    // START=/END= (inclusive milliseconds) override them.
+    let started = ctx.store.now();
+    let option = |pick: fn(&crate::insights::Source) -> Option<crate::insights::SourceTime>| {
+        query.source.as_ref().and_then(pick).map(|t| t.at(started))
+    };
+    let from = option(|s| s.start).unwrap_or(start.saturating_mul(1000));
+    let to = option(|s| s.end).map_or(end.saturating_mul(1000).saturating_add(1000), |e| {
+        e.saturating_add(1)
+    });
+    if to <= from {
+        return Err(LogsError::InvalidParameter(
+            "endTime must be greater than or equal to startTime.".into(),
+        ));
+    }
     let request = QueryRequest {
         indexed_since,
         query,
         query_string: query_string.to_owned(),
         language: language.to_owned(),
         groups,
-        // Both ends inclusive, in seconds: AWS reads [start*1000, end*1000+999] ms.
-        from: start.saturating_mul(1000),
-        to: end.saturating_mul(1000).saturating_add(1000),
+        from,
+        to,
         limit,
-        started: ctx.store.now(),
+        started,
+        subquery_groups,
     };
     let query_id = ctx
         .region

@@ -18,8 +18,8 @@ use super::resources::{Resource, ResourceTable};
 use super::tokens::{seal, unseal};
 use super::{LogGroup, Region};
 use crate::error::{LogsError, LogsResult};
-use crate::insights::{Context, Event, Output, Query, Run};
-use crate::limits::{MAX_QUERY_DEFINITIONS, QUERY_TIMEOUT};
+use crate::insights::{add_join_event, Context, Event, Output, Query, Run};
+use crate::limits::{MAX_JOIN_RIGHT_KEYS, MAX_QUERY_DEFINITIONS, QUERY_TIMEOUT};
 
 /// Where a query is in its life (model: `QueryStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +125,9 @@ pub struct QueryRequest {
     /// With `filterIndex`, per group (in `groups`' order): since when (ingestion time) the
     /// group indexes the field, or `None` when it does not, so the query skips it.
     pub indexed_since: Option<Vec<Option<i64>>>,
+    /// The groups of each of the query's subqueries (`Query::subqueries` order), then of its
+    /// `join`'s right-hand side, from [`Region::subquery_groups`].
+    pub subquery_groups: Vec<Vec<Arc<LogGroup>>>,
 }
 
 /// A saved Logs Insights query (PutQueryDefinition). Stored under its id: names need not be
@@ -182,6 +185,9 @@ impl Region {
 
 /// How often a running query publishes its partial results.
 const PARTIAL_RESULTS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The most rows a subquery gives its outer query (the most rows any query returns).
+const MAX_SUBQUERY_ROWS: usize = crate::limits::MAX_QUERY_ROWS;
 
 /// Events between two checks for StopQuery.
 const STOP_CHECK_EVENTS: usize = 4096;
@@ -279,6 +285,30 @@ impl Region {
             stop: AtomicBool::new(false),
         });
         self.queries.slots.lock().insert(key, slot);
+    }
+
+    /// The groups each subquery of `query` names (`SOURCE 'group'`), then those of its
+    /// `join`'s right-hand side; or the first name that is not a group here.
+    pub fn subquery_groups(&self, query: &Query) -> Result<Vec<Vec<Arc<LogGroup>>>, String> {
+        let subqueries = query.subqueries().into_iter().map(|sub| {
+            sub.query
+                .source
+                .iter()
+                .flat_map(|s| s.names.iter())
+                .collect()
+        });
+        let join = query
+            .join()
+            .map(|join| join.groups.iter().collect::<Vec<_>>());
+        subqueries
+            .chain(join)
+            .map(|names: Vec<&String>| {
+                names
+                    .into_iter()
+                    .map(|name| self.group(name).map_err(|_| name.clone()))
+                    .collect()
+            })
+            .collect()
     }
 
     /// A copy of the named query's record; ResourceNotFound for an unknown id.
@@ -411,6 +441,69 @@ fn run_query(
         end: request.to - 1,
         now: request.started,
     };
+    // Subqueries run first, over their own groups and the same window; the outer query then
+    // reads their values (the Subqueries page: "results are materialized before being consumed
+    // by the outer query").
+    for (sub, groups) in request
+        .query
+        .subqueries()
+        .into_iter()
+        .zip(&request.subquery_groups)
+    {
+        let mut inner = Run::new(&sub.query, context, MAX_SUBQUERY_ROWS);
+        for group in groups {
+            let log = format!("{account}:{}", group.name());
+            group.scan(request.from, request.to, request.query.unmask, |stream, view| {
+                inner.push(
+                    &Event {
+                        timestamp: view.key.timestamp,
+                        ingestion_time: view.ingestion_time,
+                        message: view.message,
+                        log_stream: stream,
+                        log: &log,
+                        transformation_error: view.transformation_error,
+                    },
+                    || pointer(region, group.name(), stream, view.key),
+                );
+                !slot.stop.load(Ordering::Relaxed)
+            });
+        }
+        let values = inner
+            .finish(MAX_SUBQUERY_ROWS)
+            .rows
+            .into_iter()
+            .flat_map(|row| row.into_iter().filter(|(f, _)| *f == sub.field))
+            .map(|(_, value)| value)
+            .collect();
+        let _ = sub.values.set(values);
+    }
+    if let Some(join) = request.query.join() {
+        let groups = request
+            .subquery_groups
+            .last()
+            .map_or(&[][..], Vec::as_slice);
+        let mut table = crate::insights::JoinTable::new();
+        let mut too_many = false;
+        for group in groups {
+            let log = format!("{account}:{}", group.name());
+            group.scan(request.from, request.to, request.query.unmask, |stream, view| {
+                let event = Event {
+                    timestamp: view.key.timestamp,
+                    ingestion_time: view.ingestion_time,
+                    message: view.message,
+                    log_stream: stream,
+                    log: &log,
+                    transformation_error: view.transformation_error,
+                };
+                too_many = add_join_event(join, &mut table, &event) > MAX_JOIN_RIGHT_KEYS;
+                !too_many && !slot.stop.load(Ordering::Relaxed)
+            });
+        }
+        if too_many {
+            return (Output::default(), QueryStatus::Failed);
+        }
+        let _ = join.table.set(table);
+    }
     let mut run = Run::new(&request.query, context, request.limit);
     let unmask = request.query.unmask;
     let mut since_check = 0;

@@ -11,7 +11,7 @@
 //! and adds `@transformationError`).
 
 pub mod config;
-mod datetime;
+pub(crate) mod datetime;
 mod grok;
 mod ocsf;
 #[cfg(test)]
