@@ -11,6 +11,7 @@
 //!
 //! [`LIVE_TAIL_UPDATE_PERIOD`]: crate::limits::LIVE_TAIL_UPDATE_PERIOD
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -31,8 +32,8 @@ pub struct LiveEvent {
     pub log_group_identifier: Arc<str>,
     /// The stream that ingested it.
     pub log_stream_name: Arc<str>,
-    /// The message, masked as every read masks it.
-    pub message: String,
+    /// The message, masked as every read masks it (shared by the sessions that show it).
+    pub message: Arc<str>,
     /// The event's timestamp.
     pub timestamp: i64,
     /// When it was ingested.
@@ -154,19 +155,27 @@ impl LiveTails {
     /// Offers events just ingested in `stream` of the group `group_arn` (timestamp and message
     /// as stored, in arrival order) to the sessions following it; `mask` shows a message as
     /// reads do, and is called only for the events a session keeps.
+    ///
+    /// The work is shared between sessions: each distinct filter pattern is evaluated once
+    /// per event, and an event several sessions keep is masked and copied once (the sessions
+    /// hold the same `Arc<str>`), so a put pays per event, not per event and session.
     pub fn offer<'m>(
         &self,
         group_arn: &str,
         stream: &str,
         events: &[(i64, &'m str)],
         ingestion_time: i64,
-        mask: &dyn Fn(&'m str) -> String,
+        mask: &dyn Fn(&'m str) -> Cow<'m, str>,
     ) {
         let by_group = self.by_group.read();
         let Some(sessions) = by_group.get(group_arn) else {
             return;
         };
         let stream_name: Arc<str> = Arc::from(stream);
+        // The events' masked messages, made on a session's first pick of each.
+        let mut messages: Vec<Option<Arc<str>>> = Vec::new();
+        // Which events each distinct pattern (by its text) matched, by index.
+        let mut matched: Vec<(&str, Vec<usize>)> = Vec::new();
         for session in sessions {
             if !session.spec.streams.admits(stream) {
                 continue;
@@ -178,36 +187,47 @@ impl LiveTails {
                 .find(|(arn, _)| arn == group_arn)
                 .map(|(_, identifier)| Arc::clone(identifier))
                 .unwrap_or_else(|| Arc::from(group_arn));
-            let live_event = |&(timestamp, message): &(i64, &'m str)| LiveEvent {
-                log_group_identifier: Arc::clone(&identifier),
-                log_stream_name: Arc::clone(&stream_name),
-                message: mask(message),
-                timestamp,
-                ingestion_time,
-            };
+            let candidates: Option<&[usize]> = session.spec.pattern.as_ref().map(|pattern| {
+                let at = match matched
+                    .iter()
+                    .position(|(text, _)| *text == pattern.source())
+                {
+                    Some(at) => at,
+                    None => {
+                        let hits = (0..events.len())
+                            .filter(|&i| pattern.matches(events[i].1))
+                            .collect();
+                        matched.push((pattern.source(), hits));
+                        matched.len() - 1
+                    }
+                };
+                matched[at].1.as_slice()
+            });
+            let count = candidates.map_or(events.len(), <[usize]>::len);
             let mut state = session.state.lock();
-            match &session.spec.pattern {
-                Some(pattern) => {
-                    for event in events.iter().filter(|(_, m)| pattern.matches(m)) {
-                        if state.skip > 0 {
-                            state.pass(1);
-                        } else {
-                            state.keep(live_event(event));
-                        }
+            // Jump over the events the sample skips; build only the ones it keeps.
+            let mut at = 0;
+            while at < count {
+                let passed = state.skip.min(count - at);
+                state.pass(passed);
+                at += passed;
+                if at < count {
+                    let index = candidates.map_or(at, |c| c[at]);
+                    if messages.is_empty() {
+                        messages.resize(events.len(), None);
                     }
-                }
-                // Every event matches: jump over the ones the sample skips.
-                None => {
-                    let mut at = 0;
-                    while at < events.len() {
-                        let passed = state.skip.min(events.len() - at);
-                        state.pass(passed);
-                        at += passed;
-                        if let Some(event) = events.get(at) {
-                            state.keep(live_event(event));
-                            at += 1;
-                        }
-                    }
+                    let (timestamp, message) = events[index];
+                    let message = messages[index]
+                        .get_or_insert_with(|| Arc::from(&*mask(message)))
+                        .clone();
+                    state.keep(LiveEvent {
+                        log_group_identifier: Arc::clone(&identifier),
+                        log_stream_name: Arc::clone(&stream_name),
+                        message,
+                        timestamp,
+                        ingestion_time,
+                    });
+                    at += 1;
                 }
             }
         }
@@ -430,7 +450,7 @@ mod tests {
 
     fn offer(tails: &LiveTails, group: &str, stream: &str, messages: &[String]) {
         let events: Vec<(i64, &str)> = messages.iter().map(|m| (5, m.as_str())).collect();
-        tails.offer(group, stream, &events, 7, &|m| m.to_uppercase());
+        tails.offer(group, stream, &events, 7, &|m| Cow::Owned(m.to_uppercase()));
     }
 
     #[test]
@@ -468,6 +488,38 @@ mod tests {
     }
 
     #[test]
+    fn sessions_sharing_a_pattern_or_not_each_get_their_own_matches() {
+        let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
+        let errors = [
+            tails.register(spec(StreamFilter::All, Some("error"))),
+            tails.register(spec(StreamFilter::All, Some("error"))),
+        ];
+        let warnings = tails.register(spec(StreamFilter::All, Some("warn")));
+        let everything = tails.register(spec(StreamFilter::All, None));
+        let messages: Vec<String> = ["error 1", "warn 2", "error 3", "info 4"]
+            .map(String::from)
+            .into();
+        offer(&tails, "arn:g", "s", &messages);
+        tails.tick();
+        let shown = |r: &Registration| -> Vec<String> {
+            next(r)
+                .unwrap()
+                .events
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect()
+        };
+        for r in &errors {
+            assert_eq!(shown(r), ["ERROR 1", "ERROR 3"]);
+        }
+        assert_eq!(shown(&warnings), ["WARN 2"]);
+        assert_eq!(
+            shown(&everything),
+            ["ERROR 1", "WARN 2", "ERROR 3", "INFO 4"]
+        );
+    }
+
+    #[test]
     fn more_than_500_events_in_a_second_are_sampled_to_500_in_order() {
         let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
         let r = tails.register(spec(StreamFilter::All, None));
@@ -482,7 +534,7 @@ mod tests {
             .windows(2)
             .all(|w| w[0].message < w[1].message));
         // Not simply the first 500: the sample reaches into the second half.
-        assert!(update.events.last().unwrap().message.as_str() > "0500");
+        assert!(&*update.events.last().unwrap().message > "0500");
         tails.tick();
         assert_eq!(next(&r).unwrap(), Update::default());
     }
@@ -519,7 +571,7 @@ mod tests {
             offer(&tails, "arn:g", "s", &[format!("m{i}")]);
             tails.tick();
         }
-        let messages: Vec<String> = std::iter::from_fn(|| {
+        let messages: Vec<Arc<str>> = std::iter::from_fn(|| {
             let waker = Waker::from(Arc::new(NoWake));
             match r.session().poll_update(&mut Context::from_waker(&waker)) {
                 Poll::Ready(Some(u)) => Some(u.events[0].message.clone()),
@@ -528,7 +580,7 @@ mod tests {
         })
         .collect();
         assert_eq!(messages.len(), LIVE_TAIL_BUFFERED_UPDATES);
-        assert_eq!(messages[0], "M5");
+        assert_eq!(&*messages[0], "M5");
         tails.close_all();
         assert_eq!(next(&r), None);
     }

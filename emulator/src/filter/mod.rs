@@ -104,6 +104,8 @@ pub struct FilterPattern {
 #[derive(Debug)]
 struct Inner {
     kind: Kind,
+    /// The pattern as written.
+    source: Box<str>,
 }
 
 #[derive(Debug)]
@@ -171,8 +173,16 @@ impl FilterPattern {
             }
         };
         Ok(FilterPattern {
-            inner: Arc::new(Inner { kind }),
+            inner: Arc::new(Inner {
+                kind,
+                source: pattern.into(),
+            }),
         })
+    }
+
+    /// The pattern as written (two patterns of the same text match the same messages).
+    pub fn source(&self) -> &str {
+        &self.inner.source
     }
 
     /// Whether a log event's message matches.

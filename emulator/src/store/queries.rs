@@ -236,8 +236,13 @@ impl Region {
         } else {
             self.env.query_min_duration
         };
+        // A replayed query runs on the replaying thread, which keeps its priority.
+        let own_thread = !self.env.replaying();
         self.env
             .background(format!("query-{id}"), move || {
+                if own_thread {
+                    yield_cpu_to_writers();
+                }
                 let started = clock.now_millis();
                 let wall_start = std::time::Instant::now();
                 // A query that panics (an emulator bug) fails instead of staying Running.
@@ -425,6 +430,23 @@ impl<'a> WriterShare<'a> {
         self.since = std::time::Instant::now();
     }
 }
+
+/// Puts the calling thread (a query's scan) behind PutLogEvents for the CPU: at nice
+/// [`QUERY_NICE`] the scheduler gives a runnable writer thread about ten times the query's
+/// share of a contended core, which the query's own sleeps ([`WriterShare`]) cannot do when
+/// every core is busy (2 cores: the writer's client, its server task and the scan). A core
+/// nobody else wants still runs the query at full speed, and the scheduler never starves it.
+/// Linux only: there the nice value belongs to the thread; elsewhere it is the process's.
+fn yield_cpu_to_writers() {
+    #[cfg(target_os = "linux")]
+    {
+        // The kernel may refuse (a seccomp profile); the query then runs as before.
+        let _ = rustix::process::setpriority_process(None, QUERY_NICE);
+    }
+}
+
+/// The nice value of a query's thread (0 is the default, 19 the lowest priority).
+const QUERY_NICE: i32 = 10;
 
 /// The longest a query sleeps at once for writers (a slice is a few thousand events).
 const MAX_GIVE_WAY: std::time::Duration = std::time::Duration::from_millis(50);
