@@ -410,6 +410,48 @@ def test_an_import_survives_a_restart_on_its_data_dir(trail, history, tmp_path):
                                      logStreamName=f"000000000000_CloudTrail_{REGION}",
                                      startFromHead=True)["events"]
         assert [e["timestamp"] for e in events] == history
+        # The journal held the imported events: CloudTrail was not read again.
+        assert sum(c["op"] == "StartQuery" for c in trail.calls) == 1
+    finally:
+        emu.stop()
+    # Without CloudTrail at all, the restored import is still there, events included.
+    emu = Emulator("--region", REGION, "--data-dir", str(tmp_path))
+    try:
+        logs = emu.client()
+        [after] = logs.describe_import_tasks()["imports"]
+        assert after["importStatus"] == "COMPLETED"
+        events = logs.get_log_events(logGroupName=f"/aws/cloudtrail/{EDS_ID}",
+                                     logStreamName=f"000000000000_CloudTrail_{REGION}",
+                                     startFromHead=True)["events"]
+        assert [e["timestamp"] for e in events] == history
+    finally:
+        emu.stop()
+
+
+def test_an_import_in_progress_at_a_restart_fails(trail, history, tmp_path):
+    args = ("--region", REGION, "--cloudtrail-endpoint", trail.url, "--data-dir", str(tmp_path))
+    trail.release.clear()  # the Lake query stays RUNNING
+    emu = Emulator(*args)
+    try:
+        logs = emu.client()
+        import_id = logs.create_import_task(importSourceArn=EDS, importRoleArn=ROLE)["importId"]
+        [task] = logs.describe_import_tasks()["imports"]
+        assert task["importStatus"] == "IN_PROGRESS"
+    finally:
+        emu.stop()
+    trail.release.set()
+    emu = Emulator(*args)
+    try:
+        logs = emu.client()
+        [task] = logs.describe_import_tasks()["imports"]
+        assert task["importId"] == import_id
+        assert task["importStatus"] == "FAILED"
+        assert task["errorMessage"] == (
+            "The emulator restarted while the import ran; the import stopped after the "
+            "batches shown. Create a new import task to import the rest.")
+        # Failing it freed its place among the 3 active imports, and a new one runs.
+        again = logs.create_import_task(importSourceArn=EDS, importRoleArn=ROLE)["importId"]
+        assert wait_until_done(logs, again)["importStatus"] == "COMPLETED"
     finally:
         emu.stop()
 

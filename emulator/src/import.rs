@@ -8,10 +8,17 @@
 //! `<account>_CloudTrail_<region>`; the events of one hour of `eventTime` are one batch.
 //! The task's lifecycle lives in the store (`store::imports`); this runs it on a thread of
 //! its own and records each step.
+//!
+//! Under `--data-dir` each batch is journaled with its events ([`BATCH_EFFECT`]) and the end
+//! too ([`END_EFFECT`]): a replay writes the recorded events again and never asks CloudTrail,
+//! so a restart neither imports twice nor depends on CloudTrail being reachable. A task the
+//! journal shows in progress (the emulator stopped while it ran) fails after the restart
+//! ([`fail_unfinished`]), since its source was read only in part.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::delivery::forward::{block_on, call, http_client, json_call};
@@ -130,8 +137,33 @@ fn target(operation: &str) -> String {
     format!("CloudTrail_20131101.{operation}")
 }
 
-/// Runs the import task `task_id` of `region` in the background.
+/// The journal name of one imported batch: the task and the batch's events.
+pub const BATCH_EFFECT: &str = "cwlogs:ImportBatch";
+/// The journal name of an import's end.
+pub const END_EFFECT: &str = "cwlogs:ImportTaskEnded";
+
+/// A batch as journaled: its events, in time order.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JournaledBatch {
+    task_id: String,
+    events: Vec<(i64, String)>,
+}
+
+/// An import's end as journaled: `None` when the source was read to its end.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JournaledEnd {
+    task_id: String,
+    error: Option<String>,
+}
+
+/// Runs the import task `task_id` of `region` in the background (not during a replay: the
+/// journal holds what the run did).
 pub fn start(region: Arc<Region>, task_id: String, endpoint: Option<String>) {
+    if region.env().replaying() {
+        return;
+    }
     let env_region = Arc::clone(&region);
     let name = format!("import-{task_id}");
     let started = env_region.env().background(name, move || {
@@ -145,30 +177,145 @@ pub fn start(region: Arc<Region>, task_id: String, endpoint: Option<String>) {
                 None => Err(format!("Invalid import source ARN {}.", task.source_arn)),
             },
         };
-        let now = region.now();
-        let failed_batches = |t: &ImportTask| {
-            t.batches
-                .iter()
-                .filter(|b| b.status == ImportStatus::Failed)
-                .count()
-        };
-        let _ = region.import_tasks().update(&task_id, |t| match outcome {
-            Ok(()) if failed_batches(t) == 0 => t.finish(ImportStatus::Completed, None, now),
-            Ok(()) => {
-                let message = format!(
-                    "{} of {} batches failed to import.",
-                    failed_batches(t),
-                    t.batches.len()
-                );
-                t.finish(ImportStatus::Failed, Some(message), now);
-            }
-            Err(error) => t.finish(ImportStatus::Failed, Some(error), now),
-        });
+        end(&region, task_id, outcome.err());
     });
     if let Err(error) = started {
         tracing::error!(%error, "cannot start an import task's thread");
     }
 }
+
+/// Journals and records the end of the task `task_id`.
+fn end(region: &Region, task_id: String, error: Option<String>) {
+    let ended = JournaledEnd { task_id, error };
+    let body = serde_json::to_vec(&ended).expect("an import's end serializes");
+    let _ = region
+        .env()
+        .journal_effect(region.name(), (END_EFFECT, &body), || {
+            apply_end(region, &ended)
+        });
+}
+
+/// Records how the task ended, unless it was cancelled meanwhile (then Err: not journaled).
+fn apply_end(region: &Region, ended: &JournaledEnd) -> LogsResult<()> {
+    let now = region.now();
+    region
+        .import_tasks()
+        .update(&ended.task_id, |t| {
+            if t.status != ImportStatus::InProgress {
+                return Err(LogsError::InvalidOperation(
+                    "the import task was cancelled".into(),
+                ));
+            }
+            let failed = t
+                .batches
+                .iter()
+                .filter(|b| b.status == ImportStatus::Failed)
+                .count();
+            match &ended.error {
+                None if failed == 0 => t.finish(ImportStatus::Completed, None, now),
+                None => {
+                    let message = format!(
+                        "{failed} of {} batches failed to import.",
+                        t.batches.len()
+                    );
+                    t.finish(ImportStatus::Failed, Some(message), now);
+                }
+                Some(error) => t.finish(ImportStatus::Failed, Some(error.clone()), now),
+            }
+            Ok(())
+        })
+        .and_then(|applied| applied)
+}
+
+/// Records one batch: it joins the task, its events are written, and the task's statistics
+/// count them. Err (not journaled) when the task is no longer in progress.
+fn apply_batch(region: &Region, batch: &JournaledBatch) -> LogsResult<()> {
+    let task = region.import_tasks().get(&batch.task_id)?;
+    let started = region.import_tasks().update(&batch.task_id, |t| {
+        if t.status != ImportStatus::InProgress {
+            return None;
+        }
+        let id = batch_id(&t.id, t.batches.len());
+        t.batches.push(ImportBatch {
+            id: id.clone(),
+            status: ImportStatus::InProgress,
+            error: None,
+        });
+        Some(id)
+    });
+    let Ok(Some(batch_id)) = started else {
+        return Err(LogsError::InvalidOperation(
+            "the import task was cancelled".into(),
+        ));
+    };
+    let stream = EventDataStore::parse(&task.source_arn)
+        .map(|source| stream_name(region, &source))
+        .unwrap_or_default();
+    let (bytes, outcome) = write(region, &task.group, &stream, &batch.events);
+    let now = region.now();
+    let _ = region.import_tasks().update(&batch.task_id, |t| {
+        t.bytes_imported += bytes;
+        t.last_updated_time = now;
+        if let Some(b) = t.batches.iter_mut().find(|b| b.id == batch_id) {
+            if b.status == ImportStatus::InProgress {
+                match outcome {
+                    Ok(()) => b.status = ImportStatus::Completed,
+                    Err(error) => {
+                        b.status = ImportStatus::Failed;
+                        b.error = Some(error);
+                    }
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The stream an import from `source` writes to.
+fn stream_name(region: &Region, source: &EventDataStore) -> String {
+    format!("{}_CloudTrail_{}", region.env().account_id, source.region)
+}
+
+/// Replays a journaled [`BATCH_EFFECT`] (the caller pins the clock).
+pub fn replay_batch(store: &crate::store::Store, region: &str, body: &[u8]) -> LogsResult<()> {
+    let batch: JournaledBatch = serde_json::from_slice(body).map_err(|e| {
+        LogsError::ServiceUnavailable(format!("a journaled import batch is unreadable: {e}"))
+    })?;
+    apply_batch(&*replayed_region(store, region)?, &batch)
+}
+
+/// Replays a journaled [`END_EFFECT`] (the caller pins the clock).
+pub fn replay_end(store: &crate::store::Store, region: &str, body: &[u8]) -> LogsResult<()> {
+    let ended: JournaledEnd = serde_json::from_slice(body).map_err(|e| {
+        LogsError::ServiceUnavailable(format!("a journaled import end is unreadable: {e}"))
+    })?;
+    apply_end(&*replayed_region(store, region)?, &ended)
+}
+
+fn replayed_region(store: &crate::store::Store, region: &str) -> LogsResult<Arc<Region>> {
+    store.existing_region(region).ok_or_else(|| {
+        LogsError::ResourceNotFound("the import's region does not exist".into())
+    })
+}
+
+/// Fails every import task the replayed journal left in progress: the emulator stopped while
+/// it read the source, and reading it again would import its first batches twice.
+pub fn fail_unfinished(store: &crate::store::Store) {
+    for name in store.region_names() {
+        let Some(region) = store.existing_region(&name) else {
+            continue;
+        };
+        for task in region.import_tasks().all() {
+            if task.status == ImportStatus::InProgress {
+                end(&region, task.id, Some(RESTARTED.to_owned()));
+            }
+        }
+    }
+}
+
+/// Why a task in progress at a restart failed.
+pub const RESTARTED: &str = "The emulator restarted while the import ran; the import stopped \
+after the batches shown. Create a new import task to import the rest.";
 
 /// Why a run stopped early: the task was cancelled (nothing more to record), or an error.
 enum Stop {
@@ -188,7 +335,6 @@ struct Import<'a> {
     task: &'a ImportTask,
     source: EventDataStore,
     endpoint: String,
-    stream: String,
     /// The `eventTime` hour of the events gathered, and the events.
     pending: Option<(i64, Vec<(i64, String)>)>,
 }
@@ -196,13 +342,11 @@ struct Import<'a> {
 impl<'a> Import<'a> {
     fn new(region: &'a Region, task: &'a ImportTask, endpoint: String) -> Option<Self> {
         let source = EventDataStore::parse(&task.source_arn)?;
-        let stream = format!("{}_CloudTrail_{}", region.env().account_id, source.region);
         Some(Self {
             region,
             task,
             source,
             endpoint,
-            stream,
             pending: None,
         })
     }
@@ -330,106 +474,89 @@ impl<'a> Import<'a> {
         Ok(())
     }
 
-    /// Writes the gathered events as one batch.
+    /// Writes the gathered events as one batch, journaled with its events.
     fn flush(&mut self) -> Result<(), Stop> {
         let Some((_, mut events)) = self.pending.take() else {
             return Ok(());
         };
         events.sort_by_key(|(timestamp, _)| *timestamp);
-        let started = self.region.import_tasks().update(&self.task.id, |t| {
-            if t.status != ImportStatus::InProgress {
-                return None;
-            }
-            let id = batch_id(&t.id, t.batches.len());
-            t.batches.push(ImportBatch {
-                id: id.clone(),
-                status: ImportStatus::InProgress,
-                error: None,
-            });
-            Some(id)
-        });
-        let Ok(Some(batch)) = started else {
-            return Err(Stop::Cancelled);
+        let batch = JournaledBatch {
+            task_id: self.task.id.clone(),
+            events,
         };
-        let (bytes, outcome) = self.write(&events);
-        let now = self.region.now();
-        let _ = self.region.import_tasks().update(&self.task.id, |t| {
-            t.bytes_imported += bytes;
-            t.last_updated_time = now;
-            if let Some(b) = t.batches.iter_mut().find(|b| b.id == batch) {
-                if b.status == ImportStatus::InProgress {
-                    match outcome {
-                        Ok(()) => b.status = ImportStatus::Completed,
-                        Err(error) => {
-                            b.status = ImportStatus::Failed;
-                            b.error = Some(error);
-                        }
-                    }
-                }
-            }
-        });
-        Ok(())
+        let body = serde_json::to_vec(&batch).expect("an import batch serializes");
+        self.region
+            .env()
+            .journal_effect(self.region.name(), (BATCH_EFFECT, &body), || {
+                apply_batch(self.region, &batch)
+            })
+            .map_err(|_| Stop::Cancelled)
     }
+}
 
-    /// Ingests `events` (in time order, within one hour) in PutLogEvents-sized chunks; the
-    /// bytes imported, and the first error.
-    fn write(&self, events: &[(i64, String)]) -> (u64, Result<(), String>) {
-        let group = match self.region.group(&self.task.group) {
-            Ok(group) => group,
-            Err(_) => {
-                return (
-                    0,
-                    Err(format!(
-                        "The destination log group {} does not exist.",
-                        self.task.group
-                    )),
-                )
-            }
-        };
-        // An event over PutLogEvents' size limit is left out alone (the batch fails, naming
-        // them), not with the events it would have been written with.
-        let (fitting, too_large): (Vec<&(i64, String)>, Vec<_>) = events
-            .iter()
-            .partition(|(_, m)| m.len() + EVENT_OVERHEAD_BYTES <= MAX_EVENT_BYTES);
-        let mut imported = 0u64;
-        let mut rest = fitting.as_slice();
-        while !rest.is_empty() {
-            let mut size = 0;
-            let take = rest
-                .iter()
-                .take(MAX_BATCH_EVENTS)
-                .take_while(|(_, m)| {
-                    size += m.len() + EVENT_OVERHEAD_BYTES;
-                    size <= MAX_BATCH_BYTES
-                })
-                .count()
-                .max(1);
-            let (chunk, after) = rest.split_at(take);
-            let batch: Vec<NewEvent<'_>> = chunk
-                .iter()
-                .map(|(timestamp, message)| NewEvent {
-                    timestamp: *timestamp,
-                    message,
-                })
-                .collect();
-            if let Err(error) = group.put_imported_events(&self.stream, &batch) {
-                return (imported, Err(error.to_string()));
-            }
-            imported += chunk.iter().map(|(_, m)| m.len() as u64).sum::<u64>();
-            rest = after;
-        }
-        if !too_large.is_empty() {
+/// Ingests `events` (in time order, within one hour) into `stream` of `group_name` in
+/// PutLogEvents-sized chunks; the bytes imported, and the first error.
+fn write(
+    region: &Region,
+    group_name: &str,
+    stream: &str,
+    events: &[(i64, String)],
+) -> (u64, Result<(), String>) {
+    let group = match region.group(group_name) {
+        Ok(group) => group,
+        Err(_) => {
             return (
-                imported,
+                0,
                 Err(format!(
-                    "{} events were larger than the {MAX_EVENT_BYTES}-byte event limit and were \
-                     not imported.",
-                    too_large.len()
+                    "The destination log group {} does not exist.",
+                    group_name
                 )),
-            );
+            )
         }
-        (imported, Ok(()))
+    };
+    // An event over PutLogEvents' size limit is left out alone (the batch fails, naming
+    // them), not with the events it would have been written with.
+    let (fitting, too_large): (Vec<&(i64, String)>, Vec<_>) = events
+        .iter()
+        .partition(|(_, m)| m.len() + EVENT_OVERHEAD_BYTES <= MAX_EVENT_BYTES);
+    let mut imported = 0u64;
+    let mut rest = fitting.as_slice();
+    while !rest.is_empty() {
+        let mut size = 0;
+        let take = rest
+            .iter()
+            .take(MAX_BATCH_EVENTS)
+            .take_while(|(_, m)| {
+                size += m.len() + EVENT_OVERHEAD_BYTES;
+                size <= MAX_BATCH_BYTES
+            })
+            .count()
+            .max(1);
+        let (chunk, after) = rest.split_at(take);
+        let batch: Vec<NewEvent<'_>> = chunk
+            .iter()
+            .map(|(timestamp, message)| NewEvent {
+                timestamp: *timestamp,
+                message,
+            })
+            .collect();
+        if let Err(error) = group.put_imported_events(stream, &batch) {
+            return (imported, Err(error.to_string()));
+        }
+        imported += chunk.iter().map(|(_, m)| m.len() as u64).sum::<u64>();
+        rest = after;
     }
+    if !too_large.is_empty() {
+        return (
+            imported,
+            Err(format!(
+                "{} events were larger than the {MAX_EVENT_BYTES}-byte event limit and were \
+                 not imported.",
+                too_large.len()
+            )),
+        );
+    }
+    (imported, Ok(()))
 }
 
 const HOUR_MILLIS: i64 = 3_600_000;

@@ -83,6 +83,16 @@ fn replay(store: &Store, record: Record<'_>) -> crate::error::LogsResult<()> {
                     crate::vended::replay(store, region, body)
                 })
             }
+            crate::import::BATCH_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::import::replay_batch(store, region, body)
+                })
+            }
+            crate::import::END_EFFECT => {
+                return ops::pinned(store, time, seed, || {
+                    crate::import::replay_end(store, region, body)
+                })
+            }
             _ => {}
         }
     }
@@ -90,7 +100,8 @@ fn replay(store: &Store, record: Record<'_>) -> crate::error::LogsResult<()> {
 }
 
 /// Lets background work journal what it changes ([`crate::store::Env::journal_effect`]),
-/// then restarts the export tasks the journal left unfinished. Called once the journal is
+/// then restarts the export tasks the journal left unfinished and fails its unfinished
+/// import tasks. Called once the journal is
 /// open and replayed, before anything is served.
 pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>) {
     let (weak_store, weak_journal) = (Arc::downgrade(store), Arc::downgrade(journal));
@@ -119,6 +130,7 @@ pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>
     }));
     let _ = store.env().finished_queries.set(queries);
     crate::export::resume_unfinished(store);
+    crate::import::fail_unfinished(store);
 }
 
 /// Wipes all state, on disk too.
