@@ -219,3 +219,22 @@ def test_get_log_object_is_served_with_the_same_prefix_switch(tail):
                      f"1 validation error detected: Value '{'p' * 513}' at 'logObjectPointer' "
                      "failed to satisfy constraint: Member must have length less than or equal "
                      "to 512")
+
+
+def test_a_tail_shows_what_data_protection_masks(tail, names):
+    # Issue 16: Live Tail is a read like the others; a masked event is shown masked.
+    group, stream = names.group(), names.stream()
+    make_group(tail, group, stream)
+    managed = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
+    tail.put_data_protection_policy(logGroupIdentifier=group, policyDocument=json.dumps({
+        "Name": "p", "Version": "2021-06-01", "Statement": [
+            {"Sid": "audit", "DataIdentifier": [managed],
+             "Operation": {"Audit": {"FindingsDestination": {}}}},
+            {"Sid": "redact", "DataIdentifier": [managed],
+             "Operation": {"Deidentify": {"MaskConfig": {}}}}]}))
+    response = tail.start_live_tail(logGroupIdentifiers=[arn(group)])
+    events = iter(response["responseStream"])
+    next(events)
+    put(tail, group, stream, "mail jane.doe@example.com now", "no address")
+    assert [r["message"] for r in updates_until(events, 2)] == ["mail **** now", "no address"]
+    response["responseStream"].close()

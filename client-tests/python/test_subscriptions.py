@@ -362,3 +362,31 @@ def test_field_selection_criteria_select_and_emit_system_fields_annotate(start_e
     assert_aws_error(err, "InvalidParameterException",
                      "Invalid emitSystemFields value @aws.zone: valid values are "
                      "@aws.account, @aws.region, @source.log.")
+
+
+def test_deliveries_carry_what_data_protection_masks(start_emulator, names):
+    # Issue 16: masking applies to every egress, subscription deliveries included; an event
+    # ingested before the policy was not masked at ingestion and is delivered as sent.
+    from support import now_ms
+    emu = start_emulator("--sequence-tokens", "ignore")
+    logs = emu.client()
+    group = names.group()
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    logs.put_subscription_filter(logGroupName=group, filterName="l", filterPattern="",
+                                 destinationArn=LAMBDA)
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": now_ms(), "message": "before jane.doe@example.com"}])
+    managed = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
+    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=json.dumps({
+        "Name": "p", "Version": "2021-06-01", "Statement": [
+            {"Sid": "audit", "DataIdentifier": [managed],
+             "Operation": {"Audit": {"FindingsDestination": {}}}},
+            {"Sid": "redact", "DataIdentifier": [managed],
+             "Operation": {"Deidentify": {"MaskConfig": {}}}}]}))
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": now_ms(), "message": "after jane.doe@example.com"}])
+    delivered = [e["message"]
+                 for d in http("GET", emu.url + "/_cwlogs/deliveries")["deliveries"]
+                 for e in d["payload"]["logEvents"]]
+    assert delivered == ["before jane.doe@example.com", "after ****"]
