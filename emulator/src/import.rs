@@ -214,10 +214,8 @@ fn apply_end(region: &Region, ended: &JournaledEnd) -> LogsResult<()> {
             match &ended.error {
                 None if failed == 0 => t.finish(ImportStatus::Completed, None, now),
                 None => {
-                    let message = format!(
-                        "{failed} of {} batches failed to import.",
-                        t.batches.len()
-                    );
+                    let message =
+                        format!("{failed} of {} batches failed to import.", t.batches.len());
                     t.finish(ImportStatus::Failed, Some(message), now);
                 }
                 Some(error) => t.finish(ImportStatus::Failed, Some(error.clone()), now),
@@ -293,9 +291,9 @@ pub fn replay_end(store: &crate::store::Store, region: &str, body: &[u8]) -> Log
 }
 
 fn replayed_region(store: &crate::store::Store, region: &str) -> LogsResult<Arc<Region>> {
-    store.existing_region(region).ok_or_else(|| {
-        LogsError::ResourceNotFound("the import's region does not exist".into())
-    })
+    store
+        .existing_region(region)
+        .ok_or_else(|| LogsError::ResourceNotFound("the import's region does not exist".into()))
 }
 
 /// Fails every import task the replayed journal left in progress: the emulator stopped while

@@ -82,17 +82,51 @@ pub struct SessionSpec {
     pub pattern: Option<FilterPattern>,
 }
 
+impl SessionSpec {
+    /// What makes two sessions see the same events shown the same way: their groups (with
+    /// the identifiers the events show), streams and pattern. Sessions with one key share one
+    /// sample.
+    fn key(&self) -> String {
+        let mut key = String::new();
+        for (arn, identifier) in &self.groups {
+            key.push_str(&format!("{arn}={identifier}\u{0};"));
+        }
+        match &self.streams {
+            StreamFilter::All => key.push_str("all"),
+            StreamFilter::Names(names) => {
+                let mut names: Vec<&String> = names.iter().collect();
+                names.sort();
+                key.push_str(&format!("names{names:?}"));
+            }
+            StreamFilter::Prefixes(prefixes) => key.push_str(&format!("prefixes{prefixes:?}")),
+        }
+        if let Some(pattern) = &self.pattern {
+            key.push_str("\u{0}pattern=");
+            key.push_str(pattern.source());
+        }
+        key
+    }
+}
+
 /// Every live session.
 #[derive(Debug)]
 pub struct LiveTails {
     /// Checked first on every put: zero means nothing else is looked at.
     count: AtomicUsize,
-    /// Sessions by the ARN of each group they follow.
-    by_group: RwLock<HashMap<String, Vec<Arc<Session>>>>,
+    /// The samples, by key and by the ARN of each group they follow.
+    index: RwLock<Index>,
     /// Sessions by id, for the ticker.
     all: RwLock<HashMap<u64, Arc<Session>>>,
     next_id: AtomicU64,
+    /// Counts the ticks, so a sample shared by several sessions is cut once per tick.
+    ticks: AtomicU64,
     timeout: Duration,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    by_group: HashMap<String, Vec<Arc<Sampler>>>,
+    by_key: HashMap<String, Arc<Sampler>>,
 }
 
 impl LiveTails {
@@ -100,9 +134,10 @@ impl LiveTails {
     pub fn new(timeout: Duration) -> Self {
         Self {
             count: AtomicUsize::new(0),
-            by_group: RwLock::default(),
+            index: RwLock::default(),
             all: RwLock::default(),
             next_id: AtomicU64::new(1),
+            ticks: AtomicU64::new(0),
             timeout,
         }
     }
@@ -120,25 +155,50 @@ impl LiveTails {
     /// Opens a session; it sees every event offered from now until the registration drops.
     pub fn register(self: &Arc<Self>, spec: SessionSpec) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let key = spec.key();
+        let mut index = self.index.write();
+        let sampler = match index.by_key.get(&key) {
+            Some(sampler) => Arc::clone(sampler),
+            None => {
+                let sampler = Arc::new(Sampler {
+                    key: key.clone(),
+                    spec,
+                    sessions: AtomicUsize::new(0),
+                    state: Mutex::new(SampleState {
+                        // Any odd seed will do for the sampling generator; the id varies it.
+                        rng: id.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+                        ..SampleState::default()
+                    }),
+                });
+                index.by_key.insert(key, Arc::clone(&sampler));
+                let mut seen_arns = HashSet::new();
+                for (arn, _) in &sampler.spec.groups {
+                    // A request naming one group twice gets each event once.
+                    if seen_arns.insert(arn.as_str()) {
+                        index
+                            .by_group
+                            .entry(arn.clone())
+                            .or_default()
+                            .push(Arc::clone(&sampler));
+                    }
+                }
+                sampler
+            }
+        };
+        sampler.sessions.fetch_add(1, Ordering::Relaxed);
+        // Offers hold the index's read lock: none runs now, so the session starts exactly
+        // after the events the sample has counted so far.
+        let start = {
+            let state = sampler.state.lock();
+            (state.second, state.seen)
+        };
+        drop(index);
         let session = Arc::new(Session {
             id,
-            spec,
-            state: Mutex::new(SessionState {
-                // Any odd seed will do for the sampling generator; the id varies it.
-                rng: id.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
-                ..SessionState::default()
-            }),
+            sampler,
+            start,
+            state: Mutex::new(SessionState::default()),
         });
-        {
-            let mut by_group = self.by_group.write();
-            for (arn, _) in &session.spec.groups {
-                let followers = by_group.entry(arn.clone()).or_default();
-                // A request naming one group twice gets each event once.
-                if !followers.iter().any(|s| s.id == id) {
-                    followers.push(Arc::clone(&session));
-                }
-            }
-        }
         self.all.write().insert(id, Arc::clone(&session));
         self.count.fetch_add(1, Ordering::Relaxed);
         Registration {
@@ -149,16 +209,17 @@ impl LiveTails {
 
     /// Whether any session follows the group `group_arn`.
     pub fn follows(&self, group_arn: &str) -> bool {
-        self.by_group.read().contains_key(group_arn)
+        self.index.read().by_group.contains_key(group_arn)
     }
 
     /// Offers events just ingested in `stream` of the group `group_arn` (timestamp and message
     /// as stored, in arrival order) to the sessions following it; `mask` shows a message as
-    /// reads do, and is called only for the events a session keeps.
+    /// reads do, and is called only for the events a sample keeps.
     ///
-    /// The work is shared between sessions: each distinct filter pattern is evaluated once
-    /// per event, and an event several sessions keep is masked and copied once (the sessions
-    /// hold the same `Arc<str>`), so a put pays per event, not per event and session.
+    /// The work is shared between sessions: sessions that follow the same groups, streams and
+    /// pattern share one sample (so a hundred identical sessions cost one), each distinct
+    /// filter pattern is evaluated once per event, and an event several samples keep is
+    /// masked and copied once (they hold the same `Arc<str>`).
     pub fn offer<'m>(
         &self,
         group_arn: &str,
@@ -167,27 +228,27 @@ impl LiveTails {
         ingestion_time: i64,
         mask: &dyn Fn(&'m str) -> Cow<'m, str>,
     ) {
-        let by_group = self.by_group.read();
-        let Some(sessions) = by_group.get(group_arn) else {
+        let index = self.index.read();
+        let Some(samplers) = index.by_group.get(group_arn) else {
             return;
         };
         let stream_name: Arc<str> = Arc::from(stream);
-        // The events' masked messages, made on a session's first pick of each.
+        // The events' masked messages, made on a sample's first pick of each.
         let mut messages: Vec<Option<Arc<str>>> = Vec::new();
         // Which events each distinct pattern (by its text) matched, by index.
         let mut matched: Vec<(&str, Vec<usize>)> = Vec::new();
-        for session in sessions {
-            if !session.spec.streams.admits(stream) {
+        for sampler in samplers {
+            let spec = &sampler.spec;
+            if !spec.streams.admits(stream) {
                 continue;
             }
-            let identifier = session
-                .spec
+            let identifier = spec
                 .groups
                 .iter()
                 .find(|(arn, _)| arn == group_arn)
                 .map(|(_, identifier)| Arc::clone(identifier))
                 .unwrap_or_else(|| Arc::from(group_arn));
-            let candidates: Option<&[usize]> = session.spec.pattern.as_ref().map(|pattern| {
+            let candidates: Option<&[usize]> = spec.pattern.as_ref().map(|pattern| {
                 let at = match matched
                     .iter()
                     .position(|(text, _)| *text == pattern.source())
@@ -204,7 +265,7 @@ impl LiveTails {
                 matched[at].1.as_slice()
             });
             let count = candidates.map_or(events.len(), <[usize]>::len);
-            let mut state = session.state.lock();
+            let mut state = sampler.state.lock();
             // Jump over the events the sample skips; build only the ones it keeps.
             let mut at = 0;
             while at < count {
@@ -235,9 +296,10 @@ impl LiveTails {
 
     /// Cuts every session's update of the second that ended, and wakes its reader.
     pub fn tick(&self) {
+        let tick = self.ticks.fetch_add(1, Ordering::Relaxed) + 1;
         let sessions: Vec<Arc<Session>> = self.all.read().values().cloned().collect();
         for session in sessions {
-            session.cut_update();
+            session.cut_update(tick);
         }
     }
 
@@ -254,32 +316,74 @@ impl LiveTails {
     }
 
     fn remove(&self, session: &Session) {
-        let mut by_group = self.by_group.write();
-        for (arn, _) in &session.spec.groups {
-            if let Some(followers) = by_group.get_mut(arn) {
-                followers.retain(|s| s.id != session.id);
-                if followers.is_empty() {
-                    by_group.remove(arn);
-                }
-            }
-        }
-        drop(by_group);
         if self.all.write().remove(&session.id).is_some() {
             self.count.fetch_sub(1, Ordering::Relaxed);
         }
+        let mut index = self.index.write();
+        let sampler = &session.sampler;
+        if sampler.sessions.fetch_sub(1, Ordering::Relaxed) > 1 {
+            return;
+        }
+        index.by_key.remove(&sampler.key);
+        for (arn, _) in &sampler.spec.groups {
+            if let Some(samplers) = index.by_group.get_mut(arn) {
+                samplers.retain(|s| !Arc::ptr_eq(s, sampler));
+                if samplers.is_empty() {
+                    index.by_group.remove(arn);
+                }
+            }
+        }
     }
+}
+
+/// The sample of the current second shared by the sessions of one key.
+#[derive(Debug)]
+struct Sampler {
+    key: String,
+    spec: SessionSpec,
+    /// Sessions using it; the last one to go removes it.
+    sessions: AtomicUsize,
+    state: Mutex<SampleState>,
 }
 
 /// One open session.
 #[derive(Debug)]
 pub struct Session {
     id: u64,
-    spec: SessionSpec,
+    sampler: Arc<Sampler>,
+    /// The sampler's second and arrival number when the session opened: it is shown only
+    /// what arrived from then on.
+    start: (u64, usize),
     state: Mutex<SessionState>,
 }
 
 #[derive(Debug, Default)]
 struct SessionState {
+    /// Updates cut and not yet read, oldest first.
+    ready: VecDeque<Update>,
+    /// Events in `ready`.
+    ready_events: usize,
+    /// The reader waiting for an update.
+    waker: Option<Waker>,
+    closed: bool,
+}
+
+/// A second's sample as cut, kept for the other sessions of the same tick.
+#[derive(Debug, Clone)]
+struct Cut {
+    tick: u64,
+    /// Which of the sampler's seconds it holds.
+    second: u64,
+    /// Events that matched in that second.
+    seen: usize,
+    /// The sample, in arrival order, with arrival numbers.
+    events: Arc<Vec<(usize, LiveEvent)>>,
+}
+
+#[derive(Debug, Default)]
+struct SampleState {
+    /// Counts the seconds cut so far.
+    second: u64,
     /// Events of the current second that matched.
     seen: usize,
     /// A uniform sample of them, with their arrival numbers.
@@ -288,17 +392,12 @@ struct SessionState {
     skip: usize,
     /// Algorithm L's running weight.
     weight: f64,
-    /// Updates cut and not yet read, oldest first.
-    ready: VecDeque<Update>,
-    /// Events in `ready`.
-    ready_events: usize,
-    /// The reader waiting for an update.
-    waker: Option<Waker>,
-    closed: bool,
     rng: u64,
+    /// The last cut, for the other sessions of its tick.
+    cut: Option<Cut>,
 }
 
-impl SessionState {
+impl SampleState {
     /// Reservoir sampling by Algorithm L (Li, 1994): every matching event of the second ends
     /// up in the sample with the same probability, and the events between two picks are
     /// passed over in one step (`skip`), so a busy second costs one draw per pick, not one
@@ -349,21 +448,53 @@ impl SessionState {
         self.rng ^= self.rng >> 27;
         self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
+
+    /// The second that ended at `tick`: cut now by the first session of the tick that asks,
+    /// the same cut for the others.
+    fn cut(&mut self, tick: u64) -> Cut {
+        if let Some(cut) = self.cut.as_ref().filter(|cut| cut.tick == tick) {
+            return cut.clone();
+        }
+        let mut kept = std::mem::take(&mut self.kept);
+        kept.sort_unstable_by_key(|(arrival, _)| *arrival);
+        let cut = Cut {
+            tick,
+            second: self.second,
+            seen: self.seen,
+            events: Arc::new(kept),
+        };
+        self.second += 1;
+        self.seen = 0;
+        self.skip = 0;
+        self.cut = Some(cut.clone());
+        cut
+    }
 }
 
 impl Session {
     /// Moves the second's sample into the buffer as one update, dropping the oldest updates
     /// past [`LIVE_TAIL_BUFFERED_UPDATES`] / [`LIVE_TAIL_BUFFERED_EVENTS`].
-    fn cut_update(&self) {
-        let mut state = self.state.lock();
-        let mut kept = std::mem::take(&mut state.kept);
-        kept.sort_unstable_by_key(|(arrival, _)| *arrival);
-        let update = Update {
-            sampled: state.seen > LIVE_TAIL_MAX_UPDATE_EVENTS,
-            events: kept.into_iter().map(|(_, event)| event).collect(),
+    fn cut_update(&self, tick: u64) {
+        let cut = self.sampler.state.lock().cut(tick);
+        let (start_second, start_arrival) = self.start;
+        // The second the session opened in shows only what arrived after it opened (a
+        // uniform sample of the second, restricted to those, is a uniform sample of them).
+        let from = match cut.second.cmp(&start_second) {
+            std::cmp::Ordering::Less => usize::MAX,
+            std::cmp::Ordering::Equal => start_arrival,
+            std::cmp::Ordering::Greater => 0,
         };
-        state.seen = 0;
-        state.skip = 0;
+        let events: Vec<LiveEvent> = cut
+            .events
+            .iter()
+            .filter(|(arrival, _)| *arrival >= from)
+            .map(|(_, event)| event.clone())
+            .collect();
+        let update = Update {
+            sampled: cut.seen.saturating_sub(from) > events.len(),
+            events,
+        };
+        let mut state = self.state.lock();
         state.ready_events += update.events.len();
         state.ready.push_back(update);
         while state.ready.len() > LIVE_TAIL_BUFFERED_UPDATES
@@ -484,7 +615,8 @@ mod tests {
         );
         drop(r);
         assert_eq!(tails.count(), 0);
-        assert!(tails.by_group.read().is_empty());
+        assert!(tails.index.read().by_group.is_empty());
+        assert!(tails.index.read().by_key.is_empty());
     }
 
     #[test]
@@ -517,6 +649,40 @@ mod tests {
             shown(&everything),
             ["ERROR 1", "WARN 2", "ERROR 3", "INFO 4"]
         );
+    }
+
+    #[test]
+    fn identical_sessions_share_one_sample_and_a_late_one_sees_only_what_came_after_it() {
+        let tails = Arc::new(LiveTails::new(Duration::from_secs(60)));
+        let early = tails.register(spec(StreamFilter::All, None));
+        let messages: Vec<String> = (0..800).map(|i| format!("{i:04}")).collect();
+        offer(&tails, "arn:g", "s", &messages[..300]);
+        let late = tails.register(spec(StreamFilter::All, None));
+        assert_eq!(tails.index.read().by_key.len(), 1);
+        offer(&tails, "arn:g", "s", &messages[300..]);
+        tails.tick();
+        let early_update = next(&early).unwrap();
+        assert!(early_update.sampled);
+        assert_eq!(early_update.events.len(), LIVE_TAIL_MAX_UPDATE_EVENTS);
+        let late_update = next(&late).unwrap();
+        // The shared sample's events from the 300th on, and nothing from before the session.
+        let expected: Vec<LiveEvent> = early_update
+            .events
+            .iter()
+            .filter(|e| &*e.message >= "0300")
+            .cloned()
+            .collect();
+        assert_eq!(late_update.events, expected);
+        assert!(late_update.sampled, "500 arrived after it, fewer are shown");
+        // From the next second on, both see the same updates.
+        offer(&tails, "arn:g", "s", &messages[..2]);
+        tails.tick();
+        assert_eq!(next(&early), next(&late));
+        drop(early);
+        assert_eq!(tails.index.read().by_key.len(), 1);
+        drop(late);
+        assert!(tails.index.read().by_key.is_empty());
+        assert!(tails.index.read().by_group.is_empty());
     }
 
     #[test]

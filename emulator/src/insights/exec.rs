@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use super::json_path::{lookup_many, Found, Paths};
 use super::pattern::PatternSink;
 use super::syntax::{
-    AddTotals, AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, Join,
-    JoinTable, LikePattern, Lookup, ParsePattern, Projection, Query,
+    AddTotals, AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, Join, JoinTable,
+    LikePattern, Lookup, ParsePattern, Projection, Query,
 };
 use super::value::{period, Value};
 

@@ -475,20 +475,25 @@ fn run_query(
         let mut inner = Run::new(&sub.query, context, MAX_SUBQUERY_ROWS);
         for group in groups {
             let log = format!("{account}:{}", group.name());
-            group.scan(request.from, request.to, request.query.unmask, |stream, view| {
-                inner.push(
-                    &Event {
-                        timestamp: view.key.timestamp,
-                        ingestion_time: view.ingestion_time,
-                        message: view.message,
-                        log_stream: stream,
-                        log: &log,
-                        transformation_error: view.transformation_error,
-                    },
-                    || pointer(region, group.name(), stream, view.key),
-                );
-                !slot.stop.load(Ordering::Relaxed)
-            });
+            group.scan(
+                request.from,
+                request.to,
+                request.query.unmask,
+                |stream, view| {
+                    inner.push(
+                        &Event {
+                            timestamp: view.key.timestamp,
+                            ingestion_time: view.ingestion_time,
+                            message: view.message,
+                            log_stream: stream,
+                            log: &log,
+                            transformation_error: view.transformation_error,
+                        },
+                        || pointer(region, group.name(), stream, view.key),
+                    );
+                    !slot.stop.load(Ordering::Relaxed)
+                },
+            );
         }
         let values = inner
             .finish(MAX_SUBQUERY_ROWS)
@@ -508,18 +513,23 @@ fn run_query(
         let mut too_many = false;
         for group in groups {
             let log = format!("{account}:{}", group.name());
-            group.scan(request.from, request.to, request.query.unmask, |stream, view| {
-                let event = Event {
-                    timestamp: view.key.timestamp,
-                    ingestion_time: view.ingestion_time,
-                    message: view.message,
-                    log_stream: stream,
-                    log: &log,
-                    transformation_error: view.transformation_error,
-                };
-                too_many = add_join_event(join, &mut table, &event) > MAX_JOIN_RIGHT_KEYS;
-                !too_many && !slot.stop.load(Ordering::Relaxed)
-            });
+            group.scan(
+                request.from,
+                request.to,
+                request.query.unmask,
+                |stream, view| {
+                    let event = Event {
+                        timestamp: view.key.timestamp,
+                        ingestion_time: view.ingestion_time,
+                        message: view.message,
+                        log_stream: stream,
+                        log: &log,
+                        transformation_error: view.transformation_error,
+                    };
+                    too_many = add_join_event(join, &mut table, &event) > MAX_JOIN_RIGHT_KEYS;
+                    !too_many && !slot.stop.load(Ordering::Relaxed)
+                },
+            );
         }
         if too_many {
             return (Output::default(), QueryStatus::Failed);
