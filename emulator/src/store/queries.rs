@@ -402,9 +402,10 @@ fn pointer(region: u64, group: &str, stream: &str, key: EventKey) -> String {
 }
 
 /// How a query leaves PutLogEvents its share of the CPU: while puts are arriving, the query
-/// thread sleeps as long as it has just run, so a scan takes at most half a core from the
-/// writers (the target: puts keep at least 70% of their idle rate while a query
-/// runs). With no puts, it never sleeps.
+/// thread sleeps [`WRITERS_SHARE`] times as long as it has just run, so a scan takes at most a
+/// quarter of a core from the writers (the target: puts keep at least 70% of their
+/// idle rate while a query runs; on 2 vCPUs that may share a physical core, half was not
+/// enough). With no puts, it never sleeps.
 struct WriterShare<'a> {
     puts: &'a std::sync::atomic::AtomicU64,
     seen: u64,
@@ -425,7 +426,7 @@ impl<'a> WriterShare<'a> {
         let puts = self.puts.load(Ordering::Relaxed);
         if puts != self.seen {
             self.seen = puts;
-            std::thread::sleep(self.since.elapsed().min(MAX_GIVE_WAY));
+            std::thread::sleep((self.since.elapsed() * WRITERS_SHARE).min(MAX_GIVE_WAY));
         }
         self.since = std::time::Instant::now();
     }
@@ -447,6 +448,9 @@ fn yield_cpu_to_writers() {
 
 /// The nice value of a query's thread (0 is the default, 19 the lowest priority).
 const QUERY_NICE: i32 = 10;
+
+/// While puts arrive, a query sleeps this many times as long as it ran (see [`WriterShare`]).
+const WRITERS_SHARE: u32 = 3;
 
 /// The longest a query sleeps at once for writers (a slice is a few thousand events).
 const MAX_GIVE_WAY: std::time::Duration = std::time::Duration::from_millis(50);
