@@ -238,3 +238,36 @@ def test_a_tail_shows_what_data_protection_masks(tail, names):
     put(tail, group, stream, "mail jane.doe@example.com now", "no address")
     assert [r["message"] for r in updates_until(events, 2)] == ["mail **** now", "no address"]
     response["responseStream"].close()
+
+
+def test_a_hosts_entry_for_the_prefixed_name_needs_no_client_switch(tail_emulator, names,
+                                                                     monkeypatch):
+    # The server routes on X-Amz-Target alone, never on Host: with `stream-localhost` resolving
+    # to the emulator (a hosts entry, or compose's extra_hosts), boto3 with its host prefix
+    # left on works against http://localhost:PORT. The patched resolver plays the hosts entry.
+    import socket
+    from urllib.parse import urlparse
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host in ("stream-localhost", "streaming-localhost"):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    port = urlparse(tail_emulator.url).port
+    client = boto3.client("logs", endpoint_url=f"http://localhost:{port}", region_name=REGION,
+                          aws_access_key_id="test", aws_secret_access_key="test",
+                          config=Config(retries={"max_attempts": 1}))
+    asked: list[str] = []
+    client.meta.events.register(
+        "before-send.logs.StartLiveTail", lambda request, **_: asked.append(request.url))
+    group, stream = names.group(), names.stream()
+    make_group(client, group, stream)
+    response = client.start_live_tail(logGroupIdentifiers=[arn(group)])
+    assert urlparse(asked[0]).hostname == "stream-localhost"
+    events = iter(response["responseStream"])
+    assert "sessionStart" in next(events)
+    put(client, group, stream, "through the hosts entry")
+    assert [r["message"] for r in updates_until(events, 1)] == ["through the hosts entry"]
+    response["responseStream"].close()
