@@ -12,7 +12,7 @@ use super::json_path::{lookup_many, Found, Paths};
 use super::pattern::PatternSink;
 use super::syntax::{
     AddTotals, AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, Join, JoinTable,
-    LikePattern, Lookup, ParsePattern, Projection, Query,
+    LikePattern, Lookup, ParsePattern, Projection, Query, Sessionize,
 };
 use super::value::{period, Value};
 
@@ -431,6 +431,7 @@ impl<'q> Run<'q> {
                         | Command::Limit(_)
                         | Command::Dedup(_)
                         | Command::AddTotals(AddTotals { col: true, .. })
+                        | Command::Sessionize(_)
                 )
             })
             .unwrap_or(query.commands.len());
@@ -753,6 +754,7 @@ impl<'q> Run<'q> {
                         key.is_none_or(|key| seen.insert(key))
                     });
                 }
+                Command::Sessionize(sessionize) => number_sessions(sessionize, &mut rows),
                 other => {
                     rows = apply_all(std::slice::from_ref(other), rows, &context);
                     if !grouped {
@@ -817,6 +819,7 @@ impl Query {
                     bound: Some(index), ..
                 }) => named.extend(index.names.iter().cloned()),
                 Command::AddTotals(totals) if totals.row => named.push(totals.field_name.clone()),
+                Command::Sessionize(sessionize) => named.push(sessionize.out.clone()),
                 _ => {}
             }
         }
@@ -936,6 +939,7 @@ fn apply_all(commands: &[Command], mut rows: Vec<Record>, cx: &Context) -> Vec<R
                     pattern: ParsePattern::Regex { multi: true, .. },
                     ..
                 }
+                | Command::Expand(_)
         );
         if fans_out {
             let mut out = Vec::with_capacity(rows.len());
@@ -1004,6 +1008,7 @@ fn fan_out(command: &Command, mut row: Record, cx: &Context, out: &mut Vec<Recor
             }
         }
         Command::Join(join) => join_row(join, row, out),
+        Command::Expand(field) => expand_row(field, row, out),
         other => {
             if apply_row(other, &mut row, cx) {
                 out.push(row);
@@ -1120,7 +1125,9 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::Join(_)
         | Command::Pattern(_)
         | Command::Diff(_)
-        | Command::Anomaly => true,
+        | Command::Anomaly
+        | Command::Sessionize(_)
+        | Command::Expand(_) => true,
     }
 }
 
@@ -2205,4 +2212,98 @@ fn csv_columns(text: &str) -> Vec<String> {
     }
     columns.push(column);
     columns
+}
+
+/// `sessionize`: walks the rows oldest first; a row continues its identity's session when it
+/// is at most `maxspan` after that identity's previous row, else starts the next session.
+/// Sessions are numbered from 1 in the order they start; a row missing an identity field, or
+/// without a timestamp, gets no session. The rows keep their order.
+fn number_sessions(sessionize: &Sessionize, rows: &mut [Record]) {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| rows[i].timestamp());
+    let mut open: HashMap<Vec<String>, (i64, u64)> = HashMap::new();
+    let mut sessions = 0u64;
+    for i in order {
+        let row = &mut rows[i];
+        let identity: Option<Vec<String>> = sessionize
+            .fields
+            .iter()
+            .map(|f| row.lookup(f).display().map(|t| t.into_owned()))
+            .collect();
+        let (Some(identity), Some(at)) = (identity, row.timestamp()) else {
+            row.set(&sessionize.out, Value::Missing);
+            continue;
+        };
+        let session = match open.get_mut(&identity) {
+            Some((last, id)) if at - *last <= sessionize.max_span_ms => {
+                *last = at;
+                *id
+            }
+            _ => {
+                sessions += 1;
+                open.insert(identity, (at, sessions));
+                sessions
+            }
+        };
+        row.set(&sessionize.out, Value::Text(session.to_string()));
+    }
+}
+
+/// The rows `expand` makes of one row: one per element of the field's JSON array (a list
+/// value, text holding a JSON array, or a JSON message's array flattened as `field.0`,
+/// `field.1`, ...), each with the element under the field's name. A row whose field is
+/// missing or holds no array passes unchanged; an empty array gives no row.
+fn expand_row(field: &str, mut row: Record, out: &mut Vec<Record>) {
+    let items = match row.lookup(field).into_owned() {
+        Value::Json(json) => json.as_array().cloned(),
+        Value::Text(text) if text.trim_start().starts_with('[') => {
+            serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.as_array().cloned())
+        }
+        _ => None,
+    };
+    let prefix = format!("{field}.");
+    if let Some(items) = items {
+        row.fields.retain(|(name, _)| !name.starts_with(&prefix));
+        for item in &items {
+            let mut each = row.clone();
+            each.set(field, Value::from_json(item));
+            out.push(each);
+        }
+        return;
+    }
+    // A JSON message's array arrives flattened: `field.<index>[.<path>]`.
+    let mut elements: Vec<(usize, Vec<(String, Value)>)> = Vec::new();
+    for (name, value) in &row.fields {
+        let Some(rest) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let (index, path) = rest.split_once('.').unwrap_or((rest, ""));
+        let Ok(index) = index.parse::<usize>() else {
+            continue;
+        };
+        let name = if path.is_empty() {
+            field.to_owned()
+        } else {
+            format!("{field}.{path}")
+        };
+        match elements.iter_mut().find(|(i, _)| *i == index) {
+            Some((_, fields)) => fields.push((name, value.clone())),
+            None => elements.push((index, vec![(name, value.clone())])),
+        }
+    }
+    if elements.is_empty() {
+        out.push(row);
+        return;
+    }
+    elements.sort_by_key(|(i, _)| *i);
+    row.fields.retain(|(name, _)| !name.starts_with(&prefix));
+    for (_, fields) in elements {
+        let mut each = row.clone();
+        for (name, value) in fields {
+            each.set(&name, value);
+        }
+        out.push(each);
+    }
 }

@@ -125,6 +125,24 @@ pub enum Command {
     AddTotals(AddTotals),
     /// `join type=... left=a right=b where a.k=b.k (SOURCE 'group')` (the Join page).
     Join(Box<Join>),
+    // Group b: the Sessionize and Expand pages.
+    /// `sessionize field, ... [maxspan duration] [AS out]`: numbers each identity's sessions
+    /// (a gap longer than `maxspan` starts a new one) into `out`.
+    Sessionize(Sessionize),
+    /// `expand field`: one row per element of the JSON array in `field`, which each row holds
+    /// in place of the array.
+    Expand(String),
+}
+
+/// The `sessionize` command (the Sessionize page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sessionize {
+    /// The identity fields.
+    pub fields: Vec<String>,
+    /// The longest gap, in milliseconds, between two events of one session (default 30m).
+    pub max_span_ms: i64,
+    /// The output field (default `session_id`).
+    pub out: String,
 }
 
 /// The `lookup` command: which table, matched how, adding what.
@@ -605,7 +623,6 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "unique",
     // The newer commands of the query-syntax index page.
     "relevantfields",
-    "expand",
     "autoregress",
     "filldown",
     "fillmissing",
@@ -613,7 +630,6 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "outlier",
     "accum",
     "appendcols",
-    "sessionize",
     "countfrequent",
     "json",
 ];
@@ -936,6 +952,8 @@ impl Parser {
             "addtotals" => self.add_totals(),
             "logcompare" => self.log_compare(),
             "join" => self.join(start, end),
+            "sessionize" => self.sessionize(start, end),
+            "expand" => Ok(Command::Expand(self.field_name()?)),
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
                 end,
@@ -2531,5 +2549,72 @@ impl Query {
             Command::Join(join) => Some(&**join),
             _ => None,
         })
+    }
+}
+
+// Group b: `sessionize` and `expand` (the Sessionize and Expand pages).
+impl Parser {
+    /// `sessionize field[, field ...] [maxspan duration] [AS out]` after `sessionize` (at
+    /// `start..end`).
+    fn sessionize(&mut self, start: usize, end: usize) -> Result<Command, CompileError> {
+        let mut fields = Vec::new();
+        loop {
+            match self.peek_word() {
+                Some((word, ..))
+                    if word.eq_ignore_ascii_case("maxspan") || word.eq_ignore_ascii_case("as") =>
+                {
+                    if !fields.is_empty() {
+                        break;
+                    }
+                    return Err(self.error_at(
+                        start,
+                        end,
+                        "sessionize needs one or more identity fields: sessionize field, ...",
+                    ));
+                }
+                Some(_) => {}
+                None if self.peek() == Some('`') => {}
+                None => {
+                    return Err(self.error_at(
+                        start,
+                        end,
+                        "sessionize needs one or more identity fields: sessionize field, ...",
+                    ))
+                }
+            }
+            fields.push(self.field_name()?);
+            if !self.eat_char(',') {
+                break;
+            }
+        }
+        let mut max_span_ms = 30 * 60_000;
+        if self.eat_keyword("maxspan") {
+            self.skip_space();
+            let at = self.pos;
+            let word = self.peek_word().map(|(w, _, e)| (w, e));
+            match word.as_ref().and_then(|(w, _)| duration_ms(w)) {
+                Some(ms) if ms > 0 => {
+                    max_span_ms = ms;
+                    self.pos = word.map_or(at, |(_, e)| e);
+                }
+                _ => {
+                    return Err(self.error_at(
+                        at,
+                        self.word_span(at),
+                        "maxspan takes a positive duration such as 30m, 1h, 45s or 2d",
+                    ))
+                }
+            }
+        }
+        let out = if self.eat_keyword("as") {
+            self.field_name()?
+        } else {
+            "session_id".to_owned()
+        };
+        Ok(Command::Sessionize(Sessionize {
+            fields,
+            max_span_ms,
+            out,
+        }))
     }
 }

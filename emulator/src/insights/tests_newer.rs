@@ -566,7 +566,6 @@ fn join_misuse_is_a_located_compile_error() {
 fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
     for command in [
         "relevantfields",
-        "expand",
         "autoregress",
         "filldown",
         "fillmissing",
@@ -574,7 +573,6 @@ fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
         "outlier",
         "accum",
         "appendcols",
-        "sessionize",
         "countFrequent",
         "json",
     ] {
