@@ -567,12 +567,8 @@ fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
     for command in [
         "relevantfields",
         "expand",
-        "autoregress",
-        "filldown",
-        "fillmissing",
         "cidrlookup",
         "outlier",
-        "accum",
         "appendcols",
         "sessionize",
         "countFrequent",
