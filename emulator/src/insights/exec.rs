@@ -2289,6 +2289,10 @@ fn fill_down(patterns: &[String], rows: &mut [Record]) {
 /// small bins cannot grow without bound.
 const MAX_FILLED_ROWS: usize = 10_000;
 
+/// One series of `fillmissing`: its key, its `by` fields' values (the bin's aside) and its
+/// bins.
+type Series = (Vec<GroupKey>, Vec<(String, Value)>, Vec<i64>);
+
 /// `fillmissing`: for each series (the other `by` fields' values), a row for every bin between
 /// its first and last one that has none, with the bin, the series' fields and the constants;
 /// then the rows in stats' order again (ascending by the `by` fields).
@@ -2300,8 +2304,7 @@ fn fill_missing(fill: &FillMissing, rows: &mut Vec<Record>) {
         return;
     };
     let series_fields: Vec<&String> = fill.by.iter().filter(|f| *f != bin_field).collect();
-    // Per series: its field values and its bins.
-    let mut series: Vec<(Vec<GroupKey>, Vec<(String, Value)>, Vec<i64>)> = Vec::new();
+    let mut series: Vec<Series> = Vec::new();
     for row in rows.iter() {
         let Value::Time(bin) = row.get(bin_field) else {
             continue;
