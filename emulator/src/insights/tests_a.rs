@@ -157,6 +157,22 @@ fn fillmissing_inserts_rows_for_empty_bins_as_the_page_shows() {
 }
 
 #[test]
+fn fillmissing_steps_calendar_months() {
+    let day = 86_400_000;
+    assert_eq!(
+        rows_at(
+            "stats count(*) as n by bin(1mo) as month | fillmissing with 0 for n",
+            &[(0, "{}"), (31 * day + 28 * day + 14 * day, "{}")]
+        ),
+        [
+            "month=2026-01-01 00:00:00.000 n=1",
+            "month=2026-02-01 00:00:00.000 n=0",
+            "month=2026-03-01 00:00:00.000 n=1",
+        ]
+    );
+}
+
+#[test]
 fn accum_keeps_a_running_sum_as_the_page_shows() {
     let events = seconds(&[
         r#"{"bytes":10}"#,
