@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use super::json_path::{lookup_many, Found, Paths};
 use super::pattern::PatternSink;
 use super::syntax::{
-    AddTotals, AggregateFunction, Aggregation, BinaryOp, Command, Expr, Function, Join, JoinTable,
-    LikePattern, Lookup, ParsePattern, Projection, Query, Sessionize,
+    AddTotals, AggregateFunction, Aggregation, Autoregress, BinaryOp, Command, Expr, FillMissing,
+    Function, Join, JoinTable, LikePattern, Lookup, ParsePattern, Projection, Query, Sessionize,
 };
 use super::value::{period, Value};
 
@@ -432,6 +432,10 @@ impl<'q> Run<'q> {
                         | Command::Dedup(_)
                         | Command::AddTotals(AddTotals { col: true, .. })
                         | Command::Sessionize(_)
+                        | Command::FillDown(_)
+                        | Command::FillMissing(_)
+                        | Command::Accum { .. }
+                        | Command::Autoregress(_)
                 )
             })
             .unwrap_or(query.commands.len());
@@ -755,6 +759,16 @@ impl<'q> Run<'q> {
                     });
                 }
                 Command::Sessionize(sessionize) => number_sessions(sessionize, &mut rows),
+                Command::FillDown(_)
+                | Command::FillMissing(_)
+                | Command::Accum { .. }
+                | Command::Autoregress(_) => {
+                    if !sorted {
+                        sort_newest_first(&mut rows);
+                        sorted = true;
+                    }
+                    apply_in_order(command, &mut rows);
+                }
                 other => {
                     rows = apply_all(std::slice::from_ref(other), rows, &context);
                     if !grouped {
@@ -820,6 +834,10 @@ impl Query {
                 }) => named.extend(index.names.iter().cloned()),
                 Command::AddTotals(totals) if totals.row => named.push(totals.field_name.clone()),
                 Command::Sessionize(sessionize) => named.push(sessionize.out.clone()),
+                Command::Accum { out, .. } => named.push(out.clone()),
+                Command::Autoregress(lagged) => {
+                    named.extend(lagged.lags.iter().map(|(_, name)| name.clone()))
+                }
                 _ => {}
             }
         }
@@ -1127,7 +1145,11 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::Diff(_)
         | Command::Anomaly
         | Command::Sessionize(_)
-        | Command::Expand(_) => true,
+        | Command::Expand(_)
+        | Command::FillDown(_)
+        | Command::FillMissing(_)
+        | Command::Accum { .. }
+        | Command::Autoregress(_) => true,
     }
 }
 
@@ -2305,5 +2327,173 @@ fn expand_row(field: &str, mut row: Record, out: &mut Vec<Record>) {
             each.set(&name, value);
         }
         out.push(each);
+    }
+}
+
+// Group a: filldown, fillmissing, accum, autoregress. Each reads the rows in their order at
+// that point of the pipeline (newest first unless sorted), top to bottom.
+
+/// Runs one of the order-dependent commands of group a over every row.
+fn apply_in_order(command: &Command, rows: &mut Vec<Record>) {
+    match command {
+        Command::FillDown(patterns) => fill_down(patterns, rows),
+        Command::FillMissing(fill) => fill_missing(fill, rows),
+        Command::Accum { field, out } => accumulate(field, out, rows),
+        Command::Autoregress(lagged) => autoregress(lagged, rows),
+        _ => {}
+    }
+}
+
+/// Whether `name` matches a `filldown` pattern, where `*` stands for any run of characters.
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let Some((head, rest)) = pattern.split_once('*') else {
+        return pattern == name;
+    };
+    let Some(mut tail) = name.strip_prefix(head) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = rest.split('*').collect();
+    let last = parts.pop().unwrap_or_default();
+    for part in parts {
+        match tail.find(part) {
+            Some(at) => tail = &tail[at + part.len()..],
+            None => return false,
+        }
+    }
+    tail.len() >= last.len() && tail.ends_with(last)
+}
+
+/// `filldown`: a field missing in a row takes the value it last had in a row above. With no
+/// patterns, every field some row above had.
+fn fill_down(patterns: &[String], rows: &mut [Record]) {
+    let mut last: Vec<(String, Value)> = Vec::new();
+    for row in rows.iter_mut() {
+        for (name, value) in &row.fields {
+            let wanted = patterns.is_empty() || patterns.iter().any(|p| wildcard_match(p, name));
+            if wanted && value.is_present() {
+                match last.iter_mut().find(|(n, _)| n == name) {
+                    Some(slot) => slot.1 = value.clone(),
+                    None => last.push((name.clone(), value.clone())),
+                }
+            }
+        }
+        // A named field no row above had stays missing; one above fills it.
+        for (name, value) in &last {
+            if !row.get(name).is_present() {
+                row.set(name, value.clone());
+            }
+        }
+    }
+}
+
+/// The most rows `fillmissing` inserts: the most rows a query returns, so that a wide gap of
+/// small bins cannot grow without bound.
+const MAX_FILLED_ROWS: usize = 10_000;
+
+/// One series of `fillmissing`: its key, its `by` fields' values (the bin's aside) and its
+/// bins.
+type Series = (Vec<GroupKey>, Vec<(String, Value)>, Vec<i64>);
+
+/// `fillmissing`: for each series (the other `by` fields' values), a row for every bin between
+/// its first and last one that has none, with the bin, the series' fields and the constants;
+/// then the rows in stats' order again (ascending by the `by` fields).
+fn fill_missing(fill: &FillMissing, rows: &mut Vec<Record>) {
+    let Some((bin_field, period_text)) = &fill.bin else {
+        return;
+    };
+    let Some(period) = period(period_text) else {
+        return;
+    };
+    let series_fields: Vec<&String> = fill.by.iter().filter(|f| *f != bin_field).collect();
+    let mut series: Vec<Series> = Vec::new();
+    for row in rows.iter() {
+        let Value::Time(bin) = row.get(bin_field) else {
+            continue;
+        };
+        let key: Vec<GroupKey> = series_fields
+            .iter()
+            .map(|f| GroupKey::of(row.get(f)))
+            .collect();
+        match series.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, bins)) => bins.push(*bin),
+            None => {
+                let values = series_fields
+                    .iter()
+                    .map(|f| ((*f).clone(), row.get(f).clone()))
+                    .collect();
+                series.push((key, values, vec![*bin]));
+            }
+        }
+    }
+    let template: Vec<String> = rows
+        .first()
+        .map(|r| r.fields.iter().map(|(n, _)| n.clone()).collect())
+        .unwrap_or_default();
+    let mut inserted = 0;
+    'series: for (_, values, mut bins) in series {
+        bins.sort_unstable();
+        bins.dedup();
+        for pair in bins.windows(2) {
+            let mut at = period.ceil(pair[0].saturating_add(1));
+            while at < pair[1] {
+                if inserted == MAX_FILLED_ROWS {
+                    break 'series;
+                }
+                let mut row = Record {
+                    fields: template
+                        .iter()
+                        .map(|n| (n.clone(), Value::Missing))
+                        .collect(),
+                    ptr: None,
+                };
+                row.set(bin_field, Value::Time(at));
+                for (name, value) in values.iter().chain(&fill.constants) {
+                    row.set(name, value.clone());
+                }
+                rows.push(row);
+                inserted += 1;
+                at = period.ceil(at.saturating_add(1));
+            }
+        }
+    }
+    if inserted > 0 {
+        rows.sort_by_cached_key(|row| {
+            fill.by
+                .iter()
+                .map(|f| GroupKey::of(row.get(f)))
+                .collect::<Vec<_>>()
+        });
+    }
+}
+
+/// `accum`: each row's running sum of `field` so far, under `out`; a row where the field is
+/// missing or not a number adds nothing and shows the sum so far (none before the first
+/// number).
+fn accumulate(field: &str, out: &str, rows: &mut [Record]) {
+    let mut sum: Option<f64> = None;
+    for row in rows.iter_mut() {
+        if let Some(n) = row.lookup(field).as_number() {
+            sum = Some(sum.unwrap_or(0.0) + n);
+        }
+        if let Some(total) = sum {
+            row.set(out, Value::Number(total));
+        }
+    }
+}
+
+/// `autoregress`: each lag's field holds `field`'s value `lag` rows above (missing in the first
+/// `lag` rows).
+fn autoregress(lagged: &Autoregress, rows: &mut [Record]) {
+    let values: Vec<Value> = rows
+        .iter()
+        .map(|row| row.lookup(&lagged.field).into_owned())
+        .collect();
+    for (i, row) in rows.iter_mut().enumerate() {
+        for (lag, name) in &lagged.lags {
+            let value = i
+                .checked_sub(*lag)
+                .map_or(Value::Missing, |above| values[above].clone());
+            row.set(name, value);
+        }
     }
 }

@@ -20,4 +20,6 @@ mod newer_tests;
 #[cfg(test)]
 mod tests_b;
 #[cfg(test)]
+mod tests_a;
+#[cfg(test)]
 mod tests_newer;

@@ -125,6 +125,22 @@ pub enum Command {
     AddTotals(AddTotals),
     /// `join type=... left=a right=b where a.k=b.k (SOURCE 'group')` (the Join page).
     Join(Box<Join>),
+    // Group a: filldown, fillmissing, accum, autoregress.
+    /// `filldown [field|pattern ...]`: carries each field's last present value down into the
+    /// rows where it is missing; no field names every field.
+    FillDown(Vec<String>),
+    /// `fillmissing [with value for field, ...]`: rows for the empty bins after
+    /// `stats ... by bin()`.
+    FillMissing(Box<FillMissing>),
+    /// `accum field [as out]`: the running sum of a numeric field.
+    Accum {
+        /// The field summed.
+        field: String,
+        /// Where the running sum goes (the field itself without `as`).
+        out: String,
+    },
+    /// `autoregress field [as alias] [p=start[-end]]`: earlier rows' values of a field.
+    Autoregress(Autoregress),
     // Group b: the Sessionize and Expand pages.
     /// `sessionize field, ... [maxspan duration] [AS out]`: numbers each identity's sessions
     /// (a gap longer than `maxspan` starts a new one) into `out`.
@@ -623,12 +639,8 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "unique",
     // The newer commands of the query-syntax index page.
     "relevantfields",
-    "autoregress",
-    "filldown",
-    "fillmissing",
     "cidrlookup",
     "outlier",
-    "accum",
     "appendcols",
     "countfrequent",
     "json",
@@ -718,6 +730,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         }
     }
     implicit_totals_fields(&mut commands);
+    bind_fill_missing(&mut commands, &spans)?;
     if commands.is_empty() && !unmask {
         return Err(CompileError {
             message: "the query is empty".into(),
@@ -954,6 +967,7 @@ impl Parser {
             "join" => self.join(start, end),
             "sessionize" => self.sessionize(start, end),
             "expand" => Ok(Command::Expand(self.field_name()?)),
+            "filldown" | "fillmissing" | "accum" | "autoregress" => self.group_a(&lower),
             _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
                 start,
                 end,
@@ -2616,5 +2630,227 @@ impl Parser {
             max_span_ms,
             out,
         }))
+    }
+}
+
+// Group a: filldown, fillmissing, accum, autoregress (their AWS pages,
+// CWL_QuerySyntax-<Name>).
+
+/// `fillmissing`: the constants of the rows it inserts, and the `stats ... by bin()` it
+/// follows (bound after parsing).
+#[derive(Debug, Clone, Default)]
+pub struct FillMissing {
+    /// `with value for field`, in order.
+    pub constants: Vec<(String, super::value::Value)>,
+    /// The bin field's name and period text (`bin(1m)`: `1m`).
+    pub bin: Option<(String, String)>,
+    /// Every `by` field of that stats, in order (the rows are re-sorted by them).
+    pub by: Vec<String>,
+}
+
+/// `autoregress`: the field, the lags and the names they take.
+#[derive(Debug, Clone)]
+pub struct Autoregress {
+    /// The field lagged.
+    pub field: String,
+    /// `(lag, output name)` for each lag of `p=start-end`.
+    pub lags: Vec<(usize, String)>,
+}
+
+/// The deepest lag `autoregress` takes: the page gives none; a bound keeps `p=1-1000000` from
+/// making a million fields per row.
+const MAX_AUTOREGRESS_LAG: usize = 100;
+
+/// Binds each `fillmissing` to the last `stats` before it, which must group by `bin()`.
+fn bind_fill_missing(commands: &mut [Command], spans: &[Span]) -> Result<(), CompileError> {
+    for at in 0..commands.len() {
+        if !matches!(commands[at], Command::FillMissing(_)) {
+            continue;
+        }
+        let binding = commands[..at].iter().rev().find_map(|c| match c {
+            Command::Stats { by, .. } => Some(by),
+            _ => None,
+        });
+        let bin = binding.and_then(|by| {
+            by.iter().find_map(|p| match &p.expr {
+                Expr::Call(Function::Bin, args) => match args.first() {
+                    Some(Expr::Text(text)) if super::value::period(text).is_some() => {
+                        Some((p.name.clone(), text.clone()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+        });
+        let Some(bin) = bin else {
+            return Err(spans[at].error("fillmissing must follow stats ... by bin()"));
+        };
+        let by = binding
+            .map(|by| by.iter().map(|p| p.name.clone()).collect())
+            .unwrap_or_default();
+        if let Command::FillMissing(fill) = &mut commands[at] {
+            fill.bin = Some(bin);
+            fill.by = by;
+        }
+    }
+    Ok(())
+}
+
+impl Parser {
+    /// The arguments of `filldown`, `fillmissing`, `accum` or `autoregress`.
+    fn group_a(&mut self, command: &str) -> Result<Command, CompileError> {
+        match command {
+            "filldown" => self.fill_down(),
+            "fillmissing" => self.fill_missing(),
+            "accum" => {
+                let field = self.field_name()?;
+                let out = if self.eat_keyword("as") {
+                    self.field_name()?
+                } else {
+                    field.clone()
+                };
+                Ok(Command::Accum { field, out })
+            }
+            _ => self.autoregress(),
+        }
+    }
+
+    /// `filldown [field|pattern ...]`: names or `*` patterns, separated by spaces or commas.
+    fn fill_down(&mut self) -> Result<Command, CompileError> {
+        let mut fields = Vec::new();
+        loop {
+            if !fields.is_empty() {
+                self.eat_char(',');
+            }
+            self.skip_space();
+            match self.peek() {
+                None | Some('|') => return Ok(Command::FillDown(fields)),
+                Some('`') => fields.push(self.backticked()?),
+                Some(c) if Self::is_word_char(c) || c == '*' => {
+                    let start = self.pos;
+                    while self
+                        .peek()
+                        .is_some_and(|c| Self::is_word_char(c) || c == '*')
+                    {
+                        self.pos += 1;
+                    }
+                    fields.push(self.slice(start, self.pos));
+                }
+                Some(_) => {
+                    let at = self.pos;
+                    return Err(self.error_at(
+                        at,
+                        self.word_span(at),
+                        "filldown takes field names or wildcard patterns such as cpu*",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// `fillmissing [with value for field [, value for field ...]]`.
+    fn fill_missing(&mut self) -> Result<Command, CompileError> {
+        let mut fill = FillMissing::default();
+        if !self.eat_keyword("with") {
+            return Ok(Command::FillMissing(Box::new(fill)));
+        }
+        loop {
+            let value = self.fill_value()?;
+            if !self.eat_keyword("for") {
+                let at = self.pos;
+                return Err(self.error_at(
+                    at,
+                    self.word_span(at),
+                    "expected 'for' and a field: fillmissing with value for field",
+                ));
+            }
+            let field = self.field_name()?;
+            fill.constants.push((field, value));
+            if !self.eat_char(',') {
+                return Ok(Command::FillMissing(Box::new(fill)));
+            }
+        }
+    }
+
+    /// A constant of `fillmissing`: a number or a quoted text.
+    fn fill_value(&mut self) -> Result<super::value::Value, CompileError> {
+        use super::value::Value;
+        self.skip_space();
+        let start = self.pos;
+        if matches!(self.peek(), Some('"' | '\'')) {
+            return self.string().map(Value::Text);
+        }
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        {
+            self.pos += 1;
+        }
+        let text = self.slice(start, self.pos);
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() && !text.is_empty() => Ok(Value::Number(n)),
+            _ => Err(self.error_at(
+                start,
+                self.word_span(start),
+                "fillmissing takes a number or a quoted text: with value for field",
+            )),
+        }
+    }
+
+    /// `autoregress field [as alias] [p=start[-end]]`.
+    fn autoregress(&mut self) -> Result<Command, CompileError> {
+        let field = self.field_name()?;
+        let alias = if self.eat_keyword("as") {
+            Some(self.field_name()?)
+        } else {
+            None
+        };
+        let (mut first, mut last) = (1, 1);
+        let mut range = false;
+        if let Some((word, at, end)) = self.peek_word() {
+            if word.eq_ignore_ascii_case("p") {
+                self.pos = end;
+                self.expect_char('=', "'=' after p: p=start[-end]")?;
+                self.skip_space();
+                first = self.lag()?;
+                last = first;
+                if self.peek() == Some('-') {
+                    self.pos += 1;
+                    last = self.lag()?;
+                    range = true;
+                }
+                if last < first {
+                    return Err(self.error_at(
+                        at,
+                        self.pos,
+                        "autoregress p=start-end needs end at least start",
+                    ));
+                }
+            }
+        }
+        let base = alias.clone().unwrap_or_else(|| field.clone());
+        let lags = (first..=last)
+            .map(|lag| match &alias {
+                Some(alias) if !range => (lag, alias.clone()),
+                _ => (lag, format!("{base}_p{lag}")),
+            })
+            .collect();
+        Ok(Command::Autoregress(Autoregress { field, lags }))
+    }
+
+    /// One lag of `autoregress`'s `p=`: a whole number from 1 to [`MAX_AUTOREGRESS_LAG`].
+    fn lag(&mut self) -> Result<usize, CompileError> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        match self.slice(start, self.pos).parse::<usize>() {
+            Ok(n) if (1..=MAX_AUTOREGRESS_LAG).contains(&n) => Ok(n),
+            _ => Err(self.error_at(
+                start,
+                self.word_span(start),
+                format!("autoregress p takes whole numbers from 1 to {MAX_AUTOREGRESS_LAG}"),
+            )),
+        }
     }
 }

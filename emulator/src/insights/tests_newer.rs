@@ -566,12 +566,8 @@ fn join_misuse_is_a_located_compile_error() {
 fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
     for command in [
         "relevantfields",
-        "autoregress",
-        "filldown",
-        "fillmissing",
         "cidrlookup",
         "outlier",
-        "accum",
         "appendcols",
         "countFrequent",
         "json",
