@@ -18,4 +18,6 @@ pub use syntax::{parse, CompileError, JoinTable, LookupSource, Query, Source, So
 #[cfg(test)]
 mod newer_tests;
 #[cfg(test)]
+mod tests_c;
+#[cfg(test)]
 mod tests_newer;

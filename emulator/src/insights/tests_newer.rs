@@ -565,17 +565,13 @@ fn join_misuse_is_a_located_compile_error() {
 #[test]
 fn the_newer_commands_of_the_syntax_index_are_refused_by_name() {
     for command in [
-        "relevantfields",
         "expand",
         "autoregress",
         "filldown",
         "fillmissing",
-        "cidrlookup",
-        "outlier",
         "accum",
         "appendcols",
         "sessionize",
-        "countFrequent",
         "json",
     ] {
         let query = format!("fields @message | {command} x");
