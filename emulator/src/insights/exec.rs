@@ -14,6 +14,7 @@ use super::syntax::{
     AddTotals, AggregateFunction, Aggregation, Autoregress, BinaryOp, Command, Expr, FillMissing,
     Function, Join, JoinTable, LikePattern, Lookup, ParsePattern, Projection, Query, Sessionize,
 };
+use super::syntax::{CidrLookup, Outlier, APPROX_COUNT, OUTLIER_MARK};
 use super::value::{period, Value};
 
 /// One log event as a query sees it.
@@ -431,6 +432,9 @@ impl<'q> Run<'q> {
                         | Command::Limit(_)
                         | Command::Dedup(_)
                         | Command::AddTotals(AddTotals { col: true, .. })
+                        | Command::Outlier(_)
+                        | Command::CountFrequent(_)
+                        | Command::RelevantFields { .. }
                         | Command::Sessionize(_)
                         | Command::FillDown(_)
                         | Command::FillMissing(_)
@@ -769,6 +773,17 @@ impl<'q> Run<'q> {
                     }
                     apply_in_order(command, &mut rows);
                 }
+                Command::Outlier(outlier) => apply_outlier(outlier, &mut rows),
+                Command::CountFrequent(fields) => {
+                    rows = count_frequent(fields, rows);
+                    grouped = true;
+                    sorted = true;
+                }
+                Command::RelevantFields { fields, condition } => {
+                    rows = relevant_fields(fields, condition, rows, &context);
+                    grouped = true;
+                    sorted = true;
+                }
                 other => {
                     rows = apply_all(std::slice::from_ref(other), rows, &context);
                     if !grouped {
@@ -833,6 +848,10 @@ impl Query {
                     bound: Some(index), ..
                 }) => named.extend(index.names.iter().cloned()),
                 Command::AddTotals(totals) if totals.row => named.push(totals.field_name.clone()),
+                Command::CidrLookup(lookup) => {
+                    named.extend(lookup.outputs.iter().map(|(_, n)| n.clone()))
+                }
+                Command::Outlier(outlier) if outlier.mark => named.push(OUTLIER_MARK.into()),
                 Command::Sessionize(sessionize) => named.push(sessionize.out.clone()),
                 Command::Accum { out, .. } => named.push(out.clone()),
                 Command::Autoregress(lagged) => {
@@ -1150,6 +1169,11 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::FillMissing(_)
         | Command::Accum { .. }
         | Command::Autoregress(_) => true,
+        Command::CidrLookup(lookup) => {
+            apply_cidr_lookup(lookup, row);
+            true
+        }
+        Command::Outlier(_) | Command::CountFrequent(_) | Command::RelevantFields { .. } => true,
     }
 }
 
@@ -2496,4 +2520,258 @@ fn autoregress(lagged: &Autoregress, rows: &mut [Record]) {
             row.set(name, value);
         }
     }
+}
+
+/// `cidrlookup`: the output values of the most specific range holding the row's IP field; a
+/// row without the field, or outside every range, is unchanged. `OUTPUTNEW` fills only fields
+/// that are missing or empty (the Cidrlookup page: "fill only empty fields").
+fn apply_cidr_lookup(lookup: &CidrLookup, row: &mut Record) {
+    let Some(index) = &lookup.bound else {
+        return;
+    };
+    let Some(address) = row
+        .lookup(&lookup.ip_field)
+        .as_text()
+        .map(|t| t.into_owned())
+    else {
+        return;
+    };
+    let Some((_, values)) = index
+        .ranges
+        .iter()
+        .find(|(range, _)| range.contains(&address))
+    else {
+        return;
+    };
+    for (name, value) in index.names.iter().zip(values) {
+        if lookup.only_new && row.get(name).as_text().is_some_and(|t| !t.is_empty()) {
+            continue;
+        }
+        row.set(name, Value::Text(value.clone()));
+    }
+}
+
+/// The `q` quantile (0..=1) of sorted numbers, interpolating linearly between ranks.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let rank = q * (sorted.len() - 1) as f64;
+    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
+}
+
+/// `outlier`: per field, the bounds `Q1 - param*IQR` and `Q3 + param*IQR` of its numeric
+/// values; a value above the upper bound (or, with `uselower`, below the lower one) is an
+/// outlier. `remove` drops the row; `transform` sets the value to the bound; `mark` adds
+/// [`OUTLIER_MARK`].
+fn apply_outlier(outlier: &Outlier, rows: &mut Vec<Record>) {
+    let bounds: Vec<Option<(f64, f64)>> = outlier
+        .fields
+        .iter()
+        .map(|field| {
+            let mut numbers: Vec<f64> = rows
+                .iter()
+                .filter_map(|row| row.lookup(field).as_number())
+                .collect();
+            if numbers.is_empty() {
+                return None;
+            }
+            numbers.sort_by(f64::total_cmp);
+            let (q1, q3) = (quantile(&numbers, 0.25), quantile(&numbers, 0.75));
+            let spread = outlier.param * (q3 - q1);
+            Some((q1 - spread, q3 + spread))
+        })
+        .collect();
+    rows.retain_mut(|row| {
+        let mut found = false;
+        for (field, bound) in outlier.fields.iter().zip(&bounds) {
+            let (Some((low, high)), Some(n)) = (bound, row.lookup(field).as_number()) else {
+                continue;
+            };
+            let clamped = if n > *high {
+                *high
+            } else if outlier.use_lower && n < *low {
+                *low
+            } else {
+                continue;
+            };
+            found = true;
+            if !outlier.remove {
+                row.set(field, Value::Number(clamped));
+            }
+        }
+        if outlier.remove && found {
+            return false;
+        }
+        if outlier.mark {
+            row.set(OUTLIER_MARK, Value::Bool(found));
+        }
+        true
+    });
+}
+
+/// `countFrequent`: one row per combination of the fields' values (a missing field is a
+/// value of its own), with [`APPROX_COUNT`], most frequent first, ties in order of first
+/// appearance (newest first). The counts are exact.
+fn count_frequent(fields: &[String], mut rows: Vec<Record>) -> Vec<Record> {
+    sort_newest_first(&mut rows);
+    let mut groups: Vec<(Record, u64)> = Vec::new();
+    let mut index: HashMap<Vec<Option<String>>, usize> = HashMap::new();
+    for row in &rows {
+        let key: Vec<Option<String>> = fields
+            .iter()
+            .map(|f| row.lookup(f).display().map(|t| t.into_owned()))
+            .collect();
+        let slot = *index.entry(key).or_insert_with(|| {
+            let mut group = Record {
+                fields: Vec::new(),
+                ptr: None,
+            };
+            for field in fields {
+                let value = row.lookup(field).into_owned();
+                if value.is_present() {
+                    group.set(field, value);
+                }
+            }
+            groups.push((group, 0));
+            groups.len() - 1
+        });
+        groups[slot].1 += 1;
+    }
+    groups.sort_by_key(|group| std::cmp::Reverse(group.1));
+    groups
+        .into_iter()
+        .map(|(mut group, count)| {
+            group.set(APPROX_COUNT, Value::Number(count as f64));
+            group
+        })
+        .collect()
+}
+
+/// The median of numbers (sorted here).
+fn median(mut numbers: Vec<f64>) -> Option<f64> {
+    if numbers.is_empty() {
+        return None;
+    }
+    numbers.sort_by(f64::total_cmp);
+    Some(quantile(&numbers, 0.5))
+}
+
+/// `relevantfields`: for each field, how differently its values fall in the rows that meet
+/// the condition and in the others, as a score from 0 to 1. A field whose present values are
+/// all numbers is numeric: its score is `|a - b| / (|a| + |b|)` of the two medians. Any other
+/// field is categorical: its score is the total variation distance of the two value
+/// frequency distributions, and `@topRelevanceContributors` lists the (at most 3) values whose
+/// share moved most. Rows: highest score first, then by field name.
+fn relevant_fields(
+    fields: &[String],
+    condition: &Expr,
+    rows: Vec<Record>,
+    cx: &Context,
+) -> Vec<Record> {
+    let (matching, baseline): (Vec<Record>, Vec<Record>) = rows
+        .into_iter()
+        .partition(|row| eval(condition, row, cx).is_true());
+    let names: Vec<String> = if fields.is_empty() {
+        let mut seen = HashSet::new();
+        matching
+            .iter()
+            .chain(&baseline)
+            .flat_map(|row| row.fields.iter().map(|(name, _)| name))
+            .filter(|name| !name.starts_with('@') && seen.insert(name.as_str()))
+            .cloned()
+            .collect()
+    } else {
+        fields.to_vec()
+    };
+    let mut out: Vec<(f64, Record)> = Vec::new();
+    for name in names {
+        let values = |set: &[Record]| -> Vec<Value> {
+            set.iter()
+                .map(|row| row.lookup(&name).into_owned())
+                .filter(Value::is_present)
+                .collect()
+        };
+        let (in_condition, in_baseline) = (values(&matching), values(&baseline));
+        if in_condition.is_empty() && in_baseline.is_empty() {
+            continue;
+        }
+        let mut record = Record {
+            fields: vec![("@fieldName".into(), Value::Text(name.clone()))],
+            ptr: None,
+        };
+        let numbers =
+            |set: &[Value]| -> Option<Vec<f64>> { set.iter().map(|v| v.as_number()).collect() };
+        let score = match (numbers(&in_condition), numbers(&in_baseline)) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (median(a), median(b));
+                let score = match (a, b) {
+                    (Some(a), Some(b)) if a.abs() + b.abs() > 0.0 => {
+                        (a - b).abs() / (a.abs() + b.abs())
+                    }
+                    (Some(_), Some(_)) => 0.0,
+                    // Values on one side only: as far apart as can be.
+                    _ => 1.0,
+                };
+                record.set("@relevanceScore", Value::Number(round3(score)));
+                if let Some(a) = a {
+                    record.set("@conditionalMedian", Value::Number(a));
+                }
+                if let Some(b) = b {
+                    record.set("@baselineMedian", Value::Number(b));
+                }
+                score
+            }
+            _ => {
+                let shares = |set: &[Value]| -> HashMap<String, f64> {
+                    let mut counts: HashMap<String, f64> = HashMap::new();
+                    for value in set {
+                        let text = value.display().map_or_else(String::new, |t| t.into_owned());
+                        *counts.entry(text).or_default() += 1.0;
+                    }
+                    let total = set.len().max(1) as f64;
+                    counts.values_mut().for_each(|c| *c /= total);
+                    counts
+                };
+                let (a, b) = (shares(&in_condition), shares(&in_baseline));
+                let mut shifts: Vec<(String, f64, f64)> = a
+                    .keys()
+                    .chain(b.keys())
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .map(|v| {
+                        let (x, y) = (
+                            a.get(v).copied().unwrap_or(0.0),
+                            b.get(v).copied().unwrap_or(0.0),
+                        );
+                        (v.clone(), x, y)
+                    })
+                    .collect();
+                let score = shifts.iter().map(|(_, x, y)| (x - y).abs()).sum::<f64>() / 2.0;
+                shifts.sort_by(|l, r| {
+                    (r.1 - r.2)
+                        .abs()
+                        .total_cmp(&(l.1 - l.2).abs())
+                        .then_with(|| l.0.cmp(&r.0))
+                });
+                let top: Vec<String> = shifts
+                    .iter()
+                    .take(3)
+                    .filter(|(_, x, y)| x != y)
+                    .map(|(v, x, y)| format!("{v} ({:.0}% vs {:.0}%)", x * 100.0, y * 100.0))
+                    .collect();
+                record.set("@relevanceScore", Value::Number(round3(score)));
+                record.set("@topRelevanceContributors", Value::Text(top.join(", ")));
+                score
+            }
+        };
+        out.push((score, record));
+    }
+    out.sort_by(|l, r| {
+        r.0.total_cmp(&l.0)
+            .then_with(|| l.1.get("@fieldName").sort_cmp(r.1.get("@fieldName")))
+    });
+    out.into_iter().map(|(_, record)| record).collect()
+}
+
+fn round3(n: f64) -> f64 {
+    (n * 1000.0).round() / 1000.0
 }

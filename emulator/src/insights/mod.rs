@@ -18,8 +18,10 @@ pub use syntax::{parse, CompileError, JoinTable, LookupSource, Query, Source, So
 #[cfg(test)]
 mod newer_tests;
 #[cfg(test)]
+mod tests_a;
+#[cfg(test)]
 mod tests_b;
 #[cfg(test)]
-mod tests_a;
+mod tests_c;
 #[cfg(test)]
 mod tests_newer;

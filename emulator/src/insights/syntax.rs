@@ -125,6 +125,22 @@ pub enum Command {
     AddTotals(AddTotals),
     /// `join type=... left=a right=b where a.k=b.k (SOURCE 'group')` (the Join page).
     Join(Box<Join>),
+    // Group c: cidrlookup, outlier, countFrequent, relevantfields.
+    /// `cidrlookup table ipField [AS cidrColumn] OUTPUT|OUTPUTNEW column [AS name], ...`.
+    CidrLookup(Box<CidrLookup>),
+    /// `outlier [action=remove|transform] [param=n] [uselower=bool] [mark=bool] field ...`.
+    Outlier(Outlier),
+    /// `countFrequent field, ...` (or `count_frequent`): one row per combination of values,
+    /// with its count in `_approxcount`, most frequent first.
+    CountFrequent(Vec<String>),
+    /// `relevantfields [field, ...] where condition`: the fields ranked by how differently
+    /// they are distributed in the rows that meet the condition and in the others.
+    RelevantFields {
+        /// The fields analyzed (empty: every non-system field).
+        fields: Vec<String>,
+        /// The condition.
+        condition: Expr,
+    },
     // Group a: filldown, fillmissing, accum, autoregress.
     /// `filldown [field|pattern ...]`: carries each field's last present value down into the
     /// rows where it is missing; no field names every field.
@@ -636,13 +652,8 @@ impl Function {
 /// The commands and functions AWS documents that this engine does not evaluate yet: refused by
 /// name, so a query never runs with a silently different meaning.
 const UNSUPPORTED_COMMANDS: &[&str] = &[
-    "unique",
-    // The newer commands of the query-syntax index page.
-    "relevantfields",
-    "cidrlookup",
-    "outlier",
+    // The newer commands of the query-syntax index page not built yet.
     "appendcols",
-    "countfrequent",
     "json",
 ];
 
@@ -936,6 +947,10 @@ impl Parser {
             }
             "stats" => self.stats(),
             "sort" => self.sort(),
+            "cidrlookup" => self.cidr_lookup(),
+            "outlier" => self.outlier(),
+            "countfrequent" | "count_frequent" => self.count_frequent(),
+            "relevantfields" => self.relevant_fields(),
             "limit" => self.limit(),
             "parse" => self.parse_command(),
             "dedup" => {
@@ -2170,6 +2185,7 @@ impl Query {
         &mut self,
         mut table: impl FnMut(&str) -> Option<R>,
     ) -> Result<(), CompileError> {
+        self.bind_cidr_lookups(&mut table)?;
         for command in &mut self.commands {
             let Command::Lookup(lookup) = command else {
                 continue;
@@ -2852,5 +2868,364 @@ impl Parser {
                 format!("autoregress p takes whole numbers from 1 to {MAX_AUTOREGRESS_LAG}"),
             )),
         }
+    }
+}
+
+/// The `cidrlookup` command: which table, the IP field, and the columns it adds.
+#[derive(Debug, Clone)]
+pub struct CidrLookup {
+    /// The lookup table's name.
+    pub table: String,
+    /// Where the table's name stands in the query (for the binding errors).
+    pub table_span: (usize, usize),
+    /// The event field holding the IP address.
+    pub ip_field: String,
+    /// The table's column of CIDR ranges (`None`: the column named `cidr`, else the first).
+    pub cidr_column: Option<String>,
+    /// `(table column, field name)` pairs added to a matching row.
+    pub outputs: Vec<(String, String)>,
+    /// `OUTPUTNEW`: only fields the row lacks (or has empty) are filled.
+    pub only_new: bool,
+    /// The table's ranges, bound at StartQuery ([`Query::bind_lookups`]).
+    pub bound: Option<std::sync::Arc<CidrIndex>>,
+}
+
+/// A lookup table as `cidrlookup` reads it: its ranges, most specific first, with the output
+/// values of their rows.
+#[derive(Debug, Clone, Default)]
+pub struct CidrIndex {
+    /// The names the output values take.
+    pub names: Vec<String>,
+    /// `(range, output values)`, longest prefix first, then in file order.
+    pub ranges: Vec<(CidrRange, Vec<String>)>,
+}
+
+/// An IPv4 or IPv6 range: both kinds as 128-bit numbers (IPv4 in the low 32 bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CidrRange {
+    /// The network address.
+    pub network: u128,
+    /// The prefix length.
+    pub prefix: u32,
+    /// IPv4 (else IPv6).
+    pub v4: bool,
+}
+
+impl CidrRange {
+    /// `10.0.0.0/8`, `2001:db8::/32`, or a bare address (a range of one).
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+            None => (text, None),
+        };
+        let (bits, v4, width) = ip_bits(address)?;
+        let prefix = prefix.unwrap_or(width);
+        if prefix > width {
+            return None;
+        }
+        Some(CidrRange {
+            network: bits & Self::mask(prefix, width),
+            prefix,
+            v4,
+        })
+    }
+
+    fn mask(prefix: u32, width: u32) -> u128 {
+        let all = if width == 32 {
+            u128::from(u32::MAX)
+        } else {
+            u128::MAX
+        };
+        if prefix == 0 {
+            0
+        } else {
+            all & !((1u128 << (width - prefix)) - 1)
+        }
+    }
+
+    /// Whether the address is in the range.
+    pub fn contains(&self, address: &str) -> bool {
+        match ip_bits(address.trim()) {
+            Some((bits, v4, width)) if v4 == self.v4 => {
+                bits & Self::mask(self.prefix, width) == self.network
+            }
+            _ => false,
+        }
+    }
+}
+
+/// An address as `(bits, is IPv4, width in bits)`.
+fn ip_bits(text: &str) -> Option<(u128, bool, u32)> {
+    match text.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(a) => Some((u128::from(u32::from(a)), true, 32)),
+        std::net::IpAddr::V6(a) => Some((u128::from(a), false, 128)),
+    }
+}
+
+/// The `outlier` command's options and fields.
+#[derive(Debug, Clone)]
+pub struct Outlier {
+    /// `action=remove` drops outlier rows; `transform` (the default) clamps the value.
+    pub remove: bool,
+    /// `param`: the IQR multiplier (default 2.5).
+    pub param: f64,
+    /// `uselower`: also values below the lower bound (default false).
+    pub use_lower: bool,
+    /// `mark`: adds the boolean field [`OUTLIER_MARK`] (default false).
+    pub mark: bool,
+    /// The numeric fields checked.
+    pub fields: Vec<String>,
+}
+
+/// The field `outlier mark=true` adds: whether the row had an outlier value.
+pub const OUTLIER_MARK: &str = "_outlier";
+
+/// The field `countFrequent` adds (the CountFrequent page).
+pub const APPROX_COUNT: &str = "_approxcount";
+
+/// Group c's parsers: `cidrlookup`, `outlier`, `countFrequent`, `relevantfields`.
+impl Parser {
+    /// `cidrlookup table ipField [AS cidrColumn] OUTPUT|OUTPUTNEW column [AS name], ...`.
+    fn cidr_lookup(&mut self) -> Result<Command, CompileError> {
+        const FORM: &str =
+            "cidrlookup takes a table, an IP field and OUTPUT or OUTPUTNEW with the columns: cidrlookup table ipField [AS cidrColumn] OUTPUT column, ...";
+        self.skip_space();
+        let table_start = self.pos;
+        let table = self.field_name()?;
+        let table_span = (table_start, self.pos);
+        let is_output = |word: &str| {
+            word.eq_ignore_ascii_case("output") || word.eq_ignore_ascii_case("outputnew")
+        };
+        if let Some((word, start, end)) = self.peek_word() {
+            if is_output(&word) {
+                return Err(self.error_at(start, end, FORM));
+            }
+        }
+        let ip_field = self.field_name()?;
+        let cidr_column = if self.eat_keyword("as") {
+            Some(self.field_name()?)
+        } else {
+            None
+        };
+        let only_new = match self.peek_word() {
+            Some((word, _, end)) if is_output(&word) => {
+                self.pos = end;
+                word.eq_ignore_ascii_case("outputnew")
+            }
+            _ => {
+                let at = self.pos;
+                return Err(self.error_at(at, self.word_span(at), FORM));
+            }
+        };
+        let mut outputs = Vec::new();
+        loop {
+            let column = self.field_name()?;
+            let name = if self.eat_keyword("as") {
+                self.field_name()?
+            } else {
+                column.clone()
+            };
+            outputs.push((column, name));
+            if !self.eat_char(',') {
+                break;
+            }
+        }
+        Ok(Command::CidrLookup(Box::new(CidrLookup {
+            table,
+            table_span,
+            ip_field,
+            cidr_column,
+            outputs,
+            only_new,
+            bound: None,
+        })))
+    }
+
+    /// `outlier [action=remove|transform] [param=n] [uselower=bool] [mark=bool] field ...`.
+    fn outlier(&mut self) -> Result<Command, CompileError> {
+        let mut outlier = Outlier {
+            remove: false,
+            param: 2.5,
+            use_lower: false,
+            mark: false,
+            fields: Vec::new(),
+        };
+        while let Some((word, start, end)) = self.peek_word() {
+            let option = word.to_ascii_lowercase();
+            if !matches!(option.as_str(), "action" | "param" | "uselower" | "mark")
+                || self.chars.get(end) != Some(&'=')
+            {
+                break;
+            }
+            self.pos = end + 1;
+            let value_at = self.pos;
+            let value = self
+                .peek_word()
+                .map(|(v, _, e)| (v.to_ascii_lowercase(), e));
+            let value_end = self.word_span(value_at);
+            let bad = |parser: &Self, what: &str| {
+                parser.error_at(start, value_end, format!("outlier: {word}= takes {what}"))
+            };
+            let Some((value, v_end)) = value else {
+                return Err(bad(self, "a value"));
+            };
+            match option.as_str() {
+                "action" => {
+                    outlier.remove = match value.as_str() {
+                        "remove" => true,
+                        "transform" => false,
+                        _ => return Err(bad(self, "remove or transform")),
+                    }
+                }
+                "param" => match value.parse::<f64>() {
+                    Ok(n) if n.is_finite() && n >= 0.0 => outlier.param = n,
+                    _ => return Err(bad(self, "a non-negative number")),
+                },
+                _ => {
+                    let flag = match value.as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(bad(self, "true or false")),
+                    };
+                    if option == "uselower" {
+                        outlier.use_lower = flag;
+                    } else {
+                        outlier.mark = flag;
+                    }
+                }
+            }
+            self.pos = v_end;
+        }
+        loop {
+            self.skip_space();
+            if self.at_end() || self.peek() == Some('|') {
+                break;
+            }
+            outlier.fields.push(self.field_name()?);
+            // The page separates the fields with spaces; commas are taken too.
+            self.eat_char(',');
+        }
+        if outlier.fields.is_empty() {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "outlier needs one or more numeric fields: outlier [options] field [field ...]",
+            ));
+        }
+        Ok(Command::Outlier(outlier))
+    }
+
+    /// `countFrequent field[, field ...]`.
+    fn count_frequent(&mut self) -> Result<Command, CompileError> {
+        self.skip_space();
+        if self.at_end() || self.peek() == Some('|') {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "countFrequent needs one or more fields: countFrequent field[, field ...]",
+            ));
+        }
+        let mut fields = Vec::new();
+        loop {
+            fields.push(self.field_name()?);
+            if !self.eat_char(',') {
+                break;
+            }
+        }
+        Ok(Command::CountFrequent(fields))
+    }
+
+    /// `relevantfields [field1, field2, ...] where condition`.
+    fn relevant_fields(&mut self) -> Result<Command, CompileError> {
+        let mut fields = Vec::new();
+        loop {
+            match self.peek_word() {
+                Some((word, _, end)) if word.eq_ignore_ascii_case("where") => {
+                    self.pos = end;
+                    break;
+                }
+                Some(_) => {}
+                None if self.peek() == Some('`') => {}
+                None => {
+                    let at = self.pos;
+                    return Err(self.error_at(
+                        at,
+                        self.word_span(at),
+                        "relevantfields needs a condition: relevantfields [field, ...] where condition",
+                    ));
+                }
+            }
+            fields.push(self.field_name()?);
+            self.eat_char(',');
+        }
+        self.in_filter = true;
+        let condition = self.expr();
+        self.in_filter = false;
+        Ok(Command::RelevantFields {
+            fields,
+            condition: condition?,
+        })
+    }
+}
+
+impl Query {
+    /// Binds each `cidrlookup` to its table's ranges, like [`Query::bind_lookups`]: a missing
+    /// table or column is a compile error at the table's name. Rows whose range is not a CIDR
+    /// or an address never match.
+    fn bind_cidr_lookups<R: LookupSource>(
+        &mut self,
+        table: &mut impl FnMut(&str) -> Option<R>,
+    ) -> Result<(), CompileError> {
+        for command in &mut self.commands {
+            let Command::CidrLookup(lookup) = command else {
+                continue;
+            };
+            let error = |message: String| CompileError {
+                message,
+                start: lookup.table_span.0,
+                end: lookup.table_span.1,
+            };
+            let source = table(&lookup.table)
+                .ok_or_else(|| error(format!("Lookup table '{}' does not exist.", lookup.table)))?;
+            let fields = source.fields();
+            let column = |name: &str| {
+                fields.iter().position(|f| f == name).ok_or_else(|| {
+                    error(format!(
+                        "Lookup table '{}' has no field '{name}'.",
+                        lookup.table
+                    ))
+                })
+            };
+            let cidr = match &lookup.cidr_column {
+                Some(name) => column(name)?,
+                None => fields
+                    .iter()
+                    .position(|f| f.eq_ignore_ascii_case("cidr"))
+                    .unwrap_or(0),
+            };
+            let outputs = lookup
+                .outputs
+                .iter()
+                .map(|(c, _)| column(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut ranges: Vec<(CidrRange, Vec<String>)> = source
+                .rows()
+                .iter()
+                .filter_map(|row| {
+                    let range = CidrRange::parse(row.get(cidr)?)?;
+                    Some((range, outputs.iter().map(|&i| row[i].clone()).collect()))
+                })
+                .collect();
+            // Stable: among equal prefixes the file's first row wins.
+            ranges.sort_by_key(|(range, _)| std::cmp::Reverse(range.prefix));
+            lookup.bound = Some(std::sync::Arc::new(CidrIndex {
+                names: lookup.outputs.iter().map(|(_, n)| n.clone()).collect(),
+                ranges,
+            }));
+        }
+        Ok(())
     }
 }
