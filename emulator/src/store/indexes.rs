@@ -135,9 +135,14 @@ impl LogGroup {
     }
 
     /// Records which indexed fields the stored `events` carry (ingest, for groups with an
-    /// index policy of their own).
-    pub(super) fn scan_for_indexes(&self, events: &[NewEvent<'_>], custom: &[(String, IndexType)]) {
-        let now = self.env().now();
+    /// index policy of their own). `now` is the batch's ingestion time: the scan time is the
+    /// put's, so a journal replay (whose clock is pinned to the put) restores it exactly.
+    pub(super) fn scan_for_indexes(
+        &self,
+        events: &[NewEvent<'_>],
+        custom: &[(String, IndexType)],
+        now: i64,
+    ) {
         let mut indexing = self.indexing.lock();
         let mut note = |field: &str, timestamp: i64| {
             let seen = indexing.seen.entry(field.to_owned()).or_insert(FieldSeen {

@@ -179,7 +179,7 @@ impl LogGroup {
             .puts
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(policy) = self.index_policy() {
-            self.scan_for_indexes(valid_transformed.unwrap_or(valid), &policy.fields);
+            self.scan_for_indexes(valid_transformed.unwrap_or(valid), &policy.fields, now);
         }
         // One lock-free check when the group has no subscription filters.
         if !self.subscription_filters().is_empty() {
