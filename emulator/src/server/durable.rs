@@ -50,6 +50,22 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
     Ok(Arc::new(journal))
 }
 
+/// Replays one journaled effect (`store`, region, body).
+type EffectReplay = fn(&Store, &str, &[u8]) -> crate::error::LogsResult<()>;
+
+/// The owner that replays each change of state no operation makes, by its journal name.
+const EFFECT_OWNERS: [(&str, EffectReplay); 6] = [
+    (crate::scheduler::RUN_EFFECT, crate::scheduler::replay),
+    (
+        crate::scheduler::QUERY_EFFECT,
+        crate::scheduler::replay_finished_query,
+    ),
+    (crate::export::EXPORT_EFFECT, crate::export::replay),
+    (crate::vended::EMIT_EFFECT, crate::vended::replay),
+    (crate::import::BATCH_EFFECT, crate::import::replay_batch),
+    (crate::import::END_EFFECT, crate::import::replay_end),
+];
+
 /// Applies one journal record: the changes of state that no operation makes (vended logs,
 /// scheduled query runs) go back to their owners, with the clock pinned and the ids seeded as
 /// when they were journaled; everything else to [`ops::replay`].
@@ -62,38 +78,8 @@ fn replay(store: &Store, record: Record<'_>) -> crate::error::LogsResult<()> {
         body,
     } = record
     {
-        match operation {
-            crate::scheduler::RUN_EFFECT => {
-                return ops::pinned(store, time, seed, || {
-                    crate::scheduler::replay(store, region, body)
-                })
-            }
-            crate::scheduler::QUERY_EFFECT => {
-                return ops::pinned(store, time, seed, || {
-                    crate::scheduler::replay_finished_query(store, region, body)
-                })
-            }
-            crate::export::EXPORT_EFFECT => {
-                return ops::pinned(store, time, seed, || {
-                    crate::export::replay(store, region, body)
-                })
-            }
-            crate::vended::EMIT_EFFECT => {
-                return ops::pinned(store, time, seed, || {
-                    crate::vended::replay(store, region, body)
-                })
-            }
-            crate::import::BATCH_EFFECT => {
-                return ops::pinned(store, time, seed, || {
-                    crate::import::replay_batch(store, region, body)
-                })
-            }
-            crate::import::END_EFFECT => {
-                return ops::pinned(store, time, seed, || {
-                    crate::import::replay_end(store, region, body)
-                })
-            }
-            _ => {}
+        if let Some((_, owner)) = EFFECT_OWNERS.iter().find(|(name, _)| *name == operation) {
+            return ops::pinned(store, time, seed, || owner(store, region, body));
         }
     }
     ops::replay(store, record)
@@ -101,8 +87,7 @@ fn replay(store: &Store, record: Record<'_>) -> crate::error::LogsResult<()> {
 
 /// Lets background work journal what it changes ([`crate::store::Env::journal_effect`]),
 /// then restarts the export tasks the journal left unfinished and fails its unfinished
-/// import tasks. Called once the journal is
-/// open and replayed, before anything is served.
+/// import tasks. Called once the journal is open and replayed, before anything is served.
 pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>) {
     let (weak_store, weak_journal) = (Arc::downgrade(store), Arc::downgrade(journal));
     let effects = crate::store::EffectJournal(Arc::new(move |region, named, apply| {
