@@ -2152,6 +2152,43 @@ fn duration_ms(text: &str) -> Option<i64> {
     n.checked_mul(unit_ms)
 }
 
+/// A lookup table as `lookup` and `cidrlookup` bind it: asked of the store by name, with the
+/// errors located at the table's name in the query.
+struct OpenTable<'n, R> {
+    table: R,
+    name: &'n str,
+    span: (usize, usize),
+}
+
+impl<'n, R: LookupSource> OpenTable<'n, R> {
+    /// The table `name`, or the error that it does not exist.
+    fn open(
+        tables: &mut impl FnMut(&str) -> Option<R>,
+        name: &'n str,
+        span: (usize, usize),
+    ) -> Result<Self, CompileError> {
+        let table = tables(name).ok_or_else(|| CompileError {
+            message: format!("Lookup table '{name}' does not exist."),
+            start: span.0,
+            end: span.1,
+        })?;
+        Ok(Self { table, name, span })
+    }
+
+    /// The index of the column `column`, or the error that the table has none.
+    fn column(&self, column: &str) -> Result<usize, CompileError> {
+        self.table
+            .fields()
+            .iter()
+            .position(|f| f == column)
+            .ok_or_else(|| CompileError {
+                message: format!("Lookup table '{}' has no field '{column}'.", self.name),
+                start: self.span.0,
+                end: self.span.1,
+            })
+    }
+}
+
 /// A lookup table's content as `lookup` reads it (the store's tables implement it).
 pub trait LookupSource {
     /// The column names, in order.
@@ -2190,22 +2227,9 @@ impl Query {
             let Command::Lookup(lookup) = command else {
                 continue;
             };
-            let error = |message: String| CompileError {
-                message,
-                start: lookup.table_span.0,
-                end: lookup.table_span.1,
-            };
-            let source = table(&lookup.table)
-                .ok_or_else(|| error(format!("Lookup table '{}' does not exist.", lookup.table)))?;
-            let fields = source.fields();
-            let column = |name: &str| {
-                fields.iter().position(|f| f == name).ok_or_else(|| {
-                    error(format!(
-                        "Lookup table '{}' has no field '{name}'.",
-                        lookup.table
-                    ))
-                })
-            };
+            let source = OpenTable::open(&mut table, &lookup.table, lookup.table_span)?;
+            let fields = source.table.fields();
+            let column = |name: &str| source.column(name);
             let key_columns = lookup
                 .keys
                 .iter()
@@ -2227,7 +2251,7 @@ impl Query {
                 names: outputs.iter().map(|(_, n)| n.clone()).collect(),
                 rows: std::collections::HashMap::new(),
             };
-            for row in source.rows() {
+            for row in source.table.rows() {
                 let key: Vec<String> = key_columns.iter().map(|&i| row[i].clone()).collect();
                 index
                     .rows
@@ -3183,22 +3207,9 @@ impl Query {
             let Command::CidrLookup(lookup) = command else {
                 continue;
             };
-            let error = |message: String| CompileError {
-                message,
-                start: lookup.table_span.0,
-                end: lookup.table_span.1,
-            };
-            let source = table(&lookup.table)
-                .ok_or_else(|| error(format!("Lookup table '{}' does not exist.", lookup.table)))?;
-            let fields = source.fields();
-            let column = |name: &str| {
-                fields.iter().position(|f| f == name).ok_or_else(|| {
-                    error(format!(
-                        "Lookup table '{}' has no field '{name}'.",
-                        lookup.table
-                    ))
-                })
-            };
+            let source = OpenTable::open(&mut *table, &lookup.table, lookup.table_span)?;
+            let fields = source.table.fields();
+            let column = |name: &str| source.column(name);
             let cidr = match &lookup.cidr_column {
                 Some(name) => column(name)?,
                 None => fields
@@ -3212,6 +3223,7 @@ impl Query {
                 .map(|(c, _)| column(c))
                 .collect::<Result<Vec<_>, _>>()?;
             let mut ranges: Vec<(CidrRange, Vec<String>)> = source
+                .table
                 .rows()
                 .iter()
                 .filter_map(|row| {
