@@ -4,7 +4,7 @@
 
 use crate::clock::civil_from_days;
 use crate::timezone::Zone;
-use crate::transform::datetime::Pattern;
+use crate::transform::datetime::{Pattern, DAYS, MONTHS};
 
 /// The strftime conversions `formatDate` evaluates (C's set, less the locale-dependent
 /// `%c %x %X` and the week numbers).
@@ -47,30 +47,6 @@ pub fn check_zone(zone: &str) -> Result<Zone, String> {
 pub fn parse_date(text: &str, pattern: &str, zone: &Zone) -> Option<i64> {
     Pattern::compile(pattern).ok()?.parse(text, zone)
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// `formatDate(millis, format, zone)` with a format [`check_strftime`] accepted.
 pub fn format_date(millis: i64, format: &str, zone: &Zone) -> String {

@@ -19,7 +19,8 @@ enum Token {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern(Vec<Token>);
 
-const MONTHS: [&str; 12] = [
+/// Month names, January first (shared with Insights' `formatDate`).
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -33,7 +34,8 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
+/// Day names, Monday first (shared with Insights' `formatDate`).
+pub(crate) const DAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
