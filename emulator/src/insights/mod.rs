@@ -20,6 +20,8 @@ mod newer_tests;
 #[cfg(test)]
 mod tests_a;
 #[cfg(test)]
+mod tests_appendcols;
+#[cfg(test)]
 mod tests_b;
 #[cfg(test)]
 mod tests_c;

@@ -58,6 +58,7 @@ fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
             log_stream: "s",
             log: "000000000000:g",
             transformation_error: None,
+            unmasked: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }
