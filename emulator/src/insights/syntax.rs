@@ -254,8 +254,11 @@ pub struct AppendCols {
     /// The subquery. Its `SOURCE` names its groups; without one it reads the outer query's.
     pub query: Query,
     /// The subquery's result rows, set once it has run (before the outer query).
-    pub rows: std::sync::Arc<std::sync::OnceLock<Vec<Vec<(String, String)>>>>,
+    pub rows: std::sync::Arc<std::sync::OnceLock<Vec<ResultRow>>>,
 }
+
+/// A result row: `(field, value)` pairs in output order.
+pub type ResultRow = Vec<(String, String)>;
 
 /// The right-hand side of a `join`: each key's events, as `(field, value)` lists.
 pub type JoinTable = std::collections::HashMap<String, Vec<Vec<(String, super::value::Value)>>>;
