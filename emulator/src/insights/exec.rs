@@ -1254,6 +1254,13 @@ fn apply_lookup(lookup: &Lookup, row: &mut Record) {
         .map(|(_, field)| row.lookup(field).as_text().map(|t| t.into_owned()))
         .collect();
     let Some(values) = key.and_then(|key| index.rows.get(&key)) else {
+        // The Lookup page: without a match, OUTPUT sets its fields to null and OUTPUTNEW
+        // leaves them unchanged.
+        if !lookup.only_new {
+            for name in &index.names {
+                row.set(name, Value::Missing);
+            }
+        }
         return;
     };
     for (name, value) in index.names.iter().zip(values) {

@@ -121,7 +121,7 @@ pub enum Command {
     Anomaly,
     /// `diff [previousDay|previousWeek|previousMonth]`: patterns against an earlier window.
     Diff(super::pattern::DiffPeriod),
-    /// `lookup table key [as field], ... [OUTPUT|OUTPUTNEW column [as name], ...]`: adds a
+    /// `lookup table column [as field], ... OUTPUT|OUTPUTNEW column [as name], ...`: adds a
     /// lookup table's columns to the rows whose fields match a table row.
     Lookup(Lookup),
     /// `addtotals [fieldname=Name] [row=bool] [col=bool] [field, ...]`: row and column sums.
@@ -191,9 +191,8 @@ pub struct Lookup {
     pub table_span: (usize, usize),
     /// The match: `(table column, record field)` pairs, all equal.
     pub keys: Vec<(String, String)>,
-    /// `OUTPUT`/`OUTPUTNEW`'s `(table column, field name)` pairs; `None`: every column that is
-    /// not a key, under its own name.
-    pub outputs: Option<Vec<(String, String)>>,
+    /// `OUTPUT`/`OUTPUTNEW`'s `(table column, field name)` pairs.
+    pub outputs: Vec<(String, String)>,
     /// `OUTPUTNEW`: a field the row already has keeps its value.
     pub only_new: bool,
     /// The table's rows by key, bound at StartQuery ([`Query::bind_lookup`]).
@@ -2009,33 +2008,37 @@ impl Parser {
                 break;
             }
         }
-        let mut outputs = None;
-        let mut only_new = false;
-        if let Some((word, _, end)) = self.peek_word() {
-            if is_output(&word) {
-                self.pos = end;
-                only_new = word.eq_ignore_ascii_case("outputnew");
-                let mut list = Vec::new();
-                loop {
-                    let column = self.field_name()?;
-                    let name = if self.eat_keyword("as") {
-                        self.field_name()?
-                    } else {
-                        column.clone()
-                    };
-                    list.push((column, name));
-                    if !self.eat_char(',') {
-                        break;
-                    }
-                }
-                outputs = Some(list);
+        // The Lookup page's command structure: `lookup table match-fields output-mode
+        // output-field[,...]`, the output mode and fields required.
+        let mode = self.peek_word().filter(|(word, ..)| is_output(word));
+        let Some((word, _, end)) = mode else {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected OUTPUT or OUTPUTNEW and the fields to add: lookup table match-fields OUTPUT field, ...",
+            ));
+        };
+        self.pos = end;
+        let only_new = word.eq_ignore_ascii_case("outputnew");
+        let mut list = Vec::new();
+        loop {
+            let column = self.field_name()?;
+            let name = if self.eat_keyword("as") {
+                self.field_name()?
+            } else {
+                column.clone()
+            };
+            list.push((column, name));
+            if !self.eat_char(',') {
+                break;
             }
         }
         Ok(Command::Lookup(Lookup {
             table,
             table_span,
             keys,
-            outputs,
+            outputs: list,
             only_new,
             bound: None,
         }))
@@ -2142,10 +2145,9 @@ fn implicit_totals_fields(commands: &mut [Command]) {
                 // A logfmt parse makes one map, not a measure.
                 ParsePattern::Logfmt { .. } => {}
             },
-            Command::Lookup(Lookup {
-                outputs: Some(outputs),
-                ..
-            }) => named.extend(outputs.iter().map(|(_, name)| name.clone())),
+            Command::Lookup(Lookup { outputs, .. }) => {
+                named.extend(outputs.iter().map(|(_, name)| name.clone()))
+            }
             Command::AddTotals(totals) => {
                 if totals.fields.is_empty() {
                     let mut seen = std::collections::HashSet::new();
@@ -2263,25 +2265,17 @@ impl Query {
                 continue;
             };
             let source = OpenTable::open(&mut table, &lookup.table, lookup.table_span)?;
-            let fields = source.table.fields();
             let column = |name: &str| source.column(name);
             let key_columns = lookup
                 .keys
                 .iter()
                 .map(|(c, _)| column(c))
                 .collect::<Result<Vec<_>, _>>()?;
-            let outputs: Vec<(usize, String)> = match &lookup.outputs {
-                Some(list) => list
-                    .iter()
-                    .map(|(c, name)| Ok((column(c)?, name.clone())))
-                    .collect::<Result<_, CompileError>>()?,
-                None => fields
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !key_columns.contains(i))
-                    .map(|(i, f)| (i, f.clone()))
-                    .collect(),
-            };
+            let outputs: Vec<(usize, String)> = lookup
+                .outputs
+                .iter()
+                .map(|(c, name)| Ok((column(c)?, name.clone())))
+                .collect::<Result<_, CompileError>>()?;
             let mut index = LookupIndex {
                 names: outputs.iter().map(|(_, n)| n.clone()).collect(),
                 rows: std::collections::HashMap::new(),
@@ -2658,6 +2652,13 @@ impl Parser {
         let mut max = None;
         while let Some((word, at, word_end)) = self.peek_word() {
             let option = word.to_ascii_lowercase();
+            let assigned = self.chars[word_end..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|c| *c == '=');
+            if !assigned {
+                break;
+            }
             if !matches!(option.as_str(), "override" | "max") {
                 return Err(self.error_at(
                     at,

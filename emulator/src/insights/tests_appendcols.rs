@@ -214,6 +214,10 @@ fn appendcols_misuse_is_a_located_compile_error() {
             "appendcols takes a subquery in parentheses: appendcols [override=true|false] [max=n] (subquery)",
         ),
         (
+            "fields a | appendcols stats count(*)".to_owned(),
+            "appendcols takes a subquery in parentheses: appendcols [override=true|false] [max=n] (subquery)",
+        ),
+        (
             "fields a | appendcols override=true".to_owned(),
             "appendcols takes a subquery in parentheses: appendcols [override=true|false] [max=n] (subquery)",
         ),
