@@ -403,3 +403,21 @@ fn unmask_marks_the_query_and_adds_no_stage() {
     assert_eq!(query.commands.len(), 2);
     assert!(!parse("fields @message").unwrap().unmask);
 }
+
+#[test]
+fn lookup_inside_an_appendcols_subquery_is_bound_too() {
+    let query = compile(
+        "stats count(*) as n | appendcols (fields userId | lookup users id as userId OUTPUT name)",
+    )
+    .unwrap();
+    let append = query.append_cols().next().unwrap();
+    assert!(matches!(
+        &append.query.commands[1],
+        syntax::Command::Lookup(lookup) if lookup.bound.is_some()
+    ));
+    let error = compile("stats count(*) | appendcols (lookup nope id OUTPUT name)").unwrap_err();
+    assert_eq!(
+        (error.start, error.end, error.message.as_str()),
+        (36, 40, "Lookup table 'nope' does not exist.")
+    );
+}
