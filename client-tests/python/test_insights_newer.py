@@ -175,3 +175,32 @@ def test_infrequent_access_groups_refuse_pattern_diff_filter_index_and_unmask(lo
     query_id = logs.start_query(logGroupName=group, startTime=0, endTime=1,
                                 queryString="fields @message | addtotals")["queryId"]
     assert wait(logs, query_id)["status"] == "Complete"
+
+
+def test_limit_any_stops_scanning_once_enough_events_match(logs, names):
+    group = names.group("limit-any")
+    logs.create_log_group(logGroupName=group)
+    base = now_ms() - 60_000
+    for stream in ("a", "b"):
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+            {"timestamp": base + i, "message": f"{stream} event {i}"} for i in range(5)])
+
+    def run(text: str) -> dict:
+        answer = wait(logs, logs.start_query(logGroupName=group, queryString=text,
+                                             startTime=base // 1000 - 60,
+                                             endTime=now_ms() // 1000 + 60)["queryId"])
+        assert answer["status"] == "Complete"
+        return answer
+
+    # The Limit page's example: one event, the scan stopped at the first match.
+    answer = run("fields @message | limit any 1")
+    assert len(rows(answer)) == 1
+    assert answer["statistics"]["recordsScanned"] == 1.0
+    answer = run("fields @message | limit any 3")
+    assert len(rows(answer)) == 3
+    assert answer["statistics"]["recordsScanned"] == 3.0
+    # A plain limit reads each stream's newest events up to the limit.
+    answer = run("fields @message | limit 3")
+    assert {r["@message"] for r in rows(answer)} >= {"a event 4", "b event 4"}
+    assert answer["statistics"]["recordsScanned"] == 6.0

@@ -552,6 +552,19 @@ impl<'q> Run<'q> {
         }
     }
 
+    /// With `limit any N` where the answer is the first N events that pass the per-event
+    /// commands (nothing sorts or aggregates before it): N, the kept events after which the
+    /// scan may stop (the Limit page: "stop the query as soon as N matching log events are
+    /// found").
+    pub fn stop_after(&self) -> Option<usize> {
+        match &self.sink {
+            Sink::Best {
+                keys: None, keep, ..
+            } if self.query.limit_any => Some(*keep),
+            _ => None,
+        }
+    }
+
     /// Feeds one event; `ptr` makes its `@ptr`, asked for only when the event is kept.
     /// Returns whether it was kept (it passed every per-event command).
     pub fn push(&mut self, event: &Event<'_>, ptr: impl FnOnce() -> String) -> bool {

@@ -33,6 +33,9 @@ pub struct Query {
     /// The query calls `unmask(@message)`: events are read masked, and also as stored for
     /// the function (the "Help protect sensitive log data with masking" page's form).
     pub calls_unmask: bool,
+    /// `limit any N` (the Limit page): the scan may stop once N events pass, the rows in no
+    /// particular order.
+    pub limit_any: bool,
 }
 
 /// `SOURCE logGroups(namePrefix: [...], class: [...], accountIdentifiers: [...])`: which log
@@ -772,6 +775,7 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         index_filter,
         unmask,
         calls_unmask: parser.calls_unmask,
+        limit_any: parser.limit_any,
     })
 }
 
@@ -839,6 +843,8 @@ struct Parser {
     nested: bool,
     /// `unmask(@message)` was called.
     calls_unmask: bool,
+    /// `limit any N` was given outside a subquery.
+    limit_any: bool,
 }
 
 impl Parser {
@@ -849,6 +855,7 @@ impl Parser {
             in_filter: false,
             nested: false,
             calls_unmask: false,
+            limit_any: false,
         }
     }
 
@@ -1187,6 +1194,9 @@ impl Parser {
     }
 
     fn limit(&mut self) -> Result<Command, CompileError> {
+        if self.eat_keyword("any") && !self.nested {
+            self.limit_any = true;
+        }
         self.skip_space();
         let start = self.pos;
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
@@ -2418,6 +2428,7 @@ impl Parser {
             index_filter: None,
             unmask: false,
             calls_unmask: false,
+            limit_any: false,
         })
     }
 

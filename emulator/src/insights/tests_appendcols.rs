@@ -327,3 +327,37 @@ fn unmask_function_takes_the_message_only() {
     );
     assert!(!parse("fields @message").unwrap().calls_unmask);
 }
+
+#[test]
+fn limit_any_lets_the_scan_stop_once_enough_events_pass() {
+    // The Limit page's example.
+    let query = parse("fields @message | limit any 1").unwrap();
+    assert!(query.limit_any);
+    let run = Run::new(&query, context(), 10_000);
+    assert_eq!(run.stop_after(), Some(1));
+    assert_eq!(
+        lines(output_of(&query, &plain(&["a", "b"]), 10_000)),
+        ["@message=b"]
+    );
+    // Without `any`, or where a sort or stats needs every event, the scan reads everything.
+    for text in [
+        "fields @message | limit 1",
+        "sort @message | limit any 1",
+        "stats count(*) | limit any 1",
+    ] {
+        let query = parse(text).unwrap();
+        assert_eq!(
+            Run::new(&query, context(), 10_000).stop_after(),
+            None,
+            "{text}"
+        );
+    }
+    assert_eq!(
+        compile_error("fields @message | limit any 0"),
+        (
+            28,
+            29,
+            "limit takes a whole number of at least 1".to_owned()
+        )
+    );
+}

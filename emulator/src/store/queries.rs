@@ -566,6 +566,10 @@ fn run_query(
     let mut timed_out = false;
     let mut last_partial = std::time::Instant::now();
     let newest_first = run.newest_first_limit();
+    // `limit any N`: the scan ends, Complete, once N events are kept.
+    let stop_after = run.stop_after();
+    let mut kept_total = 0usize;
+    let mut enough = false;
     let mut writers = WriterShare::new(puts);
     for (at, group) in request.groups.iter().enumerate() {
         let log = format!("{account}:{}", group.name());
@@ -580,6 +584,9 @@ fn run_query(
         // One event: the periodic checks, then the query. `None` stops the scan; `Some(kept)`
         // says whether the event was kept.
         let mut step = |stream: &str, view: EventView<'_>| -> Option<bool> {
+            if enough {
+                return None;
+            }
             since_check += 1;
             if since_check >= STOP_CHECK_EVENTS {
                 since_check = 0;
@@ -605,7 +612,10 @@ fn run_query(
                         return Some(false);
                     }
                 }
-                Some(run.push(event, || pointer(region, group.name(), stream, key)))
+                let kept = run.push(event, || pointer(region, group.name(), stream, key));
+                kept_total += usize::from(kept);
+                enough = stop_after.is_some_and(|n| kept_total >= n);
+                Some(kept)
             })
         };
         let stopped = match newest_first {
@@ -635,6 +645,9 @@ fn run_query(
         };
         if timed_out {
             return (run.statistics(), QueryStatus::Timeout);
+        }
+        if enough {
+            break;
         }
         if stopped || slot.stop.load(Ordering::Relaxed) {
             return (run.statistics(), QueryStatus::Cancelled);
