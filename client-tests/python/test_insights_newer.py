@@ -204,3 +204,13 @@ def test_limit_any_stops_scanning_once_enough_events_match(logs, names):
     answer = run("fields @message | limit 3")
     assert {r["@message"] for r in rows(answer)} >= {"a event 4", "b event 4"}
     assert answer["statistics"]["recordsScanned"] == 6.0
+
+
+def test_hashing_functions(logs, names):
+    group = names.group("hash")
+    base = now_ms() - 60_000
+    put(logs, group, ["abc", "abd"], base)
+    assert query(logs, group, 'fields md5(@message) as m, sha256(@message) as s '
+                 '| filter md5(@message) = "900150983cd24fb0d6963f7d28e17f72"', base) == [{
+        "m": "900150983cd24fb0d6963f7d28e17f72",
+        "s": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]

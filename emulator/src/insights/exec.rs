@@ -1638,6 +1638,8 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
         Function::Unmask => row
             .unmasked_message()
             .map_or_else(|| arg(0), |raw| Value::Text(raw.to_owned())),
+        Function::Md5 => with_text(&|t| Value::Text(super::hash::md5_hex(t))),
+        Function::Sha256 => with_text(&|t| Value::Text(super::hash::sha256_hex(t))),
         Function::Coalesce => args
             .iter()
             .map(|a| eval(a, row, cx))

@@ -4,6 +4,7 @@
 
 mod dates;
 mod exec;
+mod hash;
 mod json_path;
 mod pattern;
 mod syntax;

@@ -486,6 +486,10 @@ pub enum Function {
     Coalesce,
     /// `unmask(@message)`: the message as stored, before data protection masked it.
     Unmask,
+    /// `md5(text)`: the MD5 digest, lowercase hex (the Hashing functions page).
+    Md5,
+    /// `sha256(text)`: the SHA-256 digest, lowercase hex.
+    Sha256,
     /// `isempty(s)`.
     IsEmpty,
     /// `isblank(s)`.
@@ -615,6 +619,8 @@ impl Function {
             "ispresent" => (Self::IsPresent, 1, 1),
             "coalesce" => (Self::Coalesce, 1, MANY),
             "unmask" => (Self::Unmask, 1, 1),
+            "md5" => (Self::Md5, 1, 1),
+            "sha256" => (Self::Sha256, 1, 1),
             "isempty" => (Self::IsEmpty, 1, 1),
             "isblank" => (Self::IsBlank, 1, 1),
             "concat" => (Self::Concat, 1, MANY),

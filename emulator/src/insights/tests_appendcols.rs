@@ -361,3 +361,25 @@ fn limit_any_lets_the_scan_stop_once_enough_events_pass() {
         )
     );
 }
+
+#[test]
+fn hashing_functions_in_fields_and_filter() {
+    // The Hashing functions page: `md5` and `sha256` in `fields` and `filter`.
+    assert_eq!(
+        lines(output_of(
+            &parse("fields md5(@message) as m, sha256(@message) as s | filter md5(@message) = \"900150983cd24fb0d6963f7d28e17f72\"").unwrap(),
+            &plain(&["abc", "abd"]),
+            10_000
+        )),
+        ["m=900150983cd24fb0d6963f7d28e17f72 s=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"]
+    );
+    // A missing field hashes to nothing.
+    assert_eq!(
+        lines(output_of(
+            &parse("fields md5(nope) as m").unwrap(),
+            &plain(&["abc"]),
+            10_000
+        )),
+        [""]
+    );
+}
