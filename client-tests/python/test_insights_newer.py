@@ -46,11 +46,11 @@ def test_lookup_enriches_rows_from_a_lookup_table(logs, names):
         lookupTableArn=logs.describe_lookup_tables(lookupTableNamePrefix=table)
         ["lookupTables"][0]["lookupTableArn"])["lookupTableArn"]
     logs.update_lookup_table(lookupTableArn=arn, tableBody="id,name\n3,carol\n")
-    found = query(logs, group, f"fields userId | lookup {table} id as userId | filter ispresent(name)",
+    found = query(logs, group, f"fields userId | lookup {table} id as userId OUTPUT name | filter ispresent(name)",
                   base)
     assert found == [{"userId": "3", "name": "carol"}]
 
-    text = "fields userId | lookup no_such_table id as userId"
+    text = "fields userId | lookup no_such_table id as userId OUTPUT name"
     with pytest.raises(logs.exceptions.MalformedQueryException) as error:
         logs.start_query(logGroupName=group, queryString=text, startTime=0, endTime=1)
     assert_aws_error(error, "MalformedQueryException", "Lookup table 'no_such_table' does not exist.")
@@ -58,7 +58,7 @@ def test_lookup_enriches_rows_from_a_lookup_table(logs, names):
         "startCharOffset": 23, "endCharOffset": 36}
     with pytest.raises(logs.exceptions.MalformedQueryException) as error:
         logs.start_query(logGroupName=group, startTime=0, endTime=1,
-                         queryString=f"fields userId | lookup {table} uid as userId")
+                         queryString=f"fields userId | lookup {table} uid as userId OUTPUT name")
     assert_aws_error(error, "MalformedQueryException", f"Lookup table '{table}' has no field 'uid'.")
 
 
@@ -87,6 +87,31 @@ def test_unmask_shows_masked_data(logs, names):
     # Filters see what the query reads: the unmasked text.
     assert query(logs, group, "unmask | filter @message like /jane/ | stats count(*) as n",
                  base) == [{"n": "1"}]
+    # The function form (the masking page's example): @message stays masked beside it.
+    example = "fields @timestamp, @message, unmask(@message)\n| sort @timestamp desc\n| limit 20"
+    found = query(logs, group, example, base)
+    assert [(r["@message"], r["unmask(@message)"]) for r in found] == [
+        ("login by ****", "login by jane.doe@example.com")]
+    assert query(logs, group, "fields unmask(@message) as raw | filter raw like /jane/",
+                 base) == [{"raw": "login by jane.doe@example.com"}]
+    assert query(logs, group, "filter @message like /jane/ | fields unmask(@message) as raw",
+                 base) == []
+    with pytest.raises(logs.exceptions.MalformedQueryException) as error:
+        logs.start_query(logGroupName=group, queryString="fields unmask(email)",
+                         startTime=0, endTime=1)
+    assert_aws_error(error, "MalformedQueryException",
+                     "unmask() takes @message: fields unmask(@message)")
+
+
+def test_unmask_function_is_refused_on_infrequent_access_groups(logs, names):
+    group = names.group("unmask-ia")
+    logs.create_log_group(logGroupName=group, logGroupClass="INFREQUENT_ACCESS")
+    with pytest.raises(logs.exceptions.MalformedQueryException) as error:
+        logs.start_query(logGroupName=group, queryString="fields unmask(@message)",
+                         startTime=0, endTime=1)
+    assert_aws_error(
+        error, "MalformedQueryException",
+        f"The unmask command is not supported for log groups in the Infrequent Access log class: {group}")
 
 
 def test_addtotals_row_and_column_totals(logs, names):
@@ -150,3 +175,42 @@ def test_infrequent_access_groups_refuse_pattern_diff_filter_index_and_unmask(lo
     query_id = logs.start_query(logGroupName=group, startTime=0, endTime=1,
                                 queryString="fields @message | addtotals")["queryId"]
     assert wait(logs, query_id)["status"] == "Complete"
+
+
+def test_limit_any_stops_scanning_once_enough_events_match(logs, names):
+    group = names.group("limit-any")
+    logs.create_log_group(logGroupName=group)
+    base = now_ms() - 60_000
+    for stream in ("a", "b"):
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+            {"timestamp": base + i, "message": f"{stream} event {i}"} for i in range(5)])
+
+    def run(text: str) -> dict:
+        answer = wait(logs, logs.start_query(logGroupName=group, queryString=text,
+                                             startTime=base // 1000 - 60,
+                                             endTime=now_ms() // 1000 + 60)["queryId"])
+        assert answer["status"] == "Complete"
+        return answer
+
+    # The Limit page's example: one event, the scan stopped at the first match.
+    answer = run("fields @message | limit any 1")
+    assert len(rows(answer)) == 1
+    assert answer["statistics"]["recordsScanned"] == 1.0
+    answer = run("fields @message | limit any 3")
+    assert len(rows(answer)) == 3
+    assert answer["statistics"]["recordsScanned"] == 3.0
+    # A plain limit reads each stream's newest events up to the limit.
+    answer = run("fields @message | limit 3")
+    assert {r["@message"] for r in rows(answer)} >= {"a event 4", "b event 4"}
+    assert answer["statistics"]["recordsScanned"] == 6.0
+
+
+def test_hashing_functions(logs, names):
+    group = names.group("hash")
+    base = now_ms() - 60_000
+    put(logs, group, ["abc", "abd"], base)
+    assert query(logs, group, 'fields md5(@message) as m, sha256(@message) as s '
+                 '| filter md5(@message) = "900150983cd24fb0d6963f7d28e17f72"', base) == [{
+        "m": "900150983cd24fb0d6963f7d28e17f72",
+        "s": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]

@@ -407,3 +407,8 @@ pub const MAX_LOG_FIELDS_SAMPLE: usize = 100_000;
 /// The most distinct key values the right-hand side of an Insights `join` may hold (the Join
 /// page: "limited to 50,000 to ensure query performance").
 pub const MAX_JOIN_RIGHT_KEYS: usize = 50_000;
+
+/// The most rows an Insights `appendcols` may process (the Appendcols page: `max`, 1-100000).
+pub const MAX_APPENDCOLS_ROWS: usize = 100_000;
+/// The rows `appendcols` processes without `max=` (the Appendcols page: default 10000).
+pub const DEFAULT_APPENDCOLS_ROWS: usize = 10_000;

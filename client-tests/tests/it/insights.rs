@@ -24,7 +24,7 @@ async fn start(
 }
 
 /// Polls until the query has ended (it runs in the background).
-async fn finished(h: &Harness, query_id: &str) -> GetQueryResultsOutput {
+pub(crate) async fn finished(h: &Harness, query_id: &str) -> GetQueryResultsOutput {
     for _ in 0..400 {
         let out = h
             .client
@@ -41,7 +41,7 @@ async fn finished(h: &Harness, query_id: &str) -> GetQueryResultsOutput {
     panic!("query {query_id} did not end");
 }
 
-fn cells(out: &GetQueryResultsOutput) -> Vec<Vec<(String, String)>> {
+pub(crate) fn cells(out: &GetQueryResultsOutput) -> Vec<Vec<(String, String)>> {
     out.results()
         .iter()
         .map(|row| {

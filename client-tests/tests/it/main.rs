@@ -15,6 +15,7 @@ mod governance;
 mod groups;
 mod imports;
 mod insights;
+mod insights_appendcols;
 mod integrations;
 mod live_tail;
 mod lookup_tables;

@@ -11,8 +11,9 @@ use std::collections::{HashMap, HashSet};
 use super::json_path::{lookup_many, Found, Paths};
 use super::pattern::PatternSink;
 use super::syntax::{
-    AddTotals, AggregateFunction, Aggregation, Autoregress, BinaryOp, Command, Expr, FillMissing,
-    Function, Join, JoinTable, LikePattern, Lookup, ParsePattern, Projection, Query, Sessionize,
+    AddTotals, AggregateFunction, Aggregation, AppendCols, Autoregress, BinaryOp, Command, Expr,
+    FillMissing, Function, Join, JoinTable, LikePattern, Lookup, ParsePattern, Projection, Query,
+    Sessionize,
 };
 use super::syntax::{CidrLookup, Outlier, APPROX_COUNT, OUTLIER_MARK};
 use super::value::{period, Value};
@@ -32,6 +33,9 @@ pub struct Event<'a> {
     pub log: &'a str,
     /// `@transformationError`: why the group's transformer failed on the event, if it did.
     pub transformation_error: Option<&'a str>,
+    /// The message as stored, when data protection masked `message` and the query calls
+    /// `unmask(@message)`.
+    pub unmasked: Option<&'a str>,
 }
 
 /// The system field a failed transformation adds to an event (user guide, "Transformation
@@ -72,6 +76,9 @@ pub struct Output {
 struct Record {
     fields: Vec<(String, Value)>,
     ptr: Option<String>,
+    /// The event's message as stored, when data protection masked `@message` (for
+    /// `unmask(@message)`).
+    unmasked: Option<String>,
 }
 
 impl Record {
@@ -128,6 +135,8 @@ trait Fields {
     }
     /// The field as a `stats ... by` key, borrowed where it can be.
     fn key_part(&self, name: &str) -> KeyPart<'_>;
+    /// The message as stored, when data protection masked `@message`.
+    fn unmasked_message(&self) -> Option<&str>;
     /// Whether the field has a value.
     fn present(&self, name: &str) -> bool {
         self.value(name).is_present()
@@ -135,6 +144,10 @@ trait Fields {
 }
 
 impl Fields for Record {
+    fn unmasked_message(&self) -> Option<&str> {
+        self.unmasked.as_deref()
+    }
+
     fn value(&self, name: &str) -> Value {
         self.lookup(name).into_owned()
     }
@@ -221,11 +234,19 @@ impl<'v, 'e> View<'v, 'e> {
             ));
         }
         fields.extend(json_values(event.message));
-        Record { fields, ptr: None }
+        Record {
+            fields,
+            ptr: None,
+            unmasked: event.unmasked.map(str::to_owned),
+        }
     }
 }
 
 impl Fields for View<'_, '_> {
+    fn unmasked_message(&self) -> Option<&str> {
+        self.event.unmasked
+    }
+
     fn value(&self, name: &str) -> Value {
         let event = self.event;
         match name {
@@ -440,6 +461,7 @@ impl<'q> Run<'q> {
                         | Command::FillMissing(_)
                         | Command::Accum { .. }
                         | Command::Autoregress(_)
+                        | Command::AppendCols(_)
                 )
             })
             .unwrap_or(query.commands.len());
@@ -526,6 +548,19 @@ impl<'q> Run<'q> {
                 keep,
                 ..
             } if field == "@timestamp" => Some(*keep),
+            _ => None,
+        }
+    }
+
+    /// With `limit any N` where the answer is the first N events that pass the per-event
+    /// commands (nothing sorts or aggregates before it): N, the kept events after which the
+    /// scan may stop (the Limit page: "stop the query as soon as N matching log events are
+    /// found").
+    pub fn stop_after(&self) -> Option<usize> {
+        match &self.sink {
+            Sink::Best {
+                keys: None, keep, ..
+            } if self.query.limit_any => Some(*keep),
             _ => None,
         }
     }
@@ -774,6 +809,13 @@ impl<'q> Run<'q> {
                     apply_in_order(command, &mut rows);
                 }
                 Command::Outlier(outlier) => apply_outlier(outlier, &mut rows),
+                Command::AppendCols(append) => {
+                    if !sorted {
+                        sort_newest_first(&mut rows);
+                        sorted = true;
+                    }
+                    append_columns(append, &mut rows);
+                }
                 Command::CountFrequent(fields) => {
                     rows = count_frequent(fields, rows);
                     grouped = true;
@@ -857,6 +899,15 @@ impl Query {
                 Command::Autoregress(lagged) => {
                     named.extend(lagged.lags.iter().map(|(_, name)| name.clone()))
                 }
+                Command::AppendCols(append) => named.extend(
+                    append
+                        .rows
+                        .get()
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .map(|(name, _)| name.clone()),
+                ),
                 _ => {}
             }
         }
@@ -913,7 +964,11 @@ fn pattern_sink<'q>(rest: &'q [Command], cx: &Context) -> Sink<'q> {
 fn pattern_records(sink: PatternSink, anomalies: bool) -> Vec<Record> {
     sink.finish(anomalies)
         .into_iter()
-        .map(|fields| Record { fields, ptr: None })
+        .map(|fields| Record {
+            fields,
+            ptr: None,
+            unmasked: None,
+        })
         .collect()
 }
 
@@ -961,6 +1016,28 @@ fn sort_rows(rows: &mut [Record], keys: &[(Expr, bool)], cx: &Context) {
     let mut taken: Vec<Option<Record>> = rows.iter().cloned().map(Some).collect();
     for (slot, i) in rows.iter_mut().zip(order) {
         *slot = taken[i].take().expect("each index once");
+    }
+}
+
+/// `appendcols`: the subquery's row i adds its fields to row i (the first `max` rows of
+/// each); a field the row already has is kept unless `override=true`. Subquery rows past the
+/// last row become rows of their own, as Splunk's `appendcols` (the command's origin) adds them.
+fn append_columns(append: &AppendCols, rows: &mut Vec<Record>) {
+    let extra = append.rows.get().map_or(&[][..], Vec::as_slice);
+    for (at, columns) in extra.iter().take(append.max).enumerate() {
+        if at == rows.len() {
+            rows.push(Record {
+                fields: Vec::new(),
+                ptr: None,
+                unmasked: None,
+            });
+        }
+        let row = &mut rows[at];
+        for (name, text) in columns {
+            if append.override_fields || !row.get(name).is_present() {
+                row.set(name, Value::Text(text.clone()));
+            }
+        }
     }
 }
 
@@ -1168,7 +1245,8 @@ fn apply_row(command: &Command, row: &mut Record, cx: &Context) -> bool {
         | Command::FillDown(_)
         | Command::FillMissing(_)
         | Command::Accum { .. }
-        | Command::Autoregress(_) => true,
+        | Command::Autoregress(_)
+        | Command::AppendCols(_) => true,
         Command::CidrLookup(lookup) => {
             apply_cidr_lookup(lookup, row);
             true
@@ -1189,6 +1267,13 @@ fn apply_lookup(lookup: &Lookup, row: &mut Record) {
         .map(|(_, field)| row.lookup(field).as_text().map(|t| t.into_owned()))
         .collect();
     let Some(values) = key.and_then(|key| index.rows.get(&key)) else {
+        // The Lookup page: without a match, OUTPUT sets its fields to null and OUTPUTNEW
+        // leaves them unchanged.
+        if !lookup.only_new {
+            for name in &index.names {
+                row.set(name, Value::Missing);
+            }
+        }
         return;
     };
     for (name, value) in index.names.iter().zip(values) {
@@ -1261,6 +1346,7 @@ fn add_totals(totals: &AddTotals, rows: &mut Vec<Record>) {
             .map(|(name, sum)| (name, Value::Number(sum)))
             .collect(),
         ptr: None,
+        unmasked: None,
     });
 }
 
@@ -1549,6 +1635,11 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
         Function::FromMillis => number(0).map_or(Value::Missing, |n| Value::Time(n as i64)),
         Function::ToMillis => time_of(arg(0)).map_or(Value::Missing, |t| Value::Number(t as f64)),
         Function::IsPresent => Value::Bool(present(&args[0], row, cx)),
+        Function::Unmask => row
+            .unmasked_message()
+            .map_or_else(|| arg(0), |raw| Value::Text(raw.to_owned())),
+        Function::Md5 => with_text(&|t| Value::Text(super::hash::md5_hex(t))),
+        Function::Sha256 => with_text(&|t| Value::Text(super::hash::sha256_hex(t))),
         Function::Coalesce => args
             .iter()
             .map(|a| eval(a, row, cx))
@@ -1917,7 +2008,11 @@ impl<'q> Aggregator<'q> {
                 for ((aggregation, name), accumulator) in aggregations.iter().zip(accumulators) {
                     fields.push((name.clone(), accumulator.result(aggregation)));
                 }
-                Record { fields, ptr: None }
+                Record {
+                    fields,
+                    ptr: None,
+                    unmasked: None,
+                }
             })
             .collect()
     }
@@ -2469,6 +2564,7 @@ fn fill_missing(fill: &FillMissing, rows: &mut Vec<Record>) {
                         .map(|n| (n.clone(), Value::Missing))
                         .collect(),
                     ptr: None,
+                    unmasked: None,
                 };
                 row.set(bin_field, Value::Time(at));
                 for (name, value) in values.iter().chain(&fill.constants) {
@@ -2624,6 +2720,7 @@ fn count_frequent(fields: &[String], mut rows: Vec<Record>) -> Vec<Record> {
             let mut group = Record {
                 fields: Vec::new(),
                 ptr: None,
+                unmasked: None,
             };
             for field in fields {
                 let value = row.lookup(field).into_owned();
@@ -2697,6 +2794,7 @@ fn relevant_fields(
         let mut record = Record {
             fields: vec![("@fieldName".into(), Value::Text(name.clone()))],
             ptr: None,
+            unmasked: None,
         };
         let numbers =
             |set: &[Value]| -> Option<Vec<f64>> { set.iter().map(|v| v.as_number()).collect() };

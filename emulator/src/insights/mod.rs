@@ -4,6 +4,7 @@
 
 mod dates;
 mod exec;
+mod hash;
 mod json_path;
 mod pattern;
 mod syntax;
@@ -19,6 +20,8 @@ pub use syntax::{parse, CompileError, JoinTable, LookupSource, Query, Source, So
 mod newer_tests;
 #[cfg(test)]
 mod tests_a;
+#[cfg(test)]
+mod tests_appendcols;
 #[cfg(test)]
 mod tests_b;
 #[cfg(test)]

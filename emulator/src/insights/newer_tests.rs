@@ -58,6 +58,7 @@ fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
             log_stream: "s",
             log: "000000000000:g",
             transformation_error: None,
+            unmasked: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }
@@ -94,13 +95,193 @@ fn lookup_adds_the_matching_rows_columns() {
             "userId=3",
         ]
     );
-    // Without OUTPUT: every column that is not the key.
     assert_eq!(
         rows_over(
-            "fields userId | lookup users id as userId | filter ispresent(team) | stats count(*) by team",
+            "fields userId | lookup users id as userId OUTPUT team | filter ispresent(team) | stats count(*) by team",
             EVENTS
         ),
         ["team=payments count(*)=1", "team=search count(*)=1"]
+    );
+}
+
+#[test]
+fn lookup_output_sets_null_without_a_match_and_outputnew_keeps_the_field() {
+    // The Lookup page: OUTPUT overwrites, and without a match sets the field to null;
+    // OUTPUTNEW adds only absent fields and leaves them unchanged without a match.
+    let events = [
+        r#"{"userId":"1","name":"old"}"#,
+        r#"{"userId":"3","name":"old"}"#,
+    ];
+    assert_eq!(
+        rows_over(
+            "fields userId, name | lookup users id as userId OUTPUT name | sort userId",
+            &events
+        ),
+        ["userId=1 name=alice", "userId=3"]
+    );
+    assert_eq!(
+        rows_over(
+            "fields userId, name | lookup users id as userId OUTPUTNEW name, team | sort userId",
+            &events
+        ),
+        ["userId=1 name=old team=payments", "userId=3 name=old"]
+    );
+}
+
+/// The Lookup page's tables: `user_data`, `known_hosts`, `network_services`, `employees`.
+fn documented_table(name: &str) -> Option<Arc<Table>> {
+    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    let (header, rows): (&[&str], Vec<&[&str]>) = match name {
+        "user_data" => (
+            &["id", "user_id", "name", "username", "email", "department"],
+            vec![
+                &["1", "u1", "Ann", "ann", "ann@example.com", "Engineering"],
+                &["2", "u2", "Bo", "bo", "bo@example.com", "Sales"],
+            ],
+        ),
+        "known_hosts" => (
+            &["ip_address", "hostname", "region"],
+            vec![
+                &["10.0.0.1", "db-1", "eu-west-1"],
+                &["10.0.0.2", "web-1", "us-east-1"],
+            ],
+        ),
+        "network_services" => (
+            &["ip_address", "port", "service_name", "owner"],
+            vec![
+                &["10.0.0.1", "5432", "postgres", "data"],
+                &["10.0.0.1", "443", "https", "web"],
+            ],
+        ),
+        "employees" => (
+            &["department", "role", "office", "manager"],
+            vec![
+                &["Engineering", "dev", "Dublin", "Cy"],
+                &["Sales", "dev", "Paris", "Di"],
+            ],
+        ),
+        _ => return None,
+    };
+    Some(Arc::new(Table(
+        row(header),
+        rows.into_iter().map(row).collect(),
+    )))
+}
+
+/// Runs `query` with the Lookup page's tables over `messages`.
+fn documented_rows(query: &str, messages: &[&str]) -> Vec<String> {
+    let mut parsed = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    parsed.bind_lookups(documented_table).unwrap();
+    let mut run = Run::new(&parsed, Context::default(), 10_000);
+    for (i, message) in messages.iter().enumerate() {
+        let event = Event {
+            timestamp: T0 + i as i64 * 1000,
+            ingestion_time: T0,
+            message,
+            log_stream: "s",
+            log: "000000000000:g",
+            transformation_error: None,
+            unmasked: None,
+        };
+        run.push(&event, || format!("ptr{i}"));
+    }
+    run.finish(10_000)
+        .rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .filter(|(f, _)| f != "@ptr" && f != "@timestamp")
+                .map(|(f, v)| format!("{f}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn lookup_runs_the_lookup_page_examples() {
+    let events = [
+        r#"{"id":"1","user_id":"u1","action":"login","status":"ok"}"#,
+        r#"{"id":"2","user_id":"u2","action":"logout","status":"ok"}"#,
+    ];
+    assert_eq!(
+        documented_rows(
+            "fields action, status, name, email, department
+| lookup user_data id OUTPUT name, email, department
+| sort action",
+            &events
+        ),
+        [
+            "action=login status=ok name=Ann email=ann@example.com department=Engineering",
+            "action=logout status=ok name=Bo email=bo@example.com department=Sales",
+        ]
+    );
+    assert_eq!(
+        documented_rows(
+            "fields user_id, action, username, email, department
+| lookup user_data user_id OUTPUT username, email, department
+| stats count(*) by email
+| sort email",
+            &events
+        ),
+        [
+            "email=ann@example.com count(*)=1",
+            "email=bo@example.com count(*)=1"
+        ]
+    );
+    assert_eq!(
+        documented_rows(
+            "fields user_id, action
+| lookup user_data user_id OUTPUT username, email, department
+| filter department = \"Engineering\"",
+            &events
+        ),
+        ["user_id=u1 action=login username=ann email=ann@example.com department=Engineering"]
+    );
+    let hosts = [
+        r#"{"srcAddr":"10.0.0.1","hostname":""}"#,
+        r#"{"srcAddr":"10.0.0.2","hostname":"mine"}"#,
+    ];
+    assert_eq!(
+        documented_rows(
+            "fields srcAddr, hostname
+| lookup known_hosts ip_address as srcAddr OUTPUTNEW hostname, region
+| sort srcAddr",
+            &hosts
+        ),
+        [
+            // An empty string is a value the event has: OUTPUTNEW keeps it.
+            "srcAddr=10.0.0.1 hostname= region=eu-west-1",
+            "srcAddr=10.0.0.2 hostname=mine region=us-east-1",
+        ]
+    );
+    let flows = [
+        r#"{"srcAddr":"10.0.0.1","dstAddr":"10.0.0.9","dstPort":"5432"}"#,
+        r#"{"srcAddr":"10.0.0.1","dstAddr":"10.0.0.9","dstPort":"22"}"#,
+    ];
+    assert_eq!(
+        documented_rows(
+            "fields @timestamp, srcAddr, dstAddr, dstPort
+| lookup network_services ip_address as srcAddr, port as dstPort OUTPUT service_name, owner
+| filter ispresent(service_name)",
+            &flows
+        ),
+        ["srcAddr=10.0.0.1 dstAddr=10.0.0.9 dstPort=5432 service_name=postgres owner=data"]
+    );
+    assert_eq!(
+        documented_rows(
+            "fields @timestamp, department, role
+| lookup employees department, role OUTPUT office, manager
+| sort department",
+            &[
+                r#"{"department":"Sales","role":"dev"}"#,
+                r#"{"department":"Engineering","role":"ops"}"#
+            ]
+        ),
+        [
+            "department=Engineering role=ops",
+            "department=Sales role=dev office=Paris manager=Di",
+        ]
     );
 }
 
@@ -117,12 +298,12 @@ fn lookup_outputnew_keeps_fields_the_row_has() {
 
 #[test]
 fn lookup_of_a_missing_table_or_column_is_a_compile_error_at_the_table() {
-    let error = compile("fields a | lookup nope id as a").unwrap_err();
+    let error = compile("fields a | lookup nope id as a OUTPUT name").unwrap_err();
     assert_eq!(
         (error.start, error.end, error.message.as_str()),
         (18, 22, "Lookup table 'nope' does not exist.")
     );
-    let error = compile("fields a | lookup users uid as a").unwrap_err();
+    let error = compile("fields a | lookup users uid as a OUTPUT name").unwrap_err();
     assert_eq!(
         (error.start, error.end, error.message.as_str()),
         (18, 23, "Lookup table 'users' has no field 'uid'.")
@@ -130,6 +311,18 @@ fn lookup_of_a_missing_table_or_column_is_a_compile_error_at_the_table() {
     let error = compile("fields a | lookup users id OUTPUT salary").unwrap_err();
     assert_eq!(error.message, "Lookup table 'users' has no field 'salary'.");
     assert!(parse("lookup users OUTPUT name").is_err());
+    // The output mode and fields are required (the page's command structure).
+    let error = parse("fields a | lookup users id as a").unwrap_err();
+    assert_eq!(
+        (error.start, error.end, error.message.as_str()),
+        (
+            31,
+            31,
+            "expected OUTPUT or OUTPUTNEW and the fields to add: lookup table match-fields OUTPUT field, ..."
+        )
+    );
+    let error = parse("fields a | lookup users id as a | limit 1").unwrap_err();
+    assert_eq!((error.start, error.end), (32, 33));
 }
 
 #[test]
@@ -209,4 +402,22 @@ fn unmask_marks_the_query_and_adds_no_stage() {
     assert!(query.unmask);
     assert_eq!(query.commands.len(), 2);
     assert!(!parse("fields @message").unwrap().unmask);
+}
+
+#[test]
+fn lookup_inside_an_appendcols_subquery_is_bound_too() {
+    let query = compile(
+        "stats count(*) as n | appendcols (fields userId | lookup users id as userId OUTPUT name)",
+    )
+    .unwrap();
+    let append = query.append_cols().next().unwrap();
+    assert!(matches!(
+        &append.query.commands[1],
+        syntax::Command::Lookup(lookup) if lookup.bound.is_some()
+    ));
+    let error = compile("stats count(*) | appendcols (lookup nope id OUTPUT name)").unwrap_err();
+    assert_eq!(
+        (error.start, error.end, error.message.as_str()),
+        (36, 40, "Lookup table 'nope' does not exist.")
+    );
 }

@@ -30,6 +30,12 @@ pub struct Query {
     pub index_filter: Option<(String, Expr)>,
     /// `unmask`: the query reads events as stored, without data protection's masks.
     pub unmask: bool,
+    /// The query calls `unmask(@message)`: events are read masked, and also as stored for
+    /// the function (the "Help protect sensitive log data with masking" page's form).
+    pub calls_unmask: bool,
+    /// `limit any N` (the Limit page): the scan may stop once N events pass, the rows in no
+    /// particular order.
+    pub limit_any: bool,
 }
 
 /// `SOURCE logGroups(namePrefix: [...], class: [...], accountIdentifiers: [...])`: which log
@@ -118,13 +124,15 @@ pub enum Command {
     Anomaly,
     /// `diff [previousDay|previousWeek|previousMonth]`: patterns against an earlier window.
     Diff(super::pattern::DiffPeriod),
-    /// `lookup table key [as field], ... [OUTPUT|OUTPUTNEW column [as name], ...]`: adds a
+    /// `lookup table column [as field], ... OUTPUT|OUTPUTNEW column [as name], ...`: adds a
     /// lookup table's columns to the rows whose fields match a table row.
     Lookup(Lookup),
     /// `addtotals [fieldname=Name] [row=bool] [col=bool] [field, ...]`: row and column sums.
     AddTotals(AddTotals),
     /// `join type=... left=a right=b where a.k=b.k (SOURCE 'group')` (the Join page).
     Join(Box<Join>),
+    /// `appendcols [override=bool] [max=n] (subquery)` (the Appendcols page).
+    AppendCols(Box<AppendCols>),
     // Group c: cidrlookup, outlier, countFrequent, relevantfields.
     /// `cidrlookup table ipField [AS cidrColumn] OUTPUT|OUTPUTNEW column [AS name], ...`.
     CidrLookup(Box<CidrLookup>),
@@ -186,9 +194,8 @@ pub struct Lookup {
     pub table_span: (usize, usize),
     /// The match: `(table column, record field)` pairs, all equal.
     pub keys: Vec<(String, String)>,
-    /// `OUTPUT`/`OUTPUTNEW`'s `(table column, field name)` pairs; `None`: every column that is
-    /// not a key, under its own name.
-    pub outputs: Option<Vec<(String, String)>>,
+    /// `OUTPUT`/`OUTPUTNEW`'s `(table column, field name)` pairs.
+    pub outputs: Vec<(String, String)>,
     /// `OUTPUTNEW`: a field the row already has keeps its value.
     pub only_new: bool,
     /// The table's rows by key, bound at StartQuery ([`Query::bind_lookup`]).
@@ -236,6 +243,24 @@ pub struct Join {
     /// The right-hand events by key, each as its fields, set once the store has read them.
     pub table: std::sync::Arc<std::sync::OnceLock<JoinTable>>,
 }
+
+/// `appendcols [override=true|false] [max=n] (subquery)` (the Appendcols page): row i of the
+/// results gets the fields of the subquery's row i ("positional row matching").
+#[derive(Debug, Clone)]
+pub struct AppendCols {
+    /// `override=true`: a subquery field replaces the row's field of the same name (by
+    /// default the row keeps its own).
+    pub override_fields: bool,
+    /// `max=`: the most subquery rows used (1 to 100,000; default 10,000).
+    pub max: usize,
+    /// The subquery. Its `SOURCE` names its groups; without one it reads the outer query's.
+    pub query: Query,
+    /// The subquery's result rows, set once it has run (before the outer query).
+    pub rows: std::sync::Arc<std::sync::OnceLock<Vec<ResultRow>>>,
+}
+
+/// A result row: `(field, value)` pairs in output order.
+pub type ResultRow = Vec<(String, String)>;
 
 /// The right-hand side of a `join`: each key's events, as `(field, value)` lists.
 pub type JoinTable = std::collections::HashMap<String, Vec<Vec<(String, super::value::Value)>>>;
@@ -459,6 +484,12 @@ pub enum Function {
     IsPresent,
     /// `coalesce(a, b, ...)`.
     Coalesce,
+    /// `unmask(@message)`: the message as stored, before data protection masked it.
+    Unmask,
+    /// `md5(text)`: the MD5 digest, lowercase hex (the Hashing functions page).
+    Md5,
+    /// `sha256(text)`: the SHA-256 digest, lowercase hex.
+    Sha256,
     /// `isempty(s)`.
     IsEmpty,
     /// `isblank(s)`.
@@ -587,6 +618,9 @@ impl Function {
             "tomillis" => (Self::ToMillis, 1, 1),
             "ispresent" => (Self::IsPresent, 1, 1),
             "coalesce" => (Self::Coalesce, 1, MANY),
+            "unmask" => (Self::Unmask, 1, 1),
+            "md5" => (Self::Md5, 1, 1),
+            "sha256" => (Self::Sha256, 1, 1),
             "isempty" => (Self::IsEmpty, 1, 1),
             "isblank" => (Self::IsBlank, 1, 1),
             "concat" => (Self::Concat, 1, MANY),
@@ -648,14 +682,6 @@ impl Function {
         })
     }
 }
-
-/// The commands and functions AWS documents that this engine does not evaluate yet: refused by
-/// name, so a query never runs with a silently different meaning.
-const UNSUPPORTED_COMMANDS: &[&str] = &[
-    // The newer commands of the query-syntax index page not built yet.
-    "appendcols",
-    "json",
-];
 
 /// Parses a query.
 pub fn parse(text: &str) -> Result<Query, CompileError> {
@@ -754,6 +780,8 @@ pub fn parse(text: &str) -> Result<Query, CompileError> {
         source,
         index_filter,
         unmask,
+        calls_unmask: parser.calls_unmask,
+        limit_any: parser.limit_any,
     })
 }
 
@@ -819,6 +847,10 @@ struct Parser {
     in_filter: bool,
     /// Inside a subquery, where another is not allowed (the Subqueries page).
     nested: bool,
+    /// `unmask(@message)` was called.
+    calls_unmask: bool,
+    /// `limit any N` was given outside a subquery.
+    limit_any: bool,
 }
 
 impl Parser {
@@ -828,6 +860,8 @@ impl Parser {
             pos: 0,
             in_filter: false,
             nested: false,
+            calls_unmask: false,
+            limit_any: false,
         }
     }
 
@@ -980,14 +1014,10 @@ impl Parser {
             "addtotals" => self.add_totals(),
             "logcompare" => self.log_compare(),
             "join" => self.join(start, end),
+            "appendcols" => self.append_cols(start, end),
             "sessionize" => self.sessionize(start, end),
             "expand" => Ok(Command::Expand(self.field_name()?)),
             "filldown" | "fillmissing" | "accum" | "autoregress" => self.group_a(&lower),
-            _ if UNSUPPORTED_COMMANDS.contains(&lower.as_str()) => Err(self.error_at(
-                start,
-                end,
-                format!("the {word} command is not supported by this emulator"),
-            )),
             _ => Err(self.error_at(start, end, format!("unknown command '{word}'"))),
         }
     }
@@ -1170,6 +1200,9 @@ impl Parser {
     }
 
     fn limit(&mut self) -> Result<Command, CompileError> {
+        if self.eat_keyword("any") && !self.nested {
+            self.limit_any = true;
+        }
         self.skip_space();
         let start = self.pos;
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
@@ -1770,6 +1803,16 @@ impl Parser {
                 .map_err(|e| self.error_at(start, self.pos, format!("invalid regex: {e}")))?;
             args[1] = Expr::Pattern(regex);
         }
+        if function == Function::Unmask {
+            if !matches!(&args[0], Expr::Field(f) if f == "@message") {
+                return Err(self.error_at(
+                    start,
+                    self.pos,
+                    "unmask() takes @message: fields unmask(@message)",
+                ));
+            }
+            self.calls_unmask = true;
+        }
         if matches!(function, Function::FormatDate | Function::ParseDate) {
             self.check_date_arguments(function, &name, &args, start)?;
         }
@@ -1981,33 +2024,37 @@ impl Parser {
                 break;
             }
         }
-        let mut outputs = None;
-        let mut only_new = false;
-        if let Some((word, _, end)) = self.peek_word() {
-            if is_output(&word) {
-                self.pos = end;
-                only_new = word.eq_ignore_ascii_case("outputnew");
-                let mut list = Vec::new();
-                loop {
-                    let column = self.field_name()?;
-                    let name = if self.eat_keyword("as") {
-                        self.field_name()?
-                    } else {
-                        column.clone()
-                    };
-                    list.push((column, name));
-                    if !self.eat_char(',') {
-                        break;
-                    }
-                }
-                outputs = Some(list);
+        // The Lookup page's command structure: `lookup table match-fields output-mode
+        // output-field[,...]`, the output mode and fields required.
+        let mode = self.peek_word().filter(|(word, ..)| is_output(word));
+        let Some((word, _, end)) = mode else {
+            let at = self.pos;
+            return Err(self.error_at(
+                at,
+                self.word_span(at),
+                "expected OUTPUT or OUTPUTNEW and the fields to add: lookup table match-fields OUTPUT field, ...",
+            ));
+        };
+        self.pos = end;
+        let only_new = word.eq_ignore_ascii_case("outputnew");
+        let mut list = Vec::new();
+        loop {
+            let column = self.field_name()?;
+            let name = if self.eat_keyword("as") {
+                self.field_name()?
+            } else {
+                column.clone()
+            };
+            list.push((column, name));
+            if !self.eat_char(',') {
+                break;
             }
         }
         Ok(Command::Lookup(Lookup {
             table,
             table_span,
             keys,
-            outputs,
+            outputs: list,
             only_new,
             bound: None,
         }))
@@ -2114,10 +2161,9 @@ fn implicit_totals_fields(commands: &mut [Command]) {
                 // A logfmt parse makes one map, not a measure.
                 ParsePattern::Logfmt { .. } => {}
             },
-            Command::Lookup(Lookup {
-                outputs: Some(outputs),
-                ..
-            }) => named.extend(outputs.iter().map(|(_, name)| name.clone())),
+            Command::Lookup(Lookup { outputs, .. }) => {
+                named.extend(outputs.iter().map(|(_, name)| name.clone()))
+            }
             Command::AddTotals(totals) => {
                 if totals.fields.is_empty() {
                     let mut seen = std::collections::HashSet::new();
@@ -2202,7 +2248,7 @@ impl Query {
     /// "Logs Insights QL commands supported in log classes" page: all but `pattern`, `diff`,
     /// `filterIndex` and `unmask`).
     pub fn not_for_infrequent_access(&self) -> Option<&'static str> {
-        if self.unmask {
+        if self.unmask || self.calls_unmask {
             return Some("unmask");
         }
         if self.index_filter.is_some() {
@@ -2222,31 +2268,30 @@ impl Query {
         &mut self,
         mut table: impl FnMut(&str) -> Option<R>,
     ) -> Result<(), CompileError> {
+        // One type for the recursion into `appendcols` subqueries below.
+        let mut table: &mut dyn FnMut(&str) -> Option<R> = &mut table;
+        for command in &mut self.commands {
+            if let Command::AppendCols(append) = command {
+                append.query.bind_lookups(&mut *table)?;
+            }
+        }
         self.bind_cidr_lookups(&mut table)?;
         for command in &mut self.commands {
             let Command::Lookup(lookup) = command else {
                 continue;
             };
             let source = OpenTable::open(&mut table, &lookup.table, lookup.table_span)?;
-            let fields = source.table.fields();
             let column = |name: &str| source.column(name);
             let key_columns = lookup
                 .keys
                 .iter()
                 .map(|(c, _)| column(c))
                 .collect::<Result<Vec<_>, _>>()?;
-            let outputs: Vec<(usize, String)> = match &lookup.outputs {
-                Some(list) => list
-                    .iter()
-                    .map(|(c, name)| Ok((column(c)?, name.clone())))
-                    .collect::<Result<_, CompileError>>()?,
-                None => fields
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !key_columns.contains(i))
-                    .map(|(i, f)| (i, f.clone()))
-                    .collect(),
-            };
+            let outputs: Vec<(usize, String)> = lookup
+                .outputs
+                .iter()
+                .map(|(c, name)| Ok((column(c)?, name.clone())))
+                .collect::<Result<_, CompileError>>()?;
             let mut index = LookupIndex {
                 names: outputs.iter().map(|(_, n)| n.clone()).collect(),
                 rows: std::collections::HashMap::new(),
@@ -2388,6 +2433,8 @@ impl Parser {
             source,
             index_filter: None,
             unmask: false,
+            calls_unmask: false,
+            limit_any: false,
         })
     }
 
@@ -2399,14 +2446,32 @@ impl Parser {
             return Ok(None);
         }
         self.skip_space();
-        if !matches!(self.peek(), Some('"' | '\'')) {
+        if matches!(self.peek(), Some('"' | '\'')) {
+            return self.source_names().map(Some);
+        }
+        // `SOURCE lg | ...`: a bare group name (the Appendcols page's example).
+        let at = self.pos;
+        let mut end = at;
+        while self
+            .chars
+            .get(end)
+            .is_some_and(|c| !c.is_whitespace() && !matches!(c, '|' | ')' | '(' | '"' | '\''))
+        {
+            end += 1;
+        }
+        if end == at || self.chars.get(end) == Some(&'(') {
             return Err(self.error_at(
                 save,
-                self.word_span(self.pos),
+                self.word_span(at),
                 "a subquery starts with SOURCE 'log-group-name' in this emulator",
             ));
         }
-        self.source_names().map(Some)
+        let name = self.slice(at, end);
+        self.pos = end;
+        self.skip_space();
+        let mut source = self.source_names()?;
+        source.names.insert(0, name);
+        Ok(Some(source))
     }
 }
 
@@ -2596,7 +2661,116 @@ impl Parser {
     }
 }
 
+impl Parser {
+    /// `appendcols [override=true|false] [max=n] ( subquery )` after `appendcols` (at
+    /// `start..end`).
+    fn append_cols(&mut self, start: usize, end: usize) -> Result<Command, CompileError> {
+        let mut override_fields = None;
+        let mut max = None;
+        while let Some((word, at, word_end)) = self.peek_word() {
+            let option = word.to_ascii_lowercase();
+            let assigned = self.chars[word_end..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|c| *c == '=');
+            if !assigned {
+                break;
+            }
+            if !matches!(option.as_str(), "override" | "max") {
+                return Err(self.error_at(
+                    at,
+                    word_end,
+                    format!("unexpected '{word}': appendcols takes override=, max= and (subquery)"),
+                ));
+            }
+            self.pos = word_end;
+            self.expect_char('=', "'=' after the appendcols option")?;
+            self.skip_space();
+            let value_at = self.pos;
+            let value_end = self.word_span(value_at).min(
+                (value_at..self.chars.len())
+                    .find(|&i| self.chars[i] == '(')
+                    .unwrap_or(self.chars.len()),
+            );
+            let value = self.slice(value_at, value_end);
+            let bad = |parser: &Self, what: &str| {
+                parser.error_at(
+                    value_at,
+                    value_end,
+                    format!("appendcols {option}={value} is not valid: {option} takes {what}"),
+                )
+            };
+            let given_twice = match option.as_str() {
+                "override" => {
+                    let flag = match value.to_ascii_lowercase().as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(bad(self, "true or false")),
+                    };
+                    override_fields.replace(flag).is_some()
+                }
+                _ => {
+                    let rows = value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=crate::limits::MAX_APPENDCOLS_ROWS).contains(n));
+                    let Some(rows) = rows else {
+                        return Err(bad(self, "a number of rows from 1 to 100000"));
+                    };
+                    max.replace(rows).is_some()
+                }
+            };
+            if given_twice {
+                return Err(self.error_at(at, value_end, format!("{word} is given twice")));
+            }
+            self.pos = value_end;
+        }
+        self.skip_space();
+        let open = self.pos;
+        if !self.eat_char('(') {
+            return Err(self.error_at(
+                start,
+                self.word_span(open).max(end),
+                "appendcols takes a subquery in parentheses: appendcols [override=true|false] [max=n] (subquery)",
+            ));
+        }
+        if self.nested {
+            return Err(self.error_at(open, open + 1, "nested subqueries are not supported"));
+        }
+        self.nested = true;
+        let query = self.nested_query();
+        self.nested = false;
+        let query = query?;
+        let inner = query.commands.iter().find_map(|c| match c {
+            Command::Join(_) => Some("join"),
+            Command::AppendCols(_) => Some("appendcols"),
+            _ => None,
+        });
+        if let Some(command) = inner {
+            return Err(self.error_at(
+                open,
+                self.pos,
+                format!("{command} is not supported inside the subquery of appendcols"),
+            ));
+        }
+        Ok(Command::AppendCols(Box::new(AppendCols {
+            override_fields: override_fields.unwrap_or(false),
+            max: max.unwrap_or(crate::limits::DEFAULT_APPENDCOLS_ROWS),
+            query,
+            rows: Default::default(),
+        })))
+    }
+}
+
 impl Query {
+    /// The query's `appendcols` commands, in order.
+    pub fn append_cols(&self) -> impl Iterator<Item = &AppendCols> {
+        self.commands.iter().filter_map(|c| match c {
+            Command::AppendCols(append) => Some(&**append),
+            _ => None,
+        })
+    }
+
     /// The query's `join`, when it has one.
     pub fn join(&self) -> Option<&Join> {
         self.commands.iter().find_map(|c| match c {

@@ -49,6 +49,7 @@ fn run(query: &str) -> Output {
             log_stream: stream,
             log: "000000000000:app",
             transformation_error: None,
+            unmasked: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }
@@ -271,6 +272,7 @@ fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
             log_stream: "s",
             log: "000000000000:g",
             transformation_error: None,
+            unmasked: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }

@@ -24,6 +24,7 @@ fn rows_at(query: &str, events: &[(i64, &str)]) -> Vec<String> {
             log_stream: "s",
             log: "000000000000:app",
             transformation_error: None,
+            unmasked: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }

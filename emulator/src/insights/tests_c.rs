@@ -59,6 +59,7 @@ fn cidr_rows(query: &str, messages: &[&str]) -> Vec<String> {
             log_stream: "s",
             log: "000000000000:app",
             transformation_error: None,
+            unmasked: None,
         };
         run.push(&event, || format!("ptr{i}"));
     }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use super::events::{EventKey, EventView};
+use super::masking::Masks;
 use super::read::Step;
 use super::resources::{Resource, ResourceTable};
 use super::tokens::{seal, unseal};
@@ -126,7 +127,8 @@ pub struct QueryRequest {
     /// group indexes the field, or `None` when it does not, so the query skips it.
     pub indexed_since: Option<Vec<Option<i64>>>,
     /// The groups of each of the query's subqueries (`Query::subqueries` order), then of its
-    /// `join`'s right-hand side, from [`Region::subquery_groups`].
+    /// `join`'s right-hand side, then of each `appendcols` subquery, from
+    /// [`Region::subquery_groups`].
     pub subquery_groups: Vec<Vec<Arc<LogGroup>>>,
 }
 
@@ -293,7 +295,8 @@ impl Region {
     }
 
     /// The groups each subquery of `query` names (`SOURCE 'group'`), then those of its
-    /// `join`'s right-hand side; or the first name that is not a group here.
+    /// `join`'s right-hand side, then those of each `appendcols` subquery; or the first name
+    /// that is not a group here.
     pub fn subquery_groups(&self, query: &Query) -> Result<Vec<Vec<Arc<LogGroup>>>, String> {
         let subqueries = query.subqueries().into_iter().map(|sub| {
             sub.query
@@ -305,8 +308,19 @@ impl Region {
         let join = query
             .join()
             .map(|join| join.groups.iter().collect::<Vec<_>>());
+        // An `appendcols` subquery without SOURCE gets no groups here: it reads the outer
+        // query's.
+        let appended = query.append_cols().map(|append| {
+            append
+                .query
+                .source
+                .iter()
+                .flat_map(|s| s.names.iter())
+                .collect()
+        });
         subqueries
             .chain(join)
+            .chain(appended)
             .map(|names: Vec<&String>| {
                 names
                     .into_iter()
@@ -470,35 +484,20 @@ fn run_query(
     // Subqueries run first, over their own groups and the same window; the outer query then
     // reads their values (the Subqueries page: "results are materialized before being consumed
     // by the outer query").
-    for (sub, groups) in request
-        .query
-        .subqueries()
-        .into_iter()
-        .zip(&request.subquery_groups)
-    {
+    let query = &request.query;
+    let subqueries = query.subqueries();
+    let join_at = subqueries.len();
+    for (sub, groups) in subqueries.into_iter().zip(&request.subquery_groups) {
         let mut inner = Run::new(&sub.query, context, MAX_SUBQUERY_ROWS);
-        for group in groups {
-            let log = format!("{account}:{}", group.name());
-            group.scan(
-                request.from,
-                request.to,
-                request.query.unmask,
-                |stream, view| {
-                    inner.push(
-                        &Event {
-                            timestamp: view.key.timestamp,
-                            ingestion_time: view.ingestion_time,
-                            message: view.message,
-                            log_stream: stream,
-                            log: &log,
-                            transformation_error: view.transformation_error,
-                        },
-                        || pointer(region, group.name(), stream, view.key),
-                    );
-                    !slot.stop.load(Ordering::Relaxed)
-                },
-            );
-        }
+        feed(
+            &mut inner,
+            groups,
+            (request.from, request.to),
+            query,
+            account,
+            region,
+            slot,
+        );
         let values = inner
             .finish(MAX_SUBQUERY_ROWS)
             .rows
@@ -508,48 +507,73 @@ fn run_query(
             .collect();
         let _ = sub.values.set(values);
     }
-    if let Some(join) = request.query.join() {
+    if let Some(join) = query.join() {
         let groups = request
             .subquery_groups
-            .last()
+            .get(join_at)
             .map_or(&[][..], Vec::as_slice);
         let mut table = crate::insights::JoinTable::new();
         let mut too_many = false;
         for group in groups {
             let log = format!("{account}:{}", group.name());
-            group.scan(
-                request.from,
-                request.to,
-                request.query.unmask,
-                |stream, view| {
-                    let event = Event {
-                        timestamp: view.key.timestamp,
-                        ingestion_time: view.ingestion_time,
-                        message: view.message,
-                        log_stream: stream,
-                        log: &log,
-                        transformation_error: view.transformation_error,
-                    };
-                    too_many = add_join_event(join, &mut table, &event) > MAX_JOIN_RIGHT_KEYS;
-                    !too_many && !slot.stop.load(Ordering::Relaxed)
-                },
-            );
+            let (raw, masks) = read_mode(query, group);
+            group.scan(request.from, request.to, raw, |stream, view| {
+                with_event(view, stream, &log, masks.as_ref(), |event| {
+                    too_many = add_join_event(join, &mut table, event) > MAX_JOIN_RIGHT_KEYS;
+                });
+                !too_many && !slot.stop.load(Ordering::Relaxed)
+            });
         }
         if too_many {
             return (Output::default(), QueryStatus::Failed);
         }
         let _ = join.table.set(table);
     }
+    // `appendcols`: each subquery runs to its rows before the outer query (the Appendcols
+    // page), over its own SOURCE groups and times or else the outer query's.
+    let append_at = join_at + usize::from(query.join().is_some());
+    for (at, append) in query.append_cols().enumerate() {
+        let named = request
+            .subquery_groups
+            .get(append_at + at)
+            .filter(|groups| !groups.is_empty());
+        let groups = named.unwrap_or(&request.groups);
+        let source = append.query.source.as_ref();
+        let from = source
+            .and_then(|s| s.start)
+            .map_or(request.from, |t| t.at(request.started));
+        let to = source
+            .and_then(|s| s.end)
+            .map_or(request.to, |t| t.at(request.started).saturating_add(1));
+        let window = Context {
+            start: from,
+            end: to - 1,
+            now: request.started,
+        };
+        let mut inner = Run::new(&append.query, window, append.max);
+        feed(&mut inner, groups, (from, to), query, account, region, slot);
+        let rows = inner
+            .finish(append.max)
+            .rows
+            .into_iter()
+            .map(|row| row.into_iter().filter(|(f, _)| f != "@ptr").collect())
+            .collect();
+        let _ = append.rows.set(rows);
+    }
     let mut run = Run::new(&request.query, context, request.limit);
-    let unmask = request.query.unmask;
     let mut since_check = 0;
     let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
     let mut timed_out = false;
     let mut last_partial = std::time::Instant::now();
     let newest_first = run.newest_first_limit();
+    // `limit any N`: the scan ends, Complete, once N events are kept.
+    let stop_after = run.stop_after();
+    let mut kept_total = 0usize;
+    let mut enough = false;
     let mut writers = WriterShare::new(puts);
     for (at, group) in request.groups.iter().enumerate() {
         let log = format!("{account}:{}", group.name());
+        let (raw, masks) = read_mode(query, group);
         // `filterIndex`: events the group's index does not cover are skipped unread.
         let indexed_since = request
             .indexed_since
@@ -560,6 +584,9 @@ fn run_query(
         // One event: the periodic checks, then the query. `None` stops the scan; `Some(kept)`
         // says whether the event was kept.
         let mut step = |stream: &str, view: EventView<'_>| -> Option<bool> {
+            if enough {
+                return None;
+            }
             since_check += 1;
             if since_check >= STOP_CHECK_EVENTS {
                 since_check = 0;
@@ -577,27 +604,25 @@ fn run_query(
                     slot.record.lock().output = run.clone().finish(request.limit);
                 }
             }
-            let event = Event {
-                timestamp: view.key.timestamp,
-                ingestion_time: view.ingestion_time,
-                message: view.message,
-                log_stream: stream,
-                log: &log,
-                transformation_error: view.transformation_error,
-            };
-            if let Some(since) = indexed_since {
-                if since.is_none_or(|since| view.ingestion_time < since) {
-                    run.skip(&event);
-                    return Some(false);
+            let key = view.key;
+            with_event(view, stream, &log, masks.as_ref(), |event| {
+                if let Some(since) = indexed_since {
+                    if since.is_none_or(|since| event.ingestion_time < since) {
+                        run.skip(event);
+                        return Some(false);
+                    }
                 }
-            }
-            Some(run.push(&event, || pointer(region, group.name(), stream, view.key)))
+                let kept = run.push(event, || pointer(region, group.name(), stream, key));
+                kept_total += usize::from(kept);
+                enough = stop_after.is_some_and(|n| kept_total >= n);
+                Some(kept)
+            })
         };
         let stopped = match newest_first {
             // The newest N kept events overall are among each stream's newest N kept events:
             // read every stream newest first and leave it after its N-th.
             // Insights results are masked by data protection unless the query says `unmask`.
-            Some(n) => group.scan_newest_first(request.from, request.to, unmask, |stream, view| {
+            Some(n) => group.scan_newest_first(request.from, request.to, raw, |stream, view| {
                 if stream != current_stream {
                     stream.clone_into(&mut current_stream);
                     kept_in_stream = 0;
@@ -614,12 +639,15 @@ fn run_query(
                     }
                 }
             }),
-            None => group.scan(request.from, request.to, unmask, |stream, view| {
+            None => group.scan(request.from, request.to, raw, |stream, view| {
                 step(stream, view).is_some()
             }),
         };
         if timed_out {
             return (run.statistics(), QueryStatus::Timeout);
+        }
+        if enough {
+            break;
         }
         if stopped || slot.stop.load(Ordering::Relaxed) {
             return (run.statistics(), QueryStatus::Cancelled);
@@ -629,18 +657,75 @@ fn run_query(
     if let Some((from, to)) = run.earlier_window() {
         for group in &request.groups {
             let log = format!("{account}:{}", group.name());
-            group.scan(from.max(0), to.max(0), unmask, |stream, view| {
-                run.push_earlier(&Event {
-                    timestamp: view.key.timestamp,
-                    ingestion_time: view.ingestion_time,
-                    message: view.message,
-                    log_stream: stream,
-                    log: &log,
-                    transformation_error: view.transformation_error,
+            let (raw, masks) = read_mode(query, group);
+            group.scan(from.max(0), to.max(0), raw, |stream, view| {
+                with_event(view, stream, &log, masks.as_ref(), |event| {
+                    run.push_earlier(event)
                 });
                 !slot.stop.load(Ordering::Relaxed)
             });
         }
     }
     (run.finish(request.limit), QueryStatus::Complete)
+}
+
+/// Feeds `run` (a subquery of `query`) every event of `groups` in `[from, to)`, read as
+/// `query` reads them, until StopQuery.
+fn feed(
+    run: &mut Run<'_>,
+    groups: &[Arc<LogGroup>],
+    (from, to): (i64, i64),
+    query: &Query,
+    account: &str,
+    region: u64,
+    slot: &Slot,
+) {
+    for group in groups {
+        let log = format!("{account}:{}", group.name());
+        let (raw, masks) = read_mode(query, group);
+        group.scan(from, to, raw, |stream, view| {
+            let key = view.key;
+            with_event(view, stream, &log, masks.as_ref(), |event| {
+                run.push(event, || pointer(region, group.name(), stream, key))
+            });
+            !slot.stop.load(Ordering::Relaxed)
+        });
+    }
+}
+
+/// How `query` reads `group`: whether the scan reads events as stored, and the masks the
+/// query then applies itself. Insights results are masked by data protection unless the
+/// query says `unmask`; `unmask(@message)` reads events as stored and masks `@message` here,
+/// keeping the stored text for the function.
+fn read_mode(query: &Query, group: &LogGroup) -> (bool, Option<Masks>) {
+    match (query.unmask, query.calls_unmask) {
+        (true, _) => (true, None),
+        (false, true) => (true, Some(group.masks(false))),
+        (false, false) => (false, None),
+    }
+}
+
+/// Hands `visit` the event `view` of `stream` in the group `log` (`account:name`) as the query
+/// sees it: with `masks`, its message masked and the stored text kept beside it.
+fn with_event<R>(
+    view: EventView<'_>,
+    stream: &str,
+    log: &str,
+    masks: Option<&Masks>,
+    visit: impl FnOnce(&Event<'_>) -> R,
+) -> R {
+    let shown = masks.map(|masks| masks.apply(view.ingestion_time, view.message));
+    let unmasked = match &shown {
+        Some(std::borrow::Cow::Owned(_)) => Some(view.message),
+        _ => None,
+    };
+    visit(&Event {
+        timestamp: view.key.timestamp,
+        ingestion_time: view.ingestion_time,
+        message: shown.as_deref().unwrap_or(view.message),
+        log_stream: stream,
+        log,
+        transformation_error: view.transformation_error,
+        unmasked,
+    })
 }
