@@ -11,13 +11,13 @@ mod syntax;
 mod value;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 pub use exec::{add_join_event, json_fields, Context, Event, Output, Run};
 pub use syntax::{parse, CompileError, JoinTable, LookupSource, Query, Source, SourceTime};
 
-#[cfg(test)]
-mod newer_tests;
 #[cfg(test)]
 mod tests_a;
 #[cfg(test)]
@@ -26,5 +26,7 @@ mod tests_appendcols;
 mod tests_b;
 #[cfg(test)]
 mod tests_c;
+#[cfg(test)]
+mod tests_lookup;
 #[cfg(test)]
 mod tests_newer;

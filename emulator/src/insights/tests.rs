@@ -3,9 +3,8 @@
 
 use proptest::prelude::*;
 
+use super::test_support::*;
 use super::*;
-
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
 
 /// Eight events, one second apart: text lines and JSON lines, two streams.
 fn log() -> Vec<(i64, &'static str, &'static str)> {
@@ -34,41 +33,19 @@ fn log() -> Vec<(i64, &'static str, &'static str)> {
 }
 
 fn run(query: &str) -> Output {
-    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0 + 3_600_000,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, (timestamp, stream, message)) in log().into_iter().enumerate() {
-        let event = Event {
-            timestamp,
-            ingestion_time: timestamp + 5,
-            message,
+    let events: Vec<_> = log()
+        .into_iter()
+        .map(|(timestamp, stream, message)| TestEvent {
             log_stream: stream,
-            log: "000000000000:app",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
+            ..TestEvent::at(timestamp, message)
+        })
+        .collect();
+    output(&compiled(query), window(3_600_000), &events, 10_000)
 }
 
 /// The rows as `field=value` strings, without `@ptr`.
 fn rows(query: &str) -> Vec<String> {
-    run(query)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    lines(run(query).rows)
 }
 
 #[test]
@@ -255,44 +232,30 @@ fn two_stats_levels() {
     );
 }
 
-/// Runs `query` over the given messages (one second apart, one stream), newest first.
-fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
-    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, message) in messages.iter().enumerate() {
-        let event = Event {
-            timestamp: T0 + i as i64 * 1000,
-            ingestion_time: T0,
-            message,
-            log_stream: "s",
-            log: "000000000000:g",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+/// Runs `query` over the given messages (one second apart, one stream), rows with `@ptr`.
+fn rows_with_ptr(query: &str, messages: &[&str]) -> Vec<String> {
+    output(
+        &compiled(query),
+        window(3_600_000),
+        &seconds(messages),
+        10_000,
+    )
+    .rows
+    .into_iter()
+    .map(|row| {
+        row.into_iter()
+            .map(|(f, v)| format!("{f}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+    .collect()
 }
 
 #[test]
 fn unnest_gives_a_row_per_list_element() {
     // The Unnest page's example and its documented output: two records.
     assert_eq!(
-        rows_over(
+        rows_with_ptr(
             "fields jsonParse(@message) as json_message | unnest json_message.events into event | display event.name",
             &[r#"{"events":[{"name":"exception"},{"name":"user action"}]}"#],
         ),
@@ -300,7 +263,7 @@ fn unnest_gives_a_row_per_list_element() {
     );
     // Any other value is a list of one; an empty list gives no row.
     assert_eq!(
-        rows_over(
+        rows_with_ptr(
             "fields jsonParse(@message) as j | unnest j.v into x | display x",
             &[r#"{"v":7}"#, r#"{"v":[]}"#, r#"{"v":["a","b"]}"#],
         ),
@@ -312,14 +275,14 @@ fn unnest_gives_a_row_per_list_element() {
 fn json_functions_maps_and_lists() {
     let message = r#"{"users":[{"action":"login"},{"action":"logout"}],"tags":["a","b","c"]}"#;
     assert_eq!(
-        rows_over(
+        rows_with_ptr(
             "fields jsonParse(@message) as j | display j.users",
             &[message]
         ),
         ["j.users=[{\"action\":\"login\"},{\"action\":\"logout\"}] @ptr=ptr0"],
         "a list displays as JSON"
     );
-    let via_alias = rows_over(
+    let via_alias = rows_with_ptr(
         "fields jsonParse(@message) as j | fields j.users[1].action as second, jsonArraySize(j.tags) as n, jsonArrayContains(j.tags, \"b\") as hasB, jsonArrayContains(j.tags, \"B\") as hasUpperB, jsonStringify(j.tags) as s | display second, n, hasB, hasUpperB, s",
         &[message],
     );
@@ -329,14 +292,14 @@ fn json_functions_maps_and_lists() {
     );
     // Maps and lists count as null for string functions; comparing them is false.
     assert_eq!(
-        rows_over(
+        rows_with_ptr(
             "fields jsonParse(@message) as j | filter j.tags = \"a\" or strlen(j.tags) > 0 | display j",
             &[message]
         ),
         Vec::<String>::new()
     );
     assert_eq!(
-        rows_over(
+        rows_with_ptr(
             r#"fields split("a,b,,c", ",") as parts | fields jsonArraySize(parts) as n | display n"#,
             &["x"]
         ),
@@ -347,7 +310,7 @@ fn json_functions_maps_and_lists() {
 #[test]
 fn parse_multi_gives_a_row_per_match() {
     assert_eq!(
-        rows_over(
+        rows_with_ptr(
             r#"parse @message /id=(?<id>\d+)/ multi | display id"#,
             &["id=1 id=22", "nothing here"]
         ),
@@ -357,7 +320,8 @@ fn parse_multi_gives_a_row_per_match() {
 
 #[test]
 fn more_documented_string_and_numeric_functions() {
-    let one = |expr: &str| rows_over(&format!("fields {expr} as v | display v"), &["x"])[0].clone();
+    let one =
+        |expr: &str| rows_with_ptr(&format!("fields {expr} as v | display v"), &["x"])[0].clone();
     assert_eq!(one(r#"hexToAscii("48656c6c6f")"#), "v=Hello @ptr=ptr0");
     assert_eq!(one(r#"hexToDec("0xff")"#), "v=255 @ptr=ptr0");
     assert_eq!(one("decToHex(255)"), "v=0xff @ptr=ptr0");

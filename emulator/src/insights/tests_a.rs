@@ -1,61 +1,15 @@
 //! Table tests of group a's commands: `filldown`, `fillmissing`, `accum`, `autoregress`, each
 //! from its AWS page's example (CWL_QuerySyntax-<Name>), and their misuse.
 
-use super::*;
+use super::test_support::*;
 
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
-
-/// Runs `query` over `(milliseconds after T0, message)` events and returns the rows as
-/// `field=value` strings without `@ptr`.
+/// The rows of `query` over `(milliseconds after T0, message)` events, as the query orders them.
 fn rows_at(query: &str, events: &[(i64, &str)]) -> Vec<String> {
-    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0 + 3_600_000,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, (offset, message)) in events.iter().enumerate() {
-        let timestamp = T0 + offset;
-        let event = Event {
-            timestamp,
-            ingestion_time: timestamp + 5,
-            message,
-            log_stream: "s",
-            log: "000000000000:app",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-/// Events one second apart, oldest first.
-fn seconds<'a>(messages: &[&'a str]) -> Vec<(i64, &'a str)> {
-    messages
+    let events: Vec<_> = events
         .iter()
-        .enumerate()
-        .map(|(i, m)| (1_000 * i as i64, *m))
-        .collect()
-}
-
-/// Where a query's compile error stands: its start, its end and its message.
-fn compile_error(query: &str) -> (usize, usize, String) {
-    match parse(query) {
-        Ok(_) => panic!("{query} compiled"),
-        Err(e) => (e.start, e.end, e.message),
-    }
+        .map(|(ms, m)| TestEvent::at(T0 + ms, m))
+        .collect();
+    rows_of(&compiled(query), &events)
 }
 
 const METRICS: &[&str] = &[
@@ -69,9 +23,9 @@ const METRICS: &[&str] = &[
 fn filldown_carries_the_last_value_down_as_the_page_shows() {
     // The page's example, rows newest first as Insights returns them.
     assert_eq!(
-        rows_at(
+        rows_over(
             "fields @timestamp, host, cpu_user, cpu_system | filldown host cpu*",
-            &seconds(METRICS)
+            METRICS
         ),
         [
             "@timestamp=2026-01-01 00:00:03.000 cpu_user=3",
@@ -82,10 +36,10 @@ fn filldown_carries_the_last_value_down_as_the_page_shows() {
     );
     // Oldest first after a sort; a field no pattern names is left alone.
     assert_eq!(
-        rows_at(
+        rows_over(
             "fields host, cpu_user, cpu_system, mem | sort @timestamp asc | filldown host cpu* \
              | display host, cpu_user, cpu_system, mem",
-            &seconds(&[METRICS[3], METRICS[0], METRICS[1], METRICS[2]])
+            &[METRICS[3], METRICS[0], METRICS[1], METRICS[2]]
         ),
         [
             "cpu_user=3 mem=7",
@@ -96,9 +50,9 @@ fn filldown_carries_the_last_value_down_as_the_page_shows() {
     );
     // No field: every field is filled.
     assert_eq!(
-        rows_at(
+        rows_over(
             "fields host, mem | sort @timestamp asc | filldown | display host, mem",
-            &seconds(&[METRICS[3], METRICS[2], METRICS[0]])
+            &[METRICS[3], METRICS[2], METRICS[0]]
         ),
         ["mem=7", "host=b mem=7", "host=a mem=7"]
     );
@@ -175,15 +129,15 @@ fn fillmissing_steps_calendar_months() {
 
 #[test]
 fn accum_keeps_a_running_sum_as_the_page_shows() {
-    let events = seconds(&[
+    let events = [
         r#"{"bytes":10}"#,
         r#"{"bytes":20}"#,
         r#"{"other":1}"#,
         r#"{"bytes":5}"#,
-    ]);
+    ];
     // The page's example, sorted oldest first.
     assert_eq!(
-        rows_at(
+        rows_over(
             "fields @timestamp, bytes | sort @timestamp asc | accum bytes AS totalBytes \
              | display bytes, totalBytes",
             &events
@@ -197,23 +151,23 @@ fn accum_keeps_a_running_sum_as_the_page_shows() {
     );
     // Unsorted, the sum runs down the newest-first rows; without AS the field takes it.
     assert_eq!(
-        rows_at("fields bytes | accum bytes", &events),
+        rows_over("fields bytes | accum bytes", &events),
         ["bytes=5", "bytes=5", "bytes=25", "bytes=35"]
     );
 }
 
 #[test]
 fn autoregress_copies_earlier_rows_as_the_page_shows() {
-    let events = seconds(&[
+    let events = [
         r#"{"bytes":1}"#,
         r#"{"bytes":2}"#,
         r#"{"bytes":3}"#,
         r#"{"bytes":4}"#,
         r#"{"bytes":5}"#,
-    ]);
+    ];
     // The page's example: bytes_p1 through bytes_p4.
     assert_eq!(
-        rows_at(
+        rows_over(
             "fields @timestamp, bytes | sort @timestamp asc | autoregress bytes p=1-4 \
              | display bytes, bytes_p1, bytes_p2, bytes_p3, bytes_p4",
             &events
@@ -228,18 +182,18 @@ fn autoregress_copies_earlier_rows_as_the_page_shows() {
     );
     // p defaults to 1; AS names a single lag, and prefixes a range's names.
     assert_eq!(
-        rows_at("fields bytes | autoregress bytes | limit 2", &events),
+        rows_over("fields bytes | autoregress bytes | limit 2", &events),
         ["bytes=5", "bytes=4 bytes_p1=5"]
     );
     assert_eq!(
-        rows_at(
+        rows_over(
             "fields bytes | sort @timestamp asc | autoregress bytes as prev p=2 | limit 3",
             &events
         ),
         ["bytes=1", "bytes=2", "bytes=3 prev=1"]
     );
     assert_eq!(
-        rows_at(
+        rows_over(
             "fields bytes | sort @timestamp asc | autoregress bytes as b p=2-3 | limit 4",
             &events
         ),

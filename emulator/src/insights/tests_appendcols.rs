@@ -1,17 +1,8 @@
 //! Table tests of `appendcols` (the Appendcols page) and of the function form
 //! `unmask(@message)` (the "Help protect sensitive log data with masking" page).
 
+use super::test_support::*;
 use super::*;
-
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
-
-fn context() -> Context {
-    Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0 + 3_600_000,
-    }
-}
 
 /// Runs `query` over `events` (`(shown message, message as stored when masked)`, one second
 /// apart, newest last) and returns its rows as they come out, `@ptr` included.
@@ -20,33 +11,15 @@ fn output_of(
     events: &[(&str, Option<&str>)],
     limit: usize,
 ) -> Vec<Vec<(String, String)>> {
-    let mut run = Run::new(query, context(), limit);
-    for (i, (message, unmasked)) in events.iter().enumerate() {
-        let timestamp = T0 + 1_000 * i as i64;
-        let event = Event {
-            timestamp,
-            ingestion_time: timestamp + 5,
-            message,
-            log_stream: "s",
-            log: "000000000000:app",
-            transformation_error: None,
+    let events: Vec<_> = events
+        .iter()
+        .enumerate()
+        .map(|(i, (message, unmasked))| TestEvent {
             unmasked: *unmasked,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(limit).rows
-}
-
-fn lines(rows: Vec<Vec<(String, String)>>) -> Vec<String> {
-    rows.into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
+            ..TestEvent::at(T0 + 1_000 * i as i64, message)
         })
-        .collect()
+        .collect();
+    output(query, window(3_600_000), &events, limit).rows
 }
 
 fn plain(messages: &[&'static str]) -> Vec<(&'static str, Option<&'static str>)> {
@@ -56,7 +29,7 @@ fn plain(messages: &[&'static str]) -> Vec<(&'static str, Option<&'static str>)>
 /// Runs `query` over `main`, its `appendcols` subqueries over `other` first (as the store
 /// does: the subquery's rows without `@ptr`).
 fn appended(query: &str, main: &[&'static str], other: &[&'static str]) -> Vec<String> {
-    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    let query = compiled(query);
     for append in query.append_cols() {
         let rows = output_of(&append.query, &plain(other), append.max)
             .into_iter()
@@ -65,13 +38,6 @@ fn appended(query: &str, main: &[&'static str], other: &[&'static str]) -> Vec<S
         append.rows.set(rows).unwrap();
     }
     lines(output_of(&query, &plain(main), 10_000))
-}
-
-fn compile_error(query: &str) -> (usize, usize, String) {
-    match parse(query) {
-        Ok(_) => panic!("{query} compiled"),
-        Err(e) => (e.start, e.end, e.message),
-    }
 }
 
 const SERVICES: &[&str] = &[r#"{"svc":"api"}"#, r#"{"svc":"api"}"#, r#"{"svc":"web"}"#];
@@ -333,7 +299,7 @@ fn limit_any_lets_the_scan_stop_once_enough_events_pass() {
     // The Limit page's example.
     let query = parse("fields @message | limit any 1").unwrap();
     assert!(query.limit_any);
-    let run = Run::new(&query, context(), 10_000);
+    let run = Run::new(&query, window(3_600_000), 10_000);
     assert_eq!(run.stop_after(), Some(1));
     assert_eq!(
         lines(output_of(&query, &plain(&["a", "b"]), 10_000)),
@@ -347,7 +313,7 @@ fn limit_any_lets_the_scan_stop_once_enough_events_pass() {
     ] {
         let query = parse(text).unwrap();
         assert_eq!(
-            Run::new(&query, context(), 10_000).stop_after(),
+            Run::new(&query, window(3_600_000), 10_000).stop_after(),
             None,
             "{text}"
         );

@@ -1,52 +1,19 @@
 //! Table tests of group b's commands: `sessionize` and `expand`, each from its AWS page's
 //! example (CWL_QuerySyntax-Sessionize, CWL_QuerySyntax-Expand), and their misuse.
 
+use super::test_support::*;
 use super::*;
 
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
 const MINUTE: i64 = 60_000;
 
-/// Runs `query` over `(minutes after T0, message)` events and returns the rows as
-/// `field=value` strings without `@ptr`, as the query orders them.
+/// The rows of `query` over `(minutes after T0, message)` events in a one-day window, as the
+/// query orders them.
 fn rows_at(query: &str, events: &[(i64, &str)]) -> Vec<String> {
-    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 86_400_000,
-        now: T0 + 86_400_000,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, (minutes, message)) in events.iter().enumerate() {
-        let timestamp = T0 + minutes * MINUTE;
-        let event = Event {
-            timestamp,
-            ingestion_time: timestamp + 5,
-            message,
-            log_stream: "s",
-            log: "000000000000:app",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-fn compile_error(query: &str) -> (usize, usize, String) {
-    match parse(query) {
-        Ok(_) => panic!("{query} compiled"),
-        Err(e) => (e.start, e.end, e.message),
-    }
+    let events: Vec<_> = events
+        .iter()
+        .map(|(minutes, m)| TestEvent::at(T0 + minutes * MINUTE, m))
+        .collect();
+    lines(output(&compiled(query), window(86_400_000), &events, 10_000).rows)
 }
 
 const SESSIONS: &[(i64, &str)] = &[

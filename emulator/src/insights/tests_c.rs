@@ -3,82 +3,41 @@
 
 use std::sync::Arc;
 
-use super::tests_newer::rows_over;
+use super::test_support::*;
 use super::*;
-
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
-
-/// A lookup table for the tests: a header and rows.
-struct Table(Vec<String>, Vec<Vec<String>>);
-
-impl LookupSource for Arc<Table> {
-    fn fields(&self) -> &[String] {
-        &self.0
-    }
-
-    fn rows(&self) -> &[Vec<String>] {
-        &self.1
-    }
-}
 
 /// The Cidrlookup page's `net_table`: ranges with region, owner and datacenter.
 fn net_table() -> Arc<Table> {
-    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
-    Arc::new(Table(
-        row(&["cidr", "region", "owner", "datacenter"]),
-        vec![
-            row(&["10.0.0.0/8", "us-east-1", "corp", "dc1"]),
+    Table::new(
+        &["cidr", "region", "owner", "datacenter"],
+        &[
+            &["10.0.0.0/8", "us-east-1", "corp", "dc1"],
             // More specific than the row above: it wins for its addresses.
-            row(&["10.1.0.0/16", "us-west-2", "lab", "dc2"]),
-            row(&["2001:db8::/32", "eu-west-1", "v6team", "dc3"]),
-            row(&["not a range", "x", "x", "x"]),
+            &["10.1.0.0/16", "us-west-2", "lab", "dc2"],
+            &["2001:db8::/32", "eu-west-1", "v6team", "dc3"],
+            &["not a range", "x", "x", "x"],
         ],
-    ))
+    )
 }
 
 fn compile(query: &str) -> Result<Query, CompileError> {
-    let mut query = parse(query)?;
-    query.bind_lookups(|name| (name == "net_table").then(net_table))?;
-    Ok(query)
+    compiled_with(query, "net_table", net_table())
 }
 
-/// Runs `query` (with `net_table` bound) over `messages`, rows as `field=value` strings.
+/// Runs `query` (with `net_table` bound) over `messages`, rows as `field=value` strings
+/// without `@timestamp`.
 fn cidr_rows(query: &str, messages: &[&str]) -> Vec<String> {
     let query = compile(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0 + 3_600_000,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, message) in messages.iter().enumerate() {
-        let event = Event {
-            timestamp: T0 + 1_000 * i as i64,
-            ingestion_time: T0,
-            message,
-            log_stream: "s",
-            log: "000000000000:app",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr" && f != "@timestamp")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    let rows = output(&query, window(3_600_000), &seconds(messages), 10_000).rows;
+    lines(
+        rows.into_iter()
+            .map(|row| row.into_iter().filter(|(f, _)| f != "@timestamp").collect())
+            .collect(),
+    )
 }
 
 fn error_of(query: &str) -> (usize, usize, String) {
-    let e = compile(query).unwrap_err();
-    (e.start, e.end, e.message)
+    error_parts(compile(query).unwrap_err())
 }
 
 const FLOWS: &[&str] = &[

@@ -2,52 +2,8 @@
 //! `parseDate`/`formatDate`, `join` and subqueries. Each runs the AWS page's documented
 //! example shape over a small known log.
 
+use super::test_support::*;
 use super::*;
-
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
-
-/// Runs `query` over `messages` (one second apart, newest last) and returns the rows as
-/// `field=value` strings without `@ptr`.
-pub(super) fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
-    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0 + 3_600_000,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, message) in messages.iter().enumerate() {
-        let timestamp = T0 + 1_000 * i as i64;
-        let event = Event {
-            timestamp,
-            ingestion_time: timestamp + 5,
-            message,
-            log_stream: "s",
-            log: "000000000000:app",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-fn compile_error(query: &str) -> (usize, usize, String) {
-    match parse(query) {
-        Ok(_) => panic!("{query} compiled"),
-        Err(e) => (e.start, e.end, e.message),
-    }
-}
 
 const LOGFMT: &[&str] = &[
     r#"level=info msg="request done" duration=12ms host=a"#,
@@ -446,35 +402,7 @@ fn join_rows(query: &str) -> Vec<String> {
 }
 
 fn rows_over_parsed(query: &Query, messages: &[&str]) -> Vec<String> {
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0 + 3_600_000,
-    };
-    let mut run = Run::new(query, context, 10_000);
-    for (i, message) in messages.iter().enumerate() {
-        let event = Event {
-            timestamp: T0 + 1_000 * i as i64,
-            ingestion_time: T0,
-            message,
-            log_stream: "s",
-            log: "000000000000:api",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    rows_of(query, &seconds(messages))
 }
 
 #[test]

@@ -3,76 +3,30 @@
 
 use std::sync::Arc;
 
+use super::test_support::*;
 use super::*;
 
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
-
-/// A lookup table for the tests: a header and rows.
-struct Table(Vec<String>, Vec<Vec<String>>);
-
-impl LookupSource for Arc<Table> {
-    fn fields(&self) -> &[String] {
-        &self.0
-    }
-
-    fn rows(&self) -> &[Vec<String>] {
-        &self.1
-    }
-}
-
 fn users() -> Arc<Table> {
-    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
-    Arc::new(Table(
-        row(&["id", "name", "team"]),
-        vec![
-            row(&["1", "alice", "payments"]),
-            row(&["2", "bob", "search"]),
+    Table::new(
+        &["id", "name", "team"],
+        &[
+            &["1", "alice", "payments"],
+            &["2", "bob", "search"],
             // A second row with a key already seen: the first one wins.
-            row(&["1", "alice2", "other"]),
+            &["1", "alice2", "other"],
         ],
-    ))
+    )
 }
 
 /// Compiles `query` with the `users` table, or the error.
 fn compile(query: &str) -> Result<Query, CompileError> {
-    let mut query = parse(query)?;
-    query.bind_lookups(|name| (name == "users").then(users))?;
-    Ok(query)
+    compiled_with(query, "users", users())
 }
 
-/// Runs `query` over the messages (one second apart, the first one newest-last), rows as
-/// `field=value` strings without `@ptr`.
+/// Runs `query` (with `users` bound) over the messages, one second apart.
 fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
     let query = compile(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000 - 1,
-        now: T0,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, message) in messages.iter().enumerate() {
-        let event = Event {
-            timestamp: T0 + i as i64 * 1000,
-            ingestion_time: T0,
-            message,
-            log_stream: "s",
-            log: "000000000000:g",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    rows_of(&query, &seconds(messages))
 }
 
 const EVENTS: &[&str] = &[
@@ -130,72 +84,50 @@ fn lookup_output_sets_null_without_a_match_and_outputnew_keeps_the_field() {
 
 /// The Lookup page's tables: `user_data`, `known_hosts`, `network_services`, `employees`.
 fn documented_table(name: &str) -> Option<Arc<Table>> {
-    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
-    let (header, rows): (&[&str], Vec<&[&str]>) = match name {
+    let (header, rows): (&[&str], &[&[&str]]) = match name {
         "user_data" => (
             &["id", "user_id", "name", "username", "email", "department"],
-            vec![
+            &[
                 &["1", "u1", "Ann", "ann", "ann@example.com", "Engineering"],
                 &["2", "u2", "Bo", "bo", "bo@example.com", "Sales"],
             ],
         ),
         "known_hosts" => (
             &["ip_address", "hostname", "region"],
-            vec![
+            &[
                 &["10.0.0.1", "db-1", "eu-west-1"],
                 &["10.0.0.2", "web-1", "us-east-1"],
             ],
         ),
         "network_services" => (
             &["ip_address", "port", "service_name", "owner"],
-            vec![
+            &[
                 &["10.0.0.1", "5432", "postgres", "data"],
                 &["10.0.0.1", "443", "https", "web"],
             ],
         ),
         "employees" => (
             &["department", "role", "office", "manager"],
-            vec![
+            &[
                 &["Engineering", "dev", "Dublin", "Cy"],
                 &["Sales", "dev", "Paris", "Di"],
             ],
         ),
         _ => return None,
     };
-    Some(Arc::new(Table(
-        row(header),
-        rows.into_iter().map(row).collect(),
-    )))
+    Some(Table::new(header, rows))
 }
 
 /// Runs `query` with the Lookup page's tables over `messages`.
 fn documented_rows(query: &str, messages: &[&str]) -> Vec<String> {
-    let mut parsed = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    let mut parsed = compiled(query);
     parsed.bind_lookups(documented_table).unwrap();
-    let mut run = Run::new(&parsed, Context::default(), 10_000);
-    for (i, message) in messages.iter().enumerate() {
-        let event = Event {
-            timestamp: T0 + i as i64 * 1000,
-            ingestion_time: T0,
-            message,
-            log_stream: "s",
-            log: "000000000000:g",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr" && f != "@timestamp")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    let rows = output(&parsed, Context::default(), &seconds(messages), 10_000).rows;
+    lines(
+        rows.into_iter()
+            .map(|row| row.into_iter().filter(|(f, _)| f != "@timestamp").collect())
+            .collect(),
+    )
 }
 
 #[test]
