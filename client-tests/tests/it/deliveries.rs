@@ -1033,10 +1033,8 @@ async fn vended_logs_reach_firehose_and_the_s3_endpoint_over_their_protocols() {
     assert_eq!(data, ["1.2.3.4,200\n", "5.6.7.8,404\n"]);
 }
 
-#[tokio::test]
-async fn vended_traces_reach_xray_with_put_trace_segments() {
-    let services = Recorder::start(aws_services);
-    let (emulator, client) = started(Emulator::builder().xray_endpoint(&services.url)).await;
+/// An AgentCore runtime's TRACES delivered to an X-Ray destination (the `agent` source).
+async fn agent_traces_to_xray(client: &Client) {
     client
         .put_delivery_source()
         .name("agent")
@@ -1059,6 +1057,13 @@ async fn vended_traces_reach_xray_with_put_trace_segments() {
         .send()
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn vended_traces_reach_xray_with_put_trace_segments() {
+    let services = Recorder::start(aws_services);
+    let (emulator, client) = started(Emulator::builder().xray_endpoint(&services.url)).await;
+    agent_traces_to_xray(&client).await;
     let spans: Vec<serde_json::Value> = (0..60)
         .map(|i| {
             serde_json::json!({
@@ -1101,28 +1106,7 @@ async fn vended_traces_reach_xray_with_put_trace_segments() {
         Some(r#"{"UnprocessedTraceSegments":[{"Id":"x","ErrorCode":"InvalidTraceId","Message":"bad"}]}"#.into())
     });
     let (emulator, client) = started(Emulator::builder().xray_endpoint(&refusing.url)).await;
-    client
-        .put_delivery_source()
-        .name("agent")
-        .resource_arn("arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/agent-1")
-        .log_type("TRACES")
-        .send()
-        .await
-        .unwrap();
-    let xray = client
-        .put_delivery_destination()
-        .name("xray")
-        .delivery_destination_type(DeliveryDestinationType::Xray)
-        .send()
-        .await
-        .unwrap();
-    client
-        .create_delivery()
-        .delivery_source_name("agent")
-        .delivery_destination_arn(xray.delivery_destination().unwrap().arn().unwrap())
-        .send()
-        .await
-        .unwrap();
+    agent_traces_to_xray(&client).await;
     let report = emulator
         .emit_vended_logs("us-east-1", "agent", &spans[..1])
         .unwrap();
