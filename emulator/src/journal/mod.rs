@@ -30,9 +30,13 @@ use parking_lot::{Condvar, Mutex, RwLock};
 pub use record::{PutRecord, Record};
 
 /// The journal file's first bytes: a magic string and the format version.
-pub const HEADER: &[u8; 12] = b"CWLOGSJ\0\x01\0\0\0";
-/// The on-disk format version [`HEADER`] names.
-pub const FORMAT_VERSION: u32 = 1;
+pub const HEADER: &[u8; 12] = b"CWLOGSJ\0\x02\0\0\0";
+/// The on-disk format version [`HEADER`] names. Version 2 added [`Record::StreamErrors`]
+/// (snapshots keep `@transformationError`); a version 1 journal is read as it is (it holds no
+/// such record) and its header is then rewritten to say 2, since what follows may hold them.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format version this build reads.
+const OLDEST_FORMAT_VERSION: u32 = 1;
 const JOURNAL_FILE: &str = "journal.cwl";
 const LOCK_FILE: &str = "LOCK";
 /// Frame header: payload length and checksum.
@@ -111,7 +115,7 @@ pub enum OpenError {
     )]
     Locked(PathBuf, String),
     /// The journal is of another format.
-    #[error("{0} is not a cwlogs-emulator journal of format version {FORMAT_VERSION}: {1}")]
+    #[error("{0} is not a cwlogs-emulator journal this build reads: {1}")]
     Format(PathBuf, String),
     /// The file system refused.
     #[error("the data directory {0}: {1}")]
@@ -150,7 +154,7 @@ impl Journal {
             file.sync_all().map_err(io)?;
             sync_dir(dir).map_err(io)?;
         } else {
-            let good = read_frames(&file, &path, &mut |record, frame| {
+            let (good, version) = read_frames(&file, &path, &mut |record, frame| {
                 recovery.records += 1;
                 match record {
                     Record::Reset => control = frame.concat(),
@@ -172,6 +176,13 @@ impl Journal {
                 );
                 file.set_len(good).map_err(io)?;
                 file.sync_all().map_err(io)?;
+            }
+            if version < FORMAT_VERSION {
+                file.seek(SeekFrom::Start(0)).map_err(io)?;
+                file.write_all(HEADER).map_err(io)?;
+                file.sync_all().map_err(io)?;
+                tracing::info!(path = %path.display(), from = version, to = FORMAT_VERSION,
+                    "data dir: the journal's format version was upgraded");
             }
         }
         let file_bytes = file.seek(SeekFrom::End(0)).map_err(io)?;
@@ -327,6 +338,22 @@ impl Journal {
                     record::encode_stream_events(&mut frame, names, &batch);
                     emit(&mut frame, &mut out)?;
                 }
+                let mut errors = Vec::new();
+                bytes = 0;
+                for (key, error) in events.transformation_errors() {
+                    bytes += error.len() + 16;
+                    errors.push((key, error));
+                    if bytes >= SNAPSHOT_FRAME_BYTES {
+                        record::encode_stream_errors(&mut frame, names, &errors);
+                        emit(&mut frame, &mut out)?;
+                        errors.clear();
+                        bytes = 0;
+                    }
+                }
+                if !errors.is_empty() {
+                    record::encode_stream_errors(&mut frame, names, &errors);
+                    emit(&mut frame, &mut out)?;
+                }
                 Ok(())
             });
             if let Err(error) = outcome {
@@ -450,12 +477,13 @@ fn write_loop(shared: &Shared, mut file: File) {
 }
 
 /// Reads the frames after the header, handing each record to `replay`; returns the length of
-/// the good prefix (where a torn or corrupt frame, if any, starts).
+/// the good prefix (where a torn or corrupt frame, if any, starts) and the file's format
+/// version.
 fn read_frames(
     file: &File,
     path: &Path,
     replay: &mut dyn FnMut(Record<'_>, [&[u8]; 2]),
-) -> Result<u64, OpenError> {
+) -> Result<(u64, u32), OpenError> {
     let io = |error| OpenError::Io(path.to_owned(), error);
     let mut reader = BufReader::with_capacity(1 << 20, file);
     reader.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -467,7 +495,16 @@ fn read_frames(
         ));
     }
     let version = u32::from_le_bytes(header[8..12].try_into().expect("four bytes"));
-    if version != FORMAT_VERSION {
+    if version > FORMAT_VERSION {
+        return Err(OpenError::Format(
+            path.to_owned(),
+            format!(
+                "its format version is {version}, newer than this build reads \
+                 ({OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}); use a newer cwlogs-emulator"
+            ),
+        ));
+    }
+    if version < OLDEST_FORMAT_VERSION {
         return Err(OpenError::Format(
             path.to_owned(),
             format!("its format version is {version}"),
@@ -478,24 +515,24 @@ fn read_frames(
     loop {
         let mut frame_header = [0u8; FRAME_HEADER];
         match read_full(&mut reader, &mut frame_header) {
-            Ok(0) => return Ok(good),
+            Ok(0) => return Ok((good, version)),
             Ok(FRAME_HEADER) => {}
-            Ok(_) => return Ok(good),
+            Ok(_) => return Ok((good, version)),
             Err(error) => return Err(io(error)),
         }
         let length = u32::from_le_bytes(frame_header[..4].try_into().expect("four")) as usize;
         let crc = u32::from_le_bytes(frame_header[4..].try_into().expect("four"));
         if length > MAX_FRAME {
-            return Ok(good);
+            return Ok((good, version));
         }
         payload.resize(length, 0);
         if read_full(&mut reader, &mut payload).map_err(io)? < length
             || crc32fast::hash(&payload) != crc
         {
-            return Ok(good);
+            return Ok((good, version));
         }
         let Some(record) = Record::decode(&payload) else {
-            return Ok(good);
+            return Ok((good, version));
         };
         replay(record, [&frame_header, &payload]);
         good += (FRAME_HEADER + length) as u64;

@@ -12,6 +12,8 @@ const PUT: u8 = 2;
 const RESET: u8 = 3;
 const STREAM_IMAGE: u8 = 4;
 const STREAM_EVENTS: u8 = 5;
+/// Format version 2 on.
+const STREAM_ERRORS: u8 = 6;
 
 /// What the journal holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +59,58 @@ pub enum Record<'a> {
         /// The events.
         events: SnapshotEvents<'a>,
     },
+    /// The `@transformationError`s of some of a stream's events, written by compaction after
+    /// the [`Record::StreamEvents`] that hold those events (format version 2 on).
+    StreamErrors {
+        /// The stream's region.
+        region: &'a str,
+        /// The stream's group.
+        group: &'a str,
+        /// The stream's name.
+        stream: &'a str,
+        /// The events' keys and errors.
+        errors: SnapshotErrors<'a>,
+    },
+}
+
+/// Snapshot `@transformationError`s in their binary form, decoded as they are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SnapshotErrors<'a> {
+    count: u32,
+    bytes: &'a [u8],
+}
+
+impl<'a> SnapshotErrors<'a> {
+    /// The events' keys and errors (a well-formed record: [`Record::decode`] checked them).
+    pub fn iter(&self) -> impl Iterator<Item = (EventKey, &'a str)> + 'a {
+        let mut r = Reader(self.bytes);
+        (0..self.count).map_while(move |_| read_snapshot_error(&mut r))
+    }
+}
+
+fn read_snapshot_error<'a>(r: &mut Reader<'a>) -> Option<(EventKey, &'a str)> {
+    let timestamp = r.i64()?;
+    let seq = u32::try_from(r.varint()?).ok()?;
+    Some((EventKey { timestamp, seq }, r.str_varint()?))
+}
+
+/// Appends one [`Record::StreamErrors`] payload holding `errors`.
+pub fn encode_stream_errors(
+    out: &mut Vec<u8>,
+    (region, group, stream): (&str, &str, &str),
+    errors: &[(EventKey, &str)],
+) {
+    out.push(STREAM_ERRORS);
+    put_name(out, region);
+    put_name(out, group);
+    put_name(out, stream);
+    out.extend_from_slice(&(errors.len() as u32).to_le_bytes());
+    for (key, error) in errors {
+        out.extend_from_slice(&key.timestamp.to_le_bytes());
+        put_varint(out, u64::from(key.seq));
+        put_varint(out, error.len() as u64);
+        out.extend_from_slice(error.as_bytes());
+    }
 }
 
 /// Snapshot events in their binary form, decoded as they are read.
@@ -142,6 +196,7 @@ impl<'a> Record<'a> {
             Record::Reset => 1,
             Record::StreamImage { .. } => 128,
             Record::StreamEvents { events, .. } => 64 + events.bytes.len(),
+            Record::StreamErrors { errors, .. } => 64 + errors.bytes.len(),
         }
     }
 
@@ -220,6 +275,19 @@ impl<'a> Record<'a> {
                 out.extend_from_slice(&events.count.to_le_bytes());
                 out.extend_from_slice(events.bytes);
             }
+            Record::StreamErrors {
+                region,
+                group,
+                stream,
+                errors,
+            } => {
+                out.push(STREAM_ERRORS);
+                put_name(out, region);
+                put_name(out, group);
+                put_name(out, stream);
+                out.extend_from_slice(&errors.count.to_le_bytes());
+                out.extend_from_slice(errors.bytes);
+            }
         }
     }
 
@@ -293,6 +361,25 @@ impl<'a> Record<'a> {
                     group,
                     stream,
                     events: SnapshotEvents {
+                        count,
+                        bytes: &bytes[..bytes.len() - check.0.len()],
+                    },
+                }
+            }
+            STREAM_ERRORS => {
+                let (region, group, stream) = (r.name()?, r.name()?, r.name()?);
+                let count = r.u32()?;
+                let bytes = r.0;
+                let mut check = Reader(bytes);
+                for _ in 0..count {
+                    read_snapshot_error(&mut check)?;
+                }
+                r.0 = check.0;
+                Record::StreamErrors {
+                    region,
+                    group,
+                    stream,
+                    errors: SnapshotErrors {
                         count,
                         bytes: &bytes[..bytes.len() - check.0.len()],
                     },

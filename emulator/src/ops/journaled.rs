@@ -135,5 +135,14 @@ pub fn replay(store: &Store, record: Record<'_>) -> LogsResult<()> {
             .region_view(region)
             .group(group)?
             .restore_stream_events(stream, events.iter()),
+        Record::StreamErrors {
+            region,
+            group,
+            stream,
+            errors,
+        } => store
+            .region_view(region)
+            .group(group)?
+            .restore_stream_errors(stream, errors.iter()),
     }
 }

@@ -172,21 +172,32 @@ fn compact_if_worth_it(store: &Weak<Store>, journal: &Weak<Journal>) -> bool {
     };
     let live = store.expire_everywhere();
     if journal.worth_compacting(live) {
-        let started = Instant::now();
-        let before = journal.file_bytes();
-        match journal.compact(&store) {
-            Ok(after) => tracing::info!(
+        let _ = compact(&store, &journal);
+    }
+    true
+}
+
+/// Frees what retention expired and rewrites the journal as a snapshot, logging the outcome;
+/// returns the journal's length before and after.
+pub(super) fn compact(store: &Store, journal: &Journal) -> std::io::Result<(u64, u64)> {
+    store.expire_everywhere();
+    let started = Instant::now();
+    let before = journal.file_bytes();
+    match journal.compact(store) {
+        Ok(after) => {
+            tracing::info!(
                 before_bytes = before,
                 after_bytes = after,
                 millis = started.elapsed().as_millis() as u64,
                 "data dir: journal compacted"
-            ),
-            Err(error) => {
-                tracing::error!(%error, "data dir: compaction failed; the journal is unchanged")
-            }
+            );
+            Ok((before, after))
+        }
+        Err(error) => {
+            tracing::error!(%error, "data dir: compaction failed; the journal is unchanged");
+            Err(error)
         }
     }
-    true
 }
 
 #[cfg(test)]
