@@ -64,7 +64,8 @@ pub struct Journal {
     /// keeps them as they are (they recreate the control-plane state).
     control: Mutex<Vec<u8>>,
     path: PathBuf,
-    _lock: File,
+    /// The directory's `LOCK`, held until [`Self::close`] (or the drop).
+    lock: Mutex<Option<File>>,
 }
 
 #[derive(Debug)]
@@ -219,7 +220,7 @@ impl Journal {
             order: RwLock::new(()),
             control: Mutex::new(control),
             path,
-            _lock: lock,
+            lock: Mutex::new(Some(lock)),
         })
     }
 
@@ -247,6 +248,11 @@ impl Journal {
 
     fn append_frames(&self, frames: &[u8], truncate_first: bool) {
         let mut pending = self.shared.pending.lock();
+        if pending.stop {
+            // Closed: never written; its waiters are told so.
+            pending.end += frames.len() as u64 + 1;
+            return;
+        }
         if truncate_first {
             pending.frames.clear();
             pending.truncate = true;
@@ -290,6 +296,9 @@ impl Journal {
     /// it by a rename). Returns the new journal's length.
     pub fn compact(&self, store: &crate::store::Store) -> std::io::Result<u64> {
         let _exclusive = self.order.write();
+        if self.lock.lock().is_none() {
+            return Err(std::io::Error::other("the data directory is closed"));
+        }
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let temporary = dir.join(COMPACTING_FILE);
         let mut out = std::io::BufWriter::with_capacity(1 << 20, File::create(&temporary)?);
@@ -389,11 +398,11 @@ impl Journal {
         loop {
             {
                 let durable = self.durable.borrow();
-                if let Some(error) = &durable.failed {
-                    return Err(error.to_string());
-                }
                 if durable.upto >= target {
                     return Ok(());
+                }
+                if let Some(error) = &durable.failed {
+                    return Err(error.to_string());
                 }
             }
             if self.writer.lock().is_none() {
@@ -410,7 +419,7 @@ impl Journal {
         let outcome = durable
             .wait_for(|d| d.upto >= target || d.failed.is_some())
             .await
-            .map(|d| d.failed.clone());
+            .map(|d| d.failed.clone().filter(|_| d.upto < target));
         match outcome {
             Ok(None) => Ok(()),
             Ok(Some(error)) => Err(error.to_string()),
@@ -419,13 +428,30 @@ impl Journal {
     }
 }
 
-impl Drop for Journal {
-    fn drop(&mut self) {
+impl Journal {
+    /// Releases the directory, whoever still holds this journal: waits for the write in
+    /// progress, writes and syncs what is pending, stops the writer and unlocks `LOCK`, so
+    /// another journal may open the directory at once. What is appended later is not written
+    /// (its waiters are told the directory is closed), as after a `kill -9`. Idempotent.
+    pub fn close(&self) {
+        let _no_writes = self.order.write();
         self.shared.pending.lock().stop = true;
         self.shared.wake.notify_one();
         if let Some(writer) = self.writer.lock().take() {
             let _ = writer.join();
         }
+        self.shared.durable.send_modify(|durable| {
+            durable
+                .failed
+                .get_or_insert_with(|| "The data directory was closed: the emulator stopped".into());
+        });
+        self.lock.lock().take();
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 

@@ -118,6 +118,21 @@ pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>
     crate::import::fail_unfinished(store);
 }
 
+/// Releases the data directory at a stop: background work that is ending (a finished query
+/// journaling its record) gets `grace` to journal it, then the journal is closed, so the
+/// directory can be opened again at once.
+pub(super) fn close(store: &Store, journal: &Journal, grace: Duration) {
+    let left = store.env().join_background(grace);
+    if left > 0 {
+        tracing::warn!(
+            threads = left,
+            "data dir: background work still running at the stop is not journaled; a query \
+             runs again at the next start, an export is resumed, an import fails"
+        );
+    }
+    journal.close();
+}
+
 /// Wipes all state, on disk too.
 pub(super) fn reset(store: &Store, journal: Option<&Journal>) {
     let Some(journal) = journal else {
@@ -214,6 +229,13 @@ mod tests {
     struct Node {
         store: Arc<Store>,
         journal: Arc<Journal>,
+    }
+
+    impl Drop for Node {
+        /// As the handle's stop does.
+        fn drop(&mut self) {
+            close(&self.store, &self.journal, Duration::from_secs(3));
+        }
     }
 
     fn node(dir: &Path, clock: &ManualClock) -> Node {
@@ -506,14 +528,52 @@ mod tests {
         }
         let expected = results(&first);
         assert!(expected.contains(r#""value":"1""#), "{expected}");
-        // The record is journaled just after it shows Complete.
-        std::thread::sleep(std::time::Duration::from_millis(100));
         // A compacted journal replays StartQuery before the stream's events: the rerun counts
-        // nothing, the journaled record puts the original back.
+        // nothing, the journaled record puts the original back. The record is journaled just
+        // after the query shows Complete: the stop waits for it, so the directory opens again
+        // at once with the record in it.
         first.journal.compact(&first.store).unwrap();
         drop(first);
         let second = node(&dir, &clock);
         assert_eq!(results(&second), expected);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_stop_releases_the_directory_at_once_whoever_holds_the_journal() {
+        let dir = std::env::temp_dir().join(format!(
+            "cwlogs-release-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let clock = ManualClock::new(NOW);
+        for round in 0..20 {
+            let first = node(&dir, &clock);
+            if round == 0 {
+                first.call(
+                    Operation::CreateLogGroup,
+                    serde_json::json!({"logGroupName": "g"}),
+                );
+                first.call(
+                    Operation::CreateLogStream,
+                    serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+                );
+            }
+            first.put(NOW, &format!("round {round}"));
+            // A query ending while the emulator stops, and a thread still holding the
+            // journal when it does.
+            first.call(
+                Operation::StartQuery,
+                serde_json::json!({"logGroupName": "g", "startTime": 0,
+                    "endTime": NOW / 1000 + 60, "queryString": "stats count(*) as n"}),
+            );
+            let holder = Arc::clone(&first.journal);
+            drop(first);
+            let second = node(&dir, &clock);
+            assert!(second.read().contains(&format!("round {round}")));
+            drop(holder);
+            drop(second);
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1082,6 +1082,13 @@ impl Emulator {
                 }
             }
         }
+        if let Some(journal) = self.journal.take() {
+            let store = Arc::clone(&self.store);
+            let _ = tokio::task::spawn_blocking(move || {
+                durable::close(&store, &journal, SHUTDOWN_GRACE);
+            })
+            .await;
+        }
     }
 }
 
@@ -1105,6 +1112,10 @@ impl Drop for Emulator {
         }
         if let Some(task) = self.task.take() {
             task.abort();
+        }
+        if let Some(journal) = self.journal.take() {
+            // The directory is free once the handle is gone, whoever else holds the journal.
+            durable::close(&self.store, &journal, SHUTDOWN_GRACE);
         }
     }
 }
