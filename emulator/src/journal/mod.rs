@@ -14,8 +14,9 @@
 //! the journal: it and everything after it are cut off, reported in one log line.
 //!
 //! Compaction ([`Journal::compact`]) rewrites the journal as a snapshot: the request records
-//! as they were (they recreate the control-plane state), the puts without the events that
-//! retention has freed since, so expired events leave the disk too.
+//! as they were (they recreate the control-plane state), then each stream's state, events and
+//! `@transformationError`s without the events that retention has freed since (so expired
+//! events leave the disk too), then the subscription deliveries still under way.
 
 mod record;
 
@@ -317,6 +318,8 @@ impl Journal {
             result
         };
         frame.extend_from_slice(&[0; FRAME_HEADER]);
+        Record::Snapshot.encode(&mut frame);
+        emit(&mut frame, &mut out)?;
         store.for_each_stream(|region, group, stream| {
             if failure.is_some() {
                 return;
@@ -371,6 +374,13 @@ impl Journal {
         });
         if let Some(error) = failure {
             return Err(error);
+        }
+        // Subscription deliveries still under way: sent again after a restart (their puts
+        // are in the snapshot only as events, which make no deliveries when restored).
+        for delivery in store.outbox().under_way() {
+            let body = serde_json::to_vec(&delivery).map_err(std::io::Error::other)?;
+            Record::DeliveryUnderWay { body: &body }.encode(&mut frame);
+            emit(&mut frame, &mut out)?;
         }
         let file = out
             .into_inner()

@@ -14,6 +14,12 @@ const STREAM_IMAGE: u8 = 4;
 const STREAM_EVENTS: u8 = 5;
 /// Format version 2 on.
 const STREAM_ERRORS: u8 = 6;
+/// Format version 2 on.
+const DELIVERY_UNDER_WAY: u8 = 7;
+/// Format version 2 on.
+const DELIVERY_DONE: u8 = 8;
+/// Format version 2 on.
+const SNAPSHOT: u8 = 9;
 
 /// What the journal holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +77,23 @@ pub enum Record<'a> {
         /// The events' keys and errors.
         errors: SnapshotErrors<'a>,
     },
+    /// A subscription delivery the forwarder had not finished when compaction ran (format
+    /// version 2 on): its JSON, sent again after a restart unless a [`Record::DeliveryDone`]
+    /// follows.
+    DeliveryUnderWay {
+        /// The delivery as JSON.
+        body: &'a [u8],
+    },
+    /// The forwarder finished with a subscription delivery, named by its durable key
+    /// (delivered, or failed for good; format version 2 on).
+    DeliveryDone {
+        /// The delivery's durable key.
+        key: &'a str,
+    },
+    /// Written by compaction after the request records it kept: the subscription deliveries
+    /// those make again when replayed were sent before (the ones still under way follow as
+    /// [`Record::DeliveryUnderWay`]). Format version 2 on.
+    Snapshot,
 }
 
 /// Snapshot `@transformationError`s in their binary form, decoded as they are read.
@@ -197,6 +220,9 @@ impl<'a> Record<'a> {
             Record::StreamImage { .. } => 128,
             Record::StreamEvents { events, .. } => 64 + events.bytes.len(),
             Record::StreamErrors { errors, .. } => 64 + errors.bytes.len(),
+            Record::DeliveryUnderWay { body } => 8 + body.len(),
+            Record::DeliveryDone { key } => 8 + key.len(),
+            Record::Snapshot => 1,
         }
     }
 
@@ -288,6 +314,17 @@ impl<'a> Record<'a> {
                 out.extend_from_slice(&errors.count.to_le_bytes());
                 out.extend_from_slice(errors.bytes);
             }
+            Record::DeliveryUnderWay { body } => {
+                out.push(DELIVERY_UNDER_WAY);
+                out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+                out.extend_from_slice(body);
+            }
+            Record::DeliveryDone { key } => {
+                out.push(DELIVERY_DONE);
+                out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+                out.extend_from_slice(key.as_bytes());
+            }
+            Record::Snapshot => out.push(SNAPSHOT),
         }
     }
 
@@ -385,6 +422,19 @@ impl<'a> Record<'a> {
                     },
                 }
             }
+            DELIVERY_UNDER_WAY => Record::DeliveryUnderWay {
+                body: {
+                    let len = r.u32()? as usize;
+                    r.bytes(len)?
+                },
+            },
+            DELIVERY_DONE => Record::DeliveryDone {
+                key: {
+                    let len = r.u32()? as usize;
+                    std::str::from_utf8(r.bytes(len)?).ok()?
+                },
+            },
+            SNAPSHOT => Record::Snapshot,
             _ => return None,
         };
         r.0.is_empty().then_some(record)

@@ -70,6 +70,13 @@ fn records_round_trip() {
                 last_ingestion_time: Some(12),
             },
         },
+        Record::DeliveryUnderWay {
+            body: br#"{"id":1}"#,
+        },
+        Record::Snapshot,
+        Record::DeliveryDone {
+            key: "us-east-1\narn\nf\ng\ns\n5\n0123\n2",
+        },
     ];
     for record in records {
         let mut bytes = Vec::new();

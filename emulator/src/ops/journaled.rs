@@ -185,6 +185,11 @@ pub fn replay(store: &Store, record: Record<'_>) -> LogsResult<()> {
             .region_view(region)
             .group(group)?
             .restore_stream_events(stream, events.iter()),
+        // The server's replay keeps these (`server/durable.rs`): they name deliveries, not
+        // state.
+        Record::DeliveryUnderWay { .. } | Record::DeliveryDone { .. } | Record::Snapshot => {
+            Ok(())
+        }
         Record::StreamErrors {
             region,
             group,

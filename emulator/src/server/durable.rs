@@ -15,20 +15,50 @@ use crate::store::Store;
 const COMPACT_CHECK_PERIOD: Duration = Duration::from_secs(60);
 
 /// Opens the data directory `dir` and replays its journal into `store` (after the fixtures,
-/// which are the state a journal starts from).
-pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
+/// which are the state a journal starts from). Returns the journal and the subscription
+/// deliveries made before the restart that the forwarder had not finished with (to hand to
+/// [`crate::delivery::Outbox::resend`] once the forwarder runs).
+pub(super) fn open(
+    store: &Store,
+    dir: &Path,
+) -> std::io::Result<(Arc<Journal>, Vec<crate::delivery::Delivery>)> {
     let started = Instant::now();
     let mut skipped = 0u64;
     let mut first_skipped = None;
+    // Replayed puts make their deliveries again; with the ones a snapshot carried, those the
+    // forwarder was not done with are sent again.
+    let mut carried = Vec::new();
+    let mut done = std::collections::HashSet::new();
     store.env().replaying.store(true, Ordering::Relaxed);
-    let opened = Journal::open(dir, |record| {
-        if let Err(error) = replay(store, record) {
-            skipped += 1;
-            first_skipped.get_or_insert_with(|| error.to_string());
+    let opened = Journal::open(dir, |record| match record {
+        Record::DeliveryUnderWay { body } => match serde_json::from_slice(body) {
+            Ok(delivery) => carried.push(delivery),
+            Err(error) => {
+                skipped += 1;
+                first_skipped.get_or_insert_with(|| format!("a delivery under way: {error}"));
+            }
+        },
+        Record::DeliveryDone { key } => {
+            done.insert(key.to_owned());
+        }
+        Record::Snapshot => {
+            // What the kept requests made again was sent before the compaction.
+            store.outbox().clear();
+        }
+        record => {
+            if let Err(error) = replay(store, record) {
+                skipped += 1;
+                first_skipped.get_or_insert_with(|| error.to_string());
+            }
         }
     });
     store.env().replaying.store(false, Ordering::Relaxed);
     let (journal, recovery) = opened.map_err(std::io::Error::other)?;
+    carried.extend(store.outbox().take_all());
+    let unfinished: Vec<_> = carried
+        .into_iter()
+        .filter(|delivery| !done.contains(&delivery.durable_key()))
+        .collect();
     // Deliveries and metric points were sent before the restart: replay must not send them
     // again.
     store.outbox().clear();
@@ -47,7 +77,7 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
             "data dir: journal records that no longer apply were skipped"
         );
     }
-    Ok(Arc::new(journal))
+    Ok((Arc::new(journal), unfinished))
 }
 
 /// Replays one journaled effect (`store`, region, body).
@@ -114,6 +144,16 @@ pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>
         }
     }));
     let _ = store.env().finished_queries.set(queries);
+    let weak_journal = Arc::downgrade(journal);
+    store.outbox().on_forwarded(Box::new(move |delivery| {
+        if let Some(journal) = weak_journal.upgrade() {
+            // Not waited for: lost in a crash, the delivery is sent once more (at least once).
+            let _in_order = journal.order_shared();
+            journal.append(&Record::DeliveryDone {
+                key: &delivery.durable_key(),
+            });
+        }
+    }));
     crate::export::resume_unfinished(store);
     crate::import::fail_unfinished(store);
 }
@@ -250,7 +290,7 @@ mod tests {
             ..Config::default()
         };
         let store = Arc::new(Store::from_config(&config));
-        let journal = open(&store, dir).unwrap();
+        let (journal, _) = open(&store, dir).unwrap();
         journal_background_work(&store, &journal);
         Node { store, journal }
     }

@@ -1284,9 +1284,12 @@ impl EmulatorBuilder {
                 .map_err(std::io::Error::other)?;
             tracing::info!(path = %path.display(), events, "fixtures loaded");
         }
-        let journal = match &self.config.data_dir {
-            Some(dir) => Some(durable::open(&store, dir)?),
-            None => None,
+        let (journal, unfinished_deliveries) = match &self.config.data_dir {
+            Some(dir) => {
+                let (journal, unfinished) = durable::open(&store, dir)?;
+                (Some(journal), unfinished)
+            }
+            None => (None, Vec::new()),
         };
         if let Some(journal) = &journal {
             durable::journal_background_work(&store, journal);
@@ -1305,6 +1308,16 @@ impl EmulatorBuilder {
                 self.config.default_region.clone(),
             )
         });
+        if !unfinished_deliveries.is_empty() {
+            let found = unfinished_deliveries.len();
+            let resent = store.outbox().resend(unfinished_deliveries);
+            tracing::info!(
+                found,
+                resent,
+                "data dir: subscription deliveries not finished before the restart are sent \
+                 again (those without a forwarding endpoint now are not)"
+            );
+        }
         let publisher = self.config.cloudwatch_endpoint.clone().map(|endpoint| {
             let publisher = crate::metrics::Publisher::new(
                 endpoint,
