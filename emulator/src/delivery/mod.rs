@@ -186,16 +186,21 @@ impl Delivery {
     /// What names this delivery across restarts (`--data-dir`): a replay of the put that made
     /// it makes the same one (its events' ids come from their streams' arrival numbers).
     pub fn durable_key(&self) -> String {
-        let first = self.payload.log_events.first();
+        // A data message is named by its events (a put's delivery reads the clock after the
+        // put, so its time is not the replay's); a control message by its time, which is
+        // its PutSubscriptionFilter's (pinned in a replay).
+        let first = match self.payload.message_type {
+            MessageType::Data => self.payload.log_events.first().map(|e| e.id.clone()),
+            MessageType::Control => Some(self.time.to_string()),
+        };
         format!(
-            "{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.region,
             self.destination_arn,
             self.filter_name,
             self.payload.log_group,
             self.payload.log_stream,
-            self.time,
-            first.map_or("", |e| e.id.as_str()),
+            first.unwrap_or_default(),
             self.payload.log_events.len()
         )
     }

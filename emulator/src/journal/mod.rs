@@ -16,7 +16,8 @@
 //! Compaction ([`Journal::compact`]) rewrites the journal as a snapshot: the request records
 //! as they were (they recreate the control-plane state), then each stream's state, events and
 //! `@transformationError`s without the events that retention has freed since (so expired
-//! events leave the disk too), then the subscription deliveries still under way.
+//! events leave the disk too), each group's indexed fields seen, then the subscription
+//! deliveries still under way.
 
 mod record;
 
@@ -375,6 +376,27 @@ impl Journal {
         if let Some(error) = failure {
             return Err(error);
         }
+        store.for_each_group(|region, group| {
+            let seen = group.fields_seen();
+            if seen.is_empty() || failure.is_some() {
+                return;
+            }
+            Record::FieldsSeen {
+                region,
+                group: group.name(),
+                fields: seen
+                    .iter()
+                    .map(|(name, seen)| (name.as_str(), *seen))
+                    .collect(),
+            }
+            .encode(&mut frame);
+            if let Err(error) = emit(&mut frame, &mut out) {
+                failure = Some(error);
+            }
+        });
+        if let Some(error) = failure {
+            return Err(error);
+        }
         // Subscription deliveries still under way: sent again after a restart (their puts
         // are in the snapshot only as events, which make no deliveries when restored).
         for delivery in store.outbox().under_way() {
@@ -451,9 +473,9 @@ impl Journal {
             let _ = writer.join();
         }
         self.shared.durable.send_modify(|durable| {
-            durable
-                .failed
-                .get_or_insert_with(|| "The data directory was closed: the emulator stopped".into());
+            durable.failed.get_or_insert_with(|| {
+                "The data directory was closed: the emulator stopped".into()
+            });
         });
         self.lock.lock().take();
     }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::store::events::{EventKey, EventView, NewEvent};
+use crate::store::indexes::FieldSeen;
 use crate::store::stream::StreamImage;
 
 const REQUEST: u8 = 1;
@@ -20,6 +21,8 @@ const DELIVERY_UNDER_WAY: u8 = 7;
 const DELIVERY_DONE: u8 = 8;
 /// Format version 2 on.
 const SNAPSHOT: u8 = 9;
+/// Format version 2 on.
+const FIELDS_SEEN: u8 = 10;
 
 /// What the journal holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +97,16 @@ pub enum Record<'a> {
     /// those make again when replayed were sent before (the ones still under way follow as
     /// [`Record::DeliveryUnderWay`]). Format version 2 on.
     Snapshot,
+    /// What ingest saw of a group's indexed fields, written by compaction (the events it
+    /// restores are not scanned again; some that were may have expired). Format version 2 on.
+    FieldsSeen {
+        /// The group's region.
+        region: &'a str,
+        /// The group.
+        group: &'a str,
+        /// Each field: name, first and last event time, last scan time.
+        fields: Vec<(&'a str, FieldSeen)>,
+    },
 }
 
 /// Snapshot `@transformationError`s in their binary form, decoded as they are read.
@@ -223,6 +236,12 @@ impl<'a> Record<'a> {
             Record::DeliveryUnderWay { body } => 8 + body.len(),
             Record::DeliveryDone { key } => 8 + key.len(),
             Record::Snapshot => 1,
+            Record::FieldsSeen { fields, .. } => {
+                64 + fields
+                    .iter()
+                    .map(|(name, _)| name.len() + 26)
+                    .sum::<usize>()
+            }
         }
     }
 
@@ -325,6 +344,22 @@ impl<'a> Record<'a> {
                 out.extend_from_slice(key.as_bytes());
             }
             Record::Snapshot => out.push(SNAPSHOT),
+            Record::FieldsSeen {
+                region,
+                group,
+                fields,
+            } => {
+                out.push(FIELDS_SEEN);
+                put_name(out, region);
+                put_name(out, group);
+                out.extend_from_slice(&(fields.len() as u32).to_le_bytes());
+                for (name, seen) in fields {
+                    put_name(out, name);
+                    out.extend_from_slice(&seen.first_event_time.to_le_bytes());
+                    out.extend_from_slice(&seen.last_event_time.to_le_bytes());
+                    out.extend_from_slice(&seen.last_scan_time.to_le_bytes());
+                }
+            }
         }
     }
 
@@ -435,6 +470,25 @@ impl<'a> Record<'a> {
                 },
             },
             SNAPSHOT => Record::Snapshot,
+            FIELDS_SEEN => {
+                let (region, group) = (r.name()?, r.name()?);
+                let count = r.u32()? as usize;
+                let mut fields = Vec::with_capacity(count.min(r.0.len() / 26));
+                for _ in 0..count {
+                    let name = r.name()?;
+                    let seen = FieldSeen {
+                        first_event_time: r.i64()?,
+                        last_event_time: r.i64()?,
+                        last_scan_time: r.i64()?,
+                    };
+                    fields.push((name, seen));
+                }
+                Record::FieldsSeen {
+                    region,
+                    group,
+                    fields,
+                }
+            }
             _ => return None,
         };
         r.0.is_empty().then_some(record)

@@ -74,6 +74,18 @@ fn records_round_trip() {
             body: br#"{"id":1}"#,
         },
         Record::Snapshot,
+        Record::FieldsSeen {
+            region: "r",
+            group: "g",
+            fields: vec![(
+                "requestId",
+                crate::store::indexes::FieldSeen {
+                    first_event_time: -1,
+                    last_event_time: 2,
+                    last_scan_time: 3,
+                },
+            )],
+        },
         Record::DeliveryDone {
             key: "us-east-1\narn\nf\ng\ns\n5\n0123\n2",
         },

@@ -187,7 +187,17 @@ pub fn replay(store: &Store, record: Record<'_>) -> LogsResult<()> {
             .restore_stream_events(stream, events.iter()),
         // The server's replay keeps these (`server/durable.rs`): they name deliveries, not
         // state.
-        Record::DeliveryUnderWay { .. } | Record::DeliveryDone { .. } | Record::Snapshot => {
+        Record::DeliveryUnderWay { .. } | Record::DeliveryDone { .. } | Record::Snapshot => Ok(()),
+        Record::FieldsSeen {
+            region,
+            group,
+            fields,
+        } => {
+            store.region_view(region).group(group)?.restore_fields_seen(
+                fields
+                    .into_iter()
+                    .map(|(name, seen)| (name.to_owned(), seen)),
+            );
             Ok(())
         }
         Record::StreamErrors {

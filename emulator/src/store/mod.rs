@@ -430,6 +430,17 @@ impl Store {
         }
     }
 
+    /// Calls `visit` with every group and its region's name, in region then group order.
+    pub fn for_each_group(&self, mut visit: impl FnMut(&str, &LogGroup)) {
+        let mut regions: Vec<Arc<Region>> = self.regions.read().values().cloned().collect();
+        regions.sort_by(|a, b| a.name.cmp(&b.name));
+        for region in regions {
+            for group in region.all_groups() {
+                visit(&region.name, &group);
+            }
+        }
+    }
+
     /// Wipes every region, the delivery outbox and the metrics.
     pub fn reset(&self) {
         self.regions.write().clear();
