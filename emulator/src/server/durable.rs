@@ -54,10 +54,17 @@ pub(super) fn open(
     });
     store.env().replaying.store(false, Ordering::Relaxed);
     let (journal, recovery) = opened.map_err(std::io::Error::other)?;
-    carried.extend(store.outbox().take_all());
+    // Without an endpoint nothing is sent again: the deliveries the replay made are dropped
+    // unencoded (a restart's cost stays the replay's).
+    let endpoints = &store.env().forward;
+    if endpoints.any() {
+        carried.extend(store.outbox().take_all());
+    }
     let unfinished: Vec<_> = carried
         .into_iter()
-        .filter(|delivery| !done.contains(&delivery.durable_key()))
+        .filter(|delivery| {
+            endpoints.covers(&delivery.destination_arn) && !done.contains(&delivery.durable_key())
+        })
         .collect();
     // Deliveries and metric points were sent before the restart: replay must not send them
     // again.
