@@ -193,7 +193,7 @@ impl Delivery {
             MessageType::Data => self.payload.log_events.first().map(|e| e.id.clone()),
             MessageType::Control => Some(self.time.to_string()),
         };
-        format!(
+        let key = format!(
             "{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.region,
             self.destination_arn,
@@ -202,7 +202,10 @@ impl Delivery {
             self.payload.log_stream,
             first.unwrap_or_default(),
             self.payload.log_events.len()
-        )
+        );
+        // 32 hex digits (a stable 128-bit FNV-1a hash) keep the journal's record and the
+        // restart's set of finished deliveries small.
+        crate::patterns::pattern_id(&key)
     }
 
     /// The gzip bytes.
@@ -749,6 +752,50 @@ mod tests {
                 system_fields: BTreeMap::new(),
             }],
         }
+    }
+
+    #[test]
+    fn a_delivery_keeps_its_durable_key_through_json_and_a_later_clock() {
+        let delivery = Delivery {
+            id: 7,
+            time: 1_000,
+            destination_arn: "arn:aws:kinesis:us-east-1:000000000000:stream/s".into(),
+            filter_name: "f".into(),
+            region: "us-east-1".into(),
+            partition_key: "s".into(),
+            payload: payload("m"),
+            data: String::new(),
+            status: DeliveryStatus::Pending,
+            attempts: 2,
+            error: Some("timed out".into()),
+        };
+        let key = delivery.durable_key();
+        assert_eq!(key.len(), 32);
+        // What a compaction writes reads back the same.
+        let json = serde_json::to_vec(&delivery).unwrap();
+        let read: Delivery = serde_json::from_slice(&json).unwrap();
+        assert_eq!(read, delivery);
+        // A replay makes the same data delivery a moment later: the same key. Other events
+        // or another filter: another key.
+        let later = Delivery {
+            id: 1,
+            time: 1_001,
+            ..delivery.clone()
+        };
+        assert_eq!(later.durable_key(), key);
+        let mut other = delivery.clone();
+        other.payload.log_events[0].id = "2".into();
+        assert_ne!(other.durable_key(), key);
+        let mut other = delivery.clone();
+        other.filter_name = "g".into();
+        assert_ne!(other.durable_key(), key);
+        // Control messages are named by their time (their PutSubscriptionFilter's).
+        let mut control = delivery;
+        control.payload = Payload::control(1_000, true);
+        let mut again = control.clone();
+        assert_eq!(again.durable_key(), control.durable_key());
+        again.time = 2_000;
+        assert_ne!(again.durable_key(), control.durable_key());
     }
 
     #[test]
