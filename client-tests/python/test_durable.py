@@ -533,6 +533,20 @@ def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path
         tags={"d": "1"})["anomalyDetectorArn"]
     logs.update_log_anomaly_detector(anomalyDetectorArn=detector, enabled=True,
                                      anomalyVisibilityTime=14)
+    # A detector that finds anomalies at its first tick, a minute after its creation: six
+    # quiet minutes before the tick, then a minute of errors (timestamps around the tick).
+    anomalous = "/durable/anomalous"
+    logs.create_log_group(logGroupName=anomalous)
+    logs.create_log_stream(logGroupName=anomalous, logStreamName="s")
+    minute = logs.create_log_anomaly_detector(
+        logGroupArnList=[f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{anomalous}"],
+        detectorName="minute", evaluationFrequency="ONE_MIN")["anomalyDetectorArn"]
+    tick = logs.get_log_anomaly_detector(anomalyDetectorArn=minute)["creationTimeStamp"] + 60_000
+    logs.put_log_events(logGroupName=anomalous, logStreamName="s", logEvents=[
+        *[{"timestamp": tick - 420_000 + i * 30_000, "message": "heartbeat ok"}
+          for i in range(12)],
+        *[{"timestamp": tick - 60_000 + i * 1_000,
+           "message": f"ERROR upstream 10.0.0.{i} refused connection"} for i in range(30)]])
     # Syslog, storage tier, query definitions, tags added and removed on every kind.
     logs.put_syslog_configuration(logGroupIdentifier=group, vpcEndpointId="vpce-0123456789abcdef0")
     logs.put_storage_tier_policy(storageTier="INTELLIGENT_TIERING")
@@ -544,8 +558,16 @@ def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path
                      f"arn:aws:logs:{REGION}:{ACCOUNT}:scheduled-query:nightly", detector]:
         logs.tag_resource(resourceArn=taggable, tags={"added": "yes", "removed": "soon"})
         logs.untag_resource(resourceArn=taggable, tagKeys=["removed"])
+    # The first tick's evaluation runs when ListAnomalies reads after it; the next tick is a
+    # minute later, well after the comparisons below.
+    time.sleep(max(0.0, (tick + 500 - now_ms()) / 1000))
+    found = logs.list_anomalies(anomalyDetectorArn=minute)["anomalies"]
+    assert any(a["patternString"].startswith("ERROR") for a in found), found
+    logs.update_anomaly(anomalyDetectorArn=minute, anomalyId=found[0]["anomalyId"],
+                        suppressionType="INFINITE")
     before = every_newer_resource(logs, names)
     assert before["transformation_errors"], before["transformation_errors"]
+    assert any(a["suppressed"] for a in before["anomalies"]["anomalies"]), before["anomalies"]
     kill_9(emulator)
 
     emulator = start(data)
