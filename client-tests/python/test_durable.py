@@ -171,6 +171,23 @@ def test_restart_brings_back_every_resource_and_tokens_keep_working(tmp_path, st
     with pytest.raises(logs.exceptions.ValidationException):
         # Deletion protection came back too.
         logs.delete_log_group(logGroupName=group)
+    # Once more from a compacted journal (a snapshot of the events, the requests kept).
+    before = everything(logs, group, stream, query_id, export_id)
+    filtered = logs.filter_log_events(logGroupName=group, limit=5)
+    filtered_next = logs.filter_log_events(logGroupName=group, limit=5,
+                                           nextToken=filtered["nextToken"])
+    compact(emulator)
+    emulator.stop()
+    emulator = start(data, "--export-dir", str(exports))
+    logs = emulator.client()
+    after = everything(logs, group, stream, query_id, export_id)
+    for name in before:
+        assert after[name] == before[name], json.dumps([name, before[name], after[name]], default=str)
+    again = logs.filter_log_events(logGroupName=group, limit=5, nextToken=filtered["nextToken"])
+    assert without_metadata(again) == without_metadata(filtered_next)
+    again = logs.get_log_events(logGroupName=group, logStreamName=stream,
+                                nextToken=page["nextForwardToken"], limit=4)
+    assert without_metadata(again) == without_metadata(next_page)
     emulator.stop()
 
 
@@ -328,6 +345,27 @@ ACCOUNT_POLICIES = {
 }
 
 
+def compact(emulator) -> dict:
+    """`POST /_cwlogs/compact`: the journal rewritten as a snapshot at once."""
+    from urllib.request import Request, urlopen
+    with urlopen(Request(emulator.url + "/_cwlogs/compact", method="POST"), timeout=60) as answer:
+        compacted = json.loads(answer.read())
+    assert compacted["afterBytes"] > 0, compacted
+    return compacted
+
+
+def transformation_errors(logs, group: str, now: int) -> list:
+    """The events of `group` the transformer failed on, with their `@transformationError`,
+    through Insights (the one read that shows it)."""
+    query_id = logs.start_query(
+        logGroupName=group, startTime=(now - 3_600_000) // 1000, endTime=(now + 60_000) // 1000,
+        queryString="fields @message, @transformationError "
+                    "| filter ispresent(@transformationError) | sort @timestamp asc")["queryId"]
+    wait_for_query(logs, query_id)
+    return [sorted((f["field"], f["value"]) for f in row if f["field"] != "@ptr")
+            for row in logs.get_query_results(queryId=query_id)["results"]]
+
+
 def kill_9(emulator) -> None:
     """Ends the emulator as a crash would: nothing is flushed, closed or unlocked."""
     emulator.proc.send_signal(signal.SIGKILL)
@@ -359,6 +397,7 @@ def every_newer_resource(logs, names: dict) -> dict:
     reads = {
         "groups": logs.describe_log_groups(),
         "streams": logs.describe_log_streams(logGroupName=group),
+        "events": logs.get_log_events(logGroupName=group, logStreamName="s", startFromHead=True),
         "vended_events": logs.get_log_events(logGroupName=names["vended_group"],
                                              logStreamName="cf", startFromHead=True),
         "sources": logs.describe_delivery_sources(),
@@ -402,7 +441,9 @@ def every_newer_resource(logs, names: dict) -> dict:
     reads["integration"].pop("integrationStatus", None)
     for integration in reads["integrations"]["integrationSummaries"]:
         integration.pop("integrationStatus", None)
-    return {name: without_metadata(response) for name, response in reads.items()}
+    reads = {name: without_metadata(response) for name, response in reads.items()}
+    reads["transformation_errors"] = transformation_errors(logs, group, names["now"])
+    return reads
 
 
 def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path, start):
@@ -446,7 +487,8 @@ def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path
     logs.put_index_policy(logGroupIdentifier=group, policyDocument=INDEX_POLICY)
     logs.create_log_stream(logGroupName=group, logStreamName="s")
     logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
-        {"timestamp": now, "message": json.dumps({"requestId": "r1", "status": 200})}])
+        {"timestamp": now, "message": json.dumps({"requestId": "r1", "status": 200})},
+        {"timestamp": now + 1, "message": "not JSON: the transformer fails on it"}])
     logs.put_account_policy(policyName="deleted", policyDocument=DATA_PROTECTION,
                             policyType="DATA_PROTECTION_POLICY")
     logs.delete_account_policy(policyName="deleted", policyType="DATA_PROTECTION_POLICY")
@@ -491,6 +533,20 @@ def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path
         tags={"d": "1"})["anomalyDetectorArn"]
     logs.update_log_anomaly_detector(anomalyDetectorArn=detector, enabled=True,
                                      anomalyVisibilityTime=14)
+    # A detector that finds anomalies at its first tick, a minute after its creation: six
+    # quiet minutes before the tick, then a minute of errors (timestamps around the tick).
+    anomalous = "/durable/anomalous"
+    logs.create_log_group(logGroupName=anomalous)
+    logs.create_log_stream(logGroupName=anomalous, logStreamName="s")
+    minute = logs.create_log_anomaly_detector(
+        logGroupArnList=[f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{anomalous}"],
+        detectorName="minute", evaluationFrequency="ONE_MIN")["anomalyDetectorArn"]
+    tick = logs.get_log_anomaly_detector(anomalyDetectorArn=minute)["creationTimeStamp"] + 60_000
+    logs.put_log_events(logGroupName=anomalous, logStreamName="s", logEvents=[
+        *[{"timestamp": tick - 420_000 + i * 30_000, "message": "heartbeat ok"}
+          for i in range(12)],
+        *[{"timestamp": tick - 60_000 + i * 1_000,
+           "message": f"ERROR upstream 10.0.0.{i} refused connection"} for i in range(30)]])
     # Syslog, storage tier, query definitions, tags added and removed on every kind.
     logs.put_syslog_configuration(logGroupIdentifier=group, vpcEndpointId="vpce-0123456789abcdef0")
     logs.put_storage_tier_policy(storageTier="INTELLIGENT_TIERING")
@@ -502,7 +558,16 @@ def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path
                      f"arn:aws:logs:{REGION}:{ACCOUNT}:scheduled-query:nightly", detector]:
         logs.tag_resource(resourceArn=taggable, tags={"added": "yes", "removed": "soon"})
         logs.untag_resource(resourceArn=taggable, tagKeys=["removed"])
+    # The first tick's evaluation runs when ListAnomalies reads after it; the next tick is a
+    # minute later, well after the comparisons below.
+    time.sleep(max(0.0, (tick + 500 - now_ms()) / 1000))
+    found = logs.list_anomalies(anomalyDetectorArn=minute)["anomalies"]
+    assert any(a["patternString"].startswith("ERROR") for a in found), found
+    logs.update_anomaly(anomalyDetectorArn=minute, anomalyId=found[0]["anomalyId"],
+                        suppressionType="INFINITE")
     before = every_newer_resource(logs, names)
+    assert before["transformation_errors"], before["transformation_errors"]
+    assert any(a["suppressed"] for a in before["anomalies"]["anomalies"]), before["anomalies"]
     kill_9(emulator)
 
     emulator = start(data)
@@ -511,6 +576,16 @@ def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path
     for name in before:
         assert after[name] == before[name], json.dumps([name, before[name], after[name]],
                                                        default=str)
+    # Once more after a compaction: the journal is a snapshot of the events (with their
+    # @transformationError) after the requests it keeps.
+    compact(emulator)
+    kill_9(emulator)
+    emulator = start(data)
+    logs = emulator.client()
+    after = every_newer_resource(logs, names)
+    for name in before:
+        assert after[name] == before[name], json.dumps([name, "after a compaction",
+                                                        before[name], after[name]], default=str)
     # Vended logs go on into the same stream after the restart.
     emit_vended(emulator, "cf", [{"date": "2026-01-02", "sc-status": 500}])
     messages = [e["message"] for e in logs.get_log_events(

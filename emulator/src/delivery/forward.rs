@@ -119,6 +119,7 @@ impl Forwarder {
                     d.status = DeliveryStatus::Failed;
                     d.error = Some(error);
                 });
+                self.outbox.forwarded(&delivery);
                 return;
             }
         };
@@ -140,6 +141,7 @@ impl Forwarder {
             });
         })
         .await;
+        self.outbox.forwarded(&delivery);
         if let Err(error) = outcome {
             tracing::warn!(
                 delivery = delivery.id,

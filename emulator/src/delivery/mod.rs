@@ -16,14 +16,14 @@ pub mod forward;
 
 use base64::Engine;
 use parking_lot::{Condvar, Mutex};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::mpsc::Sender;
 
 pub use forward::Endpoints;
 
 /// `messageType` of a payload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MessageType {
     /// Log events that matched a filter.
     #[serde(rename = "DATA_MESSAGE")]
@@ -34,7 +34,7 @@ pub enum MessageType {
 }
 
 /// One log event of a payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayloadEvent {
     /// The eventId FilterLogEvents returns for the same event ("" in a control message).
     pub id: String,
@@ -49,7 +49,7 @@ pub struct PayloadEvent {
 }
 
 /// The JSON AWS delivers, before compression.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payload {
     /// DATA_MESSAGE or CONTROL_MESSAGE.
@@ -139,7 +139,7 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
 }
 
 /// Where a delivery stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DeliveryStatus {
     /// Kept in the outbox only: no forwarding endpoint is configured for its service.
@@ -153,7 +153,7 @@ pub enum DeliveryStatus {
 }
 
 /// One payload as it was (or will be) delivered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     /// Increasing from 1 for the life of the process.
@@ -183,6 +183,31 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// What names this delivery across restarts (`--data-dir`): a replay of the put that made
+    /// it makes the same one (its events' ids come from their streams' arrival numbers).
+    pub fn durable_key(&self) -> String {
+        // A data message is named by its events (a put's delivery reads the clock after the
+        // put, so its time is not the replay's); a control message by its time, which is
+        // its PutSubscriptionFilter's (pinned in a replay).
+        let first = match self.payload.message_type {
+            MessageType::Data => self.payload.log_events.first().map(|e| e.id.clone()),
+            MessageType::Control => Some(self.time.to_string()),
+        };
+        let key = format!(
+            "{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            self.region,
+            self.destination_arn,
+            self.filter_name,
+            self.payload.log_group,
+            self.payload.log_stream,
+            first.unwrap_or_default(),
+            self.payload.log_events.len()
+        );
+        // 32 hex digits (a stable 128-bit FNV-1a hash) keep the journal's record and the
+        // restart's set of finished deliveries small.
+        crate::patterns::pattern_id(&key)
+    }
+
     /// The gzip bytes.
     pub fn gzip_bytes(&self) -> Vec<u8> {
         base64::engine::general_purpose::STANDARD
@@ -375,6 +400,19 @@ pub struct Outbox {
     encoder: Once,
     started: Instant,
     last_queued_nanos: AtomicU64,
+    /// Told of each forwarded delivery once the forwarder is done with it (delivered, or
+    /// failed for good): `--data-dir` journals it, so that a restart sends again only the
+    /// deliveries that were still under way.
+    on_forwarded: std::sync::OnceLock<OnForwarded>,
+}
+
+/// See [`Outbox::on_forwarded`].
+struct OnForwarded(Box<dyn Fn(&Delivery) + Send + Sync>);
+
+impl std::fmt::Debug for OnForwarded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnForwarded")
+    }
 }
 
 /// Where one delivery goes.
@@ -407,7 +445,50 @@ impl Outbox {
             encoder: Once::new(),
             started: Instant::now(),
             last_queued_nanos: AtomicU64::new(0),
+            on_forwarded: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Sets what is told of each delivery the forwarder is done with (once).
+    pub fn on_forwarded(&self, hook: Box<dyn Fn(&Delivery) + Send + Sync>) {
+        let _ = self.on_forwarded.set(OnForwarded(hook));
+    }
+
+    /// The forwarder is done with `delivery` (delivered, or failed for good).
+    pub fn forwarded(&self, delivery: &Delivery) {
+        if let Some(hook) = self.on_forwarded.get() {
+            (hook.0)(delivery);
+        }
+    }
+
+    /// The forwarded deliveries the forwarder is not done with, oldest first (what a
+    /// `--data-dir` snapshot keeps).
+    pub fn under_way(&self) -> Vec<Delivery> {
+        self.list(false, |d| d.status == DeliveryStatus::Pending)
+    }
+
+    /// Every delivery, which it removes (pending ones encoded first), oldest first.
+    pub fn take_all(&self) -> Vec<Delivery> {
+        self.list(true, |_| true)
+    }
+
+    /// Queues `deliveries` (made before a restart, not yet delivered) for forwarding again,
+    /// in order, under new ids; those whose service has no endpoint now are left out.
+    /// Returns how many were queued.
+    pub fn resend(&self, deliveries: Vec<Delivery>) -> usize {
+        let _turn = self.encoding.lock();
+        let mut queued = 0;
+        for mut delivery in deliveries {
+            let Some(forward) = self.forwarder_for(&delivery.destination_arn) else {
+                continue;
+            };
+            delivery.id = self.next_id.fetch_add(1, Ordering::Relaxed);
+            delivery.attempts = 0;
+            delivery.error = None;
+            self.push_forwarded(delivery, &forward);
+            queued += 1;
+        }
+        queued
     }
 
     /// Hands every later delivery to a service of `endpoints` to `sender` (the background
@@ -550,8 +631,20 @@ impl Outbox {
             attempts: 0,
             error: None,
         };
-        // Recorded before it is handed over, so the forwarder's report always finds it.
+        match forward {
+            Some(sender) => self.push_forwarded(delivery, sender),
+            None => self.push(delivery),
+        }
+    }
+
+    /// Keeps `delivery`, dropping (and counting) the oldest when full.
+    fn push(&self, delivery: Delivery) {
         let mut entries = self.entries.lock();
+        self.make_room(&mut entries);
+        entries.push_back(delivery);
+    }
+
+    fn make_room(&self, entries: &mut VecDeque<Delivery>) {
         if entries.len() >= self.capacity {
             entries.pop_front();
             let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
@@ -563,31 +656,37 @@ impl Outbox {
                 );
             }
         }
-        match forward {
-            Some(sender) => {
-                entries.push_back(delivery.clone());
-                drop(entries);
-                let id = delivery.id;
-                let refused = match sender.try_send(delivery) {
-                    Ok(()) => None,
-                    Err(TrySendError::Full(_)) => Some(format!(
-                        "not forwarded: {} deliveries are already waiting for the forwarder",
-                        sender.max_capacity()
-                    )),
-                    Err(TrySendError::Closed(_)) => {
-                        Some("not forwarded: the forwarder has stopped".to_owned())
-                    }
-                };
-                // Never silent: the outbox says why it was not sent.
-                if let Some(error) = refused {
-                    self.update(id, |d| {
-                        d.status = DeliveryStatus::Failed;
-                        d.error = Some(error);
-                    });
-                }
-            }
-            None => entries.push_back(delivery),
-        }
+    }
+
+    /// Keeps `delivery` and hands it to the forwarder (recorded first, so the forwarder's
+    /// report always finds it).
+    fn push_forwarded(&self, mut delivery: Delivery, sender: &Sender<Delivery>) {
+        delivery.status = DeliveryStatus::Pending;
+        let mut entries = self.entries.lock();
+        self.make_room(&mut entries);
+        entries.push_back(delivery.clone());
+        drop(entries);
+        let id = delivery.id;
+        let (refused, delivery) = match sender.try_send(delivery) {
+            Ok(()) => return,
+            Err(TrySendError::Full(delivery)) => (
+                format!(
+                    "not forwarded: {} deliveries are already waiting for the forwarder",
+                    sender.max_capacity()
+                ),
+                delivery,
+            ),
+            Err(TrySendError::Closed(delivery)) => (
+                "not forwarded: the forwarder has stopped".to_owned(),
+                delivery,
+            ),
+        };
+        // Never silent: the outbox says why it was not sent.
+        self.update(id, |d| {
+            d.status = DeliveryStatus::Failed;
+            d.error = Some(refused);
+        });
+        self.forwarded(&delivery);
     }
 
     /// Records what the forwarder did with delivery `id` (if it is still in the outbox).
@@ -653,6 +752,50 @@ mod tests {
                 system_fields: BTreeMap::new(),
             }],
         }
+    }
+
+    #[test]
+    fn a_delivery_keeps_its_durable_key_through_json_and_a_later_clock() {
+        let delivery = Delivery {
+            id: 7,
+            time: 1_000,
+            destination_arn: "arn:aws:kinesis:us-east-1:000000000000:stream/s".into(),
+            filter_name: "f".into(),
+            region: "us-east-1".into(),
+            partition_key: "s".into(),
+            payload: payload("m"),
+            data: String::new(),
+            status: DeliveryStatus::Pending,
+            attempts: 2,
+            error: Some("timed out".into()),
+        };
+        let key = delivery.durable_key();
+        assert_eq!(key.len(), 32);
+        // What a compaction writes reads back the same.
+        let json = serde_json::to_vec(&delivery).unwrap();
+        let read: Delivery = serde_json::from_slice(&json).unwrap();
+        assert_eq!(read, delivery);
+        // A replay makes the same data delivery a moment later: the same key. Other events
+        // or another filter: another key.
+        let later = Delivery {
+            id: 1,
+            time: 1_001,
+            ..delivery.clone()
+        };
+        assert_eq!(later.durable_key(), key);
+        let mut other = delivery.clone();
+        other.payload.log_events[0].id = "2".into();
+        assert_ne!(other.durable_key(), key);
+        let mut other = delivery.clone();
+        other.filter_name = "g".into();
+        assert_ne!(other.durable_key(), key);
+        // Control messages are named by their time (their PutSubscriptionFilter's).
+        let mut control = delivery;
+        control.payload = Payload::control(1_000, true);
+        let mut again = control.clone();
+        assert_eq!(again.durable_key(), control.durable_key());
+        again.time = 2_000;
+        assert_ne!(again.durable_key(), control.durable_key());
     }
 
     #[test]

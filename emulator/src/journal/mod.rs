@@ -14,8 +14,10 @@
 //! the journal: it and everything after it are cut off, reported in one log line.
 //!
 //! Compaction ([`Journal::compact`]) rewrites the journal as a snapshot: the request records
-//! as they were (they recreate the control-plane state), the puts without the events that
-//! retention has freed since, so expired events leave the disk too.
+//! as they were (they recreate the control-plane state), then each stream's state, events and
+//! `@transformationError`s without the events that retention has freed since (so expired
+//! events leave the disk too), each group's indexed fields seen, then the subscription
+//! deliveries still under way.
 
 mod record;
 
@@ -30,9 +32,13 @@ use parking_lot::{Condvar, Mutex, RwLock};
 pub use record::{PutRecord, Record};
 
 /// The journal file's first bytes: a magic string and the format version.
-pub const HEADER: &[u8; 12] = b"CWLOGSJ\0\x01\0\0\0";
-/// The on-disk format version [`HEADER`] names.
-pub const FORMAT_VERSION: u32 = 1;
+pub const HEADER: &[u8; 12] = b"CWLOGSJ\0\x02\0\0\0";
+/// The on-disk format version [`HEADER`] names. Version 2 added [`Record::StreamErrors`]
+/// (snapshots keep `@transformationError`); a version 1 journal is read as it is (it holds no
+/// such record) and its header is then rewritten to say 2, since what follows may hold them.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format version this build reads.
+const OLDEST_FORMAT_VERSION: u32 = 1;
 const JOURNAL_FILE: &str = "journal.cwl";
 const LOCK_FILE: &str = "LOCK";
 /// Frame header: payload length and checksum.
@@ -60,7 +66,8 @@ pub struct Journal {
     /// keeps them as they are (they recreate the control-plane state).
     control: Mutex<Vec<u8>>,
     path: PathBuf,
-    _lock: File,
+    /// The directory's `LOCK`, held until [`Self::close`] (or the drop).
+    lock: Mutex<Option<File>>,
 }
 
 #[derive(Debug)]
@@ -111,7 +118,7 @@ pub enum OpenError {
     )]
     Locked(PathBuf, String),
     /// The journal is of another format.
-    #[error("{0} is not a cwlogs-emulator journal of format version {FORMAT_VERSION}: {1}")]
+    #[error("{0} is not a cwlogs-emulator journal this build reads: {1}")]
     Format(PathBuf, String),
     /// The file system refused.
     #[error("the data directory {0}: {1}")]
@@ -150,7 +157,7 @@ impl Journal {
             file.sync_all().map_err(io)?;
             sync_dir(dir).map_err(io)?;
         } else {
-            let good = read_frames(&file, &path, &mut |record, frame| {
+            let (good, version) = read_frames(&file, &path, &mut |record, frame| {
                 recovery.records += 1;
                 match record {
                     Record::Reset => control = frame.concat(),
@@ -172,6 +179,13 @@ impl Journal {
                 );
                 file.set_len(good).map_err(io)?;
                 file.sync_all().map_err(io)?;
+            }
+            if version < FORMAT_VERSION {
+                file.seek(SeekFrom::Start(0)).map_err(io)?;
+                file.write_all(HEADER).map_err(io)?;
+                file.sync_all().map_err(io)?;
+                tracing::info!(path = %path.display(), from = version, to = FORMAT_VERSION,
+                    "data dir: the journal's format version was upgraded");
             }
         }
         let file_bytes = file.seek(SeekFrom::End(0)).map_err(io)?;
@@ -208,7 +222,7 @@ impl Journal {
             order: RwLock::new(()),
             control: Mutex::new(control),
             path,
-            _lock: lock,
+            lock: Mutex::new(Some(lock)),
         })
     }
 
@@ -236,6 +250,11 @@ impl Journal {
 
     fn append_frames(&self, frames: &[u8], truncate_first: bool) {
         let mut pending = self.shared.pending.lock();
+        if pending.stop {
+            // Closed: never written; its waiters are told so.
+            pending.end += frames.len() as u64 + 1;
+            return;
+        }
         if truncate_first {
             pending.frames.clear();
             pending.truncate = true;
@@ -279,6 +298,9 @@ impl Journal {
     /// it by a rename). Returns the new journal's length.
     pub fn compact(&self, store: &crate::store::Store) -> std::io::Result<u64> {
         let _exclusive = self.order.write();
+        if self.lock.lock().is_none() {
+            return Err(std::io::Error::other("the data directory is closed"));
+        }
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let temporary = dir.join(COMPACTING_FILE);
         let mut out = std::io::BufWriter::with_capacity(1 << 20, File::create(&temporary)?);
@@ -297,6 +319,8 @@ impl Journal {
             result
         };
         frame.extend_from_slice(&[0; FRAME_HEADER]);
+        Record::Snapshot.encode(&mut frame);
+        emit(&mut frame, &mut out)?;
         store.for_each_stream(|region, group, stream| {
             if failure.is_some() {
                 return;
@@ -327,6 +351,22 @@ impl Journal {
                     record::encode_stream_events(&mut frame, names, &batch);
                     emit(&mut frame, &mut out)?;
                 }
+                let mut errors = Vec::new();
+                bytes = 0;
+                for (key, error) in events.transformation_errors() {
+                    bytes += error.len() + 16;
+                    errors.push((key, error));
+                    if bytes >= SNAPSHOT_FRAME_BYTES {
+                        record::encode_stream_errors(&mut frame, names, &errors);
+                        emit(&mut frame, &mut out)?;
+                        errors.clear();
+                        bytes = 0;
+                    }
+                }
+                if !errors.is_empty() {
+                    record::encode_stream_errors(&mut frame, names, &errors);
+                    emit(&mut frame, &mut out)?;
+                }
                 Ok(())
             });
             if let Err(error) = outcome {
@@ -335,6 +375,34 @@ impl Journal {
         });
         if let Some(error) = failure {
             return Err(error);
+        }
+        store.for_each_group(|region, group| {
+            let seen = group.fields_seen();
+            if seen.is_empty() || failure.is_some() {
+                return;
+            }
+            Record::FieldsSeen {
+                region,
+                group: group.name(),
+                fields: seen
+                    .iter()
+                    .map(|(name, seen)| (name.as_str(), *seen))
+                    .collect(),
+            }
+            .encode(&mut frame);
+            if let Err(error) = emit(&mut frame, &mut out) {
+                failure = Some(error);
+            }
+        });
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        // Subscription deliveries still under way: sent again after a restart (their puts
+        // are in the snapshot only as events, which make no deliveries when restored).
+        for delivery in store.outbox().under_way() {
+            let body = serde_json::to_vec(&delivery).map_err(std::io::Error::other)?;
+            Record::DeliveryUnderWay { body: &body }.encode(&mut frame);
+            emit(&mut frame, &mut out)?;
         }
         let file = out
             .into_inner()
@@ -362,11 +430,11 @@ impl Journal {
         loop {
             {
                 let durable = self.durable.borrow();
-                if let Some(error) = &durable.failed {
-                    return Err(error.to_string());
-                }
                 if durable.upto >= target {
                     return Ok(());
+                }
+                if let Some(error) = &durable.failed {
+                    return Err(error.to_string());
                 }
             }
             if self.writer.lock().is_none() {
@@ -383,7 +451,7 @@ impl Journal {
         let outcome = durable
             .wait_for(|d| d.upto >= target || d.failed.is_some())
             .await
-            .map(|d| d.failed.clone());
+            .map(|d| d.failed.clone().filter(|_| d.upto < target));
         match outcome {
             Ok(None) => Ok(()),
             Ok(Some(error)) => Err(error.to_string()),
@@ -392,13 +460,30 @@ impl Journal {
     }
 }
 
-impl Drop for Journal {
-    fn drop(&mut self) {
+impl Journal {
+    /// Releases the directory, whoever still holds this journal: waits for the write in
+    /// progress, writes and syncs what is pending, stops the writer and unlocks `LOCK`, so
+    /// another journal may open the directory at once. What is appended later is not written
+    /// (its waiters are told the directory is closed), as after a `kill -9`. Idempotent.
+    pub fn close(&self) {
+        let _no_writes = self.order.write();
         self.shared.pending.lock().stop = true;
         self.shared.wake.notify_one();
         if let Some(writer) = self.writer.lock().take() {
             let _ = writer.join();
         }
+        self.shared.durable.send_modify(|durable| {
+            durable.failed.get_or_insert_with(|| {
+                "The data directory was closed: the emulator stopped".into()
+            });
+        });
+        self.lock.lock().take();
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
@@ -450,12 +535,13 @@ fn write_loop(shared: &Shared, mut file: File) {
 }
 
 /// Reads the frames after the header, handing each record to `replay`; returns the length of
-/// the good prefix (where a torn or corrupt frame, if any, starts).
+/// the good prefix (where a torn or corrupt frame, if any, starts) and the file's format
+/// version.
 fn read_frames(
     file: &File,
     path: &Path,
     replay: &mut dyn FnMut(Record<'_>, [&[u8]; 2]),
-) -> Result<u64, OpenError> {
+) -> Result<(u64, u32), OpenError> {
     let io = |error| OpenError::Io(path.to_owned(), error);
     let mut reader = BufReader::with_capacity(1 << 20, file);
     reader.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -467,7 +553,16 @@ fn read_frames(
         ));
     }
     let version = u32::from_le_bytes(header[8..12].try_into().expect("four bytes"));
-    if version != FORMAT_VERSION {
+    if version > FORMAT_VERSION {
+        return Err(OpenError::Format(
+            path.to_owned(),
+            format!(
+                "its format version is {version}, newer than this build reads \
+                 ({OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}); use a newer cwlogs-emulator"
+            ),
+        ));
+    }
+    if version < OLDEST_FORMAT_VERSION {
         return Err(OpenError::Format(
             path.to_owned(),
             format!("its format version is {version}"),
@@ -478,24 +573,24 @@ fn read_frames(
     loop {
         let mut frame_header = [0u8; FRAME_HEADER];
         match read_full(&mut reader, &mut frame_header) {
-            Ok(0) => return Ok(good),
+            Ok(0) => return Ok((good, version)),
             Ok(FRAME_HEADER) => {}
-            Ok(_) => return Ok(good),
+            Ok(_) => return Ok((good, version)),
             Err(error) => return Err(io(error)),
         }
         let length = u32::from_le_bytes(frame_header[..4].try_into().expect("four")) as usize;
         let crc = u32::from_le_bytes(frame_header[4..].try_into().expect("four"));
         if length > MAX_FRAME {
-            return Ok(good);
+            return Ok((good, version));
         }
         payload.resize(length, 0);
         if read_full(&mut reader, &mut payload).map_err(io)? < length
             || crc32fast::hash(&payload) != crc
         {
-            return Ok(good);
+            return Ok((good, version));
         }
         let Some(record) = Record::decode(&payload) else {
-            return Ok(good);
+            return Ok((good, version));
         };
         replay(record, [&frame_header, &payload]);
         good += (FRAME_HEADER + length) as u64;

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::store::events::{EventKey, EventView, NewEvent};
+use crate::store::indexes::FieldSeen;
 use crate::store::stream::StreamImage;
 
 const REQUEST: u8 = 1;
@@ -12,6 +13,16 @@ const PUT: u8 = 2;
 const RESET: u8 = 3;
 const STREAM_IMAGE: u8 = 4;
 const STREAM_EVENTS: u8 = 5;
+/// Format version 2 on.
+const STREAM_ERRORS: u8 = 6;
+/// Format version 2 on.
+const DELIVERY_UNDER_WAY: u8 = 7;
+/// Format version 2 on.
+const DELIVERY_DONE: u8 = 8;
+/// Format version 2 on.
+const SNAPSHOT: u8 = 9;
+/// Format version 2 on.
+const FIELDS_SEEN: u8 = 10;
 
 /// What the journal holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +68,85 @@ pub enum Record<'a> {
         /// The events.
         events: SnapshotEvents<'a>,
     },
+    /// The `@transformationError`s of some of a stream's events, written by compaction after
+    /// the [`Record::StreamEvents`] that hold those events (format version 2 on).
+    StreamErrors {
+        /// The stream's region.
+        region: &'a str,
+        /// The stream's group.
+        group: &'a str,
+        /// The stream's name.
+        stream: &'a str,
+        /// The events' keys and errors.
+        errors: SnapshotErrors<'a>,
+    },
+    /// A subscription delivery the forwarder had not finished when compaction ran (format
+    /// version 2 on): its JSON, sent again after a restart unless a [`Record::DeliveryDone`]
+    /// follows.
+    DeliveryUnderWay {
+        /// The delivery as JSON.
+        body: &'a [u8],
+    },
+    /// The forwarder finished with a subscription delivery, named by its durable key
+    /// (delivered, or failed for good; format version 2 on).
+    DeliveryDone {
+        /// The delivery's durable key.
+        key: &'a str,
+    },
+    /// Written by compaction after the request records it kept: the subscription deliveries
+    /// those make again when replayed were sent before (the ones still under way follow as
+    /// [`Record::DeliveryUnderWay`]). Format version 2 on.
+    Snapshot,
+    /// What ingest saw of a group's indexed fields, written by compaction (the events it
+    /// restores are not scanned again; some that were may have expired). Format version 2 on.
+    FieldsSeen {
+        /// The group's region.
+        region: &'a str,
+        /// The group.
+        group: &'a str,
+        /// Each field: name, first and last event time, last scan time.
+        fields: Vec<(&'a str, FieldSeen)>,
+    },
+}
+
+/// Snapshot `@transformationError`s in their binary form, decoded as they are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SnapshotErrors<'a> {
+    count: u32,
+    bytes: &'a [u8],
+}
+
+impl<'a> SnapshotErrors<'a> {
+    /// The events' keys and errors (a well-formed record: [`Record::decode`] checked them).
+    pub fn iter(&self) -> impl Iterator<Item = (EventKey, &'a str)> + 'a {
+        let mut r = Reader(self.bytes);
+        (0..self.count).map_while(move |_| read_snapshot_error(&mut r))
+    }
+}
+
+fn read_snapshot_error<'a>(r: &mut Reader<'a>) -> Option<(EventKey, &'a str)> {
+    let timestamp = r.i64()?;
+    let seq = u32::try_from(r.varint()?).ok()?;
+    Some((EventKey { timestamp, seq }, r.str_varint()?))
+}
+
+/// Appends one [`Record::StreamErrors`] payload holding `errors`.
+pub fn encode_stream_errors(
+    out: &mut Vec<u8>,
+    (region, group, stream): (&str, &str, &str),
+    errors: &[(EventKey, &str)],
+) {
+    out.push(STREAM_ERRORS);
+    put_name(out, region);
+    put_name(out, group);
+    put_name(out, stream);
+    out.extend_from_slice(&(errors.len() as u32).to_le_bytes());
+    for (key, error) in errors {
+        out.extend_from_slice(&key.timestamp.to_le_bytes());
+        put_varint(out, u64::from(key.seq));
+        put_varint(out, error.len() as u64);
+        out.extend_from_slice(error.as_bytes());
+    }
 }
 
 /// Snapshot events in their binary form, decoded as they are read.
@@ -142,6 +232,16 @@ impl<'a> Record<'a> {
             Record::Reset => 1,
             Record::StreamImage { .. } => 128,
             Record::StreamEvents { events, .. } => 64 + events.bytes.len(),
+            Record::StreamErrors { errors, .. } => 64 + errors.bytes.len(),
+            Record::DeliveryUnderWay { body } => 8 + body.len(),
+            Record::DeliveryDone { key } => 8 + key.len(),
+            Record::Snapshot => 1,
+            Record::FieldsSeen { fields, .. } => {
+                64 + fields
+                    .iter()
+                    .map(|(name, _)| name.len() + 26)
+                    .sum::<usize>()
+            }
         }
     }
 
@@ -220,6 +320,46 @@ impl<'a> Record<'a> {
                 out.extend_from_slice(&events.count.to_le_bytes());
                 out.extend_from_slice(events.bytes);
             }
+            Record::StreamErrors {
+                region,
+                group,
+                stream,
+                errors,
+            } => {
+                out.push(STREAM_ERRORS);
+                put_name(out, region);
+                put_name(out, group);
+                put_name(out, stream);
+                out.extend_from_slice(&errors.count.to_le_bytes());
+                out.extend_from_slice(errors.bytes);
+            }
+            Record::DeliveryUnderWay { body } => {
+                out.push(DELIVERY_UNDER_WAY);
+                out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+                out.extend_from_slice(body);
+            }
+            Record::DeliveryDone { key } => {
+                out.push(DELIVERY_DONE);
+                out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+                out.extend_from_slice(key.as_bytes());
+            }
+            Record::Snapshot => out.push(SNAPSHOT),
+            Record::FieldsSeen {
+                region,
+                group,
+                fields,
+            } => {
+                out.push(FIELDS_SEEN);
+                put_name(out, region);
+                put_name(out, group);
+                out.extend_from_slice(&(fields.len() as u32).to_le_bytes());
+                for (name, seen) in fields {
+                    put_name(out, name);
+                    out.extend_from_slice(&seen.first_event_time.to_le_bytes());
+                    out.extend_from_slice(&seen.last_event_time.to_le_bytes());
+                    out.extend_from_slice(&seen.last_scan_time.to_le_bytes());
+                }
+            }
         }
     }
 
@@ -296,6 +436,57 @@ impl<'a> Record<'a> {
                         count,
                         bytes: &bytes[..bytes.len() - check.0.len()],
                     },
+                }
+            }
+            STREAM_ERRORS => {
+                let (region, group, stream) = (r.name()?, r.name()?, r.name()?);
+                let count = r.u32()?;
+                let bytes = r.0;
+                let mut check = Reader(bytes);
+                for _ in 0..count {
+                    read_snapshot_error(&mut check)?;
+                }
+                r.0 = check.0;
+                Record::StreamErrors {
+                    region,
+                    group,
+                    stream,
+                    errors: SnapshotErrors {
+                        count,
+                        bytes: &bytes[..bytes.len() - check.0.len()],
+                    },
+                }
+            }
+            DELIVERY_UNDER_WAY => Record::DeliveryUnderWay {
+                body: {
+                    let len = r.u32()? as usize;
+                    r.bytes(len)?
+                },
+            },
+            DELIVERY_DONE => Record::DeliveryDone {
+                key: {
+                    let len = r.u32()? as usize;
+                    std::str::from_utf8(r.bytes(len)?).ok()?
+                },
+            },
+            SNAPSHOT => Record::Snapshot,
+            FIELDS_SEEN => {
+                let (region, group) = (r.name()?, r.name()?);
+                let count = r.u32()? as usize;
+                let mut fields = Vec::with_capacity(count.min(r.0.len() / 26));
+                for _ in 0..count {
+                    let name = r.name()?;
+                    let seen = FieldSeen {
+                        first_event_time: r.i64()?,
+                        last_event_time: r.i64()?,
+                        last_scan_time: r.i64()?,
+                    };
+                    fields.push((name, seen));
+                }
+                Record::FieldsSeen {
+                    region,
+                    group,
+                    fields,
                 }
             }
             _ => return None,

@@ -70,6 +70,25 @@ fn records_round_trip() {
                 last_ingestion_time: Some(12),
             },
         },
+        Record::DeliveryUnderWay {
+            body: br#"{"id":1}"#,
+        },
+        Record::Snapshot,
+        Record::FieldsSeen {
+            region: "r",
+            group: "g",
+            fields: vec![(
+                "requestId",
+                crate::store::indexes::FieldSeen {
+                    first_event_time: -1,
+                    last_event_time: 2,
+                    last_scan_time: 3,
+                },
+            )],
+        },
+        Record::DeliveryDone {
+            key: "us-east-1\narn\nf\ng\ns\n5\n0123\n2",
+        },
     ];
     for record in records {
         let mut bytes = Vec::new();
@@ -169,10 +188,19 @@ fn another_format_version_is_refused() {
     let dir = temp_dir("version");
     std::fs::create_dir_all(&dir).unwrap();
     let mut header = *HEADER;
-    header[8] = 2;
+    header[8] = 3;
     std::fs::write(dir.join(JOURNAL_FILE), header).unwrap();
     let error = Journal::open(&dir, |_| {}).unwrap_err();
-    assert!(error.to_string().contains("format version is 2"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("its format version is 3, newer than this build reads (1 to 2)"),
+        "{error}"
+    );
+    header[8] = 0;
+    std::fs::write(dir.join(JOURNAL_FILE), header).unwrap();
+    let error = Journal::open(&dir, |_| {}).unwrap_err();
+    assert!(error.to_string().contains("format version is 0"), "{error}");
     // A header torn at creation is an empty journal; anything else is refused.
     std::fs::write(dir.join(JOURNAL_FILE), &HEADER[..5]).unwrap();
     assert!(Journal::open(&dir, |_| {}).is_ok());
@@ -182,6 +210,54 @@ fn another_format_version_is_refused() {
         OpenError::Format(..)
     ));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_version_1_journal_is_read_and_its_header_upgraded() {
+    let dir = temp_dir("version-1");
+    write(&dir, &[put("one")]).await;
+    let path = dir.join(JOURNAL_FILE);
+    // A version 1 journal is this one with its version byte 1 (version 2 only added a record).
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8] = 1;
+    std::fs::write(&path, &bytes).unwrap();
+    let (journal, _, seen) = reopen(&dir);
+    assert_eq!(seen, ["one"]);
+    journal.append(&put("two"));
+    journal.wait_durable().await.unwrap();
+    drop(journal);
+    assert_eq!(&std::fs::read(&path).unwrap()[..HEADER.len()], HEADER);
+    let (_, _, seen) = reopen(&dir);
+    assert_eq!(seen, ["one", "two"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn snapshot_errors_round_trip() {
+    use crate::store::events::EventKey;
+    let errors = [
+        (
+            EventKey {
+                timestamp: -5,
+                seq: 0,
+            },
+            "parseJSON: not JSON",
+        ),
+        (
+            EventKey {
+                timestamp: 1_700_000_000_001,
+                seq: 70_000,
+            },
+            "ünïcode",
+        ),
+    ];
+    let mut bytes = Vec::new();
+    record::encode_stream_errors(&mut bytes, ("r", "g", "s"), &errors);
+    let Some(Record::StreamErrors { errors: got, .. }) = Record::decode(&bytes) else {
+        panic!("not decoded");
+    };
+    assert_eq!(got.iter().collect::<Vec<_>>(), errors);
+    assert_eq!(Record::decode(&bytes[..bytes.len() - 1]), None);
 }
 
 #[tokio::test]

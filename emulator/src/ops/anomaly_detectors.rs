@@ -13,7 +13,9 @@ use crate::limits::{
     ANOMALY_VISIBILITY_DAYS, MAX_ANOMALY_FILTER_PATTERN_LEN, MAX_ANOMALY_LIST_LIMIT,
 };
 use crate::protocol::{decode, encode};
-use crate::store::anomaly_detectors::{frequency_millis, Anomaly, AnomalyDetector, Suppression};
+use crate::store::anomaly_detectors::{
+    frequency_millis, Anomaly, AnomalyDetector, PatternToken, Suppression,
+};
 use crate::validate::Violations;
 
 const FREQUENCIES: [&str; 6] = [
@@ -252,7 +254,7 @@ pub(super) fn update_log_anomaly_detector(ctx: &Ctx<'_>, body: &[u8]) -> LogsRes
     parse_filter(input.filter_pattern.as_deref())?;
     let arn = input.anomaly_detector_arn.unwrap_or_default();
     // Ticks due under the old settings run first.
-    ctx.region.evaluate_anomaly_detectors(Some(&arn));
+    evaluate_within_write(ctx, &arn)?;
     let now = ctx.store.now();
     ctx.region.anomaly_detectors().update(&arn, |d| {
         if let Some(f) = input.evaluation_frequency {
@@ -558,7 +560,7 @@ pub(super) fn update_anomaly(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
         }
     };
     let arn = input.anomaly_detector_arn.unwrap_or_default();
-    ctx.region.evaluate_anomaly_detectors(Some(&arn));
+    evaluate_within_write(ctx, &arn)?;
     let detectors = ctx.region.anomaly_detectors();
     detectors.get(&arn)?;
     detectors
@@ -601,29 +603,77 @@ pub(super) fn update_anomaly(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> 
     Ok(Handled::empty())
 }
 
-/// The journal name of an anomaly evaluation a read ran (`--data-dir`); its body is the
-/// detector's ARN, or empty for all of the region's detectors.
+/// The journal name of an anomaly evaluation a read ran, in journals written before
+/// [`EVALUATED_EFFECT`] (its body is the detector's ARN, or empty for all of the region's
+/// detectors): replayed by evaluating again.
 pub const EVALUATION_EFFECT: &str = "cwlogs:EvaluateAnomalyDetectors";
 
+/// The journal name of what an anomaly evaluation left in the detectors it ran (`--data-dir`):
+/// a replay puts that back as it was instead of evaluating again, since the events a
+/// compacted journal holds are restored only after its control records.
+pub const EVALUATED_EFFECT: &str = "cwlogs:AnomalyDetectorsEvaluated";
+
 /// Runs the detectors' due ticks for a read (ListAnomalies). The anomalies they find are
-/// state that later writes (UpdateAnomaly) name, so with a journal the evaluation is
-/// journaled, at its time, like a write; a read with no tick due journals nothing.
+/// state that later writes (UpdateAnomaly) name, so with a journal the outcome is journaled,
+/// at its time, like a write; a read with no tick due journals nothing.
 fn evaluate_for_read(ctx: &Ctx<'_>, only: Option<&str>) -> LogsResult<()> {
     if ctx.journal.is_none() || !ctx.region.anomaly_ticks_due(only) {
         ctx.region.evaluate_anomaly_detectors(only);
         return Ok(());
     }
-    let body = only.unwrap_or_default().as_bytes();
-    super::execute_effect(
+    super::execute_effect_outcome(
         ctx.store,
         ctx.journal,
         ctx.region.name(),
-        (EVALUATION_EFFECT, body),
+        EVALUATED_EFFECT,
         || {
-            ctx.region.evaluate_anomaly_detectors(only);
-            Ok(())
+            let evaluated = ctx.region.evaluate_anomaly_detectors(only);
+            evaluation_body(ctx, &evaluated)
         },
     )
+}
+
+/// Runs the due ticks of the detector `arn` inside a journaled write (UpdateAnomaly,
+/// UpdateLogAnomalyDetector), journaling the outcome before the write's own record.
+fn evaluate_within_write(ctx: &Ctx<'_>, arn: &str) -> LogsResult<()> {
+    let evaluated = ctx.region.evaluate_anomaly_detectors(Some(arn));
+    if ctx.journal.is_some() {
+        if let Some(body) = evaluation_body(ctx, &evaluated)? {
+            super::append_effect_within_write(ctx, EVALUATED_EFFECT, &body);
+        }
+    }
+    Ok(())
+}
+
+/// The [`EVALUATED_EFFECT`] body for the detectors `evaluated`; `None` when there are none.
+fn evaluation_body(ctx: &Ctx<'_>, evaluated: &[String]) -> LogsResult<Option<Vec<u8>>> {
+    if evaluated.is_empty() {
+        return Ok(None);
+    }
+    let detectors = evaluated
+        .iter()
+        .filter_map(|arn| ctx.region.anomaly_detectors().get(arn).ok())
+        .map(|d| EvaluatedDetector {
+            arn: d.arn,
+            evaluated_until: d.evaluated_until,
+            anomalies: d.anomalies.into_values().map(StoredAnomaly::from).collect(),
+        })
+        .collect::<Vec<_>>();
+    Ok(Some(encode(&Evaluated { detectors })))
+}
+
+/// Replays a journaled [`EVALUATED_EFFECT`]: each detector's anomalies as they were.
+pub(super) fn replay_evaluated(region: &crate::store::Region, body: &[u8]) -> LogsResult<()> {
+    let evaluated: Evaluated = decode(body)?;
+    for detector in evaluated.detectors {
+        let anomalies = detector
+            .anomalies
+            .into_iter()
+            .map(|a| (a.id.clone(), Anomaly::from(a)))
+            .collect();
+        region.restore_anomaly_evaluation(&detector.arn, detector.evaluated_until, anomalies)?;
+    }
+    Ok(())
 }
 
 /// Replays a journaled [`EVALUATION_EFFECT`] (the caller pins the clock).
@@ -631,4 +681,118 @@ pub(super) fn replay_evaluation(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<()> {
     let only = std::str::from_utf8(body).ok().filter(|arn| !arn.is_empty());
     ctx.region.evaluate_anomaly_detectors(only);
     Ok(())
+}
+
+/// An [`EVALUATED_EFFECT`] record's body.
+#[derive(Serialize, Deserialize)]
+struct Evaluated {
+    detectors: Vec<EvaluatedDetector>,
+}
+
+/// A detector's evaluated state in an [`EVALUATED_EFFECT`] record.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EvaluatedDetector {
+    arn: String,
+    evaluated_until: i64,
+    anomalies: Vec<StoredAnomaly>,
+}
+
+/// An [`Anomaly`] as journaled, every field kept.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredAnomaly {
+    id: String,
+    pattern_id: String,
+    pattern_string: String,
+    pattern_regex: String,
+    priority: String,
+    first_seen: i64,
+    last_seen: i64,
+    description: String,
+    active: bool,
+    baseline: bool,
+    /// `(since, until)`.
+    suppression: Option<(i64, i64)>,
+    histogram: Vec<(i64, u64)>,
+    samples: Vec<(i64, String)>,
+    tokens: Vec<StoredToken>,
+    log_group_arns: Vec<String>,
+}
+
+/// A [`PatternToken`] as journaled.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredToken {
+    position: usize,
+    dynamic: bool,
+    text: String,
+    enumerations: Vec<(String, u64)>,
+    inferred_name: Option<String>,
+}
+
+impl From<Anomaly> for StoredAnomaly {
+    fn from(a: Anomaly) -> Self {
+        Self {
+            id: a.id,
+            pattern_id: a.pattern_id,
+            pattern_string: a.pattern_string,
+            pattern_regex: a.pattern_regex,
+            priority: a.priority,
+            first_seen: a.first_seen,
+            last_seen: a.last_seen,
+            description: a.description,
+            active: a.active,
+            baseline: a.baseline,
+            suppression: a.suppression.map(|s| (s.since, s.until)),
+            histogram: a.histogram.into_iter().collect(),
+            samples: a.samples,
+            tokens: a
+                .tokens
+                .into_iter()
+                .map(|t| StoredToken {
+                    position: t.position,
+                    dynamic: t.dynamic,
+                    text: t.text,
+                    enumerations: t.enumerations,
+                    inferred_name: t.inferred_name,
+                })
+                .collect(),
+            log_group_arns: a.log_group_arns,
+        }
+    }
+}
+
+impl From<StoredAnomaly> for Anomaly {
+    fn from(a: StoredAnomaly) -> Self {
+        Self {
+            id: a.id,
+            pattern_id: a.pattern_id,
+            pattern_string: a.pattern_string,
+            pattern_regex: a.pattern_regex,
+            priority: a.priority,
+            first_seen: a.first_seen,
+            last_seen: a.last_seen,
+            description: a.description,
+            active: a.active,
+            baseline: a.baseline,
+            suppression: a
+                .suppression
+                .map(|(since, until)| Suppression { since, until }),
+            histogram: a.histogram.into_iter().collect(),
+            samples: a.samples,
+            tokens: a
+                .tokens
+                .into_iter()
+                .map(|t| PatternToken {
+                    position: t.position,
+                    dynamic: t.dynamic,
+                    text: t.text,
+                    enumerations: t.enumerations,
+                    inferred_name: t.inferred_name,
+                })
+                .collect(),
+            log_group_arns: a.log_group_arns,
+        }
+    }
 }

@@ -43,6 +43,50 @@ pub fn execute_effect<R>(
     result
 }
 
+/// [`execute_effect`] for a change whose record is its outcome, known only once it ran:
+/// `apply` returns the body to journal as `name`, or `None` when it changed nothing (then
+/// nothing is journaled).
+pub fn execute_effect_outcome(
+    store: &Store,
+    journal: Option<&Journal>,
+    region: &str,
+    name: &str,
+    apply: impl FnOnce() -> LogsResult<Option<Vec<u8>>>,
+) -> LogsResult<()> {
+    let Some(journal) = journal else {
+        return apply().map(|_| ());
+    };
+    let _exclusive = journal.order_exclusive();
+    let time = store.env().pinnable.unpinned_now();
+    let seed = random_seed();
+    let body = pinned(store, time, seed, apply)?;
+    if let Some(body) = body {
+        journal.append(&Record::Request {
+            time,
+            seed,
+            region,
+            operation: name,
+            body: &body,
+        });
+    }
+    Ok(())
+}
+
+/// Journals, as `name`, an outcome that a journaled write's handler produced besides its own
+/// change (it runs inside [`execute`], which holds the order lock with the clock pinned): the
+/// record goes before the request's, so a replay applies it before it runs the request again.
+pub fn append_effect_within_write(ctx: &Ctx<'_>, name: &str, body: &[u8]) {
+    if let Some(journal) = ctx.journal {
+        journal.append(&Record::Request {
+            time: ctx.store.now(),
+            seed: 0,
+            region: ctx.region.name(),
+            operation: name,
+            body,
+        });
+    }
+}
+
 /// Runs `operation`, journaling it (when `ctx` has a journal and it succeeded and changes
 /// state). The caller waits for the journal to be durable before it answers.
 pub fn execute(operation: Operation, ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
@@ -92,6 +136,12 @@ pub fn replay(store: &Store, record: Record<'_>) -> LogsResult<()> {
             operation,
             body,
         } => {
+            if operation == super::anomaly_detectors::EVALUATED_EFFECT {
+                let region = store.region_view(region);
+                return pinned(store, time, seed, || {
+                    super::anomaly_detectors::replay_evaluated(&region, body)
+                });
+            }
             if operation == super::anomaly_detectors::EVALUATION_EFFECT {
                 let ctx = Ctx::new(store, region, "replay");
                 return pinned(store, time, seed, || {
@@ -135,5 +185,29 @@ pub fn replay(store: &Store, record: Record<'_>) -> LogsResult<()> {
             .region_view(region)
             .group(group)?
             .restore_stream_events(stream, events.iter()),
+        // The server's replay keeps these (`server/durable.rs`): they name deliveries, not
+        // state.
+        Record::DeliveryUnderWay { .. } | Record::DeliveryDone { .. } | Record::Snapshot => Ok(()),
+        Record::FieldsSeen {
+            region,
+            group,
+            fields,
+        } => {
+            store.region_view(region).group(group)?.restore_fields_seen(
+                fields
+                    .into_iter()
+                    .map(|(name, seen)| (name.to_owned(), seen)),
+            );
+            Ok(())
+        }
+        Record::StreamErrors {
+            region,
+            group,
+            stream,
+            errors,
+        } => store
+            .region_view(region)
+            .group(group)?
+            .restore_stream_errors(stream, errors.iter()),
     }
 }

@@ -37,7 +37,9 @@ pub(crate) use indexes::index_coverage;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-pub use journaled::{execute, execute_effect, pinned, replay};
+pub use journaled::{
+    append_effect_within_write, execute, execute_effect, execute_effect_outcome, pinned, replay,
+};
 
 use crate::error::{LogsError, LogsResult};
 use crate::journal::Journal;

@@ -15,20 +15,57 @@ use crate::store::Store;
 const COMPACT_CHECK_PERIOD: Duration = Duration::from_secs(60);
 
 /// Opens the data directory `dir` and replays its journal into `store` (after the fixtures,
-/// which are the state a journal starts from).
-pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
+/// which are the state a journal starts from). Returns the journal and the subscription
+/// deliveries made before the restart that the forwarder had not finished with (to hand to
+/// [`crate::delivery::Outbox::resend`] once the forwarder runs).
+pub(super) fn open(
+    store: &Store,
+    dir: &Path,
+) -> std::io::Result<(Arc<Journal>, Vec<crate::delivery::Delivery>)> {
     let started = Instant::now();
     let mut skipped = 0u64;
     let mut first_skipped = None;
+    // Replayed puts make their deliveries again; with the ones a snapshot carried, those the
+    // forwarder was not done with are sent again.
+    let mut carried = Vec::new();
+    let mut done = std::collections::HashSet::new();
     store.env().replaying.store(true, Ordering::Relaxed);
-    let opened = Journal::open(dir, |record| {
-        if let Err(error) = replay(store, record) {
-            skipped += 1;
-            first_skipped.get_or_insert_with(|| error.to_string());
+    let opened = Journal::open(dir, |record| match record {
+        Record::DeliveryUnderWay { body } => match serde_json::from_slice(body) {
+            Ok(delivery) => carried.push(delivery),
+            Err(error) => {
+                skipped += 1;
+                first_skipped.get_or_insert_with(|| format!("a delivery under way: {error}"));
+            }
+        },
+        Record::DeliveryDone { key } => {
+            done.insert(key.to_owned());
+        }
+        Record::Snapshot => {
+            // What the kept requests made again was sent before the compaction.
+            store.outbox().clear();
+        }
+        record => {
+            if let Err(error) = replay(store, record) {
+                skipped += 1;
+                first_skipped.get_or_insert_with(|| error.to_string());
+            }
         }
     });
     store.env().replaying.store(false, Ordering::Relaxed);
     let (journal, recovery) = opened.map_err(std::io::Error::other)?;
+    // Without an endpoint nothing is sent again: the deliveries the replay made are dropped
+    // unencoded (a restart's cost stays the replay's).
+    let endpoints = &store.env().forward;
+    if endpoints.any() {
+        carried.extend(store.outbox().take_all());
+    }
+    let unfinished: Vec<_> = carried
+        .into_iter()
+        .filter(|delivery| {
+            endpoints.covers(&delivery.destination_arn) && !done.contains(&delivery.durable_key())
+        })
+        .collect();
     // Deliveries and metric points were sent before the restart: replay must not send them
     // again.
     store.outbox().clear();
@@ -47,7 +84,7 @@ pub(super) fn open(store: &Store, dir: &Path) -> std::io::Result<Arc<Journal>> {
             "data dir: journal records that no longer apply were skipped"
         );
     }
-    Ok(Arc::new(journal))
+    Ok((Arc::new(journal), unfinished))
 }
 
 /// Replays one journaled effect (`store`, region, body).
@@ -114,8 +151,33 @@ pub(super) fn journal_background_work(store: &Arc<Store>, journal: &Arc<Journal>
         }
     }));
     let _ = store.env().finished_queries.set(queries);
+    let weak_journal = Arc::downgrade(journal);
+    store.outbox().on_forwarded(Box::new(move |delivery| {
+        if let Some(journal) = weak_journal.upgrade() {
+            // Not waited for: lost in a crash, the delivery is sent once more (at least once).
+            let _in_order = journal.order_shared();
+            journal.append(&Record::DeliveryDone {
+                key: &delivery.durable_key(),
+            });
+        }
+    }));
     crate::export::resume_unfinished(store);
     crate::import::fail_unfinished(store);
+}
+
+/// Releases the data directory at a stop: background work that is ending (a finished query
+/// journaling its record) gets `grace` to journal it, then the journal is closed, so the
+/// directory can be opened again at once.
+pub(super) fn close(store: &Store, journal: &Journal, grace: Duration) {
+    let left = store.env().join_background(grace);
+    if left > 0 {
+        tracing::warn!(
+            threads = left,
+            "data dir: background work still running at the stop is not journaled; a query \
+             runs again at the next start, an export is resumed, an import fails"
+        );
+    }
+    journal.close();
 }
 
 /// Wipes all state, on disk too.
@@ -172,21 +234,32 @@ fn compact_if_worth_it(store: &Weak<Store>, journal: &Weak<Journal>) -> bool {
     };
     let live = store.expire_everywhere();
     if journal.worth_compacting(live) {
-        let started = Instant::now();
-        let before = journal.file_bytes();
-        match journal.compact(&store) {
-            Ok(after) => tracing::info!(
+        let _ = compact(&store, &journal);
+    }
+    true
+}
+
+/// Frees what retention expired and rewrites the journal as a snapshot, logging the outcome;
+/// returns the journal's length before and after.
+pub(super) fn compact(store: &Store, journal: &Journal) -> std::io::Result<(u64, u64)> {
+    store.expire_everywhere();
+    let started = Instant::now();
+    let before = journal.file_bytes();
+    match journal.compact(store) {
+        Ok(after) => {
+            tracing::info!(
                 before_bytes = before,
                 after_bytes = after,
                 millis = started.elapsed().as_millis() as u64,
                 "data dir: journal compacted"
-            ),
-            Err(error) => {
-                tracing::error!(%error, "data dir: compaction failed; the journal is unchanged")
-            }
+            );
+            Ok((before, after))
+        }
+        Err(error) => {
+            tracing::error!(%error, "data dir: compaction failed; the journal is unchanged");
+            Err(error)
         }
     }
-    true
 }
 
 #[cfg(test)]
@@ -205,6 +278,13 @@ mod tests {
         journal: Arc<Journal>,
     }
 
+    impl Drop for Node {
+        /// As the handle's stop does.
+        fn drop(&mut self) {
+            close(&self.store, &self.journal, Duration::from_secs(3));
+        }
+    }
+
     fn node(dir: &Path, clock: &ManualClock) -> Node {
         node_exporting_to(dir, clock, None)
     }
@@ -217,7 +297,7 @@ mod tests {
             ..Config::default()
         };
         let store = Arc::new(Store::from_config(&config));
-        let journal = open(&store, dir).unwrap();
+        let (journal, _) = open(&store, dir).unwrap();
         journal_background_work(&store, &journal);
         Node { store, journal }
     }
@@ -495,14 +575,52 @@ mod tests {
         }
         let expected = results(&first);
         assert!(expected.contains(r#""value":"1""#), "{expected}");
-        // The record is journaled just after it shows Complete.
-        std::thread::sleep(std::time::Duration::from_millis(100));
         // A compacted journal replays StartQuery before the stream's events: the rerun counts
-        // nothing, the journaled record puts the original back.
+        // nothing, the journaled record puts the original back. The record is journaled just
+        // after the query shows Complete: the stop waits for it, so the directory opens again
+        // at once with the record in it.
         first.journal.compact(&first.store).unwrap();
         drop(first);
         let second = node(&dir, &clock);
         assert_eq!(results(&second), expected);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_stop_releases_the_directory_at_once_whoever_holds_the_journal() {
+        let dir = std::env::temp_dir().join(format!(
+            "cwlogs-release-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let clock = ManualClock::new(NOW);
+        for round in 0..20 {
+            let first = node(&dir, &clock);
+            if round == 0 {
+                first.call(
+                    Operation::CreateLogGroup,
+                    serde_json::json!({"logGroupName": "g"}),
+                );
+                first.call(
+                    Operation::CreateLogStream,
+                    serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+                );
+            }
+            first.put(NOW, &format!("round {round}"));
+            // A query ending while the emulator stops, and a thread still holding the
+            // journal when it does.
+            first.call(
+                Operation::StartQuery,
+                serde_json::json!({"logGroupName": "g", "startTime": 0,
+                    "endTime": NOW / 1000 + 60, "queryString": "stats count(*) as n"}),
+            );
+            let holder = Arc::clone(&first.journal);
+            drop(first);
+            let second = node(&dir, &clock);
+            assert!(second.read().contains(&format!("round {round}")));
+            drop(holder);
+            drop(second);
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

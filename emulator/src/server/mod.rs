@@ -105,6 +105,10 @@ pub const FAULTS_PATH: &str = "/_cwlogs/faults";
 /// `{"deliverySourceName": "...", "records": [{...}], "region": "..."}` (region optional);
 /// the answer lists what each of the source's deliveries did (see `vended.rs`).
 pub const VENDED_PATH: &str = "/_cwlogs/vended";
+/// Compacts the `--data-dir` journal at once: `POST` (without a body, or a JSON one) answers
+/// `{"beforeBytes": n, "afterBytes": m}` once the snapshot replaced the journal (the compactor
+/// otherwise runs it only past 64 MiB); for tests of what a compaction keeps.
+pub const COMPACT_PATH: &str = "/_cwlogs/compact";
 /// The health route for compose healthchecks.
 pub const HEALTH_PATH: &str = "/health";
 /// How long a stop waits for in-flight requests before it ends them.
@@ -140,6 +144,7 @@ fn guarded_router(
         .route(MOTO_RESET_PATH, post(reset).fallback(method_not_allowed))
         .route(METRICS_PATH, get(list_metrics).fallback(method_not_allowed))
         .route(VENDED_PATH, post(emit_vended).fallback(method_not_allowed))
+        .route(COMPACT_PATH, post(compact).fallback(method_not_allowed))
         .route(
             DELIVERIES_PATH,
             get(list_deliveries)
@@ -532,6 +537,45 @@ async fn reset(State(app): State<Arc<App>>, request: Request) -> Response {
     };
     let response = match outcome {
         Ok(body) => (StatusCode::OK, axum::Json(body)).into_response(),
+        Err(error) => error_answer(&error, &uuid::Uuid::new_v4().to_string()),
+    };
+    log_route(&method, &uri, &response, started);
+    response
+}
+
+/// `POST /_cwlogs/compact`: see [`COMPACT_PATH`]. Refused like the reset route when a web page
+/// could have sent it, and without `--data-dir`.
+async fn compact(State(app): State<Arc<App>>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
+    let body = read_body(&headers, body, app.timeouts.body_read).await;
+    let outcome = match (browser_could_send(&headers, &body), body, &app.journal) {
+        (true, _, _) => Err(LogsError::Forbidden(
+            "Refused: a web page could send this request. Send it without an Origin header \
+             and without a body (curl -X POST), or with Content-Type: application/json."
+                .into(),
+        )),
+        (false, Err(error), _) => Err(error),
+        (false, Ok(_), None) => Err(LogsError::Validation(
+            "This emulator runs without --data-dir: there is no journal to compact.".into(),
+        )),
+        (false, Ok(_), Some(journal)) => {
+            let (store, journal) = (Arc::clone(&app.store), Arc::clone(journal));
+            tokio::task::spawn_blocking(move || durable::compact(&store, &journal))
+                .await
+                .unwrap_or_else(|_| Err(std::io::Error::other("the compaction failed")))
+                .map_err(|error| {
+                    LogsError::ServiceUnavailable(format!("The compaction failed: {error}"))
+                })
+        }
+    };
+    let response = match outcome {
+        Ok((before, after)) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "beforeBytes": before, "afterBytes": after })),
+        )
+            .into_response(),
         Err(error) => error_answer(&error, &uuid::Uuid::new_v4().to_string()),
     };
     log_route(&method, &uri, &response, started);
@@ -957,6 +1001,17 @@ impl Emulator {
         Ok(deliveries)
     }
 
+    /// Compacts the `--data-dir` journal at once (as `POST /_cwlogs/compact` does) and returns
+    /// its length before and after; an error without `--data-dir`.
+    pub fn compact(&self) -> std::io::Result<(u64, u64)> {
+        match &self.journal {
+            Some(journal) => durable::compact(&self.store, journal),
+            None => Err(std::io::Error::other(
+                "this emulator runs without --data-dir: there is no journal to compact",
+            )),
+        }
+    }
+
     /// How many StartLiveTail sessions are open (also `liveTailSessions` on `GET /health`).
     pub fn live_tail_sessions(&self) -> usize {
         self.store.live_tails().count()
@@ -1027,6 +1082,13 @@ impl Emulator {
                 }
             }
         }
+        if let Some(journal) = self.journal.take() {
+            let store = Arc::clone(&self.store);
+            let _ = tokio::task::spawn_blocking(move || {
+                durable::close(&store, &journal, SHUTDOWN_GRACE);
+            })
+            .await;
+        }
     }
 }
 
@@ -1050,6 +1112,10 @@ impl Drop for Emulator {
         }
         if let Some(task) = self.task.take() {
             task.abort();
+        }
+        if let Some(journal) = self.journal.take() {
+            // The directory is free once the handle is gone, whoever else holds the journal.
+            durable::close(&self.store, &journal, SHUTDOWN_GRACE);
         }
     }
 }
@@ -1218,9 +1284,12 @@ impl EmulatorBuilder {
                 .map_err(std::io::Error::other)?;
             tracing::info!(path = %path.display(), events, "fixtures loaded");
         }
-        let journal = match &self.config.data_dir {
-            Some(dir) => Some(durable::open(&store, dir)?),
-            None => None,
+        let (journal, unfinished_deliveries) = match &self.config.data_dir {
+            Some(dir) => {
+                let (journal, unfinished) = durable::open(&store, dir)?;
+                (Some(journal), unfinished)
+            }
+            None => (None, Vec::new()),
         };
         if let Some(journal) = &journal {
             durable::journal_background_work(&store, journal);
@@ -1239,6 +1308,16 @@ impl EmulatorBuilder {
                 self.config.default_region.clone(),
             )
         });
+        if !unfinished_deliveries.is_empty() {
+            let found = unfinished_deliveries.len();
+            let resent = store.outbox().resend(unfinished_deliveries);
+            tracing::info!(
+                found,
+                resent,
+                "data dir: subscription deliveries not finished before the restart are sent \
+                 again (those without a forwarding endpoint now are not)"
+            );
+        }
         let publisher = self.config.cloudwatch_endpoint.clone().map(|endpoint| {
             let publisher = crate::metrics::Publisher::new(
                 endpoint,

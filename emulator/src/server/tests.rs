@@ -1133,3 +1133,35 @@ async fn a_live_tail_stream_is_framed_chunked_and_not_cut_by_the_timeouts() {
     assert_eq!(results[0]["message"], "hello");
     assert_eq!(emulator.live_tail_sessions(), 0);
 }
+
+#[tokio::test]
+async fn compact_is_refused_without_a_data_dir_and_to_a_web_page() {
+    let app = app();
+    let answer = send(
+        &app,
+        post_reset("/_cwlogs/compact").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_error(&answer, 400, "ValidationException");
+    assert_eq!(
+        answer.json["message"],
+        "This emulator runs without --data-dir: there is no journal to compact."
+    );
+    let answer = send(
+        &app,
+        post_reset("/_cwlogs/compact")
+            .header("origin", "https://evil.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_error(&answer, 403, "AccessDeniedException");
+    let answer = send(
+        &app,
+        Request::get("/_cwlogs/compact")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
+}

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use super::listing::{ListPage, Listing};
 use super::resources::Resource;
 use super::{LogGroup, Region};
-use crate::error::LogsError;
+use crate::error::{LogsError, LogsResult};
 use crate::filter::FilterPattern;
 use crate::limits;
 use crate::patterns::{Clusterer, Pattern, Window};
@@ -244,9 +244,11 @@ impl Region {
         })
     }
 
-    /// Runs the ticks of every detector (or the one named) that are due on the clock.
-    pub fn evaluate_anomaly_detectors(&self, only: Option<&str>) {
+    /// Runs the ticks of every detector (or the one named) that are due on the clock; returns
+    /// the ARNs of the detectors it evaluated (whose anomalies may have changed).
+    pub fn evaluate_anomaly_detectors(&self, only: Option<&str>) -> Vec<String> {
         let now = self.env.now();
+        let mut evaluated = Vec::new();
         for detector in self.anomaly_detectors.all() {
             if only.is_some_and(|arn| arn != detector.arn) || !detector.enabled {
                 continue;
@@ -292,13 +294,32 @@ impl Region {
                 }
                 ticks.push((tick, frequency, clusterer.finish()));
             }
-            let _ = self.anomaly_detectors.update(&detector.arn, |d| {
+            let updated = self.anomaly_detectors.update(&detector.arn, |d| {
                 for (tick, frequency, patterns) in ticks {
                     record_tick(d, tick, frequency, &patterns);
                 }
                 d.evaluated_until = detector.creation_time + due * frequency;
             });
+            if updated.is_ok() {
+                evaluated.push(detector.arn);
+            }
         }
+        evaluated
+    }
+
+    /// Puts back what an evaluation left in a detector (`--data-dir`: its journaled result,
+    /// which a replay applies instead of evaluating again over events that a compacted
+    /// journal restores only later).
+    pub fn restore_anomaly_evaluation(
+        &self,
+        arn: &str,
+        evaluated_until: i64,
+        anomalies: BTreeMap<String, Anomaly>,
+    ) -> LogsResult<()> {
+        self.anomaly_detectors.update(arn, |d| {
+            d.evaluated_until = evaluated_until;
+            d.anomalies = anomalies;
+        })
     }
 
     /// One page of anomalies (of one detector or all), in detector then id order.

@@ -266,6 +266,18 @@ impl EventLog {
         }
     }
 
+    /// Every kept `@transformationError`, in key order (a snapshot's).
+    pub fn transformation_errors(&self) -> impl Iterator<Item = (EventKey, &str)> {
+        self.transformation_errors
+            .iter()
+            .map(|(key, error)| (*key, &**error))
+    }
+
+    /// Puts back the `@transformationError` of the restored event `key` (a snapshot's).
+    pub fn restore_transformation_error(&mut self, key: EventKey, error: &str) {
+        self.transformation_errors.insert(key, error.into());
+    }
+
     /// `view` with its `@transformationError` (one emptiness check when there are none).
     fn with_error<'a>(&'a self, mut view: EventView<'a>) -> EventView<'a> {
         if !self.transformation_errors.is_empty() {

@@ -425,6 +425,16 @@ impl LogGroup {
         Ok(())
     }
 
+    /// Puts back a snapshot's `@transformationError`s of the named stream's restored events.
+    pub fn restore_stream_errors<'e>(
+        &self,
+        name: &str,
+        errors: impl Iterator<Item = (super::events::EventKey, &'e str)>,
+    ) -> LogsResult<()> {
+        self.stream(name)?.restore_transformation_errors(errors);
+        Ok(())
+    }
+
     /// Deletes a stream and its events; ResourceNotFound if there is none.
     pub fn delete_stream(&self, name: &str) -> LogsResult<()> {
         let stream = {

@@ -134,6 +134,21 @@ impl LogGroup {
         }
     }
 
+    /// What ingest saw of each indexed field, by name (a `--data-dir` snapshot keeps it).
+    pub fn fields_seen(&self) -> Vec<(String, FieldSeen)> {
+        let indexing = self.indexing.lock();
+        indexing
+            .seen
+            .iter()
+            .map(|(name, seen)| (name.clone(), *seen))
+            .collect()
+    }
+
+    /// Puts back what a snapshot kept of the indexed fields ingest saw.
+    pub fn restore_fields_seen(&self, fields: impl IntoIterator<Item = (String, FieldSeen)>) {
+        self.indexing.lock().seen.extend(fields);
+    }
+
     /// Records which indexed fields the stored `events` carry (ingest, for groups with an
     /// index policy of their own). `now` is the batch's ingestion time: the scan time is the
     /// put's, so a journal replay (whose clock is pinned to the put) restores it exactly.

@@ -107,6 +107,9 @@ pub struct Env {
     /// a replay puts the record back as it was, whatever a rerun over a compacted journal
     /// would find.
     pub finished_queries: std::sync::OnceLock<FinishedQueryJournal>,
+    /// The threads [`Env::background`] started that may still run (a stop waits for them
+    /// through [`Env::join_background`]).
+    pub(crate) background_threads: parking_lot::Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
 /// Journals a finished query of a region (see [`Env::finished_queries`]).
@@ -180,10 +183,31 @@ impl Env {
             job();
             return Ok(());
         }
-        std::thread::Builder::new()
-            .name(name)
-            .spawn(job)
-            .map(|_| ())
+        let thread = std::thread::Builder::new().name(name).spawn(job)?;
+        let mut threads = self.background_threads.lock();
+        threads.retain(|thread| !thread.is_finished());
+        threads.push(thread);
+        Ok(())
+    }
+
+    /// Waits up to `grace` for the background threads to end (a query that finished is still
+    /// journaling its record), joining those that did; the others are left to run on. Returns
+    /// how many were left.
+    pub fn join_background(&self, grace: std::time::Duration) -> usize {
+        let deadline = std::time::Instant::now() + grace;
+        let threads = std::mem::take(&mut *self.background_threads.lock());
+        let mut left = 0;
+        for thread in threads {
+            while !thread.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            } else {
+                left += 1;
+            }
+        }
+        left
     }
 }
 
@@ -228,6 +252,7 @@ impl Store {
                 xray_endpoint: None,
                 effects: std::sync::OnceLock::new(),
                 finished_queries: std::sync::OnceLock::new(),
+                background_threads: parking_lot::Mutex::default(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -257,6 +282,7 @@ impl Store {
                 xray_endpoint: config.xray_endpoint.clone(),
                 effects: std::sync::OnceLock::new(),
                 finished_queries: std::sync::OnceLock::new(),
+                background_threads: parking_lot::Mutex::default(),
             }),
             regions: RwLock::new(HashMap::new()),
         }
@@ -400,6 +426,17 @@ impl Store {
                 for stream in group.all_streams() {
                     visit(&region.name, group.name(), &stream);
                 }
+            }
+        }
+    }
+
+    /// Calls `visit` with every group and its region's name, in region then group order.
+    pub fn for_each_group(&self, mut visit: impl FnMut(&str, &LogGroup)) {
+        let mut regions: Vec<Arc<Region>> = self.regions.read().values().cloned().collect();
+        regions.sort_by(|a, b| a.name.cmp(&b.name));
+        for region in regions {
+            for group in region.all_groups() {
+                visit(&region.name, &group);
             }
         }
     }

@@ -342,6 +342,17 @@ impl LogStream {
         state.events.message_bytes() - bytes_before
     }
 
+    /// Puts back snapshot `@transformationError`s of events restored already.
+    pub fn restore_transformation_errors<'e>(
+        &self,
+        errors: impl Iterator<Item = (super::events::EventKey, &'e str)>,
+    ) {
+        let mut state = self.state.write();
+        for (key, error) in errors {
+            state.events.restore_transformation_error(key, error);
+        }
+    }
+
     /// Shared access to the events for as long as the guard lives. FilterLogEvents holds
     /// several at once, always taken in stream-name order so that no two readers can wait on
     /// each other (writers hold one stream lock at a time).
