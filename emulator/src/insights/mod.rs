@@ -28,3 +28,5 @@ mod tests_b;
 mod tests_c;
 #[cfg(test)]
 mod tests_newer;
+#[cfg(test)]
+mod tests_timeseries;
