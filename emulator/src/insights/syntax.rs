@@ -2409,6 +2409,9 @@ impl Parser {
 
     /// The commands of a subquery, through its closing `)`.
     fn nested_query(&mut self) -> Result<Query, CompileError> {
+        // Whether the subquery itself calls unmask() (for the Infrequent Access check over
+        // its groups); the outer query keeps the flag too, as it chooses how groups are read.
+        let outer_calls_unmask = std::mem::take(&mut self.calls_unmask);
         let source = self.source_until_pipe()?;
         let mut commands = Vec::new();
         loop {
@@ -2439,12 +2442,14 @@ impl Parser {
                 ));
             }
         }
+        let calls_unmask = self.calls_unmask;
+        self.calls_unmask |= outer_calls_unmask;
         Ok(Query {
             commands,
             source,
             index_filter: None,
             unmask: false,
-            calls_unmask: false,
+            calls_unmask,
             limit_any: false,
         })
     }
