@@ -1,6 +1,7 @@
 //! Table tests of the time-series functions page (issue 22): `rate`, `count_over_time`,
 //! `sum_over_time`, `histogram` and `stats ... by bin() offset d`, with hand-computed
-//! expectations; the `limit` bound of the Limit page.
+//! expectations; the `limit` bound of the Limit page; what a subquery refuses on Infrequent
+//! Access groups.
 
 use super::*;
 
@@ -344,4 +345,29 @@ fn the_pages_examples_compile() {
     ] {
         assert!(parse(query).is_ok(), "{query}");
     }
+}
+
+#[test]
+fn a_subquery_knows_its_own_infrequent_access_refusals() {
+    // unmask() inside a subquery is the subquery's (checked over its SOURCE groups) and the
+    // outer query's (which chooses how groups are read).
+    let query =
+        parse("stats count(*) as n | appendcols ( SOURCE 'archive' | fields unmask(@message) )")
+            .unwrap();
+    let append = query.append_cols().next().expect("an appendcols");
+    assert_eq!(append.query.not_for_infrequent_access(), Some("unmask"));
+    assert!(query.calls_unmask);
+    // Only the query that calls it.
+    let query = parse(
+        "fields unmask(@message) as raw | appendcols ( SOURCE 'archive' | stats count(*) as n )",
+    )
+    .unwrap();
+    let append = query.append_cols().next().expect("an appendcols");
+    assert_eq!(append.query.not_for_infrequent_access(), None);
+    assert_eq!(query.not_for_infrequent_access(), Some("unmask"));
+    let subquery = parse("filter f in (SOURCE 'archive' | fields unmask(@message) as f)").unwrap();
+    assert_eq!(
+        subquery.subqueries()[0].query.not_for_infrequent_access(),
+        Some("unmask")
+    );
 }
