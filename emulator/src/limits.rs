@@ -412,3 +412,6 @@ pub const MAX_JOIN_RIGHT_KEYS: usize = 50_000;
 pub const MAX_APPENDCOLS_ROWS: usize = 100_000;
 /// The rows `appendcols` processes without `max=` (the Appendcols page: default 10000).
 pub const DEFAULT_APPENDCOLS_ROWS: usize = 10_000;
+/// The most buckets an Insights `histogram(field, buckets)` takes (the emulator's choice: the
+/// time-series functions page gives none).
+pub const MAX_HISTOGRAM_BUCKETS: usize = 1000;

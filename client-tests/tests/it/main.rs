@@ -16,6 +16,7 @@ mod groups;
 mod imports;
 mod insights;
 mod insights_appendcols;
+mod insights_timeseries;
 mod integrations;
 mod live_tail;
 mod lookup_tables;

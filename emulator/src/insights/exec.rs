@@ -16,7 +16,7 @@ use super::syntax::{
     Sessionize,
 };
 use super::syntax::{CidrLookup, Outlier, APPROX_COUNT, OUTLIER_MARK};
-use super::value::{period, Value};
+use super::value::{format_number, period, Value};
 
 /// One log event as a query sees it.
 #[derive(Debug, Clone, Copy)]
@@ -1521,7 +1521,14 @@ fn call<F: Fields>(function: Function, args: &[Expr], row: &F, cx: &Context) -> 
     };
     match function {
         Function::Bin => match (row.timestamp(), period(0)) {
-            (Some(t), Some(p)) => Value::Time(p.floor(t)),
+            // The second argument is `offset`'s shift (the parser adds it).
+            (Some(t), Some(p)) => {
+                let shift = match args.get(1) {
+                    Some(Expr::Number(ms)) => *ms as i64,
+                    _ => 0,
+                };
+                Value::Time(p.floor(t.saturating_add(shift)))
+            }
             _ => Value::Missing,
         },
         Function::DateFloor => match (time_of(arg(0)), period(1)) {
@@ -1942,6 +1949,9 @@ enum Accumulator {
     AtTime(Option<(i64, Value)>),
     /// The value that sorts first or last so far.
     Extreme(Option<Value>),
+    /// `rate`: the earliest and latest `(@timestamp, value)` so far (ties: the smaller value
+    /// is the earlier, so that the order events arrive in does not matter).
+    Rate(Option<((i64, f64), (i64, f64))>),
 }
 
 impl<'q> Aggregator<'q> {
@@ -2021,13 +2031,16 @@ impl<'q> Aggregator<'q> {
 impl Accumulator {
     fn for_function(function: AggregateFunction) -> Self {
         match function {
-            AggregateFunction::Count => Self::Count(0),
+            AggregateFunction::Count | AggregateFunction::CountOverTime => Self::Count(0),
             AggregateFunction::CountDistinct => Self::Distinct(HashSet::new()),
-            AggregateFunction::Sum => Self::Sum(0.0),
+            AggregateFunction::Sum | AggregateFunction::SumOverTime => Self::Sum(0.0),
             AggregateFunction::Avg => Self::Avg(0.0, 0),
             AggregateFunction::Min => Self::Min(None),
             AggregateFunction::Max => Self::Max(None),
-            AggregateFunction::Pct | AggregateFunction::Stddev => Self::Values(Vec::new()),
+            AggregateFunction::Pct | AggregateFunction::Stddev | AggregateFunction::Histogram => {
+                Self::Values(Vec::new())
+            }
+            AggregateFunction::Rate => Self::Rate(None),
             AggregateFunction::Earliest | AggregateFunction::Latest => Self::AtTime(None),
             AggregateFunction::SortsFirst | AggregateFunction::SortsLast => Self::Extreme(None),
         }
@@ -2057,6 +2070,21 @@ impl Accumulator {
             }
             Self::AtTime(_) | Self::Extreme(_) => {
                 self.add_value(aggregation, eval(arg, row, cx), row.timestamp())
+            }
+            Self::Rate(span) => {
+                if let (Some(t), Some(x)) = (row.timestamp(), number()) {
+                    let point = (t, x);
+                    let before = |a: (i64, f64), b: (i64, f64)| {
+                        a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)) == Ordering::Less
+                    };
+                    *span = Some(match *span {
+                        None => (point, point),
+                        Some((first, last)) => (
+                            if before(point, first) { point } else { first },
+                            if before(last, point) { point } else { last },
+                        ),
+                    });
+                }
             }
         }
     }
@@ -2132,6 +2160,9 @@ impl Accumulator {
                 if all.is_empty() {
                     return Value::Missing;
                 }
+                if aggregation.function == AggregateFunction::Histogram {
+                    return histogram(&all, aggregation.parameter as usize);
+                }
                 if aggregation.function == AggregateFunction::Stddev {
                     if all.len() < 2 {
                         return Value::Number(0.0);
@@ -2142,15 +2173,57 @@ impl Accumulator {
                     return Value::Number(variance.sqrt());
                 }
                 // pct: nearest rank.
-                let rank = ((aggregation.percentile / 100.0) * all.len() as f64).ceil() as usize;
+                let rank = ((aggregation.parameter / 100.0) * all.len() as f64).ceil() as usize;
                 let index = rank.clamp(1, all.len()) - 1;
                 let (_, value, _) = all.select_nth_unstable_by(index, f64::total_cmp);
                 Value::Number(*value)
             }
             Self::AtTime(best) => best.map_or(Value::Missing, |(_, v)| v),
             Self::Extreme(best) => best.unwrap_or(Value::Missing),
+            Self::Rate(None) => Value::Missing,
+            Self::Rate(Some(((t0, x0), (t1, x1)))) => Value::Number(if t1 == t0 {
+                0.0
+            } else {
+                (x1 - x0) / (t1 - t0) as f64 * aggregation.parameter
+            }),
         }
     }
+}
+
+/// `histogram(field, buckets)`: `buckets` equal-width ranges from the least to the greatest
+/// value, each `[lo,hi)` but the last, `[lo,hi]`, with its count, as a JSON object in bucket
+/// order (written here, as serde_json's maps sort their keys). All values equal: one bucket
+/// `[v,v]`.
+fn histogram(values: &[f64], buckets: usize) -> Value {
+    let (min, max) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(*x), hi.max(*x))
+        });
+    let buckets = if min == max { 1 } else { buckets.max(1) };
+    let mut counts = vec![0u64; buckets];
+    for x in values {
+        let at = ((x - min) / (max - min) * buckets as f64) as usize;
+        counts[at.min(buckets - 1)] += 1;
+    }
+    let bound = |i: usize| min + (max - min) * i as f64 / buckets as f64;
+    let mut json = String::from("{");
+    for (i, count) in counts.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        let close = if i + 1 == buckets { ']' } else { ')' };
+        let key = format!(
+            "[{},{}{close}",
+            format_number(bound(i)),
+            format_number(bound(i + 1))
+        );
+        json.push_str(&serde_json::Value::String(key).to_string());
+        json.push(':');
+        json.push_str(&count.to_string());
+    }
+    json.push('}');
+    Value::Text(json)
 }
 
 /// One `by` value of a row, as its group is looked up: as [`GroupKey`] compares them, but

@@ -30,3 +30,5 @@ mod tests_c;
 mod tests_lookup;
 #[cfg(test)]
 mod tests_newer;
+#[cfg(test)]
+mod tests_timeseries;

@@ -315,8 +315,8 @@ pub struct Aggregation {
     pub function: AggregateFunction,
     /// Its argument (`None` for `count(*)`).
     pub arg: Option<Expr>,
-    /// `pct`'s percentile.
-    pub percentile: f64,
+    /// `pct`'s percentile, `rate`'s interval in milliseconds, `histogram`'s bucket count.
+    pub parameter: f64,
 }
 
 /// The stats functions.
@@ -346,6 +346,16 @@ pub enum AggregateFunction {
     SortsFirst,
     /// `sortsLast(field)`: the value that sorts last.
     SortsLast,
+    /// `rate(field, interval)`: the field's change per interval between the group's earliest
+    /// and latest events.
+    Rate,
+    /// `count_over_time(field)` (or `countOverTime`): the events with the field, per group.
+    CountOverTime,
+    /// `sum_over_time(field)` (or `sumOverTime`): the field's sum, per group.
+    SumOverTime,
+    /// `histogram(field, buckets)`: counts in equal-width buckets between the group's min
+    /// and max.
+    Histogram,
 }
 
 impl AggregateFunction {
@@ -363,6 +373,10 @@ impl AggregateFunction {
             "latest" => Self::Latest,
             "sortsfirst" => Self::SortsFirst,
             "sortslast" => Self::SortsLast,
+            "rate" => Self::Rate,
+            "count_over_time" | "countovertime" => Self::CountOverTime,
+            "sum_over_time" | "sumovertime" => Self::SumOverTime,
+            "histogram" => Self::Histogram,
             _ => return None,
         })
     }
@@ -1100,11 +1114,12 @@ impl Parser {
                 break;
             }
         }
-        let by = if self.eat_keyword("by") {
+        let mut by = if self.eat_keyword("by") {
             self.projections()?
         } else {
             Vec::new()
         };
+        self.bin_offset(&mut by)?;
         Ok(Command::Stats { aggregations, by })
     }
 
@@ -1136,29 +1151,14 @@ impl Parser {
         } else {
             Some(self.expr()?)
         };
-        let mut percentile = 0.0;
-        if function == AggregateFunction::Pct {
-            self.expect_char(',', "',' and a percentile in pct(field, percentile)")?;
-            self.skip_space();
-            let at = self.pos;
-            match self.expr()? {
-                Expr::Number(p) if (0.0..=100.0).contains(&p) => percentile = p,
-                _ => {
-                    return Err(self.error_at(
-                        at,
-                        self.pos,
-                        "the percentile must be a number from 0 to 100",
-                    ))
-                }
-            }
-        }
+        let parameter = self.aggregation_parameter(function)?;
         self.expect_char(')', "')'")?;
         let text = self.slice(start, self.pos);
         Ok((
             Aggregation {
                 function,
                 arg,
-                percentile,
+                parameter,
             },
             text,
         ))
@@ -1210,13 +1210,24 @@ impl Parser {
         }
         let digits = self.slice(start, self.pos);
         match digits.parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(Command::Limit(n)),
+            Ok(n) if (1..=crate::limits::MAX_QUERY_ROWS).contains(&n) => Ok(Command::Limit(n)),
+            // The Limit page: "You can specify a limit value of up to 100,000".
+            Ok(n) if n > crate::limits::MAX_QUERY_ROWS => Err(self.too_large_limit(start)),
+            Err(_) if !digits.is_empty() => Err(self.too_large_limit(start)),
             _ => Err(self.error_at(
                 start,
                 self.word_span(start),
                 "limit takes a whole number of at least 1",
             )),
         }
+    }
+
+    fn too_large_limit(&self, start: usize) -> CompileError {
+        self.error_at(
+            start,
+            self.pos,
+            "limit takes a whole number from 1 to 100000",
+        )
     }
 
     fn parse_command(&mut self) -> Result<Command, CompileError> {
@@ -2398,6 +2409,9 @@ impl Parser {
 
     /// The commands of a subquery, through its closing `)`.
     fn nested_query(&mut self) -> Result<Query, CompileError> {
+        // Whether the subquery itself calls unmask() (for the Infrequent Access check over
+        // its groups); the outer query keeps the flag too, as it chooses how groups are read.
+        let outer_calls_unmask = std::mem::take(&mut self.calls_unmask);
         let source = self.source_until_pipe()?;
         let mut commands = Vec::new();
         loop {
@@ -2428,12 +2442,14 @@ impl Parser {
                 ));
             }
         }
+        let calls_unmask = self.calls_unmask;
+        self.calls_unmask |= outer_calls_unmask;
         Ok(Query {
             commands,
             source,
             index_filter: None,
             unmask: false,
-            calls_unmask: false,
+            calls_unmask,
             limit_any: false,
         })
     }
@@ -3413,5 +3429,129 @@ impl Query {
             }));
         }
         Ok(())
+    }
+}
+
+// The time-series functions page: rate, count_over_time, sum_over_time, histogram, and
+// `stats ... by bin(period) offset duration`.
+impl Parser {
+    /// The number an aggregation takes after its field: `pct`'s percentile, `rate`'s
+    /// interval (milliseconds), `histogram`'s bucket count; 0 for the others.
+    fn aggregation_parameter(&mut self, function: AggregateFunction) -> Result<f64, CompileError> {
+        let (what, check): (&str, fn(&Expr) -> Option<f64>) = match function {
+            AggregateFunction::Pct => (
+                "the percentile must be a number from 0 to 100",
+                |e| match e {
+                    Expr::Number(p) if (0.0..=100.0).contains(p) => Some(*p),
+                    _ => None,
+                },
+            ),
+            AggregateFunction::Rate => (
+                "rate() takes an interval such as 1s, 5m or 1h: rate(field, 1m)",
+                |e| match e {
+                    Expr::Text(t) => super::value::duration_ms(t).map(|ms| ms as f64),
+                    _ => None,
+                },
+            ),
+            AggregateFunction::Histogram => (
+                "histogram() takes a whole number of buckets from 1 to 1000: histogram(field, 10)",
+                |e| match e {
+                    Expr::Number(n)
+                        if n.fract() == 0.0
+                            && (1.0..=crate::limits::MAX_HISTOGRAM_BUCKETS as f64).contains(n) =>
+                    {
+                        Some(*n)
+                    }
+                    _ => None,
+                },
+            ),
+            _ => return Ok(0.0),
+        };
+        let name = match function {
+            AggregateFunction::Pct => "a percentile in pct(field, percentile)",
+            AggregateFunction::Rate => "an interval in rate(field, interval)",
+            _ => "a bucket count in histogram(field, buckets)",
+        };
+        self.expect_char(',', &format!("',' and {name}"))?;
+        self.skip_space();
+        let at = self.pos;
+        let value = self.expr()?;
+        check(&value).ok_or_else(|| self.error_at(at, self.pos, what))
+    }
+
+    /// `offset duration` after `stats ... by`: the `bin()` groups get a second argument, the
+    /// shift in milliseconds (events at t fall in bin(t + shift)). Without a `bin()` among
+    /// the groups, `offset` is an error at its word.
+    fn bin_offset(&mut self, by: &mut [Projection]) -> Result<(), CompileError> {
+        let Some((word, start, end)) = self.peek_word() else {
+            return Ok(());
+        };
+        if !word.eq_ignore_ascii_case("offset") {
+            return Ok(());
+        }
+        let bins: Vec<&mut Vec<Expr>> = by
+            .iter_mut()
+            .filter_map(|p| match &mut p.expr {
+                Expr::Call(Function::Bin, args) => Some(args),
+                _ => None,
+            })
+            .collect();
+        if bins.is_empty() {
+            return Err(self.error_at(
+                start,
+                end,
+                "offset must follow stats ... by bin(period): stats count(*) by bin(5m) offset 1h",
+            ));
+        }
+        self.pos = end;
+        let shift = match self.peek_word() {
+            Some((text, at, after)) => match super::value::duration_ms(&text) {
+                Some(ms) => {
+                    self.pos = after;
+                    ms
+                }
+                None => {
+                    return Err(self.error_at(
+                        at,
+                        after,
+                        "offset takes a duration such as 5m, 1h or 1d",
+                    ))
+                }
+            },
+            None => {
+                let at = self.pos;
+                return Err(self.error_at(
+                    at,
+                    self.word_span(at),
+                    "offset takes a duration such as 5m, 1h or 1d",
+                ));
+            }
+        };
+        for args in bins {
+            args.push(Expr::Number(shift as f64));
+        }
+        Ok(())
+    }
+}
+
+impl Query {
+    /// The `offset` of the query's `stats ... by bin() offset d`, in milliseconds (0 without
+    /// one): the events read are those of the window moved back by it (PromQL's offset).
+    pub fn bin_offset_ms(&self) -> i64 {
+        self.commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Stats { by, .. } => Some(by),
+                _ => None,
+            })
+            .flatten()
+            .find_map(|p| match &p.expr {
+                Expr::Call(Function::Bin, args) => match args.get(1) {
+                    Some(Expr::Number(ms)) => Some(*ms as i64),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .unwrap_or(0)
     }
 }

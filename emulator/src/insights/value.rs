@@ -252,6 +252,31 @@ pub enum Period {
 /// The documented caps apply: at most 1000 ms, 60 s or m, 24 h ("bin(300s) is implemented as
 /// 60 s").
 pub fn period(text: &str) -> Option<Period> {
+    match unit_amount(text)? {
+        (amount, Unit::Fixed { unit_ms, cap }) => {
+            amount.min(cap).checked_mul(unit_ms).map(Period::Fixed)
+        }
+        (amount, Unit::Months(per)) => amount.checked_mul(per).map(Period::Months),
+    }
+}
+
+/// A fixed duration written as `bin()`'s periods are (`30s`, `5m`, `1h`, `1d`, ...), in
+/// milliseconds, without `bin`'s caps; calendar units (months, quarters, years) are not one.
+pub fn duration_ms(text: &str) -> Option<i64> {
+    match unit_amount(text)? {
+        (amount, Unit::Fixed { unit_ms, .. }) => amount.checked_mul(unit_ms),
+        (_, Unit::Months(_)) => None,
+    }
+}
+
+/// A period's unit: milliseconds with `bin`'s cap on the amount, or a number of months.
+enum Unit {
+    Fixed { unit_ms: i64, cap: i64 },
+    Months(i64),
+}
+
+/// A period's positive amount and its unit.
+fn unit_amount(text: &str) -> Option<(i64, Unit)> {
     let split = text.find(|c: char| !c.is_ascii_digit())?;
     let (amount, unit) = text.split_at(split);
     let amount: i64 = amount.parse().ok().filter(|n| *n > 0)?;
@@ -260,19 +285,19 @@ pub fn period(text: &str) -> Option<Period> {
         "ms" | "s" | "m" | "h" | "d" | "w" | "q" | "y" | "mo" => unit.as_str(),
         long => long.strip_suffix('s').unwrap_or(long),
     };
-    let (unit_ms, cap) = match unit {
-        "ms" | "msec" | "millisecond" => (1, 1000),
-        "s" | "sec" | "second" => (1_000, 60),
-        "m" | "min" | "minute" => (60_000, 60),
-        "h" | "hr" | "hour" => (3_600_000, 24),
-        "d" | "day" => (86_400_000, i64::MAX),
-        "w" | "week" => (7 * 86_400_000, i64::MAX),
-        "mo" | "mon" | "month" => return Some(Period::Months(amount)),
-        "q" | "qtr" | "quarter" => return amount.checked_mul(3).map(Period::Months),
-        "y" | "yr" | "year" => return amount.checked_mul(12).map(Period::Months),
-        _ => return None,
-    };
-    amount.min(cap).checked_mul(unit_ms).map(Period::Fixed)
+    let fixed = |unit_ms, cap| Some((amount, Unit::Fixed { unit_ms, cap }));
+    match unit {
+        "ms" | "msec" | "millisecond" => fixed(1, 1000),
+        "s" | "sec" | "second" => fixed(1_000, 60),
+        "m" | "min" | "minute" => fixed(60_000, 60),
+        "h" | "hr" | "hour" => fixed(3_600_000, 24),
+        "d" | "day" => fixed(86_400_000, i64::MAX),
+        "w" | "week" => fixed(7 * 86_400_000, i64::MAX),
+        "mo" | "mon" | "month" => Some((amount, Unit::Months(1))),
+        "q" | "qtr" | "quarter" => Some((amount, Unit::Months(3))),
+        "y" | "yr" | "year" => Some((amount, Unit::Months(12))),
+        _ => None,
+    }
 }
 
 impl Period {

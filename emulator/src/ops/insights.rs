@@ -191,21 +191,7 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             ))
         })?);
     }
-    if let Some(command) = query.not_for_infrequent_access() {
-        if let Some(group) = groups
-            .iter()
-            .find(|g| g.settings().class == crate::store::LogGroupClass::InfrequentAccess)
-        {
-            return Err(LogsError::MalformedQuery {
-                message: format!(
-                    "The {command} command is not supported for log groups in the Infrequent Access log class: {}",
-                    group.name()
-                ),
-                start: 0,
-                end: 0,
-            });
-        }
-    }
+    refuse_infrequent_access(query.not_for_infrequent_access(), &groups)?;
     let subquery_groups = ctx.region.subquery_groups(&query).map_err(|name| {
         LogsError::ResourceNotFound(format!(
             "Log group '{name}' does not exist for account ID '{}' {}",
@@ -213,6 +199,32 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             aws_detail(ctx, "ResourceNotFoundException")
         ))
     })?;
+    // Subqueries are held to the same rule over the groups they read: a `filter ... in
+    // (subquery)` or `appendcols` subquery's own commands over its SOURCE groups (an
+    // `appendcols` without SOURCE reads the outer query's), and the outer query's commands
+    // over the groups a `join` brings in.
+    let subquery_commands = query
+        .subqueries()
+        .into_iter()
+        .map(|sub| (sub.query.not_for_infrequent_access(), false))
+        .chain(
+            query
+                .join()
+                .map(|_| (query.not_for_infrequent_access(), false)),
+        )
+        .chain(
+            query
+                .append_cols()
+                .map(|append| (append.query.not_for_infrequent_access(), true)),
+        );
+    for ((command, outer_by_default), read) in subquery_commands.zip(&subquery_groups) {
+        let read = if read.is_empty() && outer_by_default {
+            &groups
+        } else {
+            read
+        };
+        refuse_infrequent_access(command, read)?;
+    }
     let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
     // Both ends inclusive, in seconds: AWS reads [start*1000, end*1000+999] ms; SOURCE's
     // START=/END= (inclusive milliseconds) override them.
@@ -252,6 +264,31 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
             other => other,
         })?;
     Ok(Handled::json(encode(&StartQueryOutput { query_id })))
+}
+
+/// Refuses `command` (a command Infrequent Access log groups do not support, if any) when
+/// one of `groups` is in that class, as AWS words it.
+fn refuse_infrequent_access(
+    command: Option<&str>,
+    groups: &[std::sync::Arc<crate::store::LogGroup>],
+) -> Result<(), LogsError> {
+    let Some(command) = command else {
+        return Ok(());
+    };
+    match groups
+        .iter()
+        .find(|g| g.settings().class == crate::store::LogGroupClass::InfrequentAccess)
+    {
+        Some(group) => Err(LogsError::MalformedQuery {
+            message: format!(
+                "The {command} command is not supported for log groups in the Infrequent Access log class: {}",
+                group.name()
+            ),
+            start: 0,
+            end: 0,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The groups `SOURCE logGroups(...)` selects in this region and account: by name prefix

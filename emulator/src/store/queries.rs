@@ -551,7 +551,9 @@ fn run_query(
             now: request.started,
         };
         let mut inner = Run::new(&append.query, window, append.max);
-        feed(&mut inner, groups, (from, to), query, account, region, slot);
+        let shift = append.query.bin_offset_ms();
+        let shifted = (from.saturating_sub(shift), to.saturating_sub(shift));
+        feed(&mut inner, groups, shifted, query, account, region, slot);
         let rows = inner
             .finish(append.max)
             .rows
@@ -571,6 +573,12 @@ fn run_query(
     let mut kept_total = 0usize;
     let mut enough = false;
     let mut writers = WriterShare::new(puts);
+    // `stats ... by bin() offset d` reads the window d earlier; its bins move d later.
+    let shift = query.bin_offset_ms();
+    let (from, to) = (
+        request.from.saturating_sub(shift),
+        request.to.saturating_sub(shift),
+    );
     for (at, group) in request.groups.iter().enumerate() {
         let log = format!("{account}:{}", group.name());
         let (raw, masks) = read_mode(query, group);
@@ -622,7 +630,7 @@ fn run_query(
             // The newest N kept events overall are among each stream's newest N kept events:
             // read every stream newest first and leave it after its N-th.
             // Insights results are masked by data protection unless the query says `unmask`.
-            Some(n) => group.scan_newest_first(request.from, request.to, raw, |stream, view| {
+            Some(n) => group.scan_newest_first(from, to, raw, |stream, view| {
                 if stream != current_stream {
                     stream.clone_into(&mut current_stream);
                     kept_in_stream = 0;
@@ -639,9 +647,7 @@ fn run_query(
                     }
                 }
             }),
-            None => group.scan(request.from, request.to, raw, |stream, view| {
-                step(stream, view).is_some()
-            }),
+            None => group.scan(from, to, raw, |stream, view| step(stream, view).is_some()),
         };
         if timed_out {
             return (run.statistics(), QueryStatus::Timeout);
