@@ -96,6 +96,16 @@ pub fn rows_over(query: &str, messages: &[&str]) -> Vec<String> {
     rows_of(&compiled(query), &seconds(messages))
 }
 
+/// The rows of `query` over `(milliseconds after T0, message)` events, fed in the order
+/// given, as [`lines`].
+pub fn rows_at(query: &str, events: &[(i64, &str)]) -> Vec<String> {
+    let events: Vec<_> = events
+        .iter()
+        .map(|(ms, message)| TestEvent::at(T0 + ms, message))
+        .collect();
+    rows_of(&compiled(query), &events)
+}
+
 /// Where a compile error stands: its start, its end and its message.
 pub fn error_parts(error: CompileError) -> (usize, usize, String) {
     (error.start, error.end, error.message)

@@ -3,15 +3,6 @@
 
 use super::test_support::*;
 
-/// The rows of `query` over `(milliseconds after T0, message)` events, as the query orders them.
-fn rows_at(query: &str, events: &[(i64, &str)]) -> Vec<String> {
-    let events: Vec<_> = events
-        .iter()
-        .map(|(ms, m)| TestEvent::at(T0 + ms, m))
-        .collect();
-    rows_of(&compiled(query), &events)
-}
-
 const METRICS: &[&str] = &[
     r#"{"host":"a","cpu_user":1}"#,
     r#"{"cpu_system":2}"#,

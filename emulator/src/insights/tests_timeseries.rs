@@ -3,9 +3,8 @@
 //! expectations; the `limit` bound of the Limit page; what a subquery refuses on Infrequent
 //! Access groups.
 
+use super::test_support::*;
 use super::*;
-
-const T0: i64 = 1_767_225_600_000; // 2026-01-01 00:00:00.000 UTC
 
 /// A counter and a latency at known times: 0 s, 30 s, 60 s, 90 s, 120 s (no latency there).
 const SERIES: &[(i64, &str)] = &[
@@ -16,51 +15,8 @@ const SERIES: &[(i64, &str)] = &[
     (120_000, r#"{"counter":250}"#),
 ];
 
-/// Runs `query` over `events` (milliseconds after T0, message), fed in the order given, and
-/// returns the rows as `field=value` strings.
-fn rows_at(query: &str, events: &[(i64, &str)]) -> Vec<String> {
-    let query = parse(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    let context = Context {
-        start: T0,
-        end: T0 + 3_600_000,
-        now: T0 + 3_600_000,
-    };
-    let mut run = Run::new(&query, context, 10_000);
-    for (i, (at, message)) in events.iter().enumerate() {
-        let event = Event {
-            timestamp: T0 + at,
-            ingestion_time: T0 + at + 5,
-            message,
-            log_stream: "s",
-            log: "000000000000:app",
-            transformation_error: None,
-            unmasked: None,
-        };
-        run.push(&event, || format!("ptr{i}"));
-    }
-    run.finish(10_000)
-        .rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .filter(|(f, _)| f != "@ptr")
-                .map(|(f, v)| format!("{f}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
 fn rows(query: &str) -> Vec<String> {
     rows_at(query, SERIES)
-}
-
-/// The compile error of `query`: where it starts and ends, and its message.
-fn compile_error(query: &str) -> (usize, usize, String) {
-    match parse(query) {
-        Ok(_) => panic!("{query} compiled"),
-        Err(e) => (e.start, e.end, e.message),
-    }
 }
 
 #[test]
