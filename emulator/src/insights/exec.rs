@@ -2193,7 +2193,8 @@ impl Accumulator {
 /// `histogram(field, buckets)`: `buckets` equal-width ranges from the least to the greatest
 /// value, each `[lo,hi)` but the last, `[lo,hi]`, with its count, as a JSON object in bucket
 /// order (written here, as serde_json's maps sort their keys). All values equal: one bucket
-/// `[v,v]`.
+/// `[v,v]`. A range too narrow to print apart from its bounds (`[a,a)`) is folded into the
+/// next one, so the keys stay unique and the counts still add up.
 fn histogram(values: &[f64], buckets: usize) -> Value {
     let (min, max) = values
         .iter()
@@ -2201,26 +2202,42 @@ fn histogram(values: &[f64], buckets: usize) -> Value {
             (lo.min(*x), hi.max(*x))
         });
     let buckets = if min == max { 1 } else { buckets.max(1) };
+    // Halves, so that the span of values near ±f64::MAX does not overflow.
+    let half_span = max / 2.0 - min / 2.0;
     let mut counts = vec![0u64; buckets];
     for x in values {
-        let at = ((x - min) / (max - min) * buckets as f64) as usize;
+        let at = if half_span > 0.0 {
+            ((x / 2.0 - min / 2.0) / half_span * buckets as f64) as usize
+        } else {
+            0
+        };
         counts[at.min(buckets - 1)] += 1;
     }
-    let bound = |i: usize| min + (max - min) * i as f64 / buckets as f64;
+    let bound = |i: usize| {
+        if i == buckets {
+            max
+        } else {
+            2.0 * (min / 2.0 + half_span * (i as f64 / buckets as f64))
+        }
+    };
+    let labels: Vec<String> = (0..=buckets).map(|i| format_number(bound(i))).collect();
     let mut json = String::from("{");
+    let mut carried = 0;
     for (i, count) in counts.iter().enumerate() {
-        if i > 0 {
+        let last = i + 1 == buckets;
+        if labels[i] == labels[i + 1] && !last {
+            carried += count;
+            continue;
+        }
+        if json.len() > 1 {
             json.push(',');
         }
-        let close = if i + 1 == buckets { ']' } else { ')' };
-        let key = format!(
-            "[{},{}{close}",
-            format_number(bound(i)),
-            format_number(bound(i + 1))
-        );
+        let close = if last { ']' } else { ')' };
+        let key = format!("[{},{}{close}", labels[i], labels[i + 1]);
         json.push_str(&serde_json::Value::String(key).to_string());
         json.push(':');
-        json.push_str(&count.to_string());
+        json.push_str(&(count + carried).to_string());
+        carried = 0;
     }
     json.push('}');
     Value::Text(json)
