@@ -302,6 +302,15 @@ mod tests {
         Node { store, journal }
     }
 
+    /// A directory of its own under the system's temporary one, for one test.
+    fn scratch_dir(tag: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!(
+            "cwlogs-{tag}-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ))
+    }
+
     impl Node {
         fn call(&self, operation: Operation, body: serde_json::Value) -> String {
             let ctx = Ctx::new(&self.store, "us-east-1", "test").with_journal(Some(&self.journal));
@@ -322,6 +331,18 @@ mod tests {
             format!("{page}\n{streams}")
         }
 
+        /// Group `g` with stream `s`, which `read` and `put` use.
+        fn create_group_and_stream(&self) {
+            self.call(
+                Operation::CreateLogGroup,
+                serde_json::json!({"logGroupName": "g"}),
+            );
+            self.call(
+                Operation::CreateLogStream,
+                serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+            );
+        }
+
         fn put(&self, time: i64, message: &str) {
             self.call(
                 Operation::PutLogEvents,
@@ -333,21 +354,10 @@ mod tests {
 
     #[test]
     fn compaction_frees_expired_events_and_keeps_everything_else() {
-        let dir = std::env::temp_dir().join(format!(
-            "cwlogs-compact-{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
+        let dir = scratch_dir("compact");
         let clock = ManualClock::new(NOW);
         let first = node(&dir, &clock);
-        first.call(
-            Operation::CreateLogGroup,
-            serde_json::json!({"logGroupName": "g"}),
-        );
-        first.call(
-            Operation::CreateLogStream,
-            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
-        );
+        first.create_group_and_stream();
         first.call(
             Operation::PutRetentionPolicy,
             serde_json::json!({"logGroupName": "g", "retentionInDays": 1}),
@@ -387,21 +397,10 @@ mod tests {
 
     #[test]
     fn a_scheduled_run_comes_back_from_its_effect_even_after_a_compaction() {
-        let dir = std::env::temp_dir().join(format!(
-            "cwlogs-scheduled-effect-{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
+        let dir = scratch_dir("scheduled-effect");
         let clock = ManualClock::new(NOW);
         let first = node(&dir, &clock);
-        first.call(
-            Operation::CreateLogGroup,
-            serde_json::json!({"logGroupName": "g"}),
-        );
-        first.call(
-            Operation::CreateLogStream,
-            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
-        );
+        first.create_group_and_stream();
         first.put(NOW - 1_000, "one");
         first.put(NOW - 500, "two");
         first.call(
@@ -448,23 +447,12 @@ mod tests {
 
     #[test]
     fn an_export_is_not_redone_by_a_replay_even_after_a_compaction() {
-        let root = std::env::temp_dir().join(format!(
-            "cwlogs-export-effect-{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
+        let root = scratch_dir("export-effect");
         let (dir, exports) = (root.join("data"), root.join("exports"));
         std::fs::create_dir_all(exports.join("bucket")).unwrap();
         let clock = ManualClock::new(NOW);
         let first = node_exporting_to(&dir, &clock, Some(&exports));
-        first.call(
-            Operation::CreateLogGroup,
-            serde_json::json!({"logGroupName": "g"}),
-        );
-        first.call(
-            Operation::CreateLogStream,
-            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
-        );
+        first.create_group_and_stream();
         first.put(NOW - 1_000, "exported");
         let created = first.call(
             Operation::CreateExportTask,
@@ -539,21 +527,10 @@ mod tests {
 
     #[test]
     fn a_query_reads_back_the_same_after_a_compaction() {
-        let dir = std::env::temp_dir().join(format!(
-            "cwlogs-query-effect-{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
+        let dir = scratch_dir("query-effect");
         let clock = ManualClock::new(NOW);
         let first = node(&dir, &clock);
-        first.call(
-            Operation::CreateLogGroup,
-            serde_json::json!({"logGroupName": "g"}),
-        );
-        first.call(
-            Operation::CreateLogStream,
-            serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
-        );
+        first.create_group_and_stream();
         first.put(NOW - 1_000, "one");
         let started = first.call(
             Operation::StartQuery,
@@ -588,23 +565,12 @@ mod tests {
 
     #[test]
     fn a_stop_releases_the_directory_at_once_whoever_holds_the_journal() {
-        let dir = std::env::temp_dir().join(format!(
-            "cwlogs-release-{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
+        let dir = scratch_dir("release");
         let clock = ManualClock::new(NOW);
         for round in 0..20 {
             let first = node(&dir, &clock);
             if round == 0 {
-                first.call(
-                    Operation::CreateLogGroup,
-                    serde_json::json!({"logGroupName": "g"}),
-                );
-                first.call(
-                    Operation::CreateLogStream,
-                    serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
-                );
+                first.create_group_and_stream();
             }
             first.put(NOW, &format!("round {round}"));
             // A query ending while the emulator stops, and a thread still holding the
