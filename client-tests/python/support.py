@@ -1,6 +1,7 @@
 """Helpers shared by the client tests: the emulator process, clients, names, paging."""
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -153,6 +154,19 @@ class Names:
 
     def stream(self, suffix: str = "s") -> str:
         return f"{self.prefix}-{suffix}"
+
+
+# A data protection policy that audits and masks email addresses, as JSON text.
+EMAIL_MASKING_POLICY = json.dumps({
+    "Name": "data-protection", "Version": "2021-06-01",
+    "Statement": [
+        {"Sid": "audit",
+         "DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
+         "Operation": {"Audit": {"FindingsDestination": {}}}},
+        {"Sid": "redact",
+         "DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
+         "Operation": {"Deidentify": {"MaskConfig": {}}}},
+    ]})
 
 
 def now_ms() -> int:

@@ -13,21 +13,12 @@ import time
 
 import pytest
 
-from support import REGION, Emulator, _binary, assert_aws_error, now_ms
+from support import EMAIL_MASKING_POLICY, REGION, Emulator, _binary, assert_aws_error, now_ms
 
 ACCOUNT = "000000000000"
 KINESIS = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/s"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/cwl"
 KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-MANAGED = "arn:aws:dataprotection::aws:data-identifier/"
-DATA_PROTECTION = json.dumps({
-    "Name": "data-protection", "Version": "2021-06-01",
-    "Statement": [
-        {"Sid": "audit", "DataIdentifier": [MANAGED + "EmailAddress"],
-         "Operation": {"Audit": {"FindingsDestination": {}}}},
-        {"Sid": "redact", "DataIdentifier": [MANAGED + "EmailAddress"],
-         "Operation": {"Deidentify": {"MaskConfig": {}}}},
-    ]})
 POLICY = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":'
           '["route53.amazonaws.com"]},"Action":"logs:PutLogEvents","Resource":"*"}]}')
 
@@ -121,8 +112,8 @@ def test_restart_brings_back_every_resource_and_tokens_keep_working(tmp_path, st
     logs.put_subscription_filter(logGroupName=group, filterName="to-kinesis",
                                  filterPattern="ERROR", destinationArn=KINESIS, roleArn=ROLE)
     logs.put_resource_policy(policyName="route53", policyDocument=POLICY)
-    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=DATA_PROTECTION)
-    logs.put_account_policy(policyName="pii", policyDocument=DATA_PROTECTION,
+    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=EMAIL_MASKING_POLICY)
+    logs.put_account_policy(policyName="pii", policyDocument=EMAIL_MASKING_POLICY,
                             policyType="DATA_PROTECTION_POLICY")
     logs.put_query_definition(name="errors", queryString="fields @message | filter @message like /ERROR/")
     token = sent_with = None
@@ -489,10 +480,10 @@ def test_every_resource_type_survives_a_kill_9_and_reads_back_identical(tmp_path
     logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
         {"timestamp": now, "message": json.dumps({"requestId": "r1", "status": 200})},
         {"timestamp": now + 1, "message": "not JSON: the transformer fails on it"}])
-    logs.put_account_policy(policyName="deleted", policyDocument=DATA_PROTECTION,
+    logs.put_account_policy(policyName="deleted", policyDocument=EMAIL_MASKING_POLICY,
                             policyType="DATA_PROTECTION_POLICY")
     logs.delete_account_policy(policyName="deleted", policyType="DATA_PROTECTION_POLICY")
-    logs.put_account_policy(policyName="pii", policyDocument=DATA_PROTECTION,
+    logs.put_account_policy(policyName="pii", policyDocument=EMAIL_MASKING_POLICY,
                             policyType="DATA_PROTECTION_POLICY")
     for policy_type, document in ACCOUNT_POLICIES.items():
         logs.put_account_policy(policyName=policy_type.lower(), policyDocument=document,

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from support import assert_aws_error, now_ms
+from support import EMAIL_MASKING_POLICY, assert_aws_error, now_ms
 
 ACCOUNT = "000000000000"
 
@@ -286,17 +286,7 @@ def test_data_protection_masks_query_results_and_log_records(logs, names):
     """Insights reads are masked like every other read; GetLogRecord's unmask shows the text."""
     group = names.group("masked")
     logs.create_log_group(logGroupName=group)
-    policy = {
-        "Name": "data-protection",
-        "Version": "2021-06-01",
-        "Statement": [
-            {"DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
-             "Operation": {"Audit": {"FindingsDestination": {}}}},
-            {"DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
-             "Operation": {"Deidentify": {"MaskConfig": {}}}},
-        ],
-    }
-    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=json.dumps(policy))
+    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=EMAIL_MASKING_POLICY)
     logs.create_log_stream(logGroupName=group, logStreamName="web")
     base = now_ms() - 60_000
     logs.put_log_events(logGroupName=group, logStreamName="web", logEvents=[

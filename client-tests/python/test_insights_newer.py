@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from support import assert_aws_error, now_ms
+from support import EMAIL_MASKING_POLICY, assert_aws_error, now_ms
 from test_insights import rows, wait
 
 
@@ -65,17 +65,7 @@ def test_lookup_enriches_rows_from_a_lookup_table(logs, names):
 def test_unmask_shows_masked_data(logs, names):
     group = names.group("unmask")
     logs.create_log_group(logGroupName=group)
-    policy = {
-        "Name": "data-protection",
-        "Version": "2021-06-01",
-        "Statement": [
-            {"DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
-             "Operation": {"Audit": {"FindingsDestination": {}}}},
-            {"DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
-             "Operation": {"Deidentify": {"MaskConfig": {}}}},
-        ],
-    }
-    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=json.dumps(policy))
+    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=EMAIL_MASKING_POLICY)
     logs.create_log_stream(logGroupName=group, logStreamName="s")
     base = now_ms() - 60_000
     logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[

@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError, EventStreamError
 
-from support import REGION, assert_aws_error, aws_env, now_ms
+from support import EMAIL_MASKING_POLICY, REGION, assert_aws_error, aws_env, now_ms
 
 ACCOUNT = "000000000000"
 TIMEOUT_S = 3
@@ -225,13 +225,7 @@ def test_a_tail_shows_what_data_protection_masks(tail, names):
     # Issue 16: Live Tail is a read like the others; a masked event is shown masked.
     group, stream = names.group(), names.stream()
     make_group(tail, group, stream)
-    managed = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
-    tail.put_data_protection_policy(logGroupIdentifier=group, policyDocument=json.dumps({
-        "Name": "p", "Version": "2021-06-01", "Statement": [
-            {"Sid": "audit", "DataIdentifier": [managed],
-             "Operation": {"Audit": {"FindingsDestination": {}}}},
-            {"Sid": "redact", "DataIdentifier": [managed],
-             "Operation": {"Deidentify": {"MaskConfig": {}}}}]}))
+    tail.put_data_protection_policy(logGroupIdentifier=group, policyDocument=EMAIL_MASKING_POLICY)
     response = tail.start_live_tail(logGroupIdentifiers=[arn(group)])
     events = iter(response["responseStream"])
     next(events)

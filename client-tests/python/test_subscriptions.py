@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from support import REGION, assert_aws_error
+from support import EMAIL_MASKING_POLICY, REGION, assert_aws_error
 
 ACCOUNT = "000000000000"
 KINESIS = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/logs-in"
@@ -377,13 +377,7 @@ def test_deliveries_carry_what_data_protection_masks(start_emulator, names):
                                  destinationArn=LAMBDA)
     logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
         {"timestamp": now_ms(), "message": "before jane.doe@example.com"}])
-    managed = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
-    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=json.dumps({
-        "Name": "p", "Version": "2021-06-01", "Statement": [
-            {"Sid": "audit", "DataIdentifier": [managed],
-             "Operation": {"Audit": {"FindingsDestination": {}}}},
-            {"Sid": "redact", "DataIdentifier": [managed],
-             "Operation": {"Deidentify": {"MaskConfig": {}}}}]}))
+    logs.put_data_protection_policy(logGroupIdentifier=group, policyDocument=EMAIL_MASKING_POLICY)
     logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
         {"timestamp": now_ms(), "message": "after jane.doe@example.com"}])
     delivered = [e["message"]
