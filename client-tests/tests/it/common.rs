@@ -411,3 +411,28 @@ pub fn gunzip(data: &[u8]) -> String {
         .unwrap();
     text
 }
+
+/// The runs GetScheduledQueryHistory records for `name` up to `until` (epoch ms), once there
+/// are at least `runs` of them: the scheduler is a background pass, so this polls.
+pub async fn scheduled_runs(
+    client: &Client,
+    name: &str,
+    runs: usize,
+    until: i64,
+) -> Vec<aws_sdk_cloudwatchlogs::types::TriggerHistoryRecord> {
+    for _ in 0..500 {
+        let out = client
+            .get_scheduled_query_history()
+            .identifier(name)
+            .start_time(0)
+            .end_time(until)
+            .send()
+            .await
+            .unwrap();
+        if out.trigger_history().len() >= runs {
+            return out.trigger_history().to_vec();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{name} did not run {runs} times");
+}

@@ -43,31 +43,17 @@ async fn open(dir: &Path, now: i64) -> (Emulator, ManualClock, Client) {
 /// The runs of `name` so far, once there are at least `runs` (the scheduler is a background
 /// pass every 200 ms).
 async fn history(client: &Client, name: &str, runs: usize) -> Vec<(i64, String, Option<String>)> {
-    for _ in 0..500 {
-        let out = client
-            .get_scheduled_query_history()
-            .identifier(name)
-            .start_time(0)
-            .end_time(NOW + 10 * DAY)
-            .send()
-            .await
-            .unwrap();
-        if out.trigger_history().len() >= runs {
-            return out
-                .trigger_history()
-                .iter()
-                .map(|t| {
-                    (
-                        t.triggered_timestamp().unwrap_or_default(),
-                        t.execution_status().unwrap().as_str().to_owned(),
-                        t.query_id().map(str::to_owned),
-                    )
-                })
-                .collect();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("{name} did not run {runs} times");
+    scheduled_runs(client, name, runs, NOW + 10 * DAY)
+        .await
+        .iter()
+        .map(|t| {
+            (
+                t.triggered_timestamp().unwrap_or_default(),
+                t.execution_status().unwrap().as_str().to_owned(),
+                t.query_id().map(str::to_owned),
+            )
+        })
+        .collect()
 }
 
 /// What a scheduled query's runs left: its history, each run's query results, the table.

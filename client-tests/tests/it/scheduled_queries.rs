@@ -41,21 +41,7 @@ async fn history(
     name: &str,
     runs: usize,
 ) -> Vec<aws_sdk_cloudwatchlogs::types::TriggerHistoryRecord> {
-    for _ in 0..500 {
-        let out = client
-            .get_scheduled_query_history()
-            .identifier(name)
-            .start_time(0)
-            .end_time(NOW + 400 * DAY)
-            .send()
-            .await
-            .unwrap();
-        if out.trigger_history().len() >= runs {
-            return out.trigger_history().to_vec();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("{name} did not run {runs} times");
+    scheduled_runs(client, name, runs, NOW + 400 * DAY).await
 }
 
 #[tokio::test]
