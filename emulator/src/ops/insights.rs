@@ -203,27 +203,13 @@ pub(super) fn start_query(ctx: &Ctx<'_>, body: &[u8]) -> LogsResult<Handled> {
     // (subquery)` or `appendcols` subquery's own commands over its SOURCE groups (an
     // `appendcols` without SOURCE reads the outer query's), and the outer query's commands
     // over the groups a `join` brings in.
-    let subquery_commands = query
-        .subqueries()
-        .into_iter()
-        .map(|sub| (sub.query.not_for_infrequent_access(), false))
-        .chain(
-            query
-                .join()
-                .map(|_| (query.not_for_infrequent_access(), false)),
-        )
-        .chain(
-            query
-                .append_cols()
-                .map(|append| (append.query.not_for_infrequent_access(), true)),
-        );
-    for ((command, outer_by_default), read) in subquery_commands.zip(&subquery_groups) {
-        let read = if read.is_empty() && outer_by_default {
-            &groups
-        } else {
-            read
-        };
-        refuse_infrequent_access(command, read)?;
+    for (sub, read) in query.subqueries().into_iter().zip(&subquery_groups.filters) {
+        refuse_infrequent_access(sub.query.not_for_infrequent_access(), read)?;
+    }
+    refuse_infrequent_access(query.not_for_infrequent_access(), &subquery_groups.join)?;
+    for (append, read) in query.append_cols().zip(&subquery_groups.appended) {
+        let read = if read.is_empty() { &groups } else { read };
+        refuse_infrequent_access(append.query.not_for_infrequent_access(), read)?;
     }
     let indexed_since = super::indexes::index_coverage(&ctx.region, &query, &groups);
     // Both ends inclusive, in seconds: AWS reads [start*1000, end*1000+999] ms; SOURCE's

@@ -126,10 +126,20 @@ pub struct QueryRequest {
     /// With `filterIndex`, per group (in `groups`' order): since when (ingestion time) the
     /// group indexes the field, or `None` when it does not, so the query skips it.
     pub indexed_since: Option<Vec<Option<i64>>>,
-    /// The groups of each of the query's subqueries (`Query::subqueries` order), then of its
-    /// `join`'s right-hand side, then of each `appendcols` subquery, from
-    /// [`Region::subquery_groups`].
-    pub subquery_groups: Vec<Vec<Arc<LogGroup>>>,
+    /// The groups the query's subqueries and `join` read, from [`Region::subquery_groups`].
+    pub subquery_groups: SubqueryGroups,
+}
+
+/// The log groups a query reads besides its own, each part named by what reads it.
+#[derive(Debug, Clone, Default)]
+pub struct SubqueryGroups {
+    /// Each `filter ... in (subquery)`'s SOURCE groups, in [`Query::subqueries`] order.
+    pub filters: Vec<Vec<Arc<LogGroup>>>,
+    /// The `join`'s right-hand groups (none without a join).
+    pub join: Vec<Arc<LogGroup>>,
+    /// Each `appendcols` subquery's SOURCE groups, in [`Query::append_cols`] order; empty for
+    /// one without SOURCE, which reads the outer query's groups.
+    pub appended: Vec<Vec<Arc<LogGroup>>>,
 }
 
 /// A saved Logs Insights query (PutQueryDefinition). Stored under its id: names need not be
@@ -294,40 +304,32 @@ impl Region {
         self.queries.slots.lock().insert(key, slot);
     }
 
-    /// The groups each subquery of `query` names (`SOURCE 'group'`), then those of its
-    /// `join`'s right-hand side, then those of each `appendcols` subquery; or the first name
-    /// that is not a group here.
-    pub fn subquery_groups(&self, query: &Query) -> Result<Vec<Vec<Arc<LogGroup>>>, String> {
-        let subqueries = query.subqueries().into_iter().map(|sub| {
-            sub.query
-                .source
-                .iter()
-                .flat_map(|s| s.names.iter())
-                .collect()
-        });
-        let join = query
-            .join()
-            .map(|join| join.groups.iter().collect::<Vec<_>>());
-        // An `appendcols` subquery without SOURCE gets no groups here: it reads the outer
-        // query's.
-        let appended = query.append_cols().map(|append| {
-            append
-                .query
-                .source
-                .iter()
-                .flat_map(|s| s.names.iter())
-                .collect()
-        });
-        subqueries
-            .chain(join)
-            .chain(appended)
-            .map(|names: Vec<&String>| {
-                names
-                    .into_iter()
-                    .map(|name| self.group(name).map_err(|_| name.clone()))
-                    .collect()
-            })
-            .collect()
+    /// The groups `query`'s subqueries and `join` name, or the first name that is not a group
+    /// here.
+    pub fn subquery_groups(&self, query: &Query) -> Result<SubqueryGroups, String> {
+        let resolve = |names: &mut dyn Iterator<Item = &String>| {
+            names
+                .map(|name| self.group(name).map_err(|_| name.clone()))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let source_of = |sub: &Query| -> Result<Vec<Arc<LogGroup>>, String> {
+            resolve(&mut sub.source.iter().flat_map(|s| s.names.iter()))
+        };
+        Ok(SubqueryGroups {
+            filters: query
+                .subqueries()
+                .into_iter()
+                .map(|sub| source_of(&sub.query))
+                .collect::<Result<_, _>>()?,
+            join: match query.join() {
+                Some(join) => resolve(&mut join.groups.iter())?,
+                None => Vec::new(),
+            },
+            appended: query
+                .append_cols()
+                .map(|append| source_of(&append.query))
+                .collect::<Result<_, _>>()?,
+        })
     }
 
     /// A copy of the named query's record; ResourceNotFound for an unknown id.
@@ -485,9 +487,11 @@ fn run_query(
     // reads their values (the Subqueries page: "results are materialized before being consumed
     // by the outer query").
     let query = &request.query;
-    let subqueries = query.subqueries();
-    let join_at = subqueries.len();
-    for (sub, groups) in subqueries.into_iter().zip(&request.subquery_groups) {
+    for (sub, groups) in query
+        .subqueries()
+        .into_iter()
+        .zip(&request.subquery_groups.filters)
+    {
         let mut inner = Run::new(&sub.query, context, MAX_SUBQUERY_ROWS);
         feed(
             &mut inner,
@@ -508,10 +512,7 @@ fn run_query(
         let _ = sub.values.set(values);
     }
     if let Some(join) = query.join() {
-        let groups = request
-            .subquery_groups
-            .get(join_at)
-            .map_or(&[][..], Vec::as_slice);
+        let groups = &request.subquery_groups.join;
         let mut table = crate::insights::JoinTable::new();
         let mut too_many = false;
         for group in groups {
@@ -531,13 +532,12 @@ fn run_query(
     }
     // `appendcols`: each subquery runs to its rows before the outer query (the Appendcols
     // page), over its own SOURCE groups and times or else the outer query's.
-    let append_at = join_at + usize::from(query.join().is_some());
-    for (at, append) in query.append_cols().enumerate() {
-        let named = request
-            .subquery_groups
-            .get(append_at + at)
-            .filter(|groups| !groups.is_empty());
-        let groups = named.unwrap_or(&request.groups);
+    for (append, named) in query.append_cols().zip(&request.subquery_groups.appended) {
+        let groups = if named.is_empty() {
+            &request.groups
+        } else {
+            named
+        };
         let source = append.query.source.as_ref();
         let from = source
             .and_then(|s| s.start)
